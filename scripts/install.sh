@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything hostnet needs on Debian 12, idempotently: Debian packages, npm packages, the build.
+# Run as root. Safe to run again: it only installs what is missing and rebuilds what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEB_PACKAGES=(
+  iproute2          # ip, tc, bridge: the kernel backend
+  nftables          # nft: NAT and firewall rules of virtual networks
+  dnsmasq-base      # DHCP/DNS for virtual networks (binary only, no system service)
+  openvswitch-switch # ovsdb-server + ovs-vswitchd (run privately by tests and the sandbox)
+  libxml2-utils     # xmllint: RNG validation of generated XML in tests
+  user-mode-linux   # full-kernel lane for bonding/802.1q/dummy/vrf tests
+  procps psmisc     # ps, pkill, fuser used by tests and clean-up
+)
+
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install: Debian packages: ${missing[*]}"
+  # Keep package scripts from starting system daemons (openvswitch-switch would start the host's OVS).
+  created_policy=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && created_policy=1
+  fi
+  trap '[[ $created_policy == 1 ]] && rm -f /usr/sbin/policy-rc.d' EXIT
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages: reinstall only when package-lock.json changed since the last install.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -f node_modules/.hostnet-lock-hash || $(cat node_modules/.hostnet-lock-hash) != "$lock_hash" ]]; then
+  echo "install: npm packages (better-sqlite3 builds from source, about a minute)"
+  npm_config_build_from_source=true npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.hostnet-lock-hash
+fi
+
+echo "install: building"
+npx --no-install tsc -p tsconfig.json

@@ -1,0 +1,32 @@
+/**
+ * The `hostnet` command line. Each subcommand lives in its own file and registers itself here.
+ * @module
+ */
+import { Command, CommanderError } from 'commander'
+import { exitCodeFor } from './exit.js'
+import { printError } from './output.js'
+import { registerXmlCommands } from './xml.js'
+
+export function buildProgram(): Command {
+  const program = new Command('hostnet')
+    .description('Network manager for KVM hosts: host interfaces, virtual networks and ports')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride()
+  registerXmlCommands(program)
+  return program
+}
+
+/** Entry point used by bin/hostnet; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram()
+  const json = argv.includes('--json')
+  try {
+    await program.parseAsync([...argv])
+    return 0
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2
+    printError(e, { json })
+    return exitCodeFor(e)
+  }
+}

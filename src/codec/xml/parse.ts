@@ -1,0 +1,231 @@
+/**
+ * A small, strict, non-validating XML parser for libvirt documents. No DTDs, no external entities
+ * (a DOCTYPE is rejected), the five predefined entities plus numeric character references. Errors are
+ * ValidationErrors naming the line.
+ * @module
+ */
+import { ValidationError } from '../../errors.js'
+import type { XmlElement, XmlNode } from './dom.js'
+
+const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/
+const NAME_CHAR = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/
+
+class Parser {
+  private pos = 0
+  private line = 1
+  private lineStart = 0
+
+  constructor(private readonly src: string) {}
+
+  fail(msg: string): never {
+    const col = this.pos - this.lineStart + 1
+    throw new ValidationError(`XML error: malformed document at line ${this.line}, column ${col}: ${msg}`, {
+      path: `line ${this.line}:${col}`,
+    })
+  }
+
+  /** Advance over src[from..to), counting newlines. */
+  private advanceTo(to: number): void {
+    const s = this.src
+    for (let i = this.pos; i < to; i++) {
+      if (s.charCodeAt(i) === 10) {
+        this.line++
+        this.lineStart = i + 1
+      }
+    }
+    this.pos = to
+  }
+
+  private skipSpace(): void {
+    const s = this.src
+    let i = this.pos
+    while (i < s.length) {
+      const c = s.charCodeAt(i)
+      if (c === 0x20 || c === 0x09 || c === 0x0d) i++
+      else if (c === 0x0a) {
+        i++
+        this.line++
+        this.lineStart = i
+      } else break
+    }
+    this.pos = i
+  }
+
+  private readName(): string {
+    const s = this.src
+    const start = this.pos
+    if (start >= s.length || !NAME_START.test(s[start]!)) this.fail('expected a name')
+    let i = start + 1
+    while (i < s.length && NAME_CHAR.test(s[i]!)) i++
+    this.pos = i
+    return s.slice(start, i)
+  }
+
+  private decode(raw: string, inAttr: boolean): string {
+    if (raw.indexOf('&') < 0 && !inAttr) return raw
+    let out = ''
+    let i = 0
+    while (i < raw.length) {
+      const c = raw[i]!
+      if (c === '&') {
+        const semi = raw.indexOf(';', i)
+        if (semi < 0) this.fail('unterminated entity reference')
+        const ent = raw.slice(i + 1, semi)
+        out += this.entity(ent)
+        i = semi + 1
+      } else if (c === '<') {
+        this.fail("'<' not allowed here")
+      } else if (inAttr && (c === '\n' || c === '\t' || c === '\r')) {
+        out += ' ' // attribute value normalization (XML 1.0 §3.3.3)
+        i++
+      } else {
+        out += c
+        i++
+      }
+    }
+    return out
+  }
+
+  private entity(ent: string): string {
+    switch (ent) {
+      case 'lt':
+        return '<'
+      case 'gt':
+        return '>'
+      case 'amp':
+        return '&'
+      case 'apos':
+        return "'"
+      case 'quot':
+        return '"'
+    }
+    let code: number
+    if (/^#x[0-9A-Fa-f]{1,6}$/.test(ent)) code = parseInt(ent.slice(2), 16)
+    else if (/^#[0-9]{1,7}$/.test(ent)) code = parseInt(ent.slice(1), 10)
+    else this.fail(`unknown entity '&${ent};'`)
+    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) this.fail(`invalid character reference '&${ent};'`)
+    return String.fromCodePoint(code)
+  }
+
+  /** Skip prolog: XML declaration, comments, processing instructions, whitespace. */
+  private skipMisc(allowDecl: boolean): void {
+    const s = this.src
+    for (;;) {
+      this.skipSpace()
+      if (s.startsWith('<?', this.pos)) {
+        const end = s.indexOf('?>', this.pos + 2)
+        if (end < 0) this.fail('unterminated processing instruction')
+        const target = s.slice(this.pos + 2, this.pos + 5)
+        if (target.toLowerCase() === 'xml' && !allowDecl) this.fail('XML declaration not at the start')
+        this.advanceTo(end + 2)
+        allowDecl = false
+      } else if (s.startsWith('<!--', this.pos)) {
+        const end = s.indexOf('-->', this.pos + 4)
+        if (end < 0) this.fail('unterminated comment')
+        this.advanceTo(end + 3)
+      } else if (s.startsWith('<!DOCTYPE', this.pos) || s.startsWith('<!doctype', this.pos)) {
+        this.fail('DOCTYPE declarations are not accepted')
+      } else return
+    }
+  }
+
+  parseDocument(): XmlElement {
+    if (this.src.charCodeAt(0) === 0xfeff) this.pos = 1
+    this.skipMisc(true)
+    if (this.src[this.pos] !== '<') this.fail('expected the root element')
+    const root = this.parseElement(0)
+    this.skipMisc(false)
+    if (this.pos < this.src.length) this.fail('extra content after the root element')
+    return root
+  }
+
+  private parseElement(depth: number): XmlElement {
+    if (depth > 256) this.fail('elements nested too deeply')
+    const s = this.src
+    const line = this.line
+    this.pos++ // '<'
+    const name = this.readName()
+    const attrs: Array<readonly [string, string]> = []
+    for (;;) {
+      const before = this.pos
+      this.skipSpace()
+      const c = s[this.pos]
+      if (c === '/') {
+        if (s[this.pos + 1] !== '>') this.fail("expected '/>'")
+        this.pos += 2
+        return { type: 'element', name, attrs, children: [], line }
+      }
+      if (c === '>') {
+        this.pos++
+        break
+      }
+      if (c === undefined) this.fail(`unterminated start tag <${name}>`)
+      if (before === this.pos) this.fail('expected whitespace before an attribute')
+      const an = this.readName()
+      this.skipSpace()
+      if (s[this.pos] !== '=') this.fail(`expected '=' after attribute '${an}'`)
+      this.pos++
+      this.skipSpace()
+      const q = s[this.pos]
+      if (q !== '"' && q !== "'") this.fail(`attribute '${an}' value must be quoted`)
+      const end = s.indexOf(q, this.pos + 1)
+      if (end < 0) this.fail(`unterminated value of attribute '${an}'`)
+      const raw = s.slice(this.pos + 1, end)
+      this.advanceTo(end + 1)
+      for (const a of attrs) if (a[0] === an) this.fail(`duplicate attribute '${an}' on <${name}>`)
+      attrs.push([an, this.decode(raw, true)])
+    }
+    const children: XmlNode[] = []
+    for (;;) {
+      const lt = s.indexOf('<', this.pos)
+      if (lt < 0) this.fail(`missing end tag </${name}>`)
+      if (lt > this.pos) {
+        const raw = s.slice(this.pos, lt)
+        if (raw.indexOf(']]>') >= 0) this.fail("']]>' not allowed in text")
+        const text = this.decode(raw, false)
+        this.advanceTo(lt)
+        pushText(children, text)
+      }
+      if (s.startsWith('</', lt)) {
+        this.pos = lt + 2
+        const endName = this.readName()
+        this.skipSpace()
+        if (s[this.pos] !== '>') this.fail(`malformed end tag </${endName}>`)
+        this.pos++
+        if (endName !== name) this.fail(`end tag </${endName}> does not match <${name}>`)
+        return { type: 'element', name, attrs, children, line }
+      } else if (s.startsWith('<!--', lt)) {
+        const end = s.indexOf('-->', lt + 4)
+        if (end < 0) this.fail('unterminated comment')
+        children.push({ type: 'comment', text: s.slice(lt + 4, end) })
+        this.advanceTo(end + 3)
+      } else if (s.startsWith('<![CDATA[', lt)) {
+        const end = s.indexOf(']]>', lt + 9)
+        if (end < 0) this.fail('unterminated CDATA section')
+        pushText(children, s.slice(lt + 9, end))
+        this.advanceTo(end + 3)
+      } else if (s.startsWith('<?', lt)) {
+        const end = s.indexOf('?>', lt + 2)
+        if (end < 0) this.fail('unterminated processing instruction')
+        this.advanceTo(end + 2)
+      } else if (s.startsWith('<!', lt)) {
+        this.fail('unexpected markup declaration')
+      } else {
+        children.push(this.parseElement(depth + 1))
+      }
+    }
+  }
+}
+
+function pushText(children: XmlNode[], text: string): void {
+  const last = children[children.length - 1]
+  if (last !== undefined && last.type === 'text') children[children.length - 1] = { type: 'text', text: last.text + text }
+  else children.push({ type: 'text', text })
+}
+
+/** Parse a complete XML document and return its root element. Throws ValidationError on malformed input. */
+export function parseXml(src: string): XmlElement {
+  if (typeof src !== 'string') throw new ValidationError('XML error: document is not a string')
+  if (src.trim() === '') throw new ValidationError('XML error: empty document')
+  return new Parser(src).parseDocument()
+}

@@ -1,0 +1,133 @@
+/**
+ * The one error type of hostnet. Every failure that reaches a user is a HostnetError with a closed `kind`;
+ * the edges (CLI exit codes, HTTP statuses) map kinds, nothing else does.
+ * @module
+ */
+
+/** Closed set of error kinds, modelled on nmstate's ErrorKind and libvirt's error codes. */
+export type ErrorKind =
+  | 'invalid-argument' // bad input: parse or validation error, nothing was changed
+  | 'not-found' // a named object does not exist
+  | 'conflict' // the request contradicts existing state (name in use, overlapping subnet, pool exhausted)
+  | 'not-supported' // valid input this host or this mode cannot do
+  | 'dependency' // a required tool, kernel feature or peer is missing
+  | 'permission'
+  | 'backend-failure' // a southbound system (kernel, OVSDB, dnsmasq, nft) refused or failed
+  | 'verification-failed' // applied, but the re-read state differs from the desired state
+  | 'timeout'
+  | 'bug'
+
+/** Whether an operation failing with this kind may succeed if retried unchanged. */
+export const RETRYABLE: Readonly<Record<ErrorKind, boolean>> = {
+  'invalid-argument': false,
+  'not-found': false,
+  conflict: false,
+  'not-supported': false,
+  dependency: false,
+  permission: false,
+  'backend-failure': false,
+  'verification-failed': true,
+  timeout: true,
+  bug: false,
+}
+
+export interface HostnetErrorOptions {
+  cause?: unknown
+  /** Machine-readable details carried to JSON output and the API. */
+  details?: Record<string, unknown>
+}
+
+export class HostnetError extends Error {
+  readonly kind: ErrorKind
+  readonly details: Record<string, unknown> | undefined
+
+  constructor(kind: ErrorKind, message: string, options: HostnetErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'HostnetError'
+    this.kind = kind
+    this.details = options.details
+  }
+
+  /** Plain JSON form for `--json` output and API responses. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { kind: this.kind, message: this.message }
+    if (this.details !== undefined) out['details'] = this.details
+    return out
+  }
+}
+
+/**
+ * Bad input. `path` locates the offending value: an XPath-like path for XML (`/network/ip[1]/@prefix`) or a
+ * JSON pointer for YAML/JSON documents (`/interfaces/3/vlan/id`). `object` names the thing being defined
+ * (for example `network 'default'` or `interface 'br0'`).
+ */
+export class ValidationError extends HostnetError {
+  readonly path: string | undefined
+  readonly value: unknown
+
+  constructor(message: string, options: { path?: string; value?: unknown; object?: string; cause?: unknown } = {}) {
+    super('invalid-argument', message, {
+      cause: options.cause,
+      details: { path: options.path, value: options.value, object: options.object },
+    })
+    this.name = 'ValidationError'
+    this.path = options.path
+    this.value = options.value
+  }
+}
+
+/** A command run through sys/exec failed. */
+export class CommandError extends HostnetError {
+  readonly argv: readonly string[]
+  readonly exitCode: number | null
+  readonly stderr: string
+
+  constructor(argv: readonly string[], exitCode: number | null, stderr: string, message?: string) {
+    const msg = message ?? `${argv[0] ?? '?'} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n')[0] ?? ''}`
+    super('backend-failure', msg, { details: { argv: [...argv], exitCode, stderr } })
+    this.name = 'CommandError'
+    this.argv = argv
+    this.exitCode = exitCode
+    this.stderr = stderr
+  }
+}
+
+/** Applied, but what the system reports differs from what was asked. */
+export class VerificationError extends HostnetError {
+  readonly expected: unknown
+  readonly observed: unknown
+
+  constructor(message: string, expected: unknown, observed: unknown) {
+    super('verification-failed', message, { details: { expected, observed } })
+    this.name = 'VerificationError'
+    this.expected = expected
+    this.observed = observed
+  }
+}
+
+/** A rollback that itself failed. `cause` is the original failure; `errors` the rollback's own. */
+export class RollbackError extends HostnetError {
+  readonly errors: readonly unknown[]
+
+  constructor(original: unknown, errors: readonly unknown[]) {
+    const first = original instanceof Error ? original.message : String(original)
+    super('backend-failure', `${first} (and the rollback failed: ${errors.map(errorMessage).join('; ')})`, {
+      cause: original,
+    })
+    this.name = 'RollbackError'
+    this.errors = errors
+  }
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+export function isHostnetError(e: unknown): e is HostnetError {
+  return e instanceof HostnetError
+}
+
+/** Exhaustiveness guard for switches over discriminated unions. */
+export function assertNever(x: never, what = 'value'): never {
+  throw new HostnetError('bug', `unexpected ${what}: ${JSON.stringify(x)}`)
+}

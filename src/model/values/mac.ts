@@ -1,0 +1,32 @@
+/**
+ * Ethernet MAC addresses, canonical form lower-case `aa:bb:cc:dd:ee:ff`.
+ * @module
+ */
+import { ValidationError } from '../../errors.js'
+
+export type MacAddr = string & { readonly __brand: 'MacAddr' }
+
+const MAC_RE = /^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/
+
+/** Parse a MAC as libvirt does (`virMacAddrParse`: six colon-separated hex groups of 1-2 digits). */
+export function parseMac(s: string, what = 'MAC address', path?: string): MacAddr {
+  if (!MAC_RE.test(s)) {
+    throw new ValidationError(`unable to parse ${what} '${s}'`, { value: s, ...(path ? { path } : {}) })
+  }
+  return s
+    .split(':')
+    .map((p) => p.padStart(2, '0').toLowerCase())
+    .join(':') as MacAddr
+}
+
+export function isMulticastMac(mac: MacAddr): boolean {
+  return (parseInt(mac.slice(0, 2), 16) & 1) === 1
+}
+
+export function macBytes(mac: MacAddr): number[] {
+  return mac.split(':').map((p) => parseInt(p, 16))
+}
+
+export function macFromBytes(b: readonly number[]): MacAddr {
+  return b.map((x) => x.toString(16).padStart(2, '0')).join(':') as MacAddr
+}

@@ -1,0 +1,26 @@
+/** Paths used by tests: the repository root (tests run from dist/, fixtures live in the source tree). */
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir)
+    if (up === dir) throw new Error('repository root not found')
+    dir = up
+  }
+  return dir
+}
+
+/** The libvirt conformance corpus, read in place (never copied into the repository). */
+export function conformanceDir(): string {
+  return process.env['HOSTNET_CONFORMANCE_DIR'] ?? resolve(repoRoot(), '../shared/conformance/libvirt-9.9.0')
+}
+
+/** Under CI a missing corpus is a failure, elsewhere the conformance suites skip. */
+export function conformanceAvailable(): boolean {
+  const ok = existsSync(join(conformanceDir(), 'cases.json'))
+  if (!ok && process.env['CI']) throw new Error(`conformance corpus missing at ${conformanceDir()} (required under CI)`)
+  return ok
+}

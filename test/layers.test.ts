@@ -1,0 +1,89 @@
+/**
+ * Architecture guard: each layer (top-level folder under src/) may import only the layers ARCHITECTURE.md
+ * allows. Pure layers may not import node: modules or packages at all.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { repoRoot } from './helpers/paths.js'
+
+/** layer → layers it may import (itself always allowed); `node`/`pkg` allow node: builtins / npm packages. */
+export const RULES: Record<string, { layers: string[]; node: boolean; pkg: string[] }> = {
+  errors: { layers: [], node: false, pkg: [] },
+  model: { layers: ['errors'], node: false, pkg: [] },
+  codec: { layers: ['errors', 'model'], node: false, pkg: ['yaml'] },
+  plan: { layers: ['errors', 'model'], node: false, pkg: [] },
+  sys: { layers: ['errors'], node: true, pkg: [] },
+  backend: { layers: ['errors', 'model', 'codec', 'plan', 'sys'], node: true, pkg: [] },
+  store: { layers: ['errors', 'model', 'codec', 'sys'], node: true, pkg: ['better-sqlite3'] },
+  txn: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys'], node: true, pkg: [] },
+  driver: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn'], node: true, pkg: [] },
+  api: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver'], node: true, pkg: ['*'] },
+  cli: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver', 'api'], node: true, pkg: ['*'] },
+}
+
+function walk(dir: string, out: string[]): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) walk(p, out)
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) out.push(p)
+  }
+  return out
+}
+
+const IMPORT_RE = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g
+
+export function importsOf(src: string): string[] {
+  const out: string[] = []
+  for (const m of src.matchAll(IMPORT_RE)) out.push((m[1] ?? m[2] ?? m[3])!)
+  return out
+}
+
+function layerOf(srcDir: string, file: string): string {
+  const rel = relative(srcDir, file)
+  const first = rel.split('/')[0]!
+  return first.replace(/\.(ts|js)$/, '')
+}
+
+/** Violations for every file under srcDir. Exported so a test can prove the check catches one. */
+export function layerViolations(srcDir: string, files: string[], read: (f: string) => string): string[] {
+  const problems: string[] = []
+  for (const file of files) {
+    const layer = layerOf(srcDir, file)
+    if (layer === 'main') continue // composition root
+    const rule = RULES[layer]
+    if (!rule) {
+      problems.push(`${relative(srcDir, file)}: folder '${layer}' is not a known layer (add it to RULES and ARCHITECTURE.md)`)
+      continue
+    }
+    for (const spec of importsOf(read(file))) {
+      if (spec.startsWith('node:')) {
+        if (!rule.node) problems.push(`${relative(srcDir, file)}: layer '${layer}' may not import '${spec}'`)
+      } else if (spec.startsWith('.')) {
+        const target = layerOf(srcDir, resolve(dirname(file), spec))
+        if (target !== layer && !rule.layers.includes(target)) {
+          problems.push(`${relative(srcDir, file)}: layer '${layer}' may not import layer '${target}' ('${spec}')`)
+        }
+      } else if (!rule.pkg.includes('*') && !rule.pkg.includes(spec.split('/')[0]!)) {
+        problems.push(`${relative(srcDir, file)}: layer '${layer}' may not import package '${spec}'`)
+      }
+    }
+  }
+  return problems
+}
+
+test('every src/ import respects the layer rules', () => {
+  const srcDir = join(repoRoot(), 'src')
+  const problems = layerViolations(srcDir, walk(srcDir, []), (f) => readFileSync(f, 'utf8'))
+  assert.deepEqual(problems, [])
+})
+
+test('the layer check catches a model file importing node: and a backend', () => {
+  const srcDir = '/x/src'
+  const files = ['/x/src/model/bad.ts']
+  const problems = layerViolations(srcDir, files, () => "import { x } from 'node:fs'\nimport { y } from '../backend/iproute2/query.js'\n")
+  assert.equal(problems.length, 2)
+  assert.match(problems[0]!, /layer 'model' may not import 'node:fs'/)
+  assert.match(problems[1]!, /layer 'model' may not import layer 'backend'/)
+})
