@@ -1,0 +1,39 @@
+/**
+ * The contract between the transaction engine and a southbound system for host interfaces. Implementations:
+ * backend/iproute2 (the kernel through `ip -json` reads and `ip -batch` writes) and backend/fake (in memory,
+ * for engine tests with fault injection).
+ * @module
+ */
+import { HostnetError } from '../errors.js'
+import type { HostState } from '../model/host/state.js'
+import type { HostOp } from '../plan/ops.js'
+
+/** Where changes go: a named network namespace, or (only when asked explicitly) the host's own namespace. */
+export type Target = { kind: 'netns'; name: string } | { kind: 'host' }
+
+export function describeTarget(t: Target): string {
+  return t.kind === 'host' ? 'the host namespace' : `network namespace '${t.name}'`
+}
+
+export interface HostBackend {
+  /** The full current state of the target, in one read. */
+  query(target: Target): Promise<HostState>
+  /**
+   * Apply ops in order, in as few kernel round trips as possible. On failure throws ApplyError telling how many
+   * ops were applied before the failing one.
+   */
+  apply(target: Target, ops: readonly HostOp[]): Promise<void>
+}
+
+/** An apply that failed part-way. `appliedCount` ops (a prefix) took effect; `failedIndex` is the culprit if known. */
+export class ApplyError extends HostnetError {
+  readonly appliedCount: number
+  readonly failedIndex: number | undefined
+
+  constructor(message: string, opts: { appliedCount: number; failedIndex?: number; cause?: unknown; op?: HostOp }) {
+    super('backend-failure', message, { cause: opts.cause, details: { appliedCount: opts.appliedCount, failedIndex: opts.failedIndex, op: opts.op } })
+    this.name = 'ApplyError'
+    this.appliedCount = opts.appliedCount
+    this.failedIndex = opts.failedIndex
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Whole-namespace states: what query reads (HostState) and what a document asks for (DesiredState).
+ * @module
+ */
+import type { Iface } from './iface.js'
+import type { Route } from './route.js'
+
+/** The current state of a network namespace. Interfaces in kernel index order. */
+export interface HostState {
+  interfaces: Iface[]
+  routes: Route[]
+}
+
+/** A desired-state document: only what it names changes (plus what that implies). */
+export interface DesiredState {
+  interfaces: Iface[]
+  routes?: {
+    config: Route[]
+  }
+}
+
+export function ifaceMap(state: { interfaces: readonly Iface[] }): Map<string, Iface> {
+  const m = new Map<string, Iface>()
+  for (const i of state.interfaces) m.set(i.name, i)
+  return m
+}

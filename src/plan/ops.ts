@@ -1,0 +1,27 @@
+/**
+ * Operations: what a plan asks a backend to do, as plain serialisable data (journaled in the store).
+ * Ordered by the planner; backends render them (iproute2 batch lines, OVSDB ops) and apply them in order.
+ * @module
+ */
+import type { BridgeOptions, BridgePortOptions, Iface, IpAddress } from '../model/host/iface.js'
+import type { Route } from '../model/host/route.js'
+
+export type HostOp =
+  /** Create a link from the type-specific section of `iface` (and its mtu/mac if set); created down. */
+  | { kind: 'link.create'; iface: Iface }
+  /** Delete links (in one bulk kernel call where the backend can). Deleting a veth also deletes its peer. */
+  | { kind: 'link.delete'; names: string[] }
+  | { kind: 'link.set-state'; name: string; state: 'up' | 'down' }
+  | { kind: 'link.set-mtu'; name: string; mtu: number }
+  | { kind: 'link.set-mac'; name: string; mac: string }
+  /** Attach to / detach from (null) a controller. */
+  | { kind: 'link.set-controller'; name: string; controller: string | null }
+  | { kind: 'bridge.set-options'; name: string; options: BridgeOptions }
+  | { kind: 'bridge-port.set-options'; name: string; options: BridgePortOptions }
+  | { kind: 'bond.set-options'; name: string; options: Record<string, string | number> }
+  | { kind: 'addr.add'; name: string; address: IpAddress }
+  | { kind: 'addr.del'; name: string; address: IpAddress }
+  | { kind: 'route.add'; route: Route }
+  | { kind: 'route.del'; route: Route }
+
+export type HostOpKind = HostOp['kind']
