@@ -15,9 +15,15 @@ export function describeTarget(t: Target): string {
   return t.kind === 'host' ? 'the host namespace' : `network namespace '${t.name}'`
 }
 
+/** What a query reads besides the interfaces. */
+export interface QueryOptions {
+  /** Read the routing tables too (default true); `false` leaves `routes` empty and saves the route dumps. */
+  routes?: boolean
+}
+
 export interface HostBackend {
   /** The full current state of the target, in one read. */
-  query(target: Target): Promise<HostState>
+  query(target: Target, opts?: QueryOptions): Promise<HostState>
   /**
    * Apply ops in order, in as few kernel round trips as possible. On failure throws ApplyError telling how many
    * ops were applied before the failing one.

@@ -6,6 +6,13 @@ import { Command, CommanderError } from 'commander'
 import { exitCodeFor } from './exit.js'
 import { printError } from './output.js'
 import { registerXmlCommands } from './xml.js'
+import { registerShowCommand } from './show.js'
+import { registerApplyCommands } from './apply.js'
+import { registerConfirmCommands } from './confirm.js'
+import { registerIfaceCommands } from './iface.js'
+import { registerSandboxCommands } from './sandbox.js'
+import { registerServeCommand } from './serve.js'
+import { registerDemoCommand } from './demo.js'
 
 export function buildProgram(): Command {
   const program = new Command('hostnet')
@@ -14,6 +21,13 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
   registerXmlCommands(program)
+  registerShowCommand(program)
+  registerApplyCommands(program)
+  registerConfirmCommands(program)
+  registerIfaceCommands(program)
+  registerSandboxCommands(program)
+  registerServeCommand(program)
+  registerDemoCommand(program)
   return program
 }
 

@@ -3,7 +3,7 @@
  * one xmllint process for a whole batch of documents.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { conformanceDir } from './paths.js'
@@ -20,6 +20,27 @@ export function schemaPath(schema: string): string {
 }
 
 export function rngValidate(schema: string, docs: ReadonlyArray<{ name: string; xml: string }>): RngResult[] {
+  return rngValidateFile(schemaPath(schema), docs)
+}
+
+/**
+ * Like rngValidate, for schemas whose includes span `schemas/` and `schemas/domain/` (domain/domain.rng includes
+ * basictypes.rng, networkcommon.rng, … by bare name, as libvirt installs them side by side): validates against
+ * a temporary directory of symlinks to both folders' schemas, e.g. `rngValidateFlat('domain.rng', docs)`.
+ */
+export function rngValidateFlat(schema: string, docs: ReadonlyArray<{ name: string; xml: string }>): RngResult[] {
+  const dir = mkdtempSync(join(tmpdir(), 'hostnet-rngschema-'))
+  try {
+    for (const sub of [schemaPath('.'), schemaPath('domain')]) {
+      for (const f of readdirSync(sub)) if (f.endsWith('.rng')) symlinkSync(join(sub, f), join(dir, f))
+    }
+    return rngValidateFile(join(dir, schema), docs)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function rngValidateFile(schemaFile: string, docs: ReadonlyArray<{ name: string; xml: string }>): RngResult[] {
   const dir = mkdtempSync(join(tmpdir(), 'hostnet-rng-'))
   try {
     const files = docs.map((d, i) => {
@@ -27,7 +48,7 @@ export function rngValidate(schema: string, docs: ReadonlyArray<{ name: string; 
       writeFileSync(f, d.xml)
       return f
     })
-    const r = spawnSync('xmllint', ['--noout', '--relaxng', schemaPath(schema), ...files], { encoding: 'utf8', maxBuffer: 64 << 20 })
+    const r = spawnSync('xmllint', ['--noout', '--relaxng', schemaFile, ...files], { encoding: 'utf8', maxBuffer: 64 << 20 })
     if (r.error) throw r.error
     const errs = new Map<string, string[]>()
     const bad = new Set<string>()

@@ -7,8 +7,35 @@
 import { ValidationError } from '../../errors.js'
 import type { XmlElement, XmlNode } from './dom.js'
 
-const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/
-const NAME_CHAR = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/
+/** XML name start characters as accepted here: ASCII letters, '_', ':' and everything from U+00C0 up. */
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a || (c >= 0xc0 && c <= 0xffff)
+}
+
+/** Name characters: start characters plus digits, '.', '-' and U+00B7. */
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0xb7
+}
+
+/** Characters XML 1.0 does not allow anywhere in a document (control characters other than tab, LF, CR). */
+// eslint-disable-next-line no-control-regex
+const ILLEGAL_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/
+
+/** XML 1.0 `Char`: what a character reference may denote. */
+function isXmlChar(code: number): boolean {
+  if (code < 0x20) return code === 0x09 || code === 0x0a || code === 0x0d
+  if (code >= 0xd800 && code <= 0xdfff) return false
+  return code !== 0xfffe && code !== 0xffff && code <= 0x10ffff
+}
+
+/** Whether raw attribute text needs decoding (entities, '<', or white space to normalise). */
+function attrNeedsDecode(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i)
+    if (c === 0x26 || c === 0x3c || c === 0x0a || c === 0x09 || c === 0x0d) return true
+  }
+  return false
+}
 
 class Parser {
   private pos = 0
@@ -54,15 +81,15 @@ class Parser {
   private readName(): string {
     const s = this.src
     const start = this.pos
-    if (start >= s.length || !NAME_START.test(s[start]!)) this.fail('expected a name')
+    if (start >= s.length || !isNameStart(s.charCodeAt(start))) this.fail('expected a name')
     let i = start + 1
-    while (i < s.length && NAME_CHAR.test(s[i]!)) i++
+    while (i < s.length && isNameChar(s.charCodeAt(i))) i++
     this.pos = i
     return s.slice(start, i)
   }
 
   private decode(raw: string, inAttr: boolean): string {
-    if (raw.indexOf('&') < 0 && !inAttr) return raw
+    if (inAttr ? !attrNeedsDecode(raw) : raw.indexOf('&') < 0) return raw
     let out = ''
     let i = 0
     while (i < raw.length) {
@@ -103,7 +130,7 @@ class Parser {
     if (/^#x[0-9A-Fa-f]{1,6}$/.test(ent)) code = parseInt(ent.slice(2), 16)
     else if (/^#[0-9]{1,7}$/.test(ent)) code = parseInt(ent.slice(1), 10)
     else this.fail(`unknown entity '&${ent};'`)
-    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) this.fail(`invalid character reference '&${ent};'`)
+    if (!isXmlChar(code)) this.fail(`invalid character reference '&${ent};'`)
     return String.fromCodePoint(code)
   }
 
@@ -130,6 +157,11 @@ class Parser {
   }
 
   parseDocument(): XmlElement {
+    const bad = ILLEGAL_CHAR.exec(this.src)
+    if (bad !== null) {
+      this.advanceTo(bad.index)
+      this.fail(`invalid character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
+    }
     if (this.src.charCodeAt(0) === 0xfeff) this.pos = 1
     this.skipMisc(true)
     if (this.src[this.pos] !== '<') this.fail('expected the root element')

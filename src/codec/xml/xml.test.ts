@@ -41,3 +41,11 @@ test('foreign subtrees are written libxml2 style with double quotes', () => {
   const out = writeXml(el('metadata', [], childElements(meta).map(foreign)), 1)
   assert.equal(out, '  <metadata>\n    <app1:foo xmlns:app1="http://foo.org/">fooish</app1:foo>\n    <x a="1">\n      <y/>\n    </x>\n  </metadata>\n')
 })
+
+test('rejects characters XML 1.0 does not allow, raw or as character references', () => {
+  for (const doc of ['<a>\u0000</a>', "<a x='\u0001'/>", '<a>\u000b</a>', '<a>&#1;</a>', '<a>&#xFFFE;</a>', '<!--\u0002--><a/>']) {
+    assert.throws(() => parseXml(doc), (e: unknown) => e instanceof ValidationError && /invalid character/.test(e.message), JSON.stringify(doc))
+  }
+  assert.throws(() => parseXml('<a>\n<b>\u0007</b></a>'), /line 2, column 4: invalid character U\+0007/)
+  assert.equal(textContent(parseXml('<a>&#9;\t&#x10FFFF;</a>')), '\t\t\u{10FFFF}')
+})

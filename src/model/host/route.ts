@@ -11,3 +11,12 @@ export interface Route {
   /** Desired only: remove routes matching the given fields. */
   state?: 'absent'
 }
+
+/**
+ * `destination` of a desired `state: absent` entry that matches every destination (nmstate's wildcard absent
+ * route, e.g. "remove every route via eth1"). Never valid on a present route and never in a current state.
+ */
+export const ANY_DESTINATION = '*'
+
+/** Main routing table id: what a route without `tableId` uses. */
+export const MAIN_TABLE_ID = 254

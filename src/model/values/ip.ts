@@ -224,3 +224,8 @@ export function parseCidr(s: string, what = 'address', path?: string): IpCidr {
 export function formatCidr(c: IpCidr): string {
   return `${formatIp(c.addr)}/${c.prefix}`
 }
+
+/** IPv6 link-local (fe80::/10): kernel-managed, never part of a desired address list. */
+export function isLinkLocalIpv6(a: IpAddr): boolean {
+  return a.family === 'ipv6' && a.value >> 118n === 0x3fan
+}

@@ -10,9 +10,14 @@ const MAC_RE = /^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/
 
 /** Parse a MAC as libvirt does (`virMacAddrParse`: six colon-separated hex groups of 1-2 digits). */
 export function parseMac(s: string, what = 'MAC address', path?: string): MacAddr {
-  if (!MAC_RE.test(s)) {
-    throw new ValidationError(`unable to parse ${what} '${s}'`, { value: s, ...(path ? { path } : {}) })
-  }
+  const m = tryParseMac(s)
+  if (m === undefined) throw new ValidationError(`unable to parse ${what} '${s}'`, { value: s, ...(path ? { path } : {}) })
+  return m
+}
+
+/** Like parseMac, but undefined instead of an error. */
+export function tryParseMac(s: string): MacAddr | undefined {
+  if (!MAC_RE.test(s)) return undefined
   return s
     .split(':')
     .map((p) => p.padStart(2, '0').toLowerCase())

@@ -8,23 +8,27 @@ import { ValidationError } from '../../errors.js'
 export type Uuid = string & { readonly __brand: 'Uuid' }
 
 export function parseUuid(s: string, what = 'UUID', path?: string): Uuid {
+  const u = tryParseUuid(s)
+  if (u === undefined) throw new ValidationError(`malformed ${what} '${s}'`, { value: s, ...(path ? { path } : {}) })
+  return u
+}
+
+/** Like parseUuid, but undefined instead of an error. */
+export function tryParseUuid(s: string): Uuid | undefined {
   const t = s.trim()
   let hex = ''
   for (let i = 0; i < t.length; i++) {
-    const c = t[i]!
-    if (c === '-') {
-      if (hex.length % 2 !== 0) break
+    const c = t.charCodeAt(i)
+    if (c === 0x2d) {
+      // '-' only between digit pairs
+      if (hex.length % 2 !== 0) return undefined
       continue
     }
-    if (!/[0-9a-fA-F]/.test(c)) {
-      hex = 'x'
-      break
-    }
-    hex += c
+    const isHex = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46)
+    if (!isHex || hex.length === 32) return undefined
+    hex += t[i]
   }
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) {
-    throw new ValidationError(`malformed ${what} '${s}'`, { value: s, ...(path ? { path } : {}) })
-  }
+  if (hex.length !== 32) return undefined
   const h = hex.toLowerCase()
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}` as Uuid
 }

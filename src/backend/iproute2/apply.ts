@@ -1,0 +1,67 @@
+/**
+ * Apply: all ops in ONE `ip [-n NS] -batch -` run (lines on stdin, no -force, so ip stops at the first failing
+ * line). A failure is blamed on the op behind the failing line: ApplyError with appliedCount = the ops fully
+ * before it. If a bulk delete failed half-way, the links it had already moved into the delete group are moved
+ * back to the default group, so a later bulk delete cannot take them along.
+ * @module
+ */
+import { CommandError } from '../../errors.js'
+import type { HostOp } from '../../plan/ops.js'
+import type { Runner } from '../../sys/exec.js'
+import { ApplyError, describeTarget, type Target } from '../backend.js'
+import { ipArgv } from './argv.js'
+import { parseBatchFailure } from './batch-failure.js'
+import { describeHostOp } from './describe.js'
+import { renderBatch, type RenderOptions } from './render.js'
+import { targetProblem } from './target-error.js'
+
+export const APPLY_TIMEOUT_MS = 600_000
+
+export interface ApplyOptions extends RenderOptions {
+  timeoutMs?: number
+  /** Called with the rendered lines before they run (logging, dry runs in tests). */
+  onBatch?: (lines: readonly string[]) => void
+}
+
+/** Undo the group moves of a bulk delete that failed part-way (best effort: -force, errors ignored). */
+async function releaseDeleteGroup(runner: Runner, target: Target, lines: readonly string[], from: number, to: number): Promise<void> {
+  const undo: string[] = []
+  for (let i = from; i < to; i++) {
+    const m = /^link set dev (\S+) group \d+$/.exec(lines[i]!)
+    if (m !== null) undo.push(`link set dev ${m[1]!} group default`)
+  }
+  if (undo.length === 0) return
+  await runner.run(ipArgv(target, '-force', '-batch', '-'), { input: `${undo.join('\n')}\n`, allowFailure: true })
+}
+
+function firstLineOf(opOfLine: readonly number[], op: number): number {
+  return opOfLine.indexOf(op)
+}
+
+export async function applyHostOps(runner: Runner, target: Target, ops: readonly HostOp[], opts: ApplyOptions = {}): Promise<void> {
+  const { lines, opOfLine } = renderBatch(ops, opts)
+  if (lines.length === 0) return
+  opts.onBatch?.(lines)
+  const argv = ipArgv(target, '-batch', '-')
+  const res = await runner.run(argv, { input: `${lines.join('\n')}\n`, allowFailure: true, timeoutMs: opts.timeoutMs ?? APPLY_TIMEOUT_MS })
+  if (res.exitCode === 0) return
+  const problem = targetProblem(target, res.stderr)
+  if (problem !== undefined) throw problem
+  const cause = new CommandError(argv, res.exitCode, res.stderr)
+  const failure = parseBatchFailure(res.stderr, lines)
+  const opIndex = failure.lineIndex === undefined ? undefined : opOfLine[failure.lineIndex]
+  if (opIndex === undefined) {
+    throw new ApplyError(`${describeTarget(target)}: ip -batch failed (the failing operation could not be determined): ${failure.message}`, {
+      appliedCount: 0,
+      cause,
+    })
+  }
+  const op = ops[opIndex]!
+  if (op.kind === 'link.delete') await releaseDeleteGroup(runner, target, lines, firstLineOf(opOfLine, opIndex), failure.lineIndex! + 1)
+  throw new ApplyError(`${describeTarget(target)}: cannot ${describeHostOp(op)}: ${failure.message}`, {
+    appliedCount: opIndex,
+    failedIndex: opIndex,
+    op,
+    cause,
+  })
+}

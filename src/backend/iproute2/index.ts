@@ -1,0 +1,56 @@
+/**
+ * The kernel backend for host interfaces through iproute2: `ip -json -details address show` (+ route dumps)
+ * to read, one `ip -batch -` run to write. Construct with `{ runner }` to record or fake the commands.
+ * @module
+ */
+import type { HostState } from '../../model/host/state.js'
+import type { KernelCaps } from '../../plan/caps.js'
+import type { HostOp } from '../../plan/ops.js'
+import { systemRunner, type Runner } from '../../sys/exec.js'
+import type { HostBackend, QueryOptions, Target } from '../backend.js'
+import { applyHostOps } from './apply.js'
+import { kernelCaps } from './caps.js'
+import { fileIdResolver } from './ids.js'
+import { queryHostState } from './query.js'
+import { DEFAULT_DELETE_GROUP } from './render.js'
+
+export { renderOps, renderBatch, DEFAULT_DELETE_GROUP, type RenderOptions, type RenderedBatch } from './render.js'
+export { kernelCaps, probeKernelCaps } from './caps.js'
+export { buildHostState } from './query-state.js'
+
+export interface Iproute2BackendOptions {
+  runner?: Runner
+  /** Link group used for bulk deletes (default DEFAULT_DELETE_GROUP). */
+  deleteGroup?: number
+  /** Limit for one apply batch (default 10 minutes: deleting thousands of links is slow). */
+  applyTimeoutMs?: number
+}
+
+export class Iproute2Backend implements HostBackend {
+  private readonly runner: Runner
+  private readonly deleteGroup: number
+  private readonly applyTimeoutMs: number | undefined
+  private readonly ids = fileIdResolver()
+
+  constructor(opts: Iproute2BackendOptions = {}) {
+    this.runner = opts.runner ?? systemRunner
+    this.deleteGroup = opts.deleteGroup ?? DEFAULT_DELETE_GROUP
+    this.applyTimeoutMs = opts.applyTimeoutMs
+  }
+
+  query(target: Target, opts: QueryOptions = {}): Promise<HostState> {
+    return queryHostState(this.runner, target, opts, this.ids)
+  }
+
+  apply(target: Target, ops: readonly HostOp[]): Promise<void> {
+    return applyHostOps(this.runner, target, ops, {
+      deleteGroup: this.deleteGroup,
+      ...(this.applyTimeoutMs === undefined ? {} : { timeoutMs: this.applyTimeoutMs }),
+    })
+  }
+
+  /** Which interface types this kernel can create (probed once per process, see caps.ts). */
+  caps(target: Target): Promise<KernelCaps> {
+    return this.runner === systemRunner ? kernelCaps(target) : kernelCaps(target, { runner: this.runner })
+  }
+}

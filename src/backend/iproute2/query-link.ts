@@ -1,0 +1,141 @@
+/**
+ * One link of `ip -json -details address show` → an Iface record (without controller-side port lists, which
+ * query-state.ts adds once every link is known).
+ * @module
+ */
+import type { Iface, IfaceInfo, IfaceType, IpAddress, IpConfig, VethConfig } from '../../model/host/iface.js'
+import { formatIp, isLinkLocalIpv6, tryParseIpv4, tryParseIpv6 } from '../../model/values/ip.js'
+import { tryParseMac } from '../../model/values/mac.js'
+import { asArray, asObject, bool, defined, num, obj, str, type JsonObject } from './json-read.js'
+import {
+  bondConfig,
+  bridgeOptions,
+  bridgePortOptions,
+  macvlanConfig,
+  stringList,
+  tapConfig,
+  vlanConfig,
+  vrfConfig,
+  vxlanConfig,
+  type IdResolver,
+} from './query-sections.js'
+
+/** Kernel link kinds (`info_kind`) → interface types. Kinds not listed are 'unknown' (kind kept in info). */
+const KIND_TO_TYPE: Readonly<Record<string, IfaceType>> = {
+  bridge: 'linux-bridge',
+  bond: 'bond',
+  vlan: 'vlan',
+  veth: 'veth',
+  macvlan: 'mac-vlan',
+  macvtap: 'mac-vtap',
+  vxlan: 'vxlan',
+  dummy: 'dummy',
+  vrf: 'vrf',
+  tun: 'tap',
+  openvswitch: 'ovs-interface',
+}
+
+export function ifaceTypeOf(link: JsonObject): IfaceType {
+  const kind = str(obj(link, 'linkinfo'), 'info_kind')
+  if (kind === undefined) return str(link, 'link_type') === 'loopback' ? 'loopback' : 'ethernet'
+  return KIND_TO_TYPE[kind] ?? 'unknown'
+}
+
+/** An address of `family` in canonical text, unless it is unparsable or an IPv6 link-local one. */
+function staticIp(local: string, family: 'inet' | 'inet6'): string | undefined {
+  if (family === 'inet') {
+    const v4 = tryParseIpv4(local)
+    return v4 === undefined ? undefined : formatIp({ family: 'ipv4', value: v4 })
+  }
+  if (/^fe[89ab]/i.test(local)) return undefined // fe80::/10, the bulk of IPv6 addresses on a busy host
+  const v6 = tryParseIpv6(local)
+  if (v6 === undefined) return undefined
+  const addr = { family: 'ipv6', value: v6 } as const
+  return isLinkLocalIpv6(addr) ? undefined : formatIp(addr)
+}
+
+/** Static addresses of one family: no `dynamic` (DHCP, SLAAC) and no IPv6 link-local. */
+export function staticAddresses(link: JsonObject, family: 'inet' | 'inet6'): IpAddress[] {
+  const out: IpAddress[] = []
+  for (const raw of asArray(link['addr_info'])) {
+    const a = asObject(raw)
+    const local = str(a, 'local')
+    const prefixLength = num(a, 'prefixlen')
+    if (str(a, 'family') !== family || local === undefined || prefixLength === undefined || bool(a, 'dynamic') === true) continue
+    const ip = staticIp(local, family)
+    if (ip !== undefined) out.push({ ip, prefixLength })
+  }
+  return out
+}
+
+/** Same convention as the plan layer's kernel model: `enabled` means "has static addresses". */
+function ipConfig(addresses: IpAddress[]): IpConfig {
+  return { enabled: addresses.length > 0, addresses }
+}
+
+const CANONICAL_MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/
+
+function macOf(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined
+  return CANONICAL_MAC_RE.test(s) ? s : tryParseMac(s)
+}
+
+/** The name of the link `link` refers to (veth peer, VLAN/MAC-VLAN base), when it is in the same namespace. */
+function linkName(link: JsonObject): string | undefined {
+  return num(link, 'link_netnsid') === undefined ? str(link, 'link') : undefined
+}
+
+function info(link: JsonObject, type: IfaceType): IfaceInfo {
+  const li = obj(link, 'linkinfo')
+  const kind = str(li, 'info_kind')
+  const index = num(link, 'link_index')
+  return defined<IfaceInfo>({
+    index: num(link, 'ifindex'),
+    linkKind: kind,
+    operState: str(link, 'operstate'),
+    link: str(link, 'link') ?? (index === undefined ? undefined : String(index)),
+    permanent: type === 'ethernet' || type === 'loopback' ? true : undefined,
+  })
+}
+
+/** The type-specific section of a link (and its bridge-port options when its controller is a bridge). */
+function sections(link: JsonObject, type: IfaceType, ids: IdResolver): Partial<Iface> {
+  const li = obj(link, 'linkinfo')
+  const d = obj(li, 'info_data')
+  const out: Partial<Iface> = {}
+  if (str(li, 'info_slave_kind') === 'bridge') out.bridgePort = bridgePortOptions(obj(li, 'info_slave_data'))
+  switch (type) {
+    case 'linux-bridge': out.bridge = { options: bridgeOptions(d) }; break
+    case 'bond': out.bond = bondConfig(d); break
+    case 'vlan': out.vlan = vlanConfig(d, linkName(link)); break
+    case 'veth': out.veth = defined<VethConfig>({ peer: linkName(link) }); break
+    case 'mac-vlan':
+    case 'mac-vtap': out.macvlan = macvlanConfig(d, linkName(link)); break
+    case 'vxlan': out.vxlan = vxlanConfig(d); break
+    case 'vrf': out.vrf = vrfConfig(d); break
+    case 'tap': out.tap = tapConfig(d, ids); break
+    default: break
+  }
+  return out
+}
+
+/** Parse one link; undefined when it has no usable name. */
+export function parseLink(raw: unknown, ids: IdResolver): Iface | undefined {
+  const link = asObject(raw)
+  const name = str(link, 'ifname')
+  if (link === undefined || name === undefined) return undefined
+  const type = ifaceTypeOf(link)
+  const mac = str(link, 'address')
+  const iface: Iface = {
+    name,
+    type,
+    state: stringList(link['flags']).includes('UP') ? 'up' : 'down',
+    ...defined<Pick<Iface, 'mtu' | 'mac'>>({ mtu: num(link, 'mtu'), mac: macOf(mac) }),
+    controller: str(link, 'master') ?? null,
+    ipv4: ipConfig(staticAddresses(link, 'inet')),
+    ipv6: ipConfig(staticAddresses(link, 'inet6')),
+    ...sections(link, type, ids),
+    info: info(link, type),
+  }
+  return iface
+}

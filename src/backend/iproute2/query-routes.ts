@@ -1,0 +1,59 @@
+/**
+ * Routes from `ip -N -4|-6 -json route show table all`: unicast routes that are not kernel-generated
+ * (protocol kernel, the local table and non-unicast types such as broadcast or multicast are skipped).
+ * `-N` makes protocol, table and type numeric, so names from rt_tables files do not matter.
+ * @module
+ */
+import { MAIN_TABLE_ID, type Route } from '../../model/host/route.js'
+import { asArray, asObject, num, obj, str, type JsonObject } from './json-read.js'
+import { canonicalIp } from './query-sections.js'
+
+export const RTPROT_KERNEL = 2
+export const RT_TABLE_LOCAL = 255
+const RTN_UNICAST = 1
+
+function destination(r: JsonObject, family: 'ipv4' | 'ipv6'): string | undefined {
+  const dst = str(r, 'dst')
+  if (dst === undefined) return undefined
+  if (dst === 'default') return family === 'ipv4' ? '0.0.0.0/0' : '::/0'
+  const slash = dst.indexOf('/')
+  const ip = canonicalIp(slash < 0 ? dst : dst.slice(0, slash))
+  const prefix = slash < 0 ? (family === 'ipv4' ? 32 : 128) : Number(dst.slice(slash + 1))
+  return ip === undefined || !Number.isInteger(prefix) ? undefined : `${ip}/${prefix}`
+}
+
+function isManaged(r: JsonObject): boolean {
+  const type = num(r, 'type')
+  if (type !== undefined && type !== RTN_UNICAST) return false
+  if (str(r, 'type') !== undefined && type === undefined && str(r, 'type') !== 'unicast') return false
+  if (num(r, 'protocol') === RTPROT_KERNEL || str(r, 'protocol') === 'kernel') return false
+  if (asArray(r['nexthops']).length > 0) return false // multipath: not modelled
+  return num(r, 'table') !== RT_TABLE_LOCAL && str(r, 'table') !== 'local'
+}
+
+/** One route, or undefined when it is kernel-generated, not unicast, multipath or unreadable. */
+export function parseRoute(raw: unknown, family: 'ipv4' | 'ipv6'): Route | undefined {
+  const r = asObject(raw)
+  if (r === undefined || !isManaged(r)) return undefined
+  const dest = destination(r, family)
+  if (dest === undefined) return undefined
+  const route: Route = { destination: dest }
+  const gw = canonicalIp(str(r, 'gateway') ?? str(obj(r, 'via'), 'host'))
+  if (gw !== undefined) route.nextHopAddress = gw
+  const dev = str(r, 'dev')
+  if (dev !== undefined) route.nextHopInterface = dev
+  const metric = num(r, 'metric')
+  if (metric !== undefined) route.metric = metric
+  const table = num(r, 'table') ?? (str(r, 'table') === 'main' ? MAIN_TABLE_ID : undefined)
+  if (table !== undefined && table !== MAIN_TABLE_ID) route.tableId = table
+  return route
+}
+
+export function parseRoutes(json: unknown, family: 'ipv4' | 'ipv6'): Route[] {
+  const out: Route[] = []
+  for (const raw of asArray(json)) {
+    const r = parseRoute(raw, family)
+    if (r !== undefined) out.push(r)
+  }
+  return out
+}

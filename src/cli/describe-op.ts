@@ -1,0 +1,106 @@
+/**
+ * One readable line per operation, for `diff`, `apply` and the demo.
+ * @module
+ */
+import { assertNever } from '../errors.js'
+import type { Iface } from '../model/host/iface.js'
+import type { Route } from '../model/host/route.js'
+import type { HostOp } from '../plan/ops.js'
+
+function q(name: string): string {
+  return `'${name}'`
+}
+
+function kv(obj: object): string {
+  return Object.entries(obj)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ')
+}
+
+function createDetails(i: Iface): string {
+  const parts: string[] = []
+  if (i.vlan?.id !== undefined) parts.push(`id ${i.vlan.id}`)
+  const base = i.vlan?.baseIface ?? i.macvlan?.baseIface ?? i.vxlan?.baseIface
+  if (base !== undefined) parts.push(`on ${q(base)}`)
+  if (i.veth?.peer !== undefined) parts.push(`peer ${q(i.veth.peer)}`)
+  if (i.bond?.mode !== undefined) parts.push(`mode ${i.bond.mode}`)
+  if (i.mtu !== undefined) parts.push(`mtu ${i.mtu}`)
+  if (i.mac !== undefined) parts.push(`mac ${i.mac}`)
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`
+}
+
+export function describeRoute(r: Route): string {
+  const parts = [r.destination]
+  if (r.nextHopAddress !== undefined) parts.push(`via ${r.nextHopAddress}`)
+  if (r.nextHopInterface !== undefined) parts.push(`dev ${r.nextHopInterface}`)
+  if (r.metric !== undefined) parts.push(`metric ${r.metric}`)
+  if (r.tableId !== undefined) parts.push(`table ${r.tableId}`)
+  return parts.join(' ')
+}
+
+export function describeOp(op: HostOp): string {
+  switch (op.kind) {
+    case 'link.create':
+      return `create ${op.iface.type} ${q(op.iface.name)}${createDetails(op.iface)}`
+    case 'link.delete':
+      return `delete ${op.names.map(q).join(', ')}`
+    case 'link.set-state':
+      return `set ${q(op.name)} ${op.state}`
+    case 'link.set-mtu':
+      return `set mtu of ${q(op.name)} to ${op.mtu}`
+    case 'link.set-mac':
+      return `set mac of ${q(op.name)} to ${op.mac}`
+    case 'link.set-controller':
+      return op.controller === null ? `detach ${q(op.name)} from its controller` : `attach ${q(op.name)} to ${q(op.controller)}`
+    case 'bridge.set-options':
+      return `set bridge options of ${q(op.name)}: ${kv(op.options)}`
+    case 'bridge-port.set-options':
+      return `set bridge port options of ${q(op.name)}: ${kv(op.options)}`
+    case 'bond.set-options':
+      return `set bond options of ${q(op.name)}: ${kv(op.options)}`
+    case 'addr.add':
+      return `add address ${op.address.ip}/${op.address.prefixLength} to ${q(op.name)}`
+    case 'addr.del':
+      return `remove address ${op.address.ip}/${op.address.prefixLength} from ${q(op.name)}`
+    case 'route.add':
+      return `add route ${describeRoute(op.route)}`
+    case 'route.del':
+      return `remove route ${describeRoute(op.route)}`
+    default:
+      return assertNever(op, 'host op')
+  }
+}
+
+/** '+' adds, '-' removes, '~' changes. */
+export function opMark(op: HostOp): '+' | '-' | '~' {
+  switch (op.kind) {
+    case 'link.create':
+    case 'addr.add':
+    case 'route.add':
+      return '+'
+    case 'link.delete':
+    case 'addr.del':
+    case 'route.del':
+      return '-'
+    case 'link.set-state':
+    case 'link.set-mtu':
+    case 'link.set-mac':
+    case 'link.set-controller':
+    case 'bridge.set-options':
+    case 'bridge-port.set-options':
+    case 'bond.set-options':
+      return '~'
+    default:
+      return assertNever(op, 'host op')
+  }
+}
+
+export function describeOps(ops: readonly HostOp[], indent = '  '): string {
+  return ops.map((op) => `${indent}${opMark(op)} ${describeOp(op)}\n`).join('')
+}
+
+/** `1 operation`, `3 operations`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}

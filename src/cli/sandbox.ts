@@ -1,0 +1,75 @@
+/** `hostnet sandbox create|destroy|status`: a namespace with veth "NICs" eth0..eth3 on an uplink-switch bridge. */
+import type { Command } from 'commander'
+import { ValidationError } from '../errors.js'
+import { createSandbox, destroySandbox, sandboxStatus, type SandboxStatus } from '../sys/sandbox.js'
+import { printJson, table } from './output.js'
+
+export const DEFAULT_SANDBOX_NAME = 'hostnet-sandbox'
+
+interface SandboxFlags {
+  name?: string
+  hairpin?: string
+  json?: boolean
+}
+
+const ON = new Set(['on', '1', 'true', 'yes'])
+const OFF = new Set(['off', '0', 'false', 'no', ''])
+
+/** "on,off,on,off" → [true, false, true, false] (one entry per NIC, eth0 first). */
+export function parseHairpinList(list: string): boolean[] {
+  return list.split(',').map((raw, i) => {
+    const v = raw.trim().toLowerCase()
+    if (ON.has(v)) return true
+    if (OFF.has(v)) return false
+    throw new ValidationError(`invalid --hairpin value '${raw}' for port eth${i}: expected on or off`, { path: '--hairpin', value: list })
+  })
+}
+
+export function sandboxStatusText(s: SandboxStatus): string {
+  if (!s.exists && !s.switchExists) return `sandbox '${s.name}' does not exist\n`
+  const head = `sandbox '${s.name}': namespace ${s.exists ? 'present' : 'MISSING'}, switch namespace '${s.switchNetns}' ${s.switchExists ? 'present' : 'MISSING'}\n`
+  const rows = [['NIC', 'STATE', 'MAC', 'SWITCH PORT', 'HAIRPIN']]
+  for (const n of s.nics) rows.push([n.name, n.state ?? '-', n.mac ?? '-', n.switchPort, n.hairpin === undefined ? '-' : n.hairpin ? 'on' : 'off'])
+  return head + table(rows)
+}
+
+function print(value: unknown, flags: SandboxFlags, text: string): void {
+  if (flags.json === true) printJson(value ?? null)
+  else process.stdout.write(text)
+}
+
+export function registerSandboxCommands(program: Command): void {
+  const sandbox = program.command('sandbox').description('throw-away test namespaces with veth "NICs" eth0..eth3 on an uplink switch')
+  sandbox
+    .command('create')
+    .description('create the sandbox (namespace NAME with eth0..eth3, and NAME-switch holding their peers on a bridge)')
+    .option('--name <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
+    .option('--hairpin <list>', 'hairpin mode per switch port, e.g. on,off,off,off')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (flags: SandboxFlags) => {
+      const name = flags.name ?? DEFAULT_SANDBOX_NAME
+      const hairpin = flags.hairpin === undefined ? undefined : parseHairpinList(flags.hairpin)
+      const r = await createSandbox({ name, ...(hairpin === undefined ? {} : { hairpin }) })
+      print(r, flags, `created sandbox '${name}': use --netns ${name}\n${sandboxStatusText(r)}`)
+    })
+  sandbox
+    .command('destroy')
+    .description('remove the sandbox namespaces (and everything in them)')
+    .option('--name <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
+    .option('--json', 'print machine-readable JSON')
+    .action(async (flags: SandboxFlags) => {
+      const name = flags.name ?? DEFAULT_SANDBOX_NAME
+      const r = await destroySandbox(name)
+      print(r, flags, r.removed.length === 0 ? `sandbox '${name}' did not exist\n` : `destroyed sandbox '${name}' (removed ${r.removed.join(', ')})\n`)
+    })
+  sandbox
+    .command('status')
+    .description('show whether the sandbox exists and its ports')
+    .option('--name <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
+    .option('--json', 'print machine-readable JSON')
+    .action(async (flags: SandboxFlags) => {
+      const name = flags.name ?? DEFAULT_SANDBOX_NAME
+      const r = await sandboxStatus(name)
+      print(r, flags, sandboxStatusText(r))
+    })
+}

@@ -1,0 +1,117 @@
+/**
+ * Strict readers for plain JS values decoded from a YAML/JSON document. Every reader knows where it is (a JSON
+ * pointer) and what it is reading for (`interface 'br0'`), so every error names the object, the field and the
+ * path. Unknown keys are refused.
+ * @module
+ */
+import { ValidationError } from '../../errors.js'
+
+/** Where a value sits in the document and which object it belongs to. */
+export interface Ctx {
+  /** JSON pointer, e.g. `/interfaces/2/vlan/id`. */
+  path: string
+  /** Dotted field name as the user wrote it, e.g. `vlan.id` (empty at an object's root). */
+  field: string
+  /** The object being defined, e.g. `interface 'br0'` or `route 3`. */
+  object: string
+}
+
+export type Obj = Record<string, unknown>
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1')
+}
+
+/** The context of `key` (an object key or a list index) inside `ctx`. */
+export function sub(ctx: Ctx, key: string | number): Ctx {
+  const k = String(key)
+  const field = typeof key === 'number' ? `${ctx.field}[${key}]` : ctx.field === '' ? k : `${ctx.field}.${k}`
+  return { path: `${ctx.path}/${escapePointer(k)}`, field, object: ctx.object }
+}
+
+export function fail(ctx: Ctx, problem: string, value?: unknown): never {
+  throw new ValidationError(`${ctx.object}: ${problem}`, { path: ctx.path, value, object: ctx.object })
+}
+
+/** Re-throw a value-type parser's ValidationError with the object prefix and the document path. */
+export function wrap<T>(ctx: Ctx, parse: () => T): T {
+  try {
+    return parse()
+  } catch (e) {
+    if (e instanceof ValidationError) fail(ctx, e.message, e.value)
+    throw e
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'a list'
+  if (typeof v === 'object') return 'a mapping'
+  return `${typeof v} ${JSON.stringify(v)}`
+}
+
+export function readObj(v: unknown, ctx: Ctx): Obj {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) {
+    fail(ctx, `${ctx.field || 'document'} must be a mapping, not ${describe(v)}`, v)
+  }
+  return v as Obj
+}
+
+/** Refuse keys outside `allowed`; `hint` explains keys that are known but not accepted here. */
+export function checkKeys(o: Obj, allowed: readonly string[], ctx: Ctx, hint?: (key: string) => string | undefined): void {
+  for (const key of Object.keys(o)) {
+    if (allowed.includes(key)) continue
+    const why = hint?.(key)
+    const where = ctx.field === '' ? '' : ` in ${ctx.field}`
+    fail(sub(ctx, key), why ?? `unknown key '${key}'${where}`, o[key])
+  }
+}
+
+export function readList(v: unknown, ctx: Ctx): unknown[] {
+  if (!Array.isArray(v)) fail(ctx, `${ctx.field} must be a list, not ${describe(v)}`, v)
+  return v
+}
+
+export function readString(v: unknown, ctx: Ctx): string {
+  if (typeof v !== 'string') fail(ctx, `${ctx.field} must be a string, not ${describe(v)}`, v)
+  return v
+}
+
+export function readBool(v: unknown, ctx: Ctx): boolean {
+  if (typeof v !== 'boolean') fail(ctx, `${ctx.field} must be true or false, not ${describe(v)}`, v)
+  return v
+}
+
+export function readInt(v: unknown, ctx: Ctx, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    fail(ctx, `invalid ${ctx.field} ${JSON.stringify(v) ?? String(v)}: must be an integer in ${min}..${max}`, v)
+  }
+  return v
+}
+
+export function readEnum<T extends string>(v: unknown, ctx: Ctx, values: readonly T[]): T {
+  const s = readString(v, ctx)
+  if (!(values as readonly string[]).includes(s)) {
+    fail(ctx, `invalid ${ctx.field} '${s}': expected one of ${values.join(', ')}`, v)
+  }
+  return s as T
+}
+
+/** Read `o[key]` with `read` when present (and not null); `undefined` otherwise. */
+export function opt<T>(o: Obj, key: string, ctx: Ctx, read: (v: unknown, c: Ctx) => T): T | undefined {
+  const v = o[key]
+  return v === undefined ? undefined : read(v, sub(ctx, key))
+}
+
+/** Copy defined values only (exactOptionalPropertyTypes: an optional property is absent, never undefined). */
+export function defined<T extends object>(o: { [K in keyof T]: T[K] | undefined }): T {
+  const out: Partial<T> = {}
+  for (const k of Object.keys(o) as Array<keyof T>) {
+    if (o[k] !== undefined) out[k] = o[k] as T[keyof T]
+  }
+  return out as T
+}
+
+export function isEmpty(o: object): boolean {
+  return Object.keys(o).length === 0
+}

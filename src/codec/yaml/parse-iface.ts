@@ -1,0 +1,168 @@
+/**
+ * One entry of `interfaces:`: base properties, `ipv4`/`ipv6`, and the section of its type.
+ * @module
+ */
+import { IFACE_TYPES } from '../../model/host/iface.js'
+import type { DesiredIfaceState, Iface, IfaceInfo, IfaceType, IpAddress, IpConfig } from '../../model/host/iface.js'
+import type { IpFamily } from '../../model/values/ip.js'
+import { formatIp, isLinkLocalIpv6 } from '../../model/values/ip.js'
+import { checkKeys, defined, fail, opt, readBool, readEnum, readInt, readList, readObj, readString, sub } from './fields.js'
+import type { Ctx, Obj } from './fields.js'
+import { readBridge, readBridgePortSection } from './parse-bridge.js'
+import { readBond, readMacvlan, readTap, readVeth, readVlan, readVrf, readVxlan } from './parse-sections.js'
+import { readIfName, readIpAddr, readMac, readMtu, readPrefixLength } from './values.js'
+
+/** `type:` spellings accepted besides the canonical ones. */
+export const TYPE_ALIASES: Readonly<Record<string, IfaceType>> = { bridge: 'linux-bridge', macvlan: 'mac-vlan', macvtap: 'mac-vtap' }
+
+/** The YAML key of each type's own section. */
+export const SECTION_KEY: Partial<Record<IfaceType, string>> = {
+  'linux-bridge': 'bridge',
+  bond: 'link-aggregation',
+  vlan: 'vlan',
+  veth: 'veth',
+  'mac-vlan': 'mac-vlan',
+  'mac-vtap': 'mac-vtap',
+  vxlan: 'vxlan',
+  vrf: 'vrf',
+  tap: 'tap',
+}
+const SECTION_KEYS = new Set(Object.values(SECTION_KEY))
+const BASE_KEYS = ['name', 'type', 'state', 'mtu', 'mac-address', 'controller', 'ipv4', 'ipv6', 'bridge-port', 'info']
+
+/** nmstate keys hostnet knows but does not implement: refused with a clearer message than "unknown key". */
+const UNSUPPORTED_KEYS = new Set([
+  'description', 'profile-name', 'identifier', 'ethernet', 'ethtool', 'lldp', '802.1x', 'mptcp', 'wait-ip',
+  'accept-all-mac-addresses', 'copy-mac-from', 'ovs-db', 'dispatch', 'permanent-mac-address', 'min-mtu', 'max-mtu',
+  'driver', 'patch', 'dpdk', 'infiniband', 'macsec', 'ipvlan', 'hsr', 'libreswan',
+])
+
+function readType(v: unknown, ctx: Ctx): IfaceType {
+  const s = readString(v, ctx)
+  const t = TYPE_ALIASES[s] ?? s
+  if (!(IFACE_TYPES as readonly string[]).includes(t)) fail(ctx, `unknown interface type '${s}'`, v)
+  return t as IfaceType
+}
+
+function readState(v: unknown, ctx: Ctx): DesiredIfaceState {
+  if (v === 'ignore') fail(ctx, "state 'ignore' is not supported (leave the interface out of the document instead)", v)
+  return readEnum(v, ctx, ['up', 'down', 'absent'] as const)
+}
+
+function readController(v: unknown, ctx: Ctx): string | null {
+  return v === null || v === '' ? null : readIfName(v, ctx)
+}
+
+function readAddress(v: unknown, ctx: Ctx, family: IpFamily): IpAddress {
+  const o = readObj(v, ctx)
+  checkKeys(o, ['ip', 'prefix-length'], ctx)
+  if (o['ip'] === undefined || o['prefix-length'] === undefined) fail(ctx, `${ctx.field} needs ip and prefix-length`, v)
+  const addr = readIpAddr(o['ip'], sub(ctx, 'ip'), family)
+  if (isLinkLocalIpv6(addr)) fail(sub(ctx, 'ip'), `${ctx.field}.ip '${formatIp(addr)}' is link-local; the kernel manages those`, o['ip'])
+  return { ip: formatIp(addr), prefixLength: readPrefixLength(o['prefix-length'], sub(ctx, 'prefix-length'), family) }
+}
+
+function readAddresses(v: unknown, ctx: Ctx, family: IpFamily): IpAddress[] {
+  const out = readList(v, ctx).map((a, i) => readAddress(a, sub(ctx, i), family))
+  const seen = new Set<string>()
+  out.forEach((a, i) => {
+    // the kernel keys IPv6 addresses by address alone, IPv4 ones by address and prefix
+    const key = family === 'ipv6' ? a.ip : `${a.ip}/${a.prefixLength}`
+    if (seen.has(key)) fail(sub(ctx, i), `${ctx.field} lists ${a.ip} twice`, v)
+    seen.add(key)
+  })
+  return out
+}
+
+function readIpConfig(v: unknown, ctx: Ctx, family: IpFamily): IpConfig {
+  const o = readObj(v, ctx)
+  checkKeys(o, family === 'ipv6' ? ['enabled', 'dhcp', 'autoconf', 'address'] : ['enabled', 'dhcp', 'address'], ctx, (k) =>
+    k.startsWith('auto-') || k.startsWith('dhcp-') || k === 'allow-extra-address' || k === 'addr-gen-mode' || k === 'token'
+      ? `${ctx.field}.${k} is not supported (hostnet runs no DHCP client and configures static addresses only)`
+      : undefined,
+  )
+  const cfg = defined<IpConfig>({
+    enabled: opt(o, 'enabled', ctx, readBool),
+    dhcp: opt(o, 'dhcp', ctx, readBool),
+    autoconf: opt(o, 'autoconf', ctx, readBool),
+    addresses: opt(o, 'address', ctx, (x, c) => readAddresses(x, c, family)),
+  })
+  if (cfg.enabled === false && (cfg.addresses?.length ?? 0) > 0) {
+    fail(sub(ctx, 'address'), `${ctx.field} is disabled but lists addresses`)
+  }
+  return cfg
+}
+
+function readInfo(v: unknown, ctx: Ctx): IfaceInfo {
+  const o = readObj(v, ctx)
+  checkKeys(o, ['index', 'link-kind', 'oper-state', 'link', 'permanent'], ctx)
+  return defined<IfaceInfo>({
+    index: opt(o, 'index', ctx, (x, c) => readInt(x, c, 0, 2 ** 31 - 1)),
+    linkKind: opt(o, 'link-kind', ctx, readString),
+    operState: opt(o, 'oper-state', ctx, readString),
+    link: opt(o, 'link', ctx, readString),
+    permanent: opt(o, 'permanent', ctx, readBool),
+  })
+}
+
+function keyHint(type: IfaceType): (key: string) => string | undefined {
+  return (key) => {
+    if (SECTION_KEYS.has(key)) return `section '${key}' does not apply to an interface of type ${type}`
+    if (UNSUPPORTED_KEYS.has(key)) return `${key} is not supported by hostnet`
+    return `unknown key '${key}'`
+  }
+}
+
+/** Read section `key` into `iface`. */
+function readSection(o: Obj, key: string, ctx: Ctx, iface: Iface): void {
+  const c = sub(ctx, key)
+  const v = o[key]
+  switch (key) {
+    case 'bridge': iface.bridge = readBridge(v, c); break
+    case 'link-aggregation': iface.bond = readBond(v, c); break
+    case 'vlan': iface.vlan = readVlan(v, c); break
+    case 'veth': iface.veth = readVeth(v, c); break
+    case 'mac-vlan':
+    case 'mac-vtap': iface.macvlan = readMacvlan(v, c); break
+    case 'vxlan': iface.vxlan = readVxlan(v, c); break
+    case 'vrf': iface.vrf = readVrf(v, c); break
+    case 'tap': iface.tap = readTap(v, c); break
+    default: break
+  }
+}
+
+/** Section keys allowed for `type`: its own, or any one of them when the type is left to the current state. */
+function sectionKeys(type: IfaceType): string[] {
+  if (type === 'unknown') return [...SECTION_KEYS]
+  const key = SECTION_KEY[type]
+  return key === undefined ? [] : [key]
+}
+
+/** Parse `interfaces[index]`. A missing `type` is 'unknown' (resolved from the current state by the planner). */
+export function readIface(v: unknown, index: number): Iface {
+  const root: Ctx = { path: `/interfaces/${index}`, field: '', object: `interface #${index}` }
+  const o = readObj(v, root)
+  if (o['name'] === undefined) fail(root, 'name is required', v)
+  const name = readIfName(o['name'], sub(root, 'name'))
+  const ctx: Ctx = { ...root, object: `interface '${name}'` }
+  const type = opt(o, 'type', ctx, readType) ?? 'unknown'
+  const allowed = sectionKeys(type)
+  checkKeys(o, [...BASE_KEYS, ...allowed], ctx, keyHint(type))
+  const given = allowed.filter((k) => o[k] !== undefined)
+  if (given.length > 1) fail(sub(ctx, given[1]!), `sections '${given[0]}' and '${given[1]}' cannot both be given`)
+  const iface: Iface = { name, type }
+  const state = opt(o, 'state', ctx, readState)
+  const rest = defined<Omit<Iface, 'name' | 'type'>>({
+    mtu: opt(o, 'mtu', ctx, readMtu),
+    mac: opt(o, 'mac-address', ctx, readMac),
+    controller: o['controller'] === undefined ? undefined : readController(o['controller'], sub(ctx, 'controller')),
+    ipv4: opt(o, 'ipv4', ctx, (x, c) => readIpConfig(x, c, 'ipv4')),
+    ipv6: opt(o, 'ipv6', ctx, (x, c) => readIpConfig(x, c, 'ipv6')),
+    bridgePort: opt(o, 'bridge-port', ctx, readBridgePortSection),
+    info: opt(o, 'info', ctx, readInfo),
+  })
+  if (given[0] !== undefined) readSection(o, given[0], ctx, iface)
+  // nmstate: for an absent interface every property but name and type is ignored (still checked above)
+  if (state === 'absent') return { name, type, state }
+  return { ...iface, ...(state === undefined ? {} : { state }), ...rest }
+}

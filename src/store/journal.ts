@@ -1,0 +1,222 @@
+/**
+ * The transaction journal: one row per apply (or rollback request), written before the kernel is touched and
+ * updated as the transaction moves on. Payloads (desired state, snapshot, ops, ...) are JSON; the txn layer gives
+ * them their types. At most one transaction per target is open (applying, pending-confirm or rolling-back): that
+ * is the per-target write lock, enforced by a partial unique index.
+ * @module
+ */
+import type Database from 'better-sqlite3'
+import { HostnetError } from '../errors.js'
+import type { ProcessOwner } from './owner.js'
+
+export const TXN_STATUSES = ['applying', 'pending-confirm', 'committed', 'rolling-back', 'rolled-back', 'failed'] as const
+export type TxnStatus = (typeof TXN_STATUSES)[number]
+export const OPEN_STATUSES: readonly TxnStatus[] = ['applying', 'pending-confirm', 'rolling-back']
+
+export interface JournalEntry {
+  id: number
+  /** Target key, e.g. `netns:blue` or `host`. */
+  target: string
+  /** What the transaction changes, e.g. `host-state`; later features add their own kinds. */
+  kind: string
+  status: TxnStatus
+  createdMs: number
+  updatedMs: number
+  /** The process driving the transaction right now (none while pending-confirm or when finished). */
+  owner: ProcessOwner | undefined
+  desired: unknown
+  /** The previous live state, recorded before anything is applied. */
+  snapshot: unknown
+  ops: unknown
+  expected: unknown
+  touched: string[]
+  /** Number of ops known to have been applied. */
+  progress: number
+  error: unknown
+  confirmDeadlineMs: number | undefined
+}
+
+export type BeginResult = { ok: true; entry: JournalEntry } | { ok: false; open: JournalEntry }
+
+export interface TransitionRequest {
+  from: readonly TxnStatus[]
+  to: TxnStatus
+  /** Only if the current owner is this one (compare-and-set on ownership). */
+  expectOwner?: ProcessOwner | undefined
+  /** New owner; null clears it; undefined keeps it. */
+  owner?: ProcessOwner | null
+  error?: unknown
+  /** New confirm deadline; null clears it; undefined keeps it. */
+  confirmDeadlineMs?: number | null
+}
+
+interface Row {
+  id: number
+  target: string
+  kind: string
+  status: string
+  created_ms: number
+  updated_ms: number
+  owner_pid: number | null
+  owner_start: string | null
+  desired_json: string | null
+  snapshot_json: string | null
+  ops_json: string | null
+  expected_json: string | null
+  touched_json: string | null
+  progress: number
+  error_json: string | null
+  confirm_deadline_ms: number | null
+}
+
+function parseJson(text: string | null, what: string, id: number): unknown {
+  if (text === null) return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch (e) {
+    throw new HostnetError('bug', `journal entry ${id}: unreadable ${what} JSON`, { cause: e })
+  }
+}
+
+function toStatus(s: string, id: number): TxnStatus {
+  if ((TXN_STATUSES as readonly string[]).includes(s)) return s as TxnStatus
+  throw new HostnetError('bug', `journal entry ${id}: unknown status '${s}'`)
+}
+
+function fromRow(r: Row): JournalEntry {
+  const touched = parseJson(r.touched_json, 'touched', r.id)
+  return {
+    id: r.id,
+    target: r.target,
+    kind: r.kind,
+    status: toStatus(r.status, r.id),
+    createdMs: r.created_ms,
+    updatedMs: r.updated_ms,
+    owner: r.owner_pid === null ? undefined : { pid: r.owner_pid, startTicks: r.owner_start ?? '' },
+    desired: parseJson(r.desired_json, 'desired', r.id),
+    snapshot: parseJson(r.snapshot_json, 'snapshot', r.id),
+    ops: parseJson(r.ops_json, 'ops', r.id),
+    expected: parseJson(r.expected_json, 'expected', r.id),
+    touched: Array.isArray(touched) ? touched.map(String) : [],
+    progress: r.progress,
+    error: parseJson(r.error_json, 'error', r.id),
+    confirmDeadlineMs: r.confirm_deadline_ms ?? undefined,
+  }
+}
+
+const OPEN_SQL = `status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`
+
+export class Journal {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly nowMs: () => number,
+  ) {}
+
+  /** Open a transaction on `target` in status 'applying', or report the transaction already open there. */
+  begin(input: { target: string; kind: string; owner: ProcessOwner; desired: unknown }): BeginResult {
+    const run = this.db.transaction((): BeginResult => {
+      const open = this.findOpen(input.target)
+      if (open !== undefined) return { ok: false, open }
+      const now = this.nowMs()
+      const info = this.db
+        .prepare(
+          `INSERT INTO transactions (target, kind, status, created_ms, updated_ms, owner_pid, owner_start, desired_json)
+           VALUES (?, ?, 'applying', ?, ?, ?, ?, ?)`,
+        )
+        .run(input.target, input.kind, now, now, input.owner.pid, input.owner.startTicks, JSON.stringify(input.desired ?? null))
+      return { ok: true, entry: this.require(Number(info.lastInsertRowid)) }
+    })
+    return run.immediate()
+  }
+
+  /** Record what is about to be applied and the state to return to. Must happen before the kernel is touched. */
+  recordPlan(id: number, plan: { snapshot: unknown; ops: unknown; expected: unknown; touched: readonly string[] }): void {
+    this.update(
+      id,
+      'snapshot_json = ?, ops_json = ?, expected_json = ?, touched_json = ?',
+      JSON.stringify(plan.snapshot),
+      JSON.stringify(plan.ops),
+      JSON.stringify(plan.expected),
+      JSON.stringify(plan.touched),
+    )
+  }
+
+  recordProgress(id: number, progress: number): void {
+    this.update(id, 'progress = ?', progress)
+  }
+
+  recordError(id: number, error: unknown): void {
+    this.update(id, 'error_json = ?', JSON.stringify(error ?? null))
+  }
+
+  /** Compare-and-set the status (and optionally owner, error, deadline). False if the entry was not in `from`. */
+  transition(id: number, req: TransitionRequest): boolean {
+    const run = this.db.transaction((): boolean => {
+      const cur = this.get(id)
+      if (cur === undefined || !req.from.includes(cur.status)) return false
+      if (req.expectOwner !== undefined) {
+        const o = cur.owner
+        if (o === undefined || o.pid !== req.expectOwner.pid || o.startTicks !== req.expectOwner.startTicks) return false
+      }
+      const sets = ['status = ?', 'updated_ms = ?']
+      const args: unknown[] = [req.to, this.nowMs()]
+      if (req.owner !== undefined) {
+        sets.push('owner_pid = ?', 'owner_start = ?')
+        args.push(req.owner?.pid ?? null, req.owner?.startTicks ?? null)
+      }
+      if (req.error !== undefined) {
+        sets.push('error_json = ?')
+        args.push(JSON.stringify(req.error))
+      }
+      if (req.confirmDeadlineMs !== undefined) {
+        sets.push('confirm_deadline_ms = ?')
+        args.push(req.confirmDeadlineMs)
+      }
+      this.db.prepare(`UPDATE transactions SET ${sets.join(', ')} WHERE id = ?`).run(...args, id)
+      return true
+    })
+    return run.immediate()
+  }
+
+  get(id: number): JournalEntry | undefined {
+    const row = this.db.prepare('SELECT * FROM transactions WHERE id = ?').get(id) as Row | undefined
+    return row === undefined ? undefined : fromRow(row)
+  }
+
+  require(id: number): JournalEntry {
+    const e = this.get(id)
+    if (e === undefined) throw new HostnetError('not-found', `transaction ${id} not found`)
+    return e
+  }
+
+  findOpen(target: string): JournalEntry | undefined {
+    const row = this.db.prepare(`SELECT * FROM transactions WHERE target = ? AND ${OPEN_SQL}`).get(target) as Row | undefined
+    return row === undefined ? undefined : fromRow(row)
+  }
+
+  listOpen(): JournalEntry[] {
+    const rows = this.db.prepare(`SELECT * FROM transactions WHERE ${OPEN_SQL} ORDER BY id`).all() as Row[]
+    return rows.map(fromRow)
+  }
+
+  countByStatus(status: TxnStatus): number {
+    const row = this.db.prepare('SELECT COUNT(*) AS n FROM transactions WHERE status = ?').get(status) as { n: number }
+    return row.n
+  }
+
+  /** Newest first. */
+  list(opts: { target?: string; limit?: number } = {}): JournalEntry[] {
+    const limit = opts.limit ?? 100
+    const rows = (
+      opts.target === undefined
+        ? this.db.prepare('SELECT * FROM transactions ORDER BY id DESC LIMIT ?').all(limit)
+        : this.db.prepare('SELECT * FROM transactions WHERE target = ? ORDER BY id DESC LIMIT ?').all(opts.target, limit)
+    ) as Row[]
+    return rows.map(fromRow)
+  }
+
+  private update(id: number, sets: string, ...args: unknown[]): void {
+    const info = this.db.prepare(`UPDATE transactions SET ${sets}, updated_ms = ? WHERE id = ?`).run(...args, this.nowMs(), id)
+    if (info.changes !== 1) throw new HostnetError('bug', `journal entry ${id} vanished`)
+  }
+}

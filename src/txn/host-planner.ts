@@ -1,0 +1,12 @@
+/**
+ * The default planner: the plan layer's host-interface functions behind the engine's HostPlanner interface.
+ * @module
+ */
+import { planHost, revertDesired, verifyHost } from '../plan/index.js'
+import type { HostPlanner } from './planner.js'
+
+export const hostPlanner: HostPlanner = {
+  plan: (current, desired, opts) => planHost(current, desired, opts?.caps === undefined ? {} : { caps: opts.caps }),
+  verify: (expected, current) => verifyHost(expected, current),
+  revert: (snapshot, touched) => revertDesired(snapshot, touched),
+}
