@@ -13,6 +13,7 @@ import { registerIfaceCommands } from './iface.js'
 import { registerSandboxCommands } from './sandbox.js'
 import { registerServeCommand } from './serve.js'
 import { registerDemoCommand } from './demo.js'
+import { registerDebugCommands } from './debug.js'
 
 export function buildProgram(): Command {
   const program = new Command('hostnet')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerSandboxCommands(program)
   registerServeCommand(program)
   registerDemoCommand(program)
+  registerDebugCommands(program)
   return program
 }
 

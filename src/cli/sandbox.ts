@@ -42,7 +42,7 @@ export function registerSandboxCommands(program: Command): void {
   const sandbox = program.command('sandbox').description('throw-away test namespaces with veth "NICs" eth0..eth3 on an uplink switch')
   sandbox
     .command('create')
-    .description('create the sandbox (namespace NAME with eth0..eth3, and NAME-switch holding their peers on a bridge)')
+    .description('create the sandbox (namespace NAME with eth0..eth3, and NAME-sw holding their peers on a bridge)')
     .option('--name <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
     .option('--hairpin <list>', 'hairpin mode per switch port, e.g. on,off,off,off')
     .option('--json', 'print machine-readable JSON')

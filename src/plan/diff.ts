@@ -6,10 +6,10 @@
  */
 import type { BridgePortOptions, Iface } from '../model/host/iface.js'
 import { diffAddresses } from './addresses.js'
-import { peerOf } from './graph.js'
+import { baseOf, peerOf } from './graph.js'
 import { isCreated, isDeleted, targetOf } from './merged.js'
 import type { Merged } from './merged.js'
-import { depthFunction } from './order.js'
+import { depthFunction, linkDeps } from './order.js'
 import type { Phase, Staged } from './order.js'
 import type { RouteFacts } from './route-plan.js'
 import type { TargetGraph } from './validate-target.js'
@@ -23,6 +23,8 @@ export interface InterfaceDiff {
 interface Ctx {
   g: TargetGraph
   depth: (name: string) => number
+  /** Order of MTU changes: a base before its children, a bond's ports (and their bases) before the bond. */
+  mtuDepth: (name: string) => number
   out: Staged[]
   flushed: Set<string>
   ipv4Flushed: Set<string>
@@ -120,10 +122,16 @@ function optionOps(ctx: Ctx, c: Iface, t: Iface): void {
   }
 }
 
-/** MTU of an existing link. A bond's ports follow its MTU changes (no op needed for ports staying in it). */
-function mtuOps(ctx: Ctx, c: Iface, t: Iface, d: number, ctrl: Iface | undefined): void {
-  if (t.mtu === undefined || c.mtu === t.mtu || (ctrl?.type === 'bond' && c.controller === t.controller)) return
+/**
+ * MTU of an existing link. A bond lowering its MTU lowers the ports it keeps (it goes first: no op for them);
+ * when it raises its MTU, its ports are raised before it, each after its own base (children need the room).
+ */
+function mtuOps(ctx: Ctx, c: Iface, t: Iface, ctrl: Iface | undefined): void {
+  if (t.mtu === undefined || c.mtu === t.mtu) return
   const down = c.mtu !== undefined && t.mtu < c.mtu
+  const bondLowers = ctrl?.type === 'bond' && ctrl.mtu !== undefined && ctrl.mtu < (ctx.g.cur.ifaces.get(ctrl.name)?.mtu ?? 0)
+  if (down && bondLowers && c.controller === t.controller) return
+  const d = ctx.mtuDepth(t.name)
   stage(ctx, down ? 'mtu-down' : 'mtu-up', down ? -d : d, { kind: 'link.set-mtu', name: t.name, mtu: t.mtu })
 }
 
@@ -133,7 +141,7 @@ function modifyOps(ctx: Ctx, m: Merged, t: Iface): void {
   const lookup = (n: string): Iface | undefined => targetOf(ctx.g.merged, ctx.g.cur.ifaces, n)
   const ctrl = t.controller ? lookup(t.controller) : undefined
   if (t.mac !== undefined && t.mac !== c.mac?.toLowerCase()) stage(ctx, 'mac', d, { kind: 'link.set-mac', name: m.name, mac: t.mac })
-  mtuOps(ctx, c, t, d, ctrl)
+  mtuOps(ctx, c, t, ctrl)
   let state = c.state === 'up' ? 'up' : 'down'
   let cycled = false
   const tc = t.controller ?? null
@@ -165,7 +173,7 @@ function modifyOps(ctx: Ctx, m: Merged, t: Iface): void {
 /** Names for the bulk delete: children before parents, and one end of each veth pair. */
 function deleteList(g: TargetGraph): string[] {
   const doomed = [...g.merged.values()].filter((m) => isDeleted(m))
-  const depth = depthFunction((n) => g.cur.ifaces.get(n))
+  const depth = depthFunction(linkDeps((n) => g.cur.ifaces.get(n)))
   const names = new Set<string>()
   for (const m of doomed.sort((a, b) => depth(b.name) - depth(a.name))) {
     const peer = m.current === undefined ? undefined : peerOf(m.current)
@@ -177,7 +185,12 @@ function deleteList(g: TargetGraph): string[] {
 export function diffInterfaces(g: TargetGraph): InterfaceDiff {
   const ctx: Ctx = {
     g,
-    depth: depthFunction((n) => targetOf(g.merged, g.cur.ifaces, n)),
+    depth: depthFunction(linkDeps((n) => targetOf(g.merged, g.cur.ifaces, n))),
+    mtuDepth: depthFunction((n) => {
+      const t = targetOf(g.merged, g.cur.ifaces, n)
+      const base = t === undefined ? undefined : baseOf(t)
+      return [...(base === undefined ? [] : [base]), ...(t?.type === 'bond' ? (g.ports.get(n) ?? []) : [])]
+    }),
     out: [],
     flushed: new Set(),
     ipv4Flushed: new Set(),

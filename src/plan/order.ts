@@ -53,24 +53,32 @@ export function orderOps(deletes: readonly string[], staged: readonly Staged[]):
 }
 
 /**
- * Dependency depth of interfaces: 0 for one without base or controller, else one more than the deeper of its
- * base and its controller. `lookup` gives the interface a name will be (or was). Memoized; linear overall.
+ * Dependency depth: 0 for an interface without dependencies, else one more than its deepest dependency.
+ * `deps` lists what a name depends on. Memoized; linear overall.
  */
-export function depthFunction(lookup: (name: string) => Iface | undefined): (name: string) => number {
+export function depthFunction(deps: (name: string) => readonly string[]): (name: string) => number {
   const memo = new Map<string, number>()
   const visiting = new Set<string>()
   const depth = (name: string): number => {
     const known = memo.get(name)
     if (known !== undefined) return known
-    const i = lookup(name)
-    if (i === undefined) return 0
     if (visiting.has(name)) throw new HostnetError('bug', `dependency cycle through '${name}' reached the planner's ordering`)
     visiting.add(name)
-    const base = baseOf(i)
-    const d = Math.max(base === undefined ? -1 : depth(base), i.controller ? depth(i.controller) : -1) + 1
+    let d = 0
+    for (const x of deps(name)) d = Math.max(d, depth(x) + 1)
     visiting.delete(name)
     memo.set(name, d)
     return d
   }
   return depth
+}
+
+/** Dependencies for creating and bringing up: a link's base and its controller. */
+export function linkDeps(lookup: (name: string) => Iface | undefined): (name: string) => string[] {
+  return (name) => {
+    const i = lookup(name)
+    if (i === undefined) return []
+    const base = baseOf(i)
+    return [...(base === undefined ? [] : [base]), ...(i.controller ? [i.controller] : [])]
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3'
 import { HostnetError } from '../errors.js'
+import { NETWORKS_MIGRATION_SQL } from './networks-schema.js'
 
 export interface Migration {
   version: number
@@ -58,6 +59,11 @@ export const MIGRATIONS: readonly Migration[] = [
         since_ms INTEGER NOT NULL
       );
     `,
+  },
+  {
+    version: 2,
+    name: 'virtual networks: definitions and live status',
+    sql: NETWORKS_MIGRATION_SQL,
   },
 ]
 

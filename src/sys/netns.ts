@@ -63,7 +63,9 @@ export async function createNetns(name: string, opts: NetnsOptions = {}): Promis
   const runner = opts.runner ?? systemRunner
   const res = await runner.run(['ip', 'netns', 'add', name], { allowFailure: true })
   if (res.exitCode === 0) return
-  if (/File exists/.test(res.stderr)) throw new HostnetError('conflict', `network namespace '${name}' already exists`, { details: { netns: name } })
+  if (/File exists/.test(res.stderr)) {
+    throw new HostnetError('conflict', `network namespace '${name}' already exists`, { details: { netns: name } })
+  }
   if (/Operation not permitted|Permission denied/.test(res.stderr)) {
     throw new HostnetError('permission', `cannot create network namespace '${name}': ${res.stderr.trim()}`)
   }

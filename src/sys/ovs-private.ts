@@ -74,6 +74,11 @@ export class OvsPrivate {
 
   /** Create the database, start ovsdb-server (and ovs-vswitchd if `vswitchdNetns`), wait until ready. */
   static async start(opts: OvsPrivateOptions = {}): Promise<OvsPrivate> {
+    if (opts.runDir !== undefined && existsSync(opts.runDir) && readdirSync(opts.runDir).length > 0) {
+      // stop() removes the run directory: never adopt one that holds anything.
+      throw new HostnetError('conflict', `run directory '${opts.runDir}' for a private OVS is not empty`, { details: { runDir: opts.runDir } })
+    }
+    if (opts.vswitchdNetns !== undefined) checkNetnsName(opts.vswitchdNetns)
     const runDir = opts.runDir ?? mkdtempSync(join(tmpdir(), RUN_DIR_PREFIX))
     mkdirSync(runDir, { recursive: true })
     const inst = new OvsPrivate(runDir, opts)
@@ -158,7 +163,8 @@ export class OvsPrivate {
   }
 
   private daemonArgs(d: OvsDaemon): string[] {
-    return [`--pidfile=${this.pidFile(d)}`, `--log-file=${this.logFile(d)}`, `--unixctl=${this.ctlSocket(d)}`, '--detach', '--no-chdir', '-vconsole:off']
+    const files = [`--pidfile=${this.pidFile(d)}`, `--log-file=${this.logFile(d)}`, `--unixctl=${this.ctlSocket(d)}`]
+    return [...files, '--detach', '--no-chdir', '-vconsole:off']
   }
 
   private async createDatabase(): Promise<void> {
@@ -209,7 +215,8 @@ export async function reapStaleRunDirs(parent: string = tmpdir(), prefix: string
     if (!name.startsWith(prefix)) continue
     const dir = join(parent, name)
     const owner = readPid(join(dir, 'owner.pid'))
-    if (owner !== undefined && owner !== process.pid && isAlive(owner)) continue
+    if (owner === undefined) continue // not a run directory of ours
+    if (owner !== process.pid && isAlive(owner)) continue
     if (owner === process.pid && [...live].some((i) => i.runDir === dir)) continue
     for (const d of ['ovs-vswitchd', 'ovsdb-server'] as const) await stopPid(livePid(join(dir, `${d}.pid`), dir))
     rmSync(dir, { recursive: true, force: true })

@@ -53,7 +53,8 @@ export function sandboxSwitchName(name: string): string {
     throw new ValidationError(`invalid sandbox name '${name}': contains '#' or starts with a quote`, { value: name })
   }
   if (Buffer.byteLength(name, 'utf8') + SWITCH_SUFFIX.length > NETNS_NAME_MAX) {
-    throw new ValidationError(`invalid sandbox name '${name}': no room for the suffix '${SWITCH_SUFFIX}' (at most ${NETNS_NAME_MAX - SWITCH_SUFFIX.length} bytes)`, {
+    const max = NETNS_NAME_MAX - SWITCH_SUFFIX.length
+    throw new ValidationError(`invalid sandbox name '${name}': no room for the suffix '${SWITCH_SUFFIX}' (at most ${max} bytes)`, {
       value: name,
     })
   }
@@ -62,12 +63,17 @@ export function sandboxSwitchName(name: string): string {
 
 function checkHairpin(name: string, hairpin: readonly boolean[]): void {
   if (hairpin.length > SANDBOX_NIC_COUNT) {
-    throw new ValidationError(`invalid hairpin list of sandbox '${name}': ${hairpin.length} entries for ${SANDBOX_NIC_COUNT} NICs`, { value: hairpin })
+    const msg = `invalid hairpin list of sandbox '${name}': ${hairpin.length} entries for ${SANDBOX_NIC_COUNT} NICs`
+    throw new ValidationError(msg, { value: hairpin })
   }
 }
 
 function switchLines(name: string, hairpin: readonly boolean[]): string[] {
-  const lines = ['link set dev lo up', `link add name ${UPLINK_BRIDGE} type bridge stp_state 0 forward_delay 0`, `link set dev ${UPLINK_BRIDGE} up`]
+  const lines = [
+    'link set dev lo up',
+    `link add name ${UPLINK_BRIDGE} type bridge stp_state 0 forward_delay 0`,
+    `link set dev ${UPLINK_BRIDGE} up`,
+  ]
   for (let i = 0; i < SANDBOX_NIC_COUNT; i++) {
     const port = switchPortName(i)
     lines.push(
@@ -95,7 +101,9 @@ export async function createSandbox(opts: SandboxOptions): Promise<SandboxStatus
   const hairpin = opts.hairpin ?? []
   checkHairpin(name, hairpin)
   for (const ns of [name, sw]) {
-    if (netnsExists(ns, opts)) throw new HostnetError('conflict', `cannot create sandbox '${name}': network namespace '${ns}' already exists`)
+    if (netnsExists(ns, opts)) {
+      throw new HostnetError('conflict', `cannot create sandbox '${name}': network namespace '${ns}' already exists`)
+    }
   }
   const runner = opts.runner ?? systemRunner
   try {

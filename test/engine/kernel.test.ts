@@ -52,6 +52,8 @@ test('apply --confirm-within 2 without a commit: the timer restores the state af
     // no hostnet command runs from here on: only the daemon can restore the state
     assert.ok(await waitFor(async () => !(await env.backend.query(env.target)).interfaces.some((i) => i.name === 'br0'), 10_000))
     assert.ok(Date.now() - started >= 1_900, 'not restored before the deadline')
+    // br0 goes first; the ports are restored after it: wait for the daemon to finish the whole rollback
+    assert.ok(await waitFor(() => env.journal()[0]?.status === 'rolled-back', 10_000), 'the rollback completes')
     assert.deepEqual(project(await env.backend.query(env.target)), before)
     const [e] = env.journal()
     assert.equal(e?.status, 'rolled-back')

@@ -74,21 +74,26 @@ export function allTestNetns(): string[] {
   return listNetns().filter((n) => n.startsWith(TEST_NETNS_PREFIX))
 }
 
-const ECHO_SERVER = `const d=require('dgram').createSocket(process.argv[1].includes(':')?'udp6':'udp4');d.on('message',(m,r)=>d.send(m,r.port,r.address));d.bind(Number(process.argv[2]),process.argv[1],()=>console.log('ready'))`
-const ECHO_CLIENT = `const d=require('dgram').createSocket(process.argv[1].includes(':')?'udp6':'udp4');const t=setInterval(()=>d.send('hnt',Number(process.argv[2]),process.argv[1],()=>{}),100);d.on('message',()=>{clearInterval(t);process.exit(0)});setTimeout(()=>process.exit(1),Number(process.argv[3]))`
+// node -e scripts; argv: [node, ip, port, timeoutMs]
+const UDP_SOCKET = `const [,ip,port,ms]=process.argv;const d=require('dgram').createSocket(ip.includes(':')?'udp6':'udp4');`
+const ECHO_SERVER = `${UDP_SOCKET}d.on('message',(m,r)=>d.send(m,r.port,r.address));d.bind(Number(port),ip,()=>console.log('ready'))`
+const ECHO_CLIENT =
+  `${UDP_SOCKET}const t=setInterval(()=>d.send('hnt',Number(port),ip,()=>{}),100);` +
+  `d.on('message',()=>{clearInterval(t);process.exit(0)});setTimeout(()=>process.exit(1),Number(ms))`
 
 /**
  * Whether a UDP datagram sent from namespace `fromNs` reaches `toIp` (bound in namespace `toNs`) and its echo
  * comes back within `timeoutMs`. Uses node on both ends (this machine has no ping).
  */
 export async function udpReaches(fromNs: string, toNs: string, toIp: string, timeoutMs = 2000, port = 7907): Promise<boolean> {
-  const server = spawn('ip', ['netns', 'exec', toNs, process.execPath, '-e', ECHO_SERVER, '--', toIp, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const node = (ns: string, script: string, ...args: string[]): string[] => ['netns', 'exec', ns, process.execPath, '-e', script, '--', ...args]
+  const server = spawn('ip', node(toNs, ECHO_SERVER, toIp, String(port)), { stdio: ['ignore', 'pipe', 'inherit'] })
   try {
     await new Promise<void>((resolve, reject) => {
       server.stdout.on('data', (b: Buffer) => (b.toString().includes('ready') ? resolve() : undefined))
       server.on('exit', (code) => reject(new Error(`echo server in '${toNs}' exited (${code})`)))
     })
-    const client = spawnSync('ip', ['netns', 'exec', fromNs, process.execPath, '-e', ECHO_CLIENT, '--', toIp, String(port), String(timeoutMs)], { stdio: 'inherit' })
+    const client = spawnSync('ip', node(fromNs, ECHO_CLIENT, toIp, String(port), String(timeoutMs)), { stdio: 'inherit' })
     return client.status === 0
   } finally {
     server.kill('SIGKILL')

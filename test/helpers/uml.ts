@@ -16,7 +16,9 @@ export function umlRecipePath(): string {
 /** Why the lane cannot run here, or undefined when it can. */
 export function umlUnavailableReason(): string | undefined {
   if (!existsSync(umlRecipePath())) return `no recipe at ${umlRecipePath()}`
-  if (spawnSync('sh', ['-c', 'command -v linux.uml'], { stdio: 'ignore' }).status !== 0) return 'linux.uml not installed (apt-get install user-mode-linux)'
+  if (spawnSync('sh', ['-c', 'command -v linux.uml'], { stdio: 'ignore' }).status !== 0) {
+    return 'linux.uml not installed (apt-get install user-mode-linux)'
+  }
   return undefined
 }
 

@@ -53,20 +53,23 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!
 }
 
-async function main(): Promise<void> {
-  const tag = `${process.pid}`
-  const [ours, base] = [`hnt-m-${tag}-a`, `hnt-m-${tag}-b`]
-  const out: Record<string, number | string> = { bridges, vethPairs: pairs }
+/** One round in two fresh namespaces; `oursFirst` alternates which side runs first (kernel state carries over). */
+async function round(oursFirst: boolean, n: number): Promise<Record<string, number>> {
+  const [ours, base] = [`hnt-m-${process.pid}-${n}a`, `hnt-m-${process.pid}-${n}b`]
+  const out: Record<string, number> = {}
   await createNetns(ours)
   await createNetns(base)
   try {
     const ops = buildOps()
     const [lines, renderMs] = timeMs(() => renderOps(ops))
-    out['ops'] = ops.length
-    out['renderMs'] = Math.round(renderMs)
-    out['baselineApplyMs'] = Math.round(ipBatch(base, lines))
-    out['applyMs'] = Math.round((await timeAsync(() => backend.apply({ kind: 'netns', name: ours }, ops)))[1])
+    out['renderMs'] = renderMs
     const t = { kind: 'netns', name: ours } as const
+    const applyOurs = async (): Promise<void> => {
+      out['applyMs'] = (await timeAsync(() => backend.apply(t, ops)))[1]
+    }
+    if (oursFirst) await applyOurs()
+    out['baselineApplyMs'] = ipBatch(base, lines)
+    if (!oursFirst) await applyOurs()
     const q: number[] = []
     const qr: number[] = []
     const b: number[] = []
@@ -77,19 +80,34 @@ async function main(): Promise<void> {
     }
     const s = await backend.query(t)
     out['links'] = s.interfaces.length
-    out['baselineAddrShowMs'] = Math.round(median(b))
-    out['queryNoRoutesMs'] = Math.round(median(q))
-    out['queryWithRoutesMs'] = Math.round(median(qr))
-    out['oneMtuChangeMs'] = Math.round((await timeAsync(() => backend.apply(t, [{ kind: 'link.set-mtu', name: 'br7', mtu: 1400 }])))[1])
+    out['baselineAddrShowMs'] = median(b)
+    out['queryNoRoutesMs'] = median(q)
+    out['queryWithRoutesMs'] = median(qr)
+    out['oneMtuChangeMs'] = (await timeAsync(() => backend.apply(t, [{ kind: 'link.set-mtu', name: 'br7', mtu: 1400 }])))[1]
     const names = s.interfaces.filter((i) => i.name !== 'lo' && !i.name.endsWith('p')).map((i) => i.name)
-    out['deleteMs'] = Math.round((await timeAsync(() => backend.apply(t, [{ kind: 'link.delete', names }])))[1])
-    const baseNames = names
-    out['baselineDeleteMs'] = Math.round(ipBatch(base, [...baseNames.map((n) => `link set dev ${n} group 4242`), 'link delete group 4242']))
+    const delOurs = async (): Promise<void> => {
+      out['deleteMs'] = (await timeAsync(() => backend.apply(t, [{ kind: 'link.delete', names }])))[1]
+    }
+    if (oursFirst) await delOurs()
+    out['baselineDeleteMs'] = ipBatch(base, [...names.map((x) => `link set dev ${x} group 4242`), 'link delete group 4242'])
+    if (!oursFirst) await delOurs()
   } finally {
     await deleteNetns(ours)
     await deleteNetns(base)
   }
-  process.stdout.write(`${JSON.stringify(out)}\n`)
+  return out
+}
+
+async function main(): Promise<void> {
+  const rounds = Number(process.argv[4] ?? 3)
+  const all: Array<Record<string, number>> = []
+  for (let n = 0; n < rounds; n++) {
+    all.push(await round(n % 2 === 0, n))
+    await new Promise((r) => setTimeout(r, 5000)) // let the kernel finish tearing the namespaces down
+  }
+  const keys = Object.keys(all[0] ?? {})
+  const summary = Object.fromEntries(keys.map((k) => [k, Math.round(median(all.map((r) => r[k]!)))]))
+  process.stdout.write(`${JSON.stringify({ bridges, vethPairs: pairs, rounds, median: summary, all })}\n`)
 }
 
 await main()

@@ -5,7 +5,7 @@ import type { OvsPrivate } from '../../src/sys/ovs-private.js'
 import type { OvsdbClient } from '../../src/backend/ovsdb/client.js'
 import type { CacheEvent } from '../../src/backend/ovsdb/monitor-cache.js'
 import { openMonitorCache, type MonitoredCache } from '../../src/backend/ovsdb/monitor.js'
-import { Op, eq } from '../../src/backend/ovsdb/ops.js'
+import { Op, eq, type Condition } from '../../src/backend/ovsdb/ops.js'
 import { addBridgeOps, addPortsOps, deletePortsOps } from '../../src/backend/ovsdb/vswitch-ops.js'
 import { bridgeFromRow, convertRows, interfaceFromRow, openVSwitchFromRow, portFromRow } from '../../src/backend/ovsdb/vswitch-rows.js'
 import { SKIP_OVS, connectClient, startOvs, stopAllAndCheck } from './helpers.js'
@@ -108,4 +108,38 @@ test('monitor_cancel stops updates', { skip: SKIP_OVS }, async () => {
   await reader.echo() // a round trip after the change: an update would have arrived before this answer
   assert.equal(mon.cache.generation, gen)
   assert.equal(mon.cache.uuidByName('Port', 'late0'), undefined)
+})
+
+test('monitor_cond: only matching rows, diffs applied, rows enter and leave, conditions changed', { skip: SKIP_OVS }, async () => {
+  const tagIs = (t: number): Condition[] => [['tag', '==', t]]
+  const cond = await openMonitorCache(reader, DB, ['Port'], { where: { Port: tagIs(100) } })
+  const c = cond.cache
+  const names = () => [...c.rows('Port').values()].map((r) => r['name']).sort()
+  const sameAsServer = async (name: string) => {
+    const [r] = await writer.transact(DB, [Op.select('Port', [eq('name', name)])])
+    const { uuid: _u, ...server } = portFromRow('x', r!.rows![0]!)
+    const { uuid: _v, ...cached } = portFromRow('x', c.rowByName('Port', name)!)
+    assert.deepEqual(cached, server)
+  }
+  const settle = () => reader.echo() // updates caused by writer's transaction precede this answer
+  try {
+    await writer.transact(DB, addPortsOps('pre0', [{ name: 'a100', tag: 100, trunks: [1, 2] }, { name: 'a200', tag: 200 }]))
+    await settle()
+    assert.deepEqual(names(), ['a100'])
+    await writer.transact(DB, [Op.update('Port', [eq('name', 'a100')], { trunks: ['set', [2, 3, 4]], external_ids: ['map', [['x', '1'], ['y', '2']]] })])
+    await settle()
+    await sameAsServer('a100')
+    await writer.transact(DB, [Op.update('Port', [eq('name', 'a100')], { external_ids: ['map', [['y', '3']]], vlan_mode: 'access' })])
+    await settle()
+    await sameAsServer('a100')
+    await writer.transact(DB, [Op.update('Port', [eq('name', 'a200')], { tag: 100 }), Op.update('Port', [eq('name', 'a100')], { tag: 300 })])
+    await settle()
+    assert.deepEqual(names(), ['a200'])
+    await reader.monitorCondChange(cond.monitorId, { Port: tagIs(300) })
+    await settle()
+    assert.deepEqual(names(), ['a100'])
+    await sameAsServer('a100')
+  } finally {
+    await cond.close()
+  }
 })

@@ -5,7 +5,7 @@
  * back to the default group, so a later bulk delete cannot take them along.
  * @module
  */
-import { CommandError } from '../../errors.js'
+import { CommandError, errorMessage } from '../../errors.js'
 import type { HostOp } from '../../plan/ops.js'
 import type { Runner } from '../../sys/exec.js'
 import { ApplyError, describeTarget, type Target } from '../backend.js'
@@ -24,7 +24,13 @@ export interface ApplyOptions extends RenderOptions {
 }
 
 /** Undo the group moves of a bulk delete that failed part-way (best effort: -force, errors ignored). */
-async function releaseDeleteGroup(runner: Runner, target: Target, lines: readonly string[], from: number, to: number): Promise<void> {
+async function releaseDeleteGroup(
+  runner: Runner,
+  target: Target,
+  lines: readonly string[],
+  from: number,
+  to: number,
+): Promise<void> {
   const undo: string[] = []
   for (let i = from; i < to; i++) {
     const m = /^link set dev (\S+) group \d+$/.exec(lines[i]!)
@@ -38,12 +44,18 @@ function firstLineOf(opOfLine: readonly number[], op: number): number {
   return opOfLine.indexOf(op)
 }
 
-export async function applyHostOps(runner: Runner, target: Target, ops: readonly HostOp[], opts: ApplyOptions = {}): Promise<void> {
+export async function applyHostOps(
+  runner: Runner,
+  target: Target,
+  ops: readonly HostOp[],
+  opts: ApplyOptions = {},
+): Promise<void> {
   const { lines, opOfLine } = renderBatch(ops, opts)
   if (lines.length === 0) return
   opts.onBatch?.(lines)
   const argv = ipArgv(target, '-batch', '-')
-  const res = await runner.run(argv, { input: `${lines.join('\n')}\n`, allowFailure: true, timeoutMs: opts.timeoutMs ?? APPLY_TIMEOUT_MS })
+  const input = `${lines.join('\n')}\n`
+  const res = await runner.run(argv, { input, allowFailure: true, timeoutMs: opts.timeoutMs ?? APPLY_TIMEOUT_MS })
   if (res.exitCode === 0) return
   const problem = targetProblem(target, res.stderr)
   if (problem !== undefined) throw problem
@@ -51,14 +63,19 @@ export async function applyHostOps(runner: Runner, target: Target, ops: readonly
   const failure = parseBatchFailure(res.stderr, lines)
   const opIndex = failure.lineIndex === undefined ? undefined : opOfLine[failure.lineIndex]
   if (opIndex === undefined) {
-    throw new ApplyError(`${describeTarget(target)}: ip -batch failed (the failing operation could not be determined): ${failure.message}`, {
-      appliedCount: 0,
-      cause,
-    })
+    const what = 'ip -batch failed (the failing operation could not be determined)'
+    throw new ApplyError(`${describeTarget(target)}: ${what}: ${failure.message}`, { appliedCount: 0, cause })
   }
   const op = ops[opIndex]!
-  if (op.kind === 'link.delete') await releaseDeleteGroup(runner, target, lines, firstLineOf(opOfLine, opIndex), failure.lineIndex! + 1)
-  throw new ApplyError(`${describeTarget(target)}: cannot ${describeHostOp(op)}: ${failure.message}`, {
+  let note = ''
+  if (op.kind === 'link.delete') {
+    try {
+      await releaseDeleteGroup(runner, target, lines, firstLineOf(opOfLine, opIndex), failure.lineIndex! + 1)
+    } catch (e) {
+      note = ` (and moving its links back to the default group failed: ${errorMessage(e)})`
+    }
+  }
+  throw new ApplyError(`${describeTarget(target)}: cannot ${describeHostOp(op)}: ${failure.message}${note}`, {
     appliedCount: opIndex,
     failedIndex: opIndex,
     op,

@@ -25,10 +25,15 @@ function messageBefore(lines: readonly string[], end: number): string {
   return ''
 }
 
+const BLAME_RES: readonly RegExp[] = [/argument "([^"]*)" is wrong/, /Cannot find device "([^"]*)"/, /[Dd]evice "([^"]*)" does not exist/]
+
 /** The token an immediate-exit message blames, e.g. `Error: argument "br9" is wrong: Device does not exist`. */
 export function blamedToken(stderr: string): string | undefined {
-  const m = /argument "([^"]*)" is wrong/.exec(stderr) ?? /Cannot find device "([^"]*)"/.exec(stderr) ?? /[Dd]evice "([^"]*)" does not exist/.exec(stderr)
-  return m?.[1]
+  for (const re of BLAME_RES) {
+    const m = re.exec(stderr)
+    if (m !== null) return m[1]
+  }
+  return undefined
 }
 
 function firstLineUsing(lines: readonly string[], token: string): number | undefined {

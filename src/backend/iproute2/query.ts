@@ -20,7 +20,8 @@ export const QUERY_TIMEOUT_MS = 60_000
 
 async function readText(runner: Runner, target: Target, args: string[], input?: string): Promise<string> {
   try {
-    return (await runner.run(ipArgv(target, ...args), { timeoutMs: QUERY_TIMEOUT_MS, ...(input === undefined ? {} : { input }) })).stdout
+    const opts = { timeoutMs: QUERY_TIMEOUT_MS, ...(input === undefined ? {} : { input }) }
+    return (await runner.run(ipArgv(target, ...args), opts)).stdout
   } catch (e) {
     if (e instanceof CommandError) throw targetProblem(target, e.stderr) ?? e
     throw e
@@ -75,7 +76,12 @@ export async function queryHostState(
   opts: QueryOptions = {},
   ids: IdResolver = fileIdResolver(),
 ): Promise<HostState> {
-  if (opts.routes === false) return buildHostState({ links: parseJson(await readText(runner, target, LINKS_ARGS), 'address show', target) }, ids)
-  const [links, routes] = await Promise.all([readText(runner, target, LINKS_ARGS), readText(runner, target, ROUTES_ARGS, ROUTES_BATCH)])
+  if (opts.routes === false) {
+    return buildHostState({ links: parseJson(await readText(runner, target, LINKS_ARGS), 'address show', target) }, ids)
+  }
+  const [links, routes] = await Promise.all([
+    readText(runner, target, LINKS_ARGS),
+    readText(runner, target, ROUTES_ARGS, ROUTES_BATCH),
+  ])
   return buildHostState({ links: parseJson(links, 'address show', target), ...splitRouteDumps(routes, target) }, ids)
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { assertNever, HostnetError, ValidationError } from '../../errors.js'
-import type { Iface, IfaceType } from '../../model/host/iface.js'
+import type { BridgeOptions, Iface, IfaceType } from '../../model/host/iface.js'
 import { bondOptionArgs, bridgeOptionArgs } from './render-options.js'
 import { ipToken, macToken, nameToken, uintToken } from './render-tokens.js'
 
@@ -53,7 +53,7 @@ function tapLines(i: Iface, name: string): string[] {
 function kindArgs(i: Iface, type: IfaceType): { lower?: string; kind: string[] } {
   const base = (b: string | undefined): string => nameToken(required(b, i, `${type}/base-iface`), `base interface of '${i.name}'`)
   switch (type) {
-    case 'linux-bridge': return { kind: ['bridge', ...bridgeOptionArgs(i.bridge?.options ?? {}, i.name)] }
+    case 'linux-bridge': return { kind: ['bridge', ...bridgeOptionArgs(createBridgeOptions(i.bridge?.options ?? {}), i.name)] }
     case 'bond': {
       const mode = i.bond?.mode === undefined ? {} : { mode: i.bond.mode }
       return { kind: ['bond', ...bondOptionArgs({ ...i.bond?.options, ...mode }, i.name)] }
@@ -78,7 +78,9 @@ function kindArgs(i: Iface, type: IfaceType): { lower?: string; kind: string[] }
     case 'ovs-bridge':
     case 'ovs-interface':
     case 'unknown':
-      throw new HostnetError('not-supported', `cannot create interface '${i.name}' of type ${type} with iproute2`, { details: { name: i.name, type } })
+      throw new HostnetError('not-supported', `cannot create interface '${i.name}' of type ${type} with iproute2`, {
+        details: { name: i.name, type },
+      })
     default: return assertNever(type, 'interface type')
   }
 }
@@ -89,4 +91,14 @@ export function renderCreate(i: Iface): string[] {
   const { lower, kind } = kindArgs(i, i.type)
   const head = lower === undefined ? ['link', 'add', 'name', name] : ['link', 'add', 'link', lower, 'name', name]
   return [[...head, ...commonArgs(i), 'type', ...kind].join(' ')]
+}
+
+/**
+ * VLAN filtering off is the kernel's default for a new bridge; saying so explicitly fails on kernels built
+ * without bridge VLAN filtering (EOPNOTSUPP), e.g. when a rollback recreates a bridge from a snapshot.
+ */
+function createBridgeOptions(o: BridgeOptions): BridgeOptions {
+  if (o.vlanFiltering !== false) return o
+  const { vlanFiltering: _omitted, ...rest } = o
+  return rest
 }

@@ -39,13 +39,17 @@ export function valueToken(v: string | number, what: string): string {
 }
 
 export function uintToken(v: number, what: string, max = 0xffffffff): string {
-  if (!Number.isInteger(v) || v < 0 || v > max) throw new ValidationError(`invalid ${what} ${v}: must be an integer in 0..${max}`, { value: v })
+  if (!Number.isInteger(v) || v < 0 || v > max) {
+    throw new ValidationError(`invalid ${what} ${v}: must be an integer in 0..${max}`, { value: v })
+  }
   return String(v)
 }
 
 /** Seconds → centiseconds (the kernel's USER_HZ clock ticks for bridge timers). */
 export function centisecondsToken(sec: number, what: string): string {
-  if (!Number.isFinite(sec) || sec < 0) throw new ValidationError(`invalid ${what} ${sec}: must be a number of seconds >= 0`, { value: sec })
+  if (!Number.isFinite(sec) || sec < 0) {
+    throw new ValidationError(`invalid ${what} ${sec}: must be a number of seconds >= 0`, { value: sec })
+  }
   return uintToken(Math.round(sec * 100), what)
 }
 

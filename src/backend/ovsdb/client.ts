@@ -12,10 +12,10 @@
  */
 import { HostnetError, ValidationError } from '../../errors.js'
 import { parseOvsdbAddress, type OvsdbAddress } from './address.js'
-import { type ConnectionFailure, OvsdbConnectionError, OvsdbProtocolError } from './errors.js'
-import { JsonRpcSession } from './jsonrpc.js'
+import { type ConnectionFailure, OvsdbConnectionError, OvsdbProtocolError, OvsdbRpcError } from './errors.js'
+import { JsonRpcSession, type SentRequest } from './jsonrpc.js'
 import type { TableUpdates } from './monitor-cache.js'
-import type { OperationResult, OvsdbOperation } from './ops.js'
+import type { Condition, OperationResult, OvsdbOperation } from './ops.js'
 import { parseSchema, type DatabaseSchema } from './schema.js'
 import { checkTxnResult } from './txn-result.js'
 
@@ -38,11 +38,15 @@ export interface OvsdbClientOptions {
   reconnect?: ReconnectOptions | false
 }
 
-/** One column set of one table to monitor (RFC 7047 §4.1.5 `monitor-request`). */
+/** One column set of one table to monitor (RFC 7047 §4.1.5 `monitor-request`; `where` only with monitor_cond). */
 export interface MonitorRequest {
   columns?: readonly string[]
   select?: { initial?: boolean; insert?: boolean; delete?: boolean; modify?: boolean }
+  where?: readonly Condition[]
 }
+
+/** `monitor` sends `update` notifications (full rows); `monitor_cond` sends `update2` (diffs, see update2.ts). */
+export type MonitorMethod = 'monitor' | 'monitor_cond'
 
 export interface MonitorHandlers {
   /** The monitor's reply: the initial contents; `resync` is true when it follows a reconnect. */
@@ -53,7 +57,8 @@ export interface MonitorHandlers {
 interface MonitorRegistration {
   db: string
   id: string
-  requests: Readonly<Record<string, MonitorRequest>>
+  method: MonitorMethod
+  requests: Record<string, MonitorRequest>
   handlers: MonitorHandlers
 }
 
@@ -126,7 +131,8 @@ export class OvsdbClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.connectedWaiters = this.connectedWaiters.filter((w) => w !== done)
-        reject(new HostnetError('timeout', `OVSDB connection to '${this.address}' not re-established within ${timeoutMs} ms`, { details: { timeoutMs } }))
+        const msg = `OVSDB connection to '${this.address}' not re-established within ${timeoutMs} ms`
+        reject(new HostnetError('timeout', msg, { details: { timeoutMs } }))
       }, timeoutMs)
       const done = (): void => {
         clearTimeout(timer)
@@ -158,6 +164,7 @@ export class OvsdbClient {
 
   /** Run ops atomically; the per-op results, or OvsdbTxnError naming the failing op (nothing was committed). */
   async transact(db: string, ops: readonly OvsdbOperation[], opts: TransactOptions = {}): Promise<OperationResult[]> {
+    if (opts.signal?.aborted) throw new OvsdbRpcError('transact', 'canceled', db)
     const sent = this.send('transact', [db, ...ops], opts)
     const onAbort = (): void => this.cancel(sent.id)
     opts.signal?.addEventListener('abort', onAbort, { once: true })
@@ -175,11 +182,17 @@ export class OvsdbClient {
 
   /**
    * Monitor tables of `db`; the registration survives reconnects (the snapshot handler is called again with
-   * `resync` true). Returns the monitor id, for monitorCancel.
+   * `resync` true). Handlers receive the wire payloads (`update` or `update2` form per `method`). Returns the
+   * monitor id, for monitorCancel.
    */
-  async monitor(db: string, requests: Readonly<Record<string, MonitorRequest>>, handlers: MonitorHandlers): Promise<string> {
+  async monitor(
+    db: string,
+    requests: Readonly<Record<string, MonitorRequest>>,
+    handlers: MonitorHandlers,
+    method: MonitorMethod = 'monitor',
+  ): Promise<string> {
     const id = `hostnet-m${++this.monitorSeq}`
-    const reg: MonitorRegistration = { db, id, requests, handlers }
+    const reg: MonitorRegistration = { db, id, method, requests: { ...requests }, handlers }
     this.monitors.set(id, reg)
     try {
       handlers.onSnapshot(await this.startMonitor(reg), false)
@@ -188,6 +201,22 @@ export class OvsdbClient {
       throw e
     }
     return id
+  }
+
+  /**
+   * Change the conditions of a `monitor_cond` monitor (`monitor_cond_change`); the server then sends an
+   * update2 with the rows that enter or leave the selection. The new conditions also apply after reconnects.
+   */
+  async monitorCondChange(id: string, where: Readonly<Record<string, readonly Condition[]>>): Promise<void> {
+    const reg = this.monitors.get(id)
+    if (!reg || reg.method !== 'monitor_cond') throw new HostnetError('bug', `no monitor_cond monitor '${id}'`)
+    const change: Record<string, Array<{ where: readonly Condition[] }>> = {}
+    for (const [table, conds] of Object.entries(where)) {
+      change[table] = [{ where: conds }]
+      const prev = reg.requests[table]
+      if (prev) reg.requests[table] = { ...prev, where: conds }
+    }
+    await this.request('monitor_cond_change', [id, id, change])
   }
 
   async monitorCancel(id: string): Promise<void> {
@@ -216,7 +245,7 @@ export class OvsdbClient {
     this.session = undefined
   }
 
-  private send(method: string, params: unknown[], opts: { timeoutMs?: number }) {
+  private send(method: string, params: unknown[], opts: { timeoutMs?: number }): SentRequest {
     const s = this.session
     const timeoutMs = opts.timeoutMs ?? this.opts.requestTimeoutMs
     if (s === undefined || !s.isOpen || this.state === 'closed') {
@@ -227,8 +256,8 @@ export class OvsdbClient {
   }
 
   private async startMonitor(reg: MonitorRegistration): Promise<TableUpdates> {
-    const r = await this.request('monitor', [reg.db, reg.id, reg.requests])
-    if (typeof r !== 'object' || r === null) throw new OvsdbProtocolError('monitor answered with a non-object result', { result: r })
+    const r = await this.request(reg.method, [reg.db, reg.id, reg.requests])
+    if (typeof r !== 'object' || r === null) throw new OvsdbProtocolError(`${reg.method} answered with a non-object result`, { result: r })
     return r as TableUpdates
   }
 
@@ -250,7 +279,7 @@ export class OvsdbClient {
 
   private onNotification(method: string, params: unknown): void {
     if (!Array.isArray(params)) return
-    if (method === 'update') {
+    if (method === 'update' || method === 'update2') {
       const reg = this.monitors.get(String(params[0]))
       if (reg && typeof params[1] === 'object' && params[1] !== null) reg.handlers.onUpdate(params[1] as TableUpdates)
     } else if (method === 'locked' || method === 'stolen') {

@@ -42,7 +42,10 @@ export class OvsdbTxnError extends HostnetError {
   readonly opIndex: number | undefined
   readonly op: OvsdbOperation | undefined
 
-  /** 'operation': `opIndex` is the op that failed; 'commit': checks at commit failed, `opIndex` is the insert/update op whose row is named in the details, if any. */
+  /**
+   * 'operation': `opIndex` is the op that failed. 'commit': the checks at commit failed; `opIndex` is the
+   * insert whose row the details name, if any.
+   */
   readonly phase: 'operation' | 'commit'
 
   constructor(db: string, err: OvsdbErrorObject, where: { phase: 'operation' | 'commit'; opIndex?: number; op?: OvsdbOperation }) {
@@ -74,14 +77,24 @@ export class OvsdbConnectionError extends HostnetError {
   readonly retryable: boolean
   readonly method: string | undefined
 
-  constructor(address: string, failure: ConnectionFailure, opts: { method?: string; outcomeUnknown?: boolean; reason?: string; cause?: unknown } = {}) {
+  constructor(
+    address: string,
+    failure: ConnectionFailure,
+    opts: { method?: string; outcomeUnknown?: boolean; reason?: string; cause?: unknown } = {},
+  ) {
     const outcomeUnknown = opts.outcomeUnknown ?? false
     const what = opts.method ? `OVSDB ${opts.method} request to '${address}'` : `OVSDB connection to '${address}'`
     const why = FAILURE_TEXT[failure] + (opts.reason ? ` (${opts.reason})` : '')
     const tail = outcomeUnknown ? '; the transaction may or may not have been committed' : ''
     super(failure === 'timeout' ? 'timeout' : 'backend-failure', `${what} failed: ${why}${tail}`, {
       cause: opts.cause,
-      details: { address, connection: failure, method: opts.method, outcome: outcomeUnknown ? 'unknown' : 'not-executed', retryable: failure !== 'closed' },
+      details: {
+        address,
+        connection: failure,
+        method: opts.method,
+        outcome: outcomeUnknown ? 'unknown' : 'not-executed',
+        retryable: failure !== 'closed',
+      },
     })
     this.name = 'OvsdbConnectionError'
     this.failure = failure

@@ -7,11 +7,21 @@
  */
 export { parseOvsdbAddress, formatOvsdbAddress, type OvsdbAddress } from './address.js'
 export * from './atoms.js'
-export { OvsdbClient, type OvsdbClientOptions, type ReconnectOptions, type MonitorRequest, type MonitorHandlers, type TransactOptions, type ClientState } from './client.js'
+export {
+  OvsdbClient,
+  type OvsdbClientOptions,
+  type ReconnectOptions,
+  type MonitorRequest,
+  type MonitorHandlers,
+  type MonitorMethod,
+  type TransactOptions,
+  type ClientState,
+} from './client.js'
 export * from './errors.js'
 export { JsonStreamSplitter } from './json-splitter.js'
 export { MonitorCache, type CacheEvent, type CacheListener, type RowUpdate, type TableUpdates } from './monitor-cache.js'
-export { openMonitorCache, type MonitoredCache } from './monitor.js'
+export { openMonitorCache, type MonitoredCache, type MonitorCacheOptions } from './monitor.js'
+export { update2ToUpdates, applyMapDiff, applySetDiff, type RowUpdate2, type TableUpdates2 } from './update2.js'
 export * from './ops.js'
 export * from './outcome.js'
 export * from './schema.js'

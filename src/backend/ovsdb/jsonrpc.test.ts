@@ -125,3 +125,25 @@ test('jsonrpc: keepalive keeps a responsive connection open', async () => {
 test('jsonrpc: connecting to a missing socket is a connect-failed error', async () => {
   await assert.rejects(connect(join(dir, 'missing.sock')), (e: unknown) => e instanceof OvsdbConnectionError && e.failure === 'connect-failed')
 })
+
+test('jsonrpc: a notification the client cannot apply drops the connection (so it resyncs)', async () => {
+  const conns: Socket[] = []
+  const srv = await fakeServer(() => {})
+  srv.server.on('connection', (c) => conns.push(c))
+  let failure: ConnectionFailure | undefined
+  const s = await JsonRpcSession.connect(
+    { kind: 'unix', path: srv.path },
+    {
+      onNotification: () => {
+        throw new Error('cannot apply')
+      },
+      onClose: (f) => (failure = f),
+    },
+  )
+  while (conns.length === 0) await sleep(5)
+  const pending = s.request('transact', ['db'])
+  conns[0]!.write('{"method":"update","params":["m",{}],"id":null}')
+  await assert.rejects(pending.result, (e: unknown) => e instanceof OvsdbConnectionError && /cannot apply/.test(e.message))
+  assert.equal(failure, 'lost')
+  srv.server.close()
+})

@@ -187,7 +187,14 @@ export class JsonRpcSession {
 
   private onIncomingCall(method: string, params: unknown, id: unknown): void {
     if (id === null || id === undefined) {
-      this.opts.onNotification(method, params)
+      try {
+        this.opts.onNotification(method, params)
+      } catch (e) {
+        // A notification we cannot apply (e.g. a malformed update) leaves the caller's replica stale: drop the
+        // connection so that the client reconnects and resyncs from a fresh snapshot.
+        this.shutdown('lost', e instanceof Error ? e : new Error(String(e)))
+        this.socket.destroy()
+      }
       return
     }
     if (method === 'echo') {

@@ -106,7 +106,11 @@ export class MonitorCache {
         rows.set(uuid, u.new)
         if (prev !== undefined) this.unindex(table, uuid, prev)
         this.index(table, uuid, u.new)
-        events.push(prev === undefined ? { type: 'insert', table, uuid, row: u.new, initial: !this.filled } : { type: 'update', table, uuid, old: prev, row: u.new })
+        events.push(
+          prev === undefined
+            ? { type: 'insert', table, uuid, row: u.new, initial: !this.filled }
+            : { type: 'update', table, uuid, old: prev, row: u.new },
+        )
       }
     }
     this.filled = true
@@ -168,7 +172,16 @@ export class MonitorCache {
   private emit(events: CacheEvent[]): void {
     this.generation++
     if (events.length === 0) return
-    for (const l of [...this.listeners]) l(events)
+    for (const l of [...this.listeners]) {
+      try {
+        l(events)
+      } catch (e) {
+        // A listener's bug must not corrupt the replica or break the connection: surface it asynchronously.
+        setImmediate(() => {
+          throw e
+        })
+      }
+    }
   }
 }
 

@@ -48,7 +48,10 @@ export async function transactAndWait(client: OvsdbClient, ops: readonly OvsdbOp
   const txnOpts: TransactOptions = opts.signal ? { signal: opts.signal } : {}
   const results = await client.transact(VSWITCH_DB, [...ops, ...bumpNextCfgOps()], txnOpts)
   const nextCfg = results[results.length - 1]?.rows?.[0]?.['next_cfg']
-  if (typeof nextCfg !== 'number') throw new HostnetError('backend-failure', 'OVSDB database has no Open_vSwitch row (run ovs-vsctl init)', { details: { results: results.slice(-2) } })
+  if (typeof nextCfg !== 'number') {
+    const details = { results: results.slice(-2) }
+    throw new HostnetError('backend-failure', 'OVSDB database has no Open_vSwitch row (run ovs-vsctl init)', { details })
+  }
   await waitCurCfg(client, nextCfg, opts)
   return { results: results.slice(0, ops.length), nextCfg, elapsedMs: performance.now() - startMs }
 }
@@ -87,7 +90,8 @@ async function applyTimeout(client: OvsdbClient, nextCfg: number, timeoutMs: num
   }
   return new HostnetError(
     'timeout',
-    `ovs-vswitchd did not apply OVSDB configuration ${nextCfg} within ${timeoutMs} ms (cur_cfg is ${String(curCfg)}); the changes are committed to the database`,
+    `ovs-vswitchd did not apply OVSDB configuration ${nextCfg} within ${timeoutMs} ms (cur_cfg is ${String(curCfg)}); ` +
+      'the changes are committed to the database',
     { cause, details: { nextCfg, curCfg, timeoutMs, committed: true } },
   )
 }

@@ -1,0 +1,194 @@
+/**
+ * One dnsmasq per network, as libvirt runs it: the rendered configuration in a run directory of ours, dnsmasq
+ * started (optionally inside a network namespace) with `--conf-file`, daemonizing after it bound its sockets and
+ * wrote its pid file. hostnet keeps dnsmasq's own lease database (`--dhcp-leasefile`, read by leases.ts) instead of
+ * libvirt's lease helper script, and runs dnsmasq as root (`--user=root`) so that it can keep writing there.
+ *
+ * Supervision is the caller's: `isDnsmasqRunning` tells whether the instance of a network lives (its pid file
+ * names a living dnsmasq started with this network's config file), `startDnsmasq` starts it again.
+ * @module
+ */
+import { CommandError, HostnetError } from '../../errors.js'
+import { networkIpHasDhcp } from '../../model/network/ip.js'
+import { networkObject } from '../../model/network/network-def.js'
+import type { NetworkDef } from '../../model/network/network-def.js'
+import { systemRunner } from '../../sys/exec.js'
+import type { Runner } from '../../sys/exec.js'
+import { parseDnsmasqVersion, requireDnsmasqVersion } from './caps.js'
+import { wantDns } from './conf-dns.js'
+import { removePidFile, renderForRun, writeDnsmasqFiles, writeHostsFiles } from './files.js'
+import { dnsmasqPaths } from './names.js'
+import type { DnsmasqPaths } from './names.js'
+import { isDnsmasqWithConf, processAlive, readPidFile, udpPortsOf } from './proc.js'
+import { renderAddnHosts, renderHostsFile } from './render.js'
+
+export const DEFAULT_READY_TIMEOUT_MS = 5000
+export const DEFAULT_STOP_TIMEOUT_MS = 5000
+const POLL_INTERVAL_MS = 50
+const DNS_PORT = 53
+const DHCPV4_PORT = 67
+const DHCPV6_PORT = 547
+
+export interface DnsmasqRunOptions {
+  /** Directory for the network's files (config, hosts files, pid file, lease database); created if missing. */
+  readonly runDir: string
+  /** The network's bridge (`interface=`); it should exist with its addresses before dnsmasq starts. */
+  readonly bridgeName: string
+  /** Run dnsmasq in this named network namespace (`ip netns exec`); default: the caller's namespace. */
+  readonly netns?: string
+  /** dnsmasq binary (default `dnsmasq`, found in PATH). */
+  readonly binary?: string
+  /** Skip asking the binary (`dnsmasq --version`). */
+  readonly dnsmasqVersion?: string
+  /** `--log-facility=FILE`: dnsmasq's log in a file instead of syslog. */
+  readonly logFile?: string
+  readonly readyTimeoutMs?: number
+  readonly runner?: Runner
+}
+
+export interface DnsmasqInstance {
+  readonly network: string
+  readonly pid: number
+  readonly paths: DnsmasqPaths
+  readonly netns?: string
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The version line of the binary (`Dnsmasq version 2.90 …`), parsed; 'dependency' when it cannot run. */
+export async function dnsmasqBinaryVersion(binary = 'dnsmasq', runner: Runner = systemRunner): Promise<string> {
+  const res = await runner.run([binary, '--version'], { timeoutMs: 10_000 })
+  const v = parseDnsmasqVersion(res.stdout.split('\n')[0] ?? '')
+  return `${v.major}.${v.minor}${v.micro === 0 ? '' : `.${v.micro}`}`
+}
+
+/** The pid of the network's living dnsmasq (pid file + /proc), or undefined. */
+export async function runningDnsmasqPid(paths: DnsmasqPaths): Promise<number | undefined> {
+  const pid = await readPidFile(paths.pid)
+  return pid !== undefined && (await isDnsmasqWithConf(pid, paths.conf)) ? pid : undefined
+}
+
+export async function isDnsmasqRunning(paths: DnsmasqPaths): Promise<boolean> {
+  return (await runningDnsmasqPid(paths)) !== undefined
+}
+
+/** UDP ports a ready instance listens on: DNS unless disabled, DHCPv4/v6 when some `<ip>` of the family runs DHCP. */
+function expectedPorts(def: NetworkDef): number[] {
+  const dhcp = (family: string): boolean => def.ips.some((ip) => ip.address.family === family && networkIpHasDhcp(ip))
+  return [...(wantDns(def) ? [DNS_PORT] : []), ...(dhcp('ipv4') ? [DHCPV4_PORT] : []), ...(dhcp('ipv6') ? [DHCPV6_PORT] : [])]
+}
+
+async function waitReady(def: NetworkDef, pid: number, timeoutMs: number): Promise<void> {
+  const want = expectedPorts(def)
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (!(await processAlive(pid))) {
+      throw new HostnetError('backend-failure', `dnsmasq for network '${def.name}' (pid ${pid}) exited right after starting`)
+    }
+    const ports = await udpPortsOf(pid)
+    const missing = want.filter((p) => !ports.has(p))
+    if (missing.length === 0) return
+    if (Date.now() >= deadline) {
+      throw new HostnetError('timeout', `dnsmasq for network '${def.name}' (pid ${pid}) is not listening on UDP port ${missing.join(', ')} after ${timeoutMs} ms`, {
+        details: { pid, missingPorts: missing },
+      })
+    }
+    await sleep(POLL_INTERVAL_MS)
+  }
+}
+
+function startArgv(binary: string, paths: DnsmasqPaths, logFile: string | undefined): string[] {
+  return [
+    binary,
+    `--conf-file=${paths.conf}`,
+    `--dhcp-leasefile=${paths.leases}`,
+    '--user=root',
+    ...(logFile === undefined ? [] : [`--log-facility=${logFile}`]),
+  ]
+}
+
+/**
+ * Write the network's files and start its dnsmasq; resolves once the pid file names a living dnsmasq that
+ * listens on its ports. A 'conflict' when the network's dnsmasq already runs; 'backend-failure' with dnsmasq's
+ * own message when it refuses to start; 'timeout' (after killing it) when it never becomes ready.
+ */
+export async function startDnsmasq(def: NetworkDef, opts: DnsmasqRunOptions): Promise<DnsmasqInstance> {
+  const runner = opts.runner ?? systemRunner
+  const binary = opts.binary ?? 'dnsmasq'
+  const paths = dnsmasqPaths(opts.runDir, def.name)
+  const running = await runningDnsmasqPid(paths)
+  if (running !== undefined) {
+    throw new HostnetError('conflict', `dnsmasq for network '${def.name}' is already running (pid ${running})`, {
+      details: { object: networkObject(def.name), pid: running },
+    })
+  }
+  const version = requireDnsmasqVersion(opts.dnsmasqVersion ?? (await dnsmasqBinaryVersion(binary, runner)))
+  const files = renderForRun(def, paths, { bridgeName: opts.bridgeName, dnsmasqVersion: `${version.major}.${version.minor}` })
+  await writeDnsmasqFiles(paths, files)
+  await removePidFile(paths) // a stale one: the pid it names is not this network's dnsmasq
+  try {
+    await runner.run(startArgv(binary, paths, opts.logFile), { ...(opts.netns === undefined ? {} : { netns: opts.netns }), timeoutMs: 30_000 })
+  } catch (e) {
+    const why = e instanceof CommandError ? e.stderr.trim().split('\n')[0] ?? e.message : (e as Error).message
+    throw new HostnetError(e instanceof HostnetError && e.kind === 'dependency' ? 'dependency' : 'backend-failure', `cannot start dnsmasq for network '${def.name}': ${why}`, { cause: e })
+  }
+  const pid = await readPidFile(paths.pid)
+  if (pid === undefined) throw new HostnetError('backend-failure', `dnsmasq for network '${def.name}' wrote no pid file '${paths.pid}'`)
+  try {
+    await waitReady(def, pid, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS)
+  } catch (e) {
+    await stopDnsmasq(paths)
+    throw e
+  }
+  return { network: def.name, pid, paths, ...(opts.netns === undefined ? {} : { netns: opts.netns }) }
+}
+
+async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (await processAlive(pid)) {
+    if (Date.now() >= deadline) return false
+    await sleep(POLL_INTERVAL_MS)
+  }
+  return true
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e // ESRCH: it has just exited
+  }
+}
+
+/**
+ * Stop the network's dnsmasq: SIGTERM, wait, then SIGKILL. Removes the pid file. Resolves to whether an
+ * instance was running. Only a process started with this network's config file is ever signalled.
+ */
+export async function stopDnsmasq(paths: DnsmasqPaths, opts: { timeoutMs?: number } = {}): Promise<boolean> {
+  const pid = await runningDnsmasqPid(paths)
+  if (pid !== undefined) {
+    signal(pid, 'SIGTERM')
+    if (!(await waitGone(pid, opts.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS))) {
+      signal(pid, 'SIGKILL')
+      if (!(await waitGone(pid, DEFAULT_STOP_TIMEOUT_MS))) {
+        throw new HostnetError('timeout', `dnsmasq (pid ${pid}) did not exit after SIGKILL`, { details: { pid } })
+      }
+    }
+  }
+  await removePidFile(paths)
+  return pid !== undefined
+}
+
+/**
+ * Rewrite the hosts files from `def` and make the running dnsmasq re-read them (SIGHUP), as libvirt's
+ * networkRefreshDhcpDaemon does. Only static DHCP hosts and DNS hosts change this way; anything else in the
+ * configuration needs a restart. 'not-found' when the network's dnsmasq is not running.
+ */
+export async function reloadDnsmasq(def: NetworkDef, paths: DnsmasqPaths): Promise<void> {
+  const pid = await runningDnsmasqPid(paths)
+  if (pid === undefined) {
+    throw new HostnetError('not-found', `dnsmasq for network '${def.name}' is not running`, { details: { object: networkObject(def.name) } })
+  }
+  await writeHostsFiles(paths, { hostsfile: renderHostsFile(def), addnhosts: renderAddnHosts(def) })
+  signal(pid, 'SIGHUP')
+}

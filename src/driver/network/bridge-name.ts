@@ -1,0 +1,60 @@
+/**
+ * Bridge names of the L3 modes (libvirt's networkBridgeNameValidate / networkFindUnusedBridgeName): an explicit
+ * name must not be used by another network of the target; no name, or a template with one `%d` (`br%d`), takes
+ * the first instance 0..MAX_BRIDGE_ID unused by the target's other networks and by its existing devices.
+ * @module
+ */
+import { HostnetError, ValidationError } from '../../errors.js'
+import { networkObject } from '../../model/network/network-def.js'
+import { ifNameProblem } from '../../model/values/ifname.js'
+
+export const DEFAULT_BRIDGE_TEMPLATE = 'virbr%d'
+export const MAX_BRIDGE_ID = 256
+
+/** Whether `name` is a template: exactly one `%`, followed by `d`. */
+export function isBridgeTemplate(name: string | undefined): boolean {
+  if (name === undefined) return false
+  const first = name.indexOf('%')
+  return first >= 0 && first === name.lastIndexOf('%') && name[first + 1] === 'd'
+}
+
+export interface BridgeNameContext {
+  network: string
+  /** Bridge names of the target's other networks. */
+  usedByNetworks: ReadonlySet<string>
+  /** Devices that exist in the target (undefined: not known, e.g. the namespace does not exist yet). */
+  devices?: ReadonlySet<string>
+}
+
+function checkName(network: string, name: string): string {
+  const problem = ifNameProblem(name)
+  if (problem !== undefined) {
+    throw new ValidationError(`invalid bridge name '${name}' in network '${network}': ${problem}`, {
+      path: '/network/bridge/@name',
+      value: name,
+      object: networkObject(network),
+    })
+  }
+  return name
+}
+
+/** The name the network's bridge gets: explicit names are checked, templates and no name are allocated. */
+export function assignBridgeName(requested: string | undefined, ctx: BridgeNameContext): string {
+  if (requested !== undefined && !isBridgeTemplate(requested)) {
+    if (ctx.usedByNetworks.has(requested)) {
+      throw new HostnetError('conflict', `bridge name '${requested}' already in use.`, {
+        details: { path: '/network/bridge/@name', value: requested, object: networkObject(ctx.network) },
+      })
+    }
+    return checkName(ctx.network, requested)
+  }
+  const template = requested ?? DEFAULT_BRIDGE_TEMPLATE
+  for (let id = 0; id <= MAX_BRIDGE_ID; id++) {
+    const candidate = template.replace('%d', String(id))
+    if (ctx.usedByNetworks.has(candidate) || ctx.devices?.has(candidate) === true) continue
+    return checkName(ctx.network, candidate)
+  }
+  throw new HostnetError('conflict', `Bridge generation exceeded max id ${MAX_BRIDGE_ID} for network '${ctx.network}'`, {
+    details: { path: '/network/bridge/@name', object: networkObject(ctx.network) },
+  })
+}

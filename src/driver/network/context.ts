@@ -1,0 +1,66 @@
+/**
+ * The network driver's resolved dependencies, shared by its lifecycle, recovery and supervision files.
+ * @module
+ */
+import { HostnetError } from '../../errors.js'
+import type { Target } from '../../backend/backend.js'
+import { networkObject } from '../../model/network/network-def.js'
+import { currentOwner, type ProcessOwner, type Store } from '../../store/index.js'
+import { NetworkStore, type NetworkRecord } from '../../store/networks.js'
+import { targetKey } from '../../txn/target-key.js'
+import type { NetworkServices } from './services.js'
+
+export interface NetworkDriverDeps {
+  store: Store
+  services: NetworkServices
+  /** Process identity written into the store (default: this process). */
+  owner?: ProcessOwner
+  /** Progress and warning lines for humans (default: nothing). */
+  log?: (line: string) => void
+  /** Random bytes for MAC addresses (tests). */
+  random?: (n: number) => Uint8Array
+  /** Whether an Open vSwitch bridge exists (undefined: OVS-backed networks cannot be started). */
+  ovsBridgeExists?: (name: string) => Promise<boolean>
+}
+
+export interface DriverContext {
+  store: Store
+  networks: NetworkStore
+  services: NetworkServices
+  owner: ProcessOwner
+  log: (line: string) => void
+  random: ((n: number) => Uint8Array) | undefined
+  ovsBridgeExists: ((name: string) => Promise<boolean>) | undefined
+}
+
+export function resolveDriverContext(d: NetworkDriverDeps): DriverContext {
+  return {
+    store: d.store,
+    networks: new NetworkStore(d.store.db, d.store.nowMs),
+    services: d.services,
+    owner: d.owner ?? currentOwner(),
+    log: d.log ?? (() => undefined),
+    random: d.random,
+    ovsBridgeExists: d.ovsBridgeExists,
+  }
+}
+
+export function notFound(name: string): HostnetError {
+  return new HostnetError('not-found', `network not found: no network with matching name '${name}'`, {
+    details: { object: networkObject(name) },
+  })
+}
+
+export function requireRecord(ctx: DriverContext, target: Target, name: string): NetworkRecord {
+  const rec = ctx.networks.get(targetKey(target), name)
+  if (rec === undefined) throw notFound(name)
+  return rec
+}
+
+/** The error for acting on a network another operation holds (starting or stopping). */
+export function busy(rec: NetworkRecord): HostnetError {
+  const who = rec.owner === undefined ? '' : ` by process ${rec.owner.pid}`
+  return new HostnetError('conflict', `network '${rec.name}' is ${rec.status}${who}`, {
+    details: { object: networkObject(rec.name), status: rec.status },
+  })
+}

@@ -1,0 +1,73 @@
+/**
+ * Network recovery, run before commands (like the host-interface journal's): a network left 'starting' or
+ * 'stopping' by a process that is gone (or by none) is torn down from its recorded runtime status and marked
+ * inactive; an 'active' network whose namespace was deleted is marked inactive (its dnsmasq, which would keep
+ * the dead namespace alive, is stopped).
+ * @module
+ */
+import { errorMessage, HostnetError } from '../../errors.js'
+import { ownerAlive, sameOwner } from '../../store/index.js'
+import type { NetworkRecord } from '../../store/networks.js'
+import { errorToJson } from '../../txn/error-json.js'
+import { targetFromKey } from '../../txn/target-key.js'
+import type { DriverContext } from './context.js'
+import { currentDef } from './define.js'
+import { deleteTombstonesQuietly, finishInactive } from './lifecycle.js'
+import { readRuntime } from './runtime-status.js'
+import { teardownNetwork } from './teardown.js'
+
+export interface NetworkRecoveryReport {
+  /** `target/name` of networks torn down (interrupted starts and stops, vanished targets). */
+  recovered: string[]
+  failed: Array<{ network: string; error: unknown }>
+}
+
+function orphaned(ctx: DriverContext, rec: NetworkRecord): boolean {
+  if (rec.status !== 'starting' && rec.status !== 'stopping') return false
+  if (rec.owner === undefined) return true
+  return !sameOwner(rec.owner, ctx.owner) && !ownerAlive(rec.owner)
+}
+
+function targetVanished(ctx: DriverContext, rec: NetworkRecord): boolean {
+  return rec.status === 'active' && !ctx.services.links.targetExists(targetFromKey(rec.target))
+}
+
+async function recoverOne(ctx: DriverContext, rec: NetworkRecord): Promise<void> {
+  const target = targetFromKey(rec.target)
+  const claimed = ctx.networks.transition(rec.target, rec.name, {
+    from: [rec.status],
+    ...(rec.owner === undefined || rec.status === 'active' ? {} : { expectOwner: rec.owner }),
+    to: 'stopping',
+    owner: ctx.owner,
+  })
+  if (!claimed) return
+  const reason =
+    rec.status === 'active'
+      ? `${rec.target} no longer exists`
+      : `interrupted while ${rec.status} (process ${rec.owner?.pid ?? '?'} is gone)`
+  ctx.log(`network '${rec.name}' (${rec.target}) was ${reason}: tearing it down`)
+  try {
+    await teardownNetwork(target, currentDef(rec), readRuntime(rec.runtime, rec.name), ctx.services)
+  } catch (e) {
+    ctx.networks.transition(rec.target, rec.name, { from: ['stopping'], to: 'stopping', owner: null, error: errorToJson(e) })
+    throw e
+  }
+  if (ctx.services.links.targetExists(target)) await deleteTombstonesQuietly(ctx, target)
+  const error = new HostnetError(rec.status === 'active' ? 'not-found' : 'backend-failure', `network '${rec.name}' was ${reason}`)
+  finishInactive(ctx, rec.target, rec.name, ['stopping'], errorToJson(error))
+}
+
+export async function recoverNetworks(ctx: DriverContext): Promise<NetworkRecoveryReport> {
+  const report: NetworkRecoveryReport = { recovered: [], failed: [] }
+  for (const rec of ctx.networks.list()) {
+    if (!orphaned(ctx, rec) && !targetVanished(ctx, rec)) continue
+    try {
+      await recoverOne(ctx, rec)
+      report.recovered.push(`${rec.target}/${rec.name}`)
+    } catch (e) {
+      ctx.log(`warning: recovery of network '${rec.name}' failed: ${errorMessage(e)}`)
+      report.failed.push({ network: `${rec.target}/${rec.name}`, error: e })
+    }
+  }
+  return report
+}

@@ -1,0 +1,94 @@
+/**
+ * The southbound services the network driver combines, as narrow interfaces: the bridge and its addresses
+ * (iproute2), the firewall (nftables), DHCP/DNS (dnsmasq) and sysctls. The real implementations are in the
+ * `*-service.ts` files next to this one; tests substitute fakes with fault injection.
+ * @module
+ */
+import type { Target } from '../../backend/backend.js'
+import type { NetworkDef } from '../../model/network/network-def.js'
+import type { DaemonRef } from './runtime-status.js'
+
+/** A bridge to create, with everything one `ip -batch` sets up. */
+export interface BridgeSpec {
+  name: string
+  mac?: string
+  mtu?: number
+  stp: boolean
+  delaySec: number
+  /** `ADDR/PREFIX` strings. */
+  addresses: string[]
+  routes: Array<{ destination: string; gateway: string; metric?: number }>
+}
+
+/** A kernel route of the target, as far as the subnet checks need it. */
+export interface RouteEntry {
+  destination: string
+  dev?: string
+  gateway?: string
+}
+
+export interface LinkService {
+  /** Create the bridge with its addresses and routes and bring it up, in one kernel round trip. */
+  createBridge(target: Target, spec: BridgeSpec): Promise<void>
+  /**
+   * Take the bridge out of service at once (down, addresses flushed, renamed to a tombstone name); the slow
+   * kernel deletion happens later in {@link LinkService.deleteTombstones}. Returns the tombstone name, or
+   * undefined when the bridge did not exist.
+   */
+  retireBridge(target: Target, name: string): Promise<string | undefined>
+  /** Delete every tombstone of the target (one bulk kernel call). Returns how many were deleted. */
+  deleteTombstones(target: Target): Promise<number>
+  /** Names of the target's devices. */
+  linkNames(target: Target): Promise<Set<string>>
+  /** Whether a device exists, and its kind (`bridge`, `openvswitch`, ...). */
+  linkKind(target: Target, name: string): Promise<string | undefined>
+  /** The main table's routes of the families asked for. */
+  routes(target: Target, families: { v4: boolean; v6: boolean }): Promise<RouteEntry[]>
+  /** Whether the target exists (a namespace that was deleted, or the host). */
+  targetExists(target: Target): boolean
+}
+
+export interface FirewallService {
+  /** Install the network's ruleset atomically (replacing a stale one). Returns the nft objects created. */
+  apply(target: Target, def: NetworkDef, bridgeName: string): Promise<number>
+  /** Remove the network's table (idempotent). */
+  remove(target: Target, bridgeName: string): Promise<void>
+  /** nft objects the network's ruleset consists of (no system access). */
+  objectCount(def: NetworkDef, bridgeName: string): number
+}
+
+export interface DhcpContext {
+  target: Target
+  def: NetworkDef
+  bridgeName: string
+}
+
+export interface DhcpService {
+  /** Write the network's dnsmasq files and start it; resolves once it runs (its pid). */
+  start(ctx: DhcpContext): Promise<DaemonRef>
+  /** Stop the network's dnsmasq (idempotent: by pid when known, else by its pid file) and remove its files. */
+  stop(ctx: DhcpContext, pid: DaemonRef | undefined): Promise<void>
+  isRunning(pid: DaemonRef): boolean
+  /** The network's current DHCP leases. */
+  leases(def: NetworkDef): Promise<DhcpLeaseEntry[]>
+}
+
+export interface DhcpLeaseEntry {
+  expiresEpochSec: number | undefined
+  mac: string
+  ip: string
+  hostname: string | undefined
+  clientId: string | undefined
+}
+
+export interface SysctlService {
+  /** Write sysctls inside the target (name → value), all in one process. */
+  set(target: Target, values: ReadonlyArray<readonly [string, string]>): Promise<void>
+}
+
+export interface NetworkServices {
+  links: LinkService
+  firewall: FirewallService
+  dhcp: DhcpService
+  sysctl: SysctlService
+}

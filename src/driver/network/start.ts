@@ -1,0 +1,113 @@
+/**
+ * Making a network real, as one all-or-nothing sequence. Each step is recorded in the store's runtime status
+ * before it touches the system (so recovery can undo it after a crash) and registers its undo with the Reverter
+ * right after it succeeds (so a failure undoes exactly what was done). Independent steps run in parallel: after
+ * the one `ip -batch` that creates the bridge, the sysctls, the nft transaction and the dnsmasq spawn go
+ * together.
+ * @module
+ */
+import { HostnetError } from '../../errors.js'
+import { describeTarget, type Target } from '../../backend/backend.js'
+import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
+import type { Reverter } from '../../txn/reverter.js'
+import { checkRouteCollision } from './checks.js'
+import { bridgeSpec, needsDnsmasq, needsFirewall, startKind, startSysctls } from './plan-start.js'
+import type { NetworkRuntime } from './runtime-status.js'
+import type { NetworkServices } from './services.js'
+
+export interface StartContext {
+  target: Target
+  def: NetworkDef
+  services: NetworkServices
+  /** Persist the runtime status (called before each step touches the system). */
+  record: (runtime: NetworkRuntime) => void
+  /** Checks an Open vSwitch bridge exists (undefined: OVS networks cannot be started). */
+  ovsBridgeExists?: (name: string) => Promise<boolean>
+}
+
+/** Run the start steps; returns the final runtime status. Undos are registered with `r`. */
+export async function startNetworkSteps(ctx: StartContext, r: Reverter): Promise<NetworkRuntime> {
+  if (!ctx.services.links.targetExists(ctx.target)) {
+    throw new HostnetError('not-found', `cannot start network '${ctx.def.name}': ${describeTarget(ctx.target)} does not exist`)
+  }
+  const kind = startKind(ctx.def)
+  switch (kind) {
+    case 'virtual':
+      return startVirtual(ctx, r)
+    case 'existing-bridge':
+      await checkExistingBridge(ctx)
+      return { bridge: ctx.def.bridge?.name ?? '', ownsBridge: false }
+    case 'external':
+      return {}
+  }
+}
+
+async function startVirtual(ctx: StartContext, r: Reverter): Promise<NetworkRuntime> {
+  const { target, def, services } = ctx
+  const spec = bridgeSpec(def)
+  const v4 = def.ips.some((ip) => ip.address.family === 'ipv4')
+  const v6 = def.ips.some((ip) => ip.address.family === 'ipv6')
+  if (def.ips.length > 0) checkRouteCollision(def, await services.links.routes(target, { v4, v6 }))
+  const runtime: NetworkRuntime = { bridge: spec.name, ownsBridge: true }
+  ctx.record(runtime)
+  try {
+    await services.links.createBridge(target, spec)
+  } catch (e) {
+    ctx.record({}) // nothing of ours exists: the bridge name may belong to someone else
+    throw e
+  }
+  r.add(`remove bridge '${spec.name}'`, () => services.links.retireBridge(target, spec.name))
+  const firewall = needsFirewall(def)
+  const dnsmasq = needsDnsmasq(def)
+  Object.assign(runtime, firewall ? { firewall: true } : {}, dnsmasq ? { dnsmasq: true } : {})
+  ctx.record(runtime)
+  const steps: Array<Promise<void>> = [services.sysctl.set(target, startSysctls(def, spec.name))]
+  if (firewall) {
+    steps.push(
+      services.firewall.apply(target, def, spec.name).then((n) => {
+        runtime.nftObjects = n
+        r.add(`remove the firewall of network '${def.name}'`, () => services.firewall.remove(target, spec.name))
+      }),
+    )
+  }
+  if (dnsmasq) {
+    const dctx = { target, def, bridgeName: spec.name }
+    steps.push(
+      services.dhcp.start(dctx).then((pid) => {
+        runtime.dnsmasqPid = pid
+        r.add(`stop dnsmasq of network '${def.name}'`, () => services.dhcp.stop(dctx, pid))
+      }),
+    )
+  }
+  await settleAll(steps)
+  return runtime
+}
+
+/** Wait for every step; then throw the first failure (so every success has registered its undo). */
+async function settleAll(steps: ReadonlyArray<Promise<void>>): Promise<void> {
+  const results = await Promise.allSettled(steps)
+  const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected')
+  if (failed !== undefined) throw failed.reason
+}
+
+async function checkExistingBridge(ctx: StartContext): Promise<void> {
+  const { def, target } = ctx
+  const name = def.bridge?.name ?? ''
+  const details = { path: '/network/bridge/@name', value: name, object: networkObject(def.name) }
+  if (def.virtualPort?.type === 'openvswitch') {
+    if (ctx.ovsBridgeExists === undefined) {
+      throw new HostnetError('not-supported', `network '${def.name}': Open vSwitch bridges are not supported yet (bridge '${name}')`, { details })
+    }
+    if (!(await ctx.ovsBridgeExists(name))) {
+      throw new HostnetError('not-found', `Open vSwitch bridge '${name}' of network '${def.name}' does not exist`, { details })
+    }
+    return
+  }
+  const kind = await ctx.services.links.linkKind(target, name)
+  if (kind === undefined) {
+    throw new HostnetError('not-found', `bridge '${name}' of network '${def.name}' does not exist in ${describeTarget(target)}`, { details })
+  }
+  if (kind !== 'bridge') {
+    throw new HostnetError('not-supported', `device '${name}' of network '${def.name}' is not a Linux bridge (it is a ${kind} device)`, { details })
+  }
+}
