@@ -8,6 +8,7 @@ import type { KernelCaps } from '../plan/caps.js'
 import { Iproute2Backend } from '../backend/iproute2/index.js'
 import { openStore, resolveStateDir, type Store } from '../store/index.js'
 import { recoverPending, type EngineDeps, type RecoveryReport } from '../txn/index.js'
+import { createNetworkDriver, type NetworkDriver } from '../driver/network/index.js'
 
 /** Test hook (never set in production): pause this many ms after the kernel apply, before verification. */
 export const PAUSE_AFTER_APPLY_ENV = 'HOSTNET_TEST_PAUSE_AFTER_APPLY_MS'
@@ -19,6 +20,8 @@ export interface Runtime {
   deps: EngineDeps
   /** What the target's kernel can create (undefined if it could not be probed: the planner then assumes yes). */
   caps(target: Target): Promise<KernelCaps | undefined>
+  /** The virtual-network driver (created on first use). */
+  networks(): NetworkDriver
   close(): void
 }
 
@@ -38,7 +41,9 @@ export function openRuntime(flags: { stateDir?: string | undefined }): Runtime {
       return undefined
     }
   }
-  return { stateDir, store, backend, deps: { backend, store, log: logLine }, caps, close: () => store.close() }
+  let networks: NetworkDriver | undefined
+  const networkDriver = (): NetworkDriver => (networks ??= createNetworkDriver({ backend, store, stateDir, log: logLine }))
+  return { stateDir, store, backend, deps: { backend, store, log: logLine }, caps, networks: networkDriver, close: () => store.close() }
 }
 
 /** Open the runtime, recover interrupted or expired transactions first (unless told not to), run, close. */
@@ -50,6 +55,7 @@ export async function withRuntime<T>(
   const rt = openRuntime(flags)
   try {
     const recovery = opts.recover === false ? { rolledBack: [], failed: [] } : await recoverPending(rt.deps)
+    if (opts.recover !== false) await rt.networks().recover() // networks left half-started or half-stopped
     return await fn(rt, recovery)
   } finally {
     rt.close()

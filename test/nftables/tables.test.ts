@@ -17,9 +17,11 @@ const skip = canUseNetns() && nftAvailable() ? false : 'needs root, ip netns and
 
 /** The administrator's own rules: a table in each of two families, with a forward hook of their own. */
 const FOREIGN = `table inet admin {
-  chain fwd { type filter hook forward priority 10; policy accept; ip saddr 192.0.2.66 counter drop; }
+  chain admin_forward { type filter hook forward priority 10; policy accept; ip saddr 192.0.2.66 counter drop; }
 }
-table ip nat { chain post { type nat hook postrouting priority 100; policy accept; oifname "wan0" masquerade; } }
+table ip nat {
+  chain admin_post { type nat hook postrouting priority 100; policy accept; oifname "wan0" masquerade; }
+}
 `
 
 function script(mode: string, bridge: string, subnet: string, op: 'replace' | 'delete' = 'replace'): string {

@@ -57,7 +57,7 @@ test('kill -9 and restart: in-flight request lost, reconnect, monitor resync wit
 
   const inflight = client.transact(DB, [blockingWait(30_000)])
   await sleep(50)
-  await crashServer()
+  const crash = crashServer()
   await assert.rejects(inflight, (e: unknown) => {
     assert.ok(e instanceof OvsdbConnectionError)
     assert.equal(e.kind, 'backend-failure')
@@ -67,6 +67,7 @@ test('kill -9 and restart: in-flight request lost, reconnect, monitor resync wit
     assert.equal(e.details?.['outcome'], 'unknown')
     return true
   })
+  await crash
   await assert.rejects(client.listDbs(), (e: unknown) => e instanceof OvsdbConnectionError && e.failure === 'not-connected' && !e.outcomeUnknown)
 
   // While the server is down, change the database file: br0 goes, br1 comes.
@@ -122,8 +123,10 @@ test('answer lost after commit: the marker shows the transaction committed', { s
 test('connection lost before commit: transactSettled reports a retryable error with a known outcome', { skip: SKIP_OVS }, async () => {
   const settling = transactSettled(client, [...addBridgeOps({ name: 'never0' }), blockingWait(30_000)], { settleTimeoutMs: 10_000 })
   await sleep(50)
-  await crashServer()
-  setTimeout(() => void ovs.startOvsdbServer(), 200)
+  const restarted = crashServer().then(async () => {
+    await sleep(200)
+    await ovs.startOvsdbServer()
+  })
   await assert.rejects(settling, (e: unknown) => {
     assert.ok(e instanceof OvsdbConnectionError)
     assert.equal(e.outcomeUnknown, false)
@@ -132,6 +135,7 @@ test('connection lost before commit: transactSettled reports a retryable error w
     assert.match(e.message, /was not committed/)
     return true
   })
+  await restarted
   const [r] = await client.transact(DB, [Op.select('Bridge', [eq('name', 'never0')], ['name'])])
   assert.equal(r?.rows?.length, 0)
 })

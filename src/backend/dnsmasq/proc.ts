@@ -4,7 +4,7 @@
  * namespace (/proc/PID/net/udp and udp6 show the namespace of that process).
  * @module
  */
-import { readFile } from 'node:fs/promises'
+import { readFile, readdir, readlink } from 'node:fs/promises'
 
 async function readProc(path: string): Promise<string | undefined> {
   try {
@@ -41,15 +41,40 @@ export async function isDnsmasqWithConf(pid: number, confPath: string): Promise<
   return argv !== undefined && argv.includes(`--conf-file=${confPath}`)
 }
 
-/** Local UDP ports with a socket in the network namespace of `pid` (IPv4 and IPv6). */
+/** Inodes of the sockets `pid` holds open (/proc/PID/fd links `socket:[INODE]`). */
+async function socketInodes(pid: number): Promise<Set<string>> {
+  const inodes = new Set<string>()
+  let fds: string[]
+  try {
+    fds = await readdir(`/proc/${pid}/fd`)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return inodes // the process is gone
+    throw e
+  }
+  for (const fd of fds) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`))
+      if (m !== null) inodes.add(m[1]!)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e // closed meanwhile
+    }
+  }
+  return inodes
+}
+
+/**
+ * Local UDP ports `pid` itself listens on (IPv4 and IPv6), from the tables of its network namespace filtered by
+ * the socket inodes it holds: another daemon's port 53 in the same namespace does not count.
+ */
 export async function udpPortsOf(pid: number): Promise<Set<number>> {
+  const mine = await socketInodes(pid)
   const ports = new Set<number>()
   for (const table of ['udp', 'udp6']) {
     const text = await readProc(`/proc/${pid}/net/${table}`)
     for (const line of (text ?? '').split('\n').slice(1)) {
-      const local = line.trim().split(/\s+/)[1]
-      const port = local?.split(':')[1]
-      if (port !== undefined && /^[0-9A-F]{4}$/i.test(port)) ports.add(parseInt(port, 16))
+      const f = line.trim().split(/\s+/)
+      const port = f[1]?.split(':')[1]
+      if (port !== undefined && /^[0-9A-F]{4}$/i.test(port) && f[9] !== undefined && mine.has(f[9])) ports.add(parseInt(port, 16))
     }
   }
   return ports

@@ -71,7 +71,6 @@ export async function startWithDef(ctx: DriverContext, target: Target, name: str
   }
   runtime.startedMs = ctx.store.nowMs()
   ctx.networks.transition(key, name, { from: ['starting'], to: 'active', owner: null, runtime })
-  ctx.log(`network '${name}' started`)
   return runtime
 }
 
@@ -138,5 +137,4 @@ export async function destroyNetwork(ctx: DriverContext, target: Target, rec: Ne
   }
   finishInactive(ctx, key, rec.name, ['stopping'], null)
   if (opts.deferDelete !== true) await deleteTombstonesQuietly(ctx, target)
-  ctx.log(`network '${rec.name}' destroyed`)
 }

@@ -70,15 +70,17 @@ export interface DhcpService {
   stop(ctx: DhcpContext, pid: DaemonRef | undefined): Promise<void>
   isRunning(pid: DaemonRef): boolean
   /** The network's current DHCP leases. */
-  leases(def: NetworkDef): Promise<DhcpLeaseEntry[]>
+  leases(target: Target, def: NetworkDef): Promise<DhcpLeaseEntry[]>
 }
 
 export interface DhcpLeaseEntry {
-  expiresEpochSec: number | undefined
-  mac: string
+  /** Unix time in seconds, or 'infinite'. */
+  expires: number | 'infinite'
+  /** IPv4 leases: the client's MAC. */
+  mac?: string
   ip: string
-  hostname: string | undefined
-  clientId: string | undefined
+  hostname?: string
+  clientId?: string
 }
 
 export interface SysctlService {

@@ -1,0 +1,84 @@
+/**
+ * DHCP and DNS of a network through backend/dnsmasq: one dnsmasq per network, its files in
+ * `<stateDir>/networks/<target>/` (a directory per target, so equal network names in two namespaces never
+ * share a file), started inside the target namespace. The dnsmasq version is asked once per process.
+ * @module
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Target } from '../../backend/backend.js'
+import { dnsmasqBinaryVersion, dnsmasqPaths, removeDnsmasqFiles, startDnsmasq, stopDnsmasq } from '../../backend/dnsmasq/index.js'
+import { readDnsmasqLeases } from '../../backend/dnsmasq/leases.js'
+import type { NetworkDef } from '../../model/network/network-def.js'
+import { formatIp } from '../../model/values/ip.js'
+import { ownerAlive } from '../../store/index.js'
+import type { Runner } from '../../sys/exec.js'
+import type { DaemonRef } from './runtime-status.js'
+import type { DhcpContext, DhcpLeaseEntry, DhcpService } from './services.js'
+
+/** The directory of a target's dnsmasq files. */
+export function networkRunDir(stateDir: string, target: Target): string {
+  return join(stateDir, 'networks', target.kind === 'host' ? 'host' : `netns-${target.name}`)
+}
+
+/** pid + start time of a process (start time '' when it is already gone). */
+export function daemonRef(pid: number): DaemonRef {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return { pid, startTicks: stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '' }
+  } catch {
+    return { pid, startTicks: '' } // gone already: the supervisor sees it dead and restarts it
+  }
+}
+
+export interface DnsmasqServiceOptions {
+  stateDir: string
+  runner?: Runner
+  /** Log dnsmasq to `<runDir>/<network>.log` (tests and the demo); default syslog. */
+  logToFile?: boolean
+}
+
+export class DnsmasqDhcpService implements DhcpService {
+  private version: Promise<string> | undefined
+
+  constructor(private readonly opts: DnsmasqServiceOptions) {}
+
+  async start(ctx: DhcpContext): Promise<DaemonRef> {
+    const runDir = networkRunDir(this.opts.stateDir, ctx.target)
+    this.version ??= dnsmasqBinaryVersion('dnsmasq', ...(this.opts.runner === undefined ? [] : [this.opts.runner]))
+    const dnsmasqVersion = await this.version.catch((e: unknown) => {
+      this.version = undefined
+      throw e
+    })
+    const inst = await startDnsmasq(ctx.def, {
+      runDir,
+      bridgeName: ctx.bridgeName,
+      dnsmasqVersion,
+      ...(ctx.target.kind === 'netns' ? { netns: ctx.target.name } : {}),
+      ...(this.opts.runner === undefined ? {} : { runner: this.opts.runner }),
+      ...(this.opts.logToFile === true ? { logFile: `${dnsmasqPaths(runDir, ctx.def.name).conf.slice(0, -'.conf'.length)}.log` } : {}),
+    })
+    return daemonRef(inst.pid)
+  }
+
+  async stop(ctx: DhcpContext, _pid: DaemonRef | undefined): Promise<void> {
+    const paths = dnsmasqPaths(networkRunDir(this.opts.stateDir, ctx.target), ctx.def.name)
+    await stopDnsmasq(paths)
+    await removeDnsmasqFiles(paths, { keepLeases: true })
+  }
+
+  isRunning(pid: DaemonRef): boolean {
+    return ownerAlive(pid)
+  }
+
+  async leases(target: Target, def: NetworkDef): Promise<DhcpLeaseEntry[]> {
+    const file = await readDnsmasqLeases(dnsmasqPaths(networkRunDir(this.opts.stateDir, target), def.name).leases)
+    return file.leases.map((l) => ({
+      expires: l.expiresAtEpochSec,
+      ip: formatIp(l.ip),
+      ...(l.mac === undefined ? {} : { mac: l.mac }),
+      ...(l.hostname === undefined ? {} : { hostname: l.hostname }),
+      ...(l.clientId === undefined ? {} : { clientId: l.clientId }),
+    }))
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The virtual-network driver (libvirt's bridge_driver over hostnet's store and backends): net-define,
+ * net-undefine, net-create, net-start, net-destroy, net-autostart, net-list, net-info, net-dumpxml, plus
+ * recovery, autostart, dnsmasq supervision and deferred bridge deletion for `hostnet serve`.
+ * @module
+ */
+import { errorMessage, HostnetError } from '../../errors.js'
+import type { Target } from '../../backend/backend.js'
+import { formatNetworkXml, parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
+import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
+import type { NetworkRecord } from '../../store/networks.js'
+import { targetFromKey, targetKey } from '../../txn/target-key.js'
+import { busy, requireRecord, resolveDriverContext, type DriverContext, type NetworkDriverDeps } from './context.js'
+import { checkDuplicates, checkNetworkName, currentDef, needsDeviceList, parseStoredXml, prepareDefinition } from './define.js'
+import { deleteTombstonesQuietly, destroyNetwork, startWithDef, type DestroyOptions } from './lifecycle.js'
+import { recoverNetworks, type NetworkRecoveryReport } from './recover.js'
+import { readRuntime } from './runtime-status.js'
+import type { DhcpLeaseEntry } from './services.js'
+import { superviseDnsmasq, type SuperviseReport } from './supervise.js'
+
+export interface NetworkSummary {
+  target: string
+  name: string
+  uuid: string
+  /** libvirt's Active column; 'starting'/'stopping' while an operation runs. */
+  state: 'active' | 'inactive' | 'starting' | 'stopping'
+  autostart: boolean
+  persistent: boolean
+  forwardMode: string
+  bridge: string | undefined
+}
+
+export interface NetworkDetails extends NetworkSummary {
+  dnsmasqPid: number | undefined
+  dnsmasqRestarts: number
+  nftObjects: number | undefined
+  lastError: unknown
+}
+
+export class NetworkDriver {
+  readonly ctx: DriverContext
+
+  constructor(deps: NetworkDriverDeps) {
+    this.ctx = resolveDriverContext(deps)
+  }
+
+  /** net-define: store (or replace) a persistent definition; returns the completed definition. */
+  async define(target: Target, xml: string): Promise<NetworkDef> {
+    const parsed = parseNetworkXml(xml)
+    const devices = await this.devicesFor(target, parsed)
+    const key = targetKey(target)
+    return this.ctx.networks.atomically(() => {
+      const byName = this.ctx.networks.get(key, parsed.name)
+      checkDuplicates(parsed, byName, this.ctx.networks.getByUuid(key, parsed.uuid))
+      const def = prepareDefinition(parsed, this.prepareContext(key, devices))
+      const config = formatNetworkXml(def, { inactive: true })
+      if (byName === undefined) this.ctx.networks.insert({ target: key, name: def.name, uuid: def.uuid, configXml: config, status: 'inactive' })
+      else this.ctx.networks.setConfig(key, def.name, config)
+      return def
+    })
+  }
+
+  /** net-undefine: forget the persistent definition (an active network keeps running as a transient one). */
+  undefine(target: Target, name: string): void {
+    const key = targetKey(target)
+    this.ctx.networks.atomically(() => {
+      const rec = requireRecord(this.ctx, target, name)
+      if (rec.configXml === undefined) {
+        throw new HostnetError('conflict', `can't undefine transient network '${name}'`, { details: { object: networkObject(name) } })
+      }
+      if (rec.status === 'inactive') this.ctx.networks.delete(key, name)
+      else {
+        this.ctx.networks.setConfig(key, name, null)
+        this.ctx.networks.setAutostart(key, name, false)
+      }
+    })
+  }
+
+  /** net-create: define a transient network and start it (it disappears when stopped or when the start fails). */
+  async create(target: Target, xml: string): Promise<NetworkDef> {
+    const parsed = parseNetworkXml(xml)
+    const devices = await this.devicesFor(target, parsed)
+    const key = targetKey(target)
+    const def = this.ctx.networks.atomically(() => {
+      const byName = this.ctx.networks.get(key, parsed.name)
+      checkDuplicates(parsed, byName, this.ctx.networks.getByUuid(key, parsed.uuid))
+      if (byName !== undefined && byName.status !== 'inactive') {
+        throw new HostnetError('conflict', `network is already active as '${parsed.name}'`, { details: { object: networkObject(parsed.name) } })
+      }
+      const prepared = prepareDefinition(parsed, this.prepareContext(key, devices))
+      if (byName === undefined) {
+        this.ctx.networks.insert({ target: key, name: prepared.name, uuid: prepared.uuid, liveXml: formatNetworkXml(prepared), status: 'inactive' })
+      }
+      return prepared
+    })
+    await startWithDef(this.ctx, target, def.name, def)
+    return def
+  }
+
+  /** net-start: start a defined network. */
+  async start(target: Target, name: string): Promise<void> {
+    const rec = requireRecord(this.ctx, target, name)
+    if (rec.status === 'active') {
+      throw new HostnetError('conflict', `network is already active as '${name}'`, { details: { object: networkObject(name) } })
+    }
+    if (rec.status !== 'inactive') throw busy(rec)
+    await startWithDef(this.ctx, target, name, currentDef(rec))
+  }
+
+  /** net-destroy: stop an active network (a transient one disappears). */
+  async destroy(target: Target, name: string, opts: DestroyOptions = {}): Promise<void> {
+    await destroyNetwork(this.ctx, target, requireRecord(this.ctx, target, name), opts)
+  }
+
+  /** net-autostart [--disable]. */
+  setAutostart(target: Target, name: string, on: boolean): void {
+    this.ctx.networks.atomically(() => {
+      const rec = requireRecord(this.ctx, target, name)
+      if (rec.configXml === undefined) {
+        throw new HostnetError('conflict', `cannot set autostart for transient network '${name}'`, { details: { object: networkObject(name) } })
+      }
+      this.ctx.networks.setAutostart(targetKey(target), name, on)
+    })
+  }
+
+  /** net-list: active networks, or with `all` every network; `target` undefined lists every target. */
+  list(target: Target | undefined, opts: { all?: boolean } = {}): NetworkSummary[] {
+    const recs = this.ctx.networks.list(target === undefined ? undefined : targetKey(target))
+    return recs.filter((r) => opts.all === true || r.status !== 'inactive').map((r) => summary(r))
+  }
+
+  info(target: Target, name: string): NetworkDetails {
+    const rec = requireRecord(this.ctx, target, name)
+    const rt = readRuntime(rec.runtime, name)
+    return {
+      ...summary(rec),
+      dnsmasqPid: rt.dnsmasqPid?.pid,
+      dnsmasqRestarts: rt.dnsmasqRestarts ?? 0,
+      nftObjects: rt.nftObjects,
+      lastError: rec.error,
+    }
+  }
+
+  /** net-dumpxml [--inactive]: the live definition of a running network, else (or with inactive) the persistent one. */
+  dumpXml(target: Target, name: string, opts: { inactive?: boolean } = {}): string {
+    const rec = requireRecord(this.ctx, target, name)
+    const xml = opts.inactive === true ? (rec.configXml ?? rec.liveXml) : rec.status === 'inactive' ? rec.configXml : (rec.liveXml ?? rec.configXml)
+    if (xml === undefined) throw new HostnetError('bug', `network '${name}' has no definition in the store`)
+    return formatNetworkXml(parseStoredXml(xml), opts.inactive === true ? { inactive: true } : {})
+  }
+
+  /** DHCP leases of an active network. */
+  async leases(target: Target, name: string): Promise<DhcpLeaseEntry[]> {
+    const rec = requireRecord(this.ctx, target, name)
+    if (rec.status !== 'active') {
+      throw new HostnetError('conflict', `network '${name}' is not active`, { details: { object: networkObject(name) } })
+    }
+    return this.ctx.services.dhcp.leases(target, currentDef(rec))
+  }
+
+  recover(): Promise<NetworkRecoveryReport> {
+    return recoverNetworks(this.ctx)
+  }
+
+  /** Start every inactive network marked autostart whose target exists (failures are logged and returned). */
+  async autostartAll(): Promise<{ started: string[]; failed: Array<{ network: string; error: unknown }> }> {
+    const out = { started: [] as string[], failed: [] as Array<{ network: string; error: unknown }> }
+    for (const rec of this.ctx.networks.list()) {
+      if (!rec.autostart || rec.status !== 'inactive' || rec.configXml === undefined) continue
+      const target = targetFromKey(rec.target)
+      const id = `${rec.target}/${rec.name}`
+      if (!this.ctx.services.links.targetExists(target)) continue
+      try {
+        await startWithDef(this.ctx, target, rec.name, currentDef(rec))
+        out.started.push(id)
+      } catch (e) {
+        this.ctx.log(`warning: autostart of network '${rec.name}' (${rec.target}) failed: ${errorMessage(e)}`)
+        out.failed.push({ network: id, error: e })
+      }
+    }
+    return out
+  }
+
+  superviseDnsmasq(): Promise<SuperviseReport> {
+    return superviseDnsmasq(this.ctx)
+  }
+
+  /** Delete retired bridges (tombstones) of the target, or of every target with networks. */
+  async collectGarbage(target?: Target): Promise<number> {
+    const targets = target !== undefined ? [target] : [...new Set(this.ctx.networks.list().map((r) => r.target))].map(targetFromKey)
+    let n = 0
+    for (const t of targets) if (this.ctx.services.links.targetExists(t)) n += await deleteTombstonesQuietly(this.ctx, t)
+    return n
+  }
+
+  private async devicesFor(target: Target, def: NetworkDef): Promise<ReadonlySet<string> | undefined> {
+    checkNetworkName(def.name)
+    if (!needsDeviceList(def) || !this.ctx.services.links.targetExists(target)) return undefined
+    return this.ctx.services.links.linkNames(target)
+  }
+
+  private prepareContext(key: string, devices: ReadonlySet<string> | undefined): Parameters<typeof prepareDefinition>[1] {
+    return {
+      records: this.ctx.networks.list(key),
+      ...(devices === undefined ? {} : { devices }),
+      ...(this.ctx.random === undefined ? {} : { random: this.ctx.random }),
+    }
+  }
+}
+
+function summary(r: NetworkRecord): NetworkSummary {
+  const def = currentDef(r)
+  return {
+    target: r.target,
+    name: r.name,
+    uuid: r.uuid,
+    state: r.status,
+    autostart: r.autostart,
+    persistent: r.configXml !== undefined,
+    forwardMode: def.forward.mode,
+    bridge: def.bridge?.name,
+  }
+}

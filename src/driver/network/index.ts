@@ -1,0 +1,50 @@
+/**
+ * Virtual networks (libvirt's bridge driver): {@link NetworkDriver} and its composition with the real
+ * southbound services (iproute2, nftables, dnsmasq, sysctl).
+ * @module
+ */
+import type { HostBackend } from '../../backend/backend.js'
+import type { Store } from '../../store/index.js'
+import type { Runner } from '../../sys/exec.js'
+import type { NetworkDriverDeps } from './context.js'
+import { DnsmasqDhcpService } from './dhcp-service.js'
+import { NetworkDriver } from './driver.js'
+import { NftFirewallService } from './firewall-service.js'
+import { IprouteLinkService } from './link-service.js'
+import type { NetworkServices } from './services.js'
+import { ProcSysctlService } from './sysctl-service.js'
+
+export { NetworkDriver, type NetworkDetails, type NetworkSummary } from './driver.js'
+export type { NetworkDriverDeps } from './context.js'
+export type { DestroyOptions } from './lifecycle.js'
+export type { NetworkRecoveryReport } from './recover.js'
+export type { SuperviseReport } from './supervise.js'
+export type { DhcpLeaseEntry, NetworkServices } from './services.js'
+export { networkRunDir } from './dhcp-service.js'
+export { isTombstone, TOMBSTONE_PREFIX } from './link-service.js'
+
+export interface RealServicesOptions {
+  backend: HostBackend
+  stateDir: string
+  runner?: Runner
+  /** dnsmasq logs to a file next to its configuration instead of syslog. */
+  dnsmasqLogToFile?: boolean
+}
+
+export function realNetworkServices(o: RealServicesOptions): NetworkServices {
+  const runner = o.runner === undefined ? {} : { runner: o.runner }
+  return {
+    links: new IprouteLinkService(o.backend, runner),
+    firewall: new NftFirewallService(runner),
+    dhcp: new DnsmasqDhcpService({ stateDir: o.stateDir, ...runner, ...(o.dnsmasqLogToFile === true ? { logToFile: true } : {}) }),
+    sysctl: new ProcSysctlService(o.runner),
+  }
+}
+
+export function createNetworkDriver(
+  o: RealServicesOptions & { store: Store } & Omit<NetworkDriverDeps, 'store' | 'services'>,
+): NetworkDriver {
+  const { backend, stateDir, runner, dnsmasqLogToFile, ...rest } = o
+  const services = realNetworkServices({ backend, stateDir, ...(runner === undefined ? {} : { runner }), ...(dnsmasqLogToFile === undefined ? {} : { dnsmasqLogToFile }) })
+  return new NetworkDriver({ ...rest, services })
+}
