@@ -27,8 +27,9 @@ export interface DnsmasqConfFlags {
 function bridgeOf(def: NetworkDef, flag: string | undefined): string {
   const name = flag ?? def.bridge?.name
   if (name === undefined || name.includes('%d')) {
+    const template = name === undefined ? '' : ` (only the template '${name}')`
     throw new ValidationError(
-      `network '${def.name}' has no bridge device name${name === undefined ? '' : ` (only the template '${name}')`}: give --bridge NAME`,
+      `network '${def.name}' has no bridge device name${template}: give --bridge NAME`,
       { path: '--bridge', ...(name === undefined ? {} : { value: name }) },
     )
   }

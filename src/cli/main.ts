@@ -13,6 +13,7 @@ import { registerIfaceCommands } from './iface.js'
 import { registerSandboxCommands } from './sandbox.js'
 import { registerServeCommand } from './serve.js'
 import { registerDemoCommand } from './demo.js'
+import { registerNetCommands } from './net.js'
 import { registerDebugCommands } from './debug.js'
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerApplyCommands(program)
   registerConfirmCommands(program)
   registerIfaceCommands(program)
+  registerNetCommands(program)
   registerSandboxCommands(program)
   registerServeCommand(program)
   registerDemoCommand(program)

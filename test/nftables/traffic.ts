@@ -7,7 +7,9 @@
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 
-const SERVER = `const net=require('net');net.createServer((s)=>s.end(JSON.stringify({address:s.remoteAddress,port:s.remotePort}))).listen(Number(process.argv[2]),process.argv[1],()=>console.log('ready'))`
+const SERVER = `const net=require('net');
+net.createServer((s)=>s.end(JSON.stringify({address:s.remoteAddress,port:s.remotePort})))
+  .listen(Number(process.argv[2]),process.argv[1],()=>console.log('ready'))`
 
 const CLIENT = `const net=require('net');const [host,port,local,ms]=process.argv.slice(1);
 const opts={host,port:Number(port)};if(local!=='0')opts.localPort=Number(local);
@@ -37,7 +39,8 @@ export async function withPeerServer<T>(ns: string, ip: string, port: number, fn
 /** Connect from `ns` to ip:port (from `localPort` when given) and report the outcome. */
 export function tcpProbe(ns: string, ip: string, port: number, opts: { localPort?: number; timeoutMs?: number } = {}): ProbeResult {
   const timeoutMs = opts.timeoutMs ?? 2000
-  const args = ['netns', 'exec', ns, process.execPath, '-e', CLIENT, '--', ip, String(port), String(opts.localPort ?? 0), String(timeoutMs)]
+  const args = ['netns', 'exec', ns, process.execPath, '-e', CLIENT, '--', ip, String(port)]
+  args.push(String(opts.localPort ?? 0), String(timeoutMs))
   const r = spawnSync('ip', args, { encoding: 'utf8', timeout: timeoutMs + 5000 })
   const line = r.stdout.trim().split('\n').pop() ?? ''
   if (r.status !== 0 || line === '') return { ok: false, code: `CLIENT-FAILED(${r.status}): ${r.stderr.trim()}` }
@@ -45,7 +48,12 @@ export function tcpProbe(ns: string, ip: string, port: number, opts: { localPort
 }
 
 /** Probe ip:port in `toNs` from `fromNs` with a fresh server (one call = one server). */
-export async function probe(fromNs: string, toNs: string, ip: string, opts: { port?: number; localPort?: number; timeoutMs?: number } = {}): Promise<ProbeResult> {
+export async function probe(
+  fromNs: string,
+  toNs: string,
+  ip: string,
+  opts: { port?: number; localPort?: number; timeoutMs?: number } = {},
+): Promise<ProbeResult> {
   const port = opts.port ?? 8471
   return withPeerServer(toNs, ip, port, async () => tcpProbe(fromNs, ip, port, opts))
 }

@@ -24,7 +24,8 @@ export function forwarderLines(def: NetworkDef): string[] {
   const out: string[] = []
   let noResolv = false
   fwds.forEach((fwd, i) => {
-    const domain = fwd.domain === undefined ? '' : `/${lineSafe(def, 'DNS forwarder domain', fwd.domain, `/network/dns/forwarder[${i + 1}]/@domain`)}/`
+    const path = `/network/dns/forwarder[${i + 1}]/@domain`
+    const domain = fwd.domain === undefined ? '' : `/${lineSafe(def, 'DNS forwarder domain', fwd.domain, path)}/`
     if (fwd.addr !== undefined) {
       out.push(`server=${domain}${formatIp(fwd.addr)}`)
       if (fwd.domain === undefined) noResolv = true
@@ -94,7 +95,8 @@ export function recordLines(def: NetworkDef): string[] {
   if (!wantDns(def) || def.dns === undefined) return []
   const txts = def.dns.txts.map((t, i) => {
     const path = `/network/dns/txt[${i + 1}]`
-    return `txt-record=${lineSafe(def, 'TXT record name', t.name, `${path}/@name`)},${lineSafe(def, 'TXT record value', t.value, `${path}/@value`)}`
+    const name = lineSafe(def, 'TXT record name', t.name, `${path}/@name`)
+    return `txt-record=${name},${lineSafe(def, 'TXT record value', t.value, `${path}/@value`)}`
   })
   return [...txts, ...def.dns.srvs.map((s, i) => srvLine(def, s, i))]
 }

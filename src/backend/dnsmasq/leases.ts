@@ -43,7 +43,10 @@ function parseLine(line: string, lineNo: number, v6: boolean): DnsmasqLease {
   if (!/^\d+$/.test(expiry)) bad(line, lineNo, 'expiry')
   const expiresAtEpochSec = expiry === '0' ? 'infinite' : Number(expiry)
   const optional = (s: string): string | undefined => (s === '*' ? undefined : s)
-  const named = { ...(optional(host) === undefined ? {} : { hostname: host }), ...(optional(client) === undefined ? {} : { clientId: client }) }
+  const named = {
+    ...(optional(host) === undefined ? {} : { hostname: host }),
+    ...(optional(client) === undefined ? {} : { clientId: client }),
+  }
   if (v6) {
     const value = tryParseIpv6(ipText)
     if (value === undefined) bad(line, lineNo, 'IPv6 address')

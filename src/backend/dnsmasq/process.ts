@@ -24,6 +24,8 @@ import { renderAddnHosts, renderHostsFile } from './render.js'
 
 export const DEFAULT_READY_TIMEOUT_MS = 5000
 export const DEFAULT_STOP_TIMEOUT_MS = 5000
+/** How long dnsmasq's foreground part may take to check the config, bind and daemonize. */
+const START_TIMEOUT_MS = 30_000
 const POLL_INTERVAL_MS = 50
 const DNS_PORT = 53
 const DHCPV4_PORT = 67
@@ -89,7 +91,8 @@ async function waitReady(def: NetworkDef, pid: number, timeoutMs: number): Promi
     const missing = want.filter((p) => !ports.has(p))
     if (missing.length === 0) return
     if (Date.now() >= deadline) {
-      throw new HostnetError('timeout', `dnsmasq for network '${def.name}' (pid ${pid}) is not listening on UDP port ${missing.join(', ')} after ${timeoutMs} ms`, {
+      const what = `UDP port ${missing.join(', ')}`
+      throw new HostnetError('timeout', `dnsmasq for network '${def.name}' (pid ${pid}) is not listening on ${what} after ${timeoutMs} ms`, {
         details: { pid, missingPorts: missing },
       })
     }
@@ -127,13 +130,17 @@ export async function startDnsmasq(def: NetworkDef, opts: DnsmasqRunOptions): Pr
   await writeDnsmasqFiles(paths, files)
   await removePidFile(paths) // a stale one: the pid it names is not this network's dnsmasq
   try {
-    await runner.run(startArgv(binary, paths, opts.logFile), { ...(opts.netns === undefined ? {} : { netns: opts.netns }), timeoutMs: 30_000 })
+    const netns = opts.netns === undefined ? {} : { netns: opts.netns }
+    await runner.run(startArgv(binary, paths, opts.logFile), { ...netns, timeoutMs: START_TIMEOUT_MS })
   } catch (e) {
-    const why = e instanceof CommandError ? e.stderr.trim().split('\n')[0] ?? e.message : (e as Error).message
-    throw new HostnetError(e instanceof HostnetError && e.kind === 'dependency' ? 'dependency' : 'backend-failure', `cannot start dnsmasq for network '${def.name}': ${why}`, { cause: e })
+    const why = e instanceof CommandError ? (e.stderr.trim().split('\n')[0] ?? e.message) : (e as Error).message
+    const kind = e instanceof HostnetError && e.kind === 'dependency' ? 'dependency' : 'backend-failure'
+    throw new HostnetError(kind, `cannot start dnsmasq for network '${def.name}': ${why}`, { cause: e })
   }
   const pid = await readPidFile(paths.pid)
-  if (pid === undefined) throw new HostnetError('backend-failure', `dnsmasq for network '${def.name}' wrote no pid file '${paths.pid}'`)
+  if (pid === undefined) {
+    throw new HostnetError('backend-failure', `dnsmasq for network '${def.name}' wrote no pid file '${paths.pid}'`)
+  }
   try {
     await waitReady(def, pid, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS)
   } catch (e) {
@@ -187,7 +194,9 @@ export async function stopDnsmasq(paths: DnsmasqPaths, opts: { timeoutMs?: numbe
 export async function reloadDnsmasq(def: NetworkDef, paths: DnsmasqPaths): Promise<void> {
   const pid = await runningDnsmasqPid(paths)
   if (pid === undefined) {
-    throw new HostnetError('not-found', `dnsmasq for network '${def.name}' is not running`, { details: { object: networkObject(def.name) } })
+    throw new HostnetError('not-found', `dnsmasq for network '${def.name}' is not running`, {
+      details: { object: networkObject(def.name) },
+    })
   }
   await writeHostsFiles(paths, { hostsfile: renderHostsFile(def), addnhosts: renderAddnHosts(def) })
   signal(pid, 'SIGHUP')

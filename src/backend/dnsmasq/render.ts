@@ -55,7 +55,8 @@ const HEADER = (name: string): string =>
 function confPath(def: NetworkDef, field: string, path: string): string {
   lineSafe(def, field, path)
   if (path.includes('"') || /\s#/.test(path)) {
-    throw new ValidationError(`invalid ${field} '${path}' for network '${def.name}': dnsmasq would read '"' or ' #' in it as syntax`, {
+    const why = `dnsmasq would read '"' or ' #' in it as syntax`
+    throw new ValidationError(`invalid ${field} '${path}' for network '${def.name}': ${why}`, {
       value: path,
       object: networkObject(def.name),
     })

@@ -23,7 +23,8 @@ export function hasControlChar(value: string): boolean {
 export function lineSafe(def: Pick<NetworkDef, 'name'>, field: string, value: string, path?: string): string {
   if (!hasControlChar(value)) return value
   throw new ValidationError(
-    `invalid ${field} '${JSON.stringify(value).slice(1, -1)}' in network '${def.name}': control characters cannot be written to the dnsmasq configuration`,
+    `invalid ${field} '${JSON.stringify(value).slice(1, -1)}' in network '${def.name}': ` +
+      'control characters cannot be written to the dnsmasq configuration',
     { value, object: networkObject(def.name), ...(path === undefined ? {} : { path }) },
   )
 }

@@ -25,7 +25,13 @@ export interface HostnetTable {
   readonly bridgeName: string
 }
 
-async function runNft(target: Target, args: readonly string[], input: string, what: string, opts: NftRunOptions): Promise<string> {
+async function runNft(
+  target: Target,
+  args: readonly string[],
+  input: string,
+  what: string,
+  opts: NftRunOptions,
+): Promise<string> {
   const argv = ['nft', ...args]
   const res = await (opts.runner ?? systemRunner).run(argv, {
     input,
@@ -49,7 +55,8 @@ export async function checkNftScript(target: Target, script: string, opts: NftRu
 
 /** Delete the table of the network on `bridgeName` (idempotent: no error when it does not exist). */
 export async function removeNetworkFirewall(target: Target, bridgeName: string, opts: NftRunOptions = {}): Promise<void> {
-  const script = renderNftScript({ family: HOSTNET_TABLE_FAMILY, table: nftTableName(bridgeName), comment: '', chains: [] }, 'delete')
+  const table = nftTableName(bridgeName)
+  const script = renderNftScript({ family: HOSTNET_TABLE_FAMILY, table, comment: '', chains: [] }, 'delete')
   await runNft(target, ['-f', '-'], script, `remove the firewall of bridge '${bridgeName}'`, opts)
 }
 

@@ -14,7 +14,9 @@ test('table names: plain names stay readable, everything else is escaped', () =>
 })
 
 test('table names are valid nft identifiers, unique per bridge, and decode back to the bridge', () => {
-  const ifName = fc.string({ minLength: 1, maxLength: 15, unit: 'binary' }).filter((s) => isIfName(s) && nftIfNameProblem(s) === undefined)
+  const ifName = fc
+    .string({ minLength: 1, maxLength: 15, unit: 'binary' })
+    .filter((s) => isIfName(s) && nftIfNameProblem(s) === undefined)
   fc.assert(
     fc.property(ifName, ifName, (a, b) => {
       const ta = nftTableName(a)
@@ -27,7 +29,8 @@ test('table names are valid nft identifiers, unique per bridge, and decode back 
 })
 
 test('names that are not canonical hostnet table names decode to undefined', () => {
-  for (const t of ['hostnet_', 'filter', 'hostnet_a_zz', 'hostnet_a_5', 'hostnet_a_2F', 'hostnet_a_2d', 'hostnet_a/b', `hostnet_${'a'.repeat(16)}`, 'hostnet_a_ff']) {
+  const notOurs = ['hostnet_', 'filter', 'hostnet_a_zz', 'hostnet_a_5', 'hostnet_a_2F', 'hostnet_a_2d', 'hostnet_a/b']
+  for (const t of [...notOurs, `hostnet_${'a'.repeat(16)}`, 'hostnet_a_ff']) {
     assert.equal(bridgeFromTableName(t), undefined, t)
   }
 })
@@ -36,7 +39,10 @@ test('interface strings: trailing * escaped, quote and backslash refused with th
   assert.equal(nftIfNameString('eth0', 'x'), '"eth0"')
   assert.equal(nftIfNameString('eth*', 'x'), '"eth\\*"')
   assert.equal(nftIfNameString('a*b', 'x'), '"a*b"')
-  assert.throws(() => nftIfNameString('a"b', "forward dev of network 'n'"), (e: unknown) => e instanceof HostnetError && /forward dev of network 'n' 'a"b'/.test(e.message))
+  assert.throws(
+    () => nftIfNameString('a"b', "forward dev of network 'n'"),
+    (e: unknown) => e instanceof HostnetError && /forward dev of network 'n' 'a"b'/.test(e.message),
+  )
   assert.throws(() => nftIfNameString('a\\b', 'x'), /backslash/)
   assert.throws(() => nftTableName('a b'), /whitespace/)
 })

@@ -12,7 +12,10 @@ export class NftError extends HostnetError {
   readonly nftMessage: string
   readonly line: number | undefined
 
-  constructor(message: string, opts: { nftMessage: string; line?: number; argv: readonly string[]; exitCode: number; stderr: string }) {
+  constructor(
+    message: string,
+    opts: { nftMessage: string; line?: number; argv: readonly string[]; exitCode: number; stderr: string },
+  ) {
     super('backend-failure', message, {
       cause: new CommandError(opts.argv, opts.exitCode, opts.stderr),
       details: { nftMessage: opts.nftMessage, line: opts.line, argv: [...opts.argv], exitCode: opts.exitCode },
@@ -38,7 +41,13 @@ export function nftErrorLine(stderr: string): number | undefined {
 }
 
 /** The error for a failed nft run: `what` says what was attempted (`apply the firewall script`). */
-export function nftFailure(target: Target, argv: readonly string[], exitCode: number, stderr: string, what: string): HostnetError {
+export function nftFailure(
+  target: Target,
+  argv: readonly string[],
+  exitCode: number,
+  stderr: string,
+  what: string,
+): HostnetError {
   const where = describeTarget(target)
   if (target.kind === 'netns' && /Cannot open network namespace/.test(stderr)) {
     return new HostnetError('not-found', `${where} does not exist`, { details: { netns: target.name } })

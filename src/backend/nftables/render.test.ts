@@ -140,37 +140,37 @@ test('delete script is idempotent and names only the network table', () => {
 
 test('refuses what it cannot write, naming the network and the field', () => {
   const def = load('nat-default')
+  const render = (patch: Partial<NetworkDef>) => () => renderNetworkFirewall({ ...def, ...patch }, { bridgeName: 'virbr0' })
+  const badMask = { ...def.ips[0]!, netmask: { family: 'ipv4', value: 0xff00ff00 } } as const
   const bad: Array<[() => unknown, RegExp, string]> = [
     [() => renderNetworkFirewall(def, { bridgeName: 'a"b' }), /bridge name 'a"b'.*double quote/, 'invalid-argument'],
     [() => renderNetworkFirewall(def, { bridgeName: 'x'.repeat(16) }), /longer than 15 bytes/, 'invalid-argument'],
     [() => renderNetworkFirewall(def, { bridgeName: '' }), /is empty/, 'invalid-argument'],
     [
-      () => renderNetworkFirewall({ ...def, forward: { ...def.forward, interfaces: [{ dev: 'e\\th' }] } }, { bridgeName: 'virbr0' }),
+      render({ forward: { ...def.forward, interfaces: [{ dev: 'e\\th' }] } }),
       /forward dev of network 'default' 'e\\th'.*backslash/,
       'not-supported',
     ],
     [
-      () => renderNetworkFirewall({ ...def, forward: { ...def.forward, nat: { portStart: 0, portEnd: 80 } } }, { bridgeName: 'virbr0' }),
+      render({ forward: { ...def.forward, nat: { portStart: 0, portEnd: 80 } } }),
       /invalid port range '0-80' in <nat> of network 'default'/,
       'invalid-argument',
     ],
-    [
-      () => renderNetworkFirewall({ ...def, ips: [{ ...def.ips[0]!, netmask: { family: 'ipv4', value: 0xff00ff00 } }] }, { bridgeName: 'virbr0' }),
-      /invalid prefix or netmask of <ip> 1 in network 'default'/,
-      'invalid-argument',
-    ],
+    [render({ ips: [badMask] }), /invalid prefix or netmask of <ip> 1 in network 'default'/, 'invalid-argument'],
   ]
   for (const [fn, re, kind] of bad) {
     assert.throws(fn, (e: unknown) => e instanceof HostnetError && e.kind === kind && re.test(e.message), `${re} ${kind}`)
   }
-  assert.throws(() => renderNetworkFirewall({ ...def, ips: [{ ...def.ips[0]!, netmask: { family: 'ipv4', value: 0xff00ff00 } }] }, { bridgeName: 'virbr0' }), ValidationError)
+  assert.throws(render({ ips: [badMask] }), ValidationError)
 })
 
 test('rendering is deterministic and cheap: 2,000 networks in well under a second', () => {
   const def = load('nat-many-ips')
   const t0 = performance.now()
   let last = ''
-  for (let i = 0; i < 2000; i++) last = renderNftScript(renderNetworkFirewall(def, { bridgeName: `vb${i}` }), 'replace')
+  for (let i = 0; i < 2000; i++) {
+    last = renderNftScript(renderNetworkFirewall(def, { bridgeName: `vb${i}` }), 'replace')
+  }
   assert.ok(performance.now() - t0 < 1000)
   assert.equal(last, renderNftScript(renderNetworkFirewall(def, { bridgeName: 'vb1999' }), 'replace'))
 })

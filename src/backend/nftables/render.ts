@@ -88,7 +88,11 @@ export function renderNetworkFirewall(def: NetworkDef, ctx: FirewallContext): Nf
  * libvirt's guest_cross / guest_output / guest_input chains flattened into one: bridge-to-bridge accepted,
  * then each subnet's accepts, then everything else entering or leaving through the bridge rejected.
  */
-function forwardRules(subnets: ReadonlyArray<{ subnet: FirewallSubnet; policy: SubnetPolicy }>, bridge: string, dev: string | undefined): string[] {
+function forwardRules(
+  subnets: ReadonlyArray<{ subnet: FirewallSubnet; policy: SubnetPolicy }>,
+  bridge: string,
+  dev: string | undefined,
+): string[] {
   const toDev = dev === undefined ? '' : ` oifname ${dev}`
   const fromDev = dev === undefined ? '' : `iifname ${dev} `
   const rules = [`iifname ${bridge} oifname ${bridge} counter accept`]
