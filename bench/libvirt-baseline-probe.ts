@@ -82,9 +82,8 @@ async function portChurn(lv: LibvirtHarness, pairs: number): Promise<Record<stri
 function print(title: string, rows: Record<string, Summary>): void {
   console.log(title)
   for (const [name, s] of Object.entries(rows)) {
-    console.log(
-      `  ${name.padEnd(16)} n=${String(s.n).padStart(5)}  median ${round1(s.median)} ms  p90 ${round1(s.p90)}  min ${round1(s.min)}  max ${round1(s.max)}  mean ${round1(s.mean)}`,
-    )
+    const spread = `p90 ${round1(s.p90)}  min ${round1(s.min)}  max ${round1(s.max)}  mean ${round1(s.mean)}`
+    console.log(`  ${name.padEnd(16)} n=${String(s.n).padStart(5)}  median ${round1(s.median)} ms  ${spread}`)
   }
 }
 

@@ -11,6 +11,7 @@ DEB_PACKAGES=(
   openvswitch-switch # ovsdb-server + ovs-vswitchd (run privately by tests and the sandbox)
   libxml2-utils     # xmllint: RNG validation of generated XML in tests
   user-mode-linux   # full-kernel lane for bonding/802.1q/dummy/vrf tests
+  libvirt-daemon libvirt-clients iptables # bench baseline: private libvirtd + virsh (no qemu, no units)
   procps psmisc     # ps, pkill, fuser used by tests and clean-up
 )
 

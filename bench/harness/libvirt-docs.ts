@@ -14,9 +14,14 @@ export interface NatNetworkDoc {
   xml: string
 }
 
-/** NAT network number `index` (0..32767): `hnlv<index>` on bridge `hnlvbr<index>`, subnet 10.(128+index/256).(index%256).0/24. */
+/**
+ * NAT network number `index` (0..32767): `<prefix><index>` on bridge `<prefix>br<index>`,
+ * subnet 10.(128 + index/256).(index%256).0/24.
+ */
 export function natNetworkDoc(index: number, prefix = 'hnlv'): NatNetworkDoc {
-  if (!Number.isInteger(index) || index < 0 || index > 32767) throw new HostnetError('invalid-argument', `network index ${index} out of range 0..32767`)
+  if (!Number.isInteger(index) || index < 0 || index > 32767) {
+    throw new HostnetError('invalid-argument', `network index ${index} out of range 0..32767`)
+  }
   const name = `${prefix}${index}`
   const bridge = `${prefix}br${index}`
   if (bridge.length > 15) throw new HostnetError('invalid-argument', `bridge name '${bridge}' longer than 15 characters`)
@@ -39,7 +44,8 @@ export function natNetworkDoc(index: number, prefix = 'hnlv'): NatNetworkDoc {
 
 /** A network that hands out ports of the existing host bridge `bridge`. */
 export function bridgeNetworkXml(name: string, bridge: string): string {
-  return ['<network>', `  <name>${name}</name>`, "  <forward mode='bridge'/>", `  <bridge name='${bridge}'/>`, '</network>', ''].join('\n')
+  const lines = ['<network>', `  <name>${name}</name>`, "  <forward mode='bridge'/>", `  <bridge name='${bridge}'/>`, '</network>']
+  return `${lines.join('\n')}\n`
 }
 
 export interface PortDoc {

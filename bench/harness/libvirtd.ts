@@ -24,7 +24,21 @@
  * @module
  */
 import { spawn } from 'node:child_process'
-import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  accessSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { HostnetError, errorMessage } from '../../src/errors.js'
@@ -39,6 +53,7 @@ export const PRIVATE_TMPFS = ['/run', '/var/lib', '/var/cache', '/var/log'] as c
 const PRIVATE_DIRS = ['/run/libvirt', '/var/lib/libvirt', '/var/cache/libvirt', '/var/log/libvirt']
 const REQUIRED_TOOLS = ['libvirtd', 'virsh', 'unshare', 'nsenter', 'mount', 'ip', 'dnsmasq', 'iptables']
 const STOP_GRACE_MS = 5000
+const DAEMON_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 export interface LibvirtHarnessOptions {
   /** Parent directory of the harness's own directory (default: the OS temp dir). */
@@ -57,6 +72,8 @@ export interface LibvirtHarness {
   /** The harness's own directory (removed by stop()). */
   readonly dir: string
   readonly libvirtdPid: number
+  /** `net:[INODE]` of the private network namespace (compare with /proc/PID/ns/net). */
+  readonly netns: string
   /** Runs argv inside the private namespaces (e.g. `ip link add br0 type bridge`). */
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>
   /** Writes WORKDIR/files/NAME and returns its absolute path (readable by virsh). */
@@ -107,6 +124,8 @@ interface HarnessRecord {
 }
 
 const live = new Set<LibvirtdInstance>()
+/** Namespaces of harnesses still starting (not yet in `live`), with their directories. */
+const starting = new Map<PrivateNamespaces, string>()
 let exitHookInstalled = false
 
 class LibvirtdInstance implements LibvirtHarness {
@@ -122,12 +141,18 @@ class LibvirtdInstance implements LibvirtHarness {
     this.uri = `network:///system?socket=${join(dir, 'sock', 'libvirt-sock')}`
   }
 
+  get netns(): string {
+    return this.ns.netnsLink
+  }
+
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     return this.ns.exec(argv, opts)
   }
 
   writeFile(name: string, content: string): string {
-    if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) throw new HostnetError('invalid-argument', `bad harness file name '${name}'`)
+    if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) {
+      throw new HostnetError('invalid-argument', `bad harness file name '${name}'`)
+    }
     const p = join(this.dir, 'files', name)
     writeFileSync(p, content)
     return p
@@ -139,7 +164,12 @@ class LibvirtdInstance implements LibvirtHarness {
 
   virshEnv(): Record<string, string> {
     const home = join(this.dir, 'home')
-    return { HOME: home, XDG_CACHE_HOME: join(home, '.cache'), XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: join(home, 'run') }
+    return {
+      HOME: home,
+      XDG_CACHE_HOME: join(home, '.cache'),
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_RUNTIME_DIR: join(home, 'run'),
+    }
   }
 
   openVirsh(): Promise<VirshSession> {
@@ -229,7 +259,10 @@ export async function startPrivateLibvirtd(opts: LibvirtHarnessOptions = {}): Pr
       if (existsSync(join('/etc/libvirt', f))) copyFileSync(join('/etc/libvirt', f), join(dir, 'etc-libvirt', f))
     }
     const driverDir = findDriverDir() ?? ''
-    for (const d of opts.drivers ?? ['network']) symlinkSync(join(driverDir, `libvirt_driver_${d}.so`), join(dir, 'drivers', `libvirt_driver_${d}.so`))
+    for (const d of opts.drivers ?? ['network']) {
+      const so = `libvirt_driver_${d}.so`
+      symlinkSync(join(driverDir, so), join(dir, 'drivers', so))
+    }
     writeFileSync(join(dir, 'libvirtd.conf'), libvirtdConf(dir, opts.logLevel ?? 3))
 
     ns = await PrivateNamespaces.create({
@@ -237,6 +270,7 @@ export async function startPrivateLibvirtd(opts: LibvirtHarnessOptions = {}): Pr
       mkdirs: PRIVATE_DIRS,
       binds: [{ source: join(dir, 'etc-libvirt'), target: '/etc/libvirt' }],
     })
+    starting.set(ns, dir)
     installExitHook()
     const record: HarnessRecord = {
       ownerPid: process.pid,
@@ -252,7 +286,7 @@ export async function startPrivateLibvirtd(opts: LibvirtHarnessOptions = {}): Pr
     const child = spawn(cmd!, args, {
       stdio: ['ignore', outFd, outFd],
       detached: true,
-      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', HOME: join(dir, 'home'), LIBVIRT_DRIVER_DIR: join(dir, 'drivers') },
+      env: { PATH: DAEMON_PATH, LC_ALL: 'C', HOME: join(dir, 'home'), LIBVIRT_DRIVER_DIR: join(dir, 'drivers') },
     })
     closeSync(outFd)
     child.on('error', () => {
@@ -265,11 +299,13 @@ export async function startPrivateLibvirtd(opts: LibvirtHarnessOptions = {}): Pr
     const created = new LibvirtdInstance(dir, ns, pid, start)
     inst = created
     live.add(created)
+    starting.delete(ns)
     await waitReady(created, opts.readyTimeoutMs ?? 30_000)
     return created
   } catch (e) {
     if (inst !== undefined) await inst.stop().catch(() => undefined)
     else {
+      if (ns !== undefined) starting.delete(ns)
       await ns?.destroy().catch(() => undefined)
       rmSync(dir, { recursive: true, force: true })
     }
@@ -284,7 +320,8 @@ async function waitReady(inst: LibvirtdInstance, timeoutMs: number): Promise<voi
   while (Date.now() < deadline) {
     if (!inst.libvirtdAlive()) throw new HostnetError('backend-failure', `libvirtd exited while starting:\n${logTail(inst.dir)}`)
     if (existsSync(sock)) {
-      const r = await inst.exec(['virsh', '-q', '-c', inst.uri, 'net-list', '--all', '--name'], { allowFailure: true, env: inst.virshEnv(), timeoutMs: 10_000 })
+      const argv = ['virsh', '-q', '-c', inst.uri, 'net-list', '--all', '--name']
+      const r = await inst.exec(argv, { allowFailure: true, env: inst.virshEnv(), timeoutMs: 10_000 })
       if (r.exitCode === 0) return
       last = r.stderr.trim()
     }
@@ -312,7 +349,10 @@ export function reapStaleHarnesses(parent: string = tmpdir()): number {
     }
     if (isAlive(rec.ownerPid, rec.ownerStart)) continue
     for (const p of processesInNetns(rec.netns)) {
-      const ours = (p.pid === rec.holderPid && isAlive(p.pid, rec.holderStart)) || p.cmdline.includes(dir) || p.cmdline.includes('/var/lib/libvirt/dnsmasq/')
+      const ours =
+        (p.pid === rec.holderPid && isAlive(p.pid, rec.holderStart)) ||
+        p.cmdline.includes(dir) ||
+        p.cmdline.includes('/var/lib/libvirt/dnsmasq/')
       if (ours) signal(p.pid, 'SIGKILL')
     }
     rmSync(dir, { recursive: true, force: true })
@@ -330,6 +370,11 @@ function stopAllSync(): void {
     }
   }
   live.clear()
+  for (const [ns, dir] of starting) {
+    ns.destroySync()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  starting.clear()
 }
 
 /** On exit and on SIGINT/SIGTERM/SIGHUP, end every live harness; a signal nobody else handles is raised again. */

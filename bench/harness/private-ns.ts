@@ -78,7 +78,8 @@ export class PrivateNamespaces {
     const ok = await waitFor(() => entered() || spawnError !== undefined || holder.exitCode !== null, opts.readyTimeoutMs ?? 5000)
     if (!ok || !entered() || pid === undefined) {
       if (pid !== undefined) signal(pid, 'SIGKILL')
-      throw new HostnetError('dependency', `cannot create private namespaces with unshare: ${spawnError?.message ?? `exit ${holder.exitCode}`}`)
+      const why = spawnError?.message ?? `exit ${holder.exitCode}`
+      throw new HostnetError('dependency', `cannot create private namespaces with unshare: ${why}`)
     }
     const fd = openSync(`/proc/${pid}/ns/net`, 'r')
     const link = netnsLink(pid)
@@ -90,7 +91,9 @@ export class PrivateNamespaces {
     }
     const ns = new PrivateNamespaces(pid, start, link, fd, runner)
     try {
-      for (const path of opts.tmpfs ?? []) await ns.exec(['mount', '-t', 'tmpfs', '-o', 'mode=0755,size=256m', 'hostnet-private', path])
+      for (const path of opts.tmpfs ?? []) {
+        await ns.exec(['mount', '-t', 'tmpfs', '-o', 'mode=0755,size=256m', 'hostnet-private', path])
+      }
       if (opts.sysfs ?? true) await ns.exec(['mount', '-t', 'sysfs', 'hostnet-sysfs', '/sys'])
       for (const b of opts.binds ?? []) await ns.exec(['mount', '--bind', b.source, b.target])
       if ((opts.mkdirs ?? []).length > 0) await ns.exec(['mkdir', '-p', ...(opts.mkdirs ?? [])])
@@ -133,7 +136,8 @@ export class PrivateNamespaces {
     const left = this.processes()
     this.release()
     if (left.length > 0) {
-      throw new HostnetError('backend-failure', `processes survived SIGKILL in the private namespace: ${left.map((p) => `${p.pid} ${p.comm}`).join(', ')}`)
+      const names = left.map((p) => `${p.pid} ${p.comm}`).join(', ')
+      throw new HostnetError('backend-failure', `processes survived SIGKILL in the private namespace: ${names}`)
     }
   }
 

@@ -156,8 +156,8 @@ export class VirshSession {
         this.child.kill('SIGKILL')
         reject(new HostnetError('timeout', `virsh command timed out after ${this.commandTimeoutMs} ms: ${line ?? '(connect)'}`))
       }, this.commandTimeoutMs)
-      this.pending = { lines, errMarker: m.errMarker, outMarker: m.outMarker, t0: 0, ms: undefined, error: undefined, resolve, reject, timer }
-      this.pending.t0 = performance.now()
+      const { errMarker, outMarker } = m
+      this.pending = { lines, errMarker, outMarker, t0: performance.now(), ms: undefined, error: undefined, resolve, reject, timer }
       this.child.stdin.write(`${lines.join('\n')}\n`)
     })
   }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { HostnetError } from '../errors.js'
 import type { DaemonHolder } from '../store/index.js'
 import { CONFIRM_TIMER_ROLE, runConfirmTimer, TIMER_POLL_MS } from '../txn/index.js'
+import { runNetworkSupervisor } from '../driver/network/supervisor-loop.js'
 import { addStateDirOption } from './common.js'
 import { logLine, openRuntime, PAUSE_AFTER_APPLY_ENV, type Runtime } from './runtime.js'
 
@@ -49,6 +50,9 @@ export async function serve(flags: ServeFlags): Promise<void> {
   process.once('SIGINT', stop)
   try {
     const pollMs = flags.pollMs === undefined ? TIMER_POLL_MS : Number(flags.pollMs)
+    // virtual networks: autostart, dnsmasq supervision, retired-bridge deletion (not in the short-lived
+    // --exit-when-idle daemon that apply --confirm-within starts)
+    const networks = flags.exitWhenIdle === true ? undefined : superviseNetworks(rt, ac.signal)
     const exit = await runConfirmTimer({
       ...rt.deps,
       signal: ac.signal,
@@ -57,15 +61,24 @@ export async function serve(flags: ServeFlags): Promise<void> {
       onReady: () => writeFileSync(pidFile, `${process.pid}\n`),
     })
     if (exit === 'already-running') {
+      ac.abort()
+      await networks
       const h = rt.store.daemons.holder(CONFIRM_TIMER_ROLE)
       throw new HostnetError('conflict', `a confirm timer is already running for '${rt.stateDir}'${h ? ` (pid ${h.pid})` : ''}`)
     }
+    await networks
   } finally {
     process.removeListener('SIGTERM', stop)
     process.removeListener('SIGINT', stop)
     removePidFile(pidFile)
     rt.close()
   }
+}
+
+/** The network supervisor of this serve (ends when `signal` aborts; a second serve's supervisor stands aside). */
+async function superviseNetworks(rt: Runtime, signal: AbortSignal): Promise<void> {
+  const exit = await runNetworkSupervisor({ driver: rt.networks(), store: rt.store, signal, log: logLine })
+  if (exit === 'already-running') logLine('virtual networks are supervised by another hostnet serve')
 }
 
 /** Make sure a confirm timer runs for this store: start `hostnet serve --exit-when-idle` detached if needed. */
@@ -98,7 +111,7 @@ export async function ensureConfirmTimer(rt: Runtime): Promise<DaemonHolder | un
 export function registerServeCommand(program: Command): void {
   const cmd = program
     .command('serve')
-    .description('run the confirm timer: roll back unconfirmed transactions when their deadline passes (stops on SIGTERM)')
+    .description('run the daemon: the confirm timer, virtual-network autostart and dnsmasq supervision (stops on SIGTERM)')
     .option('--exit-when-idle', 'exit once no transaction is waiting for confirmation')
     .option('--poll-ms <ms>', `how often to check deadlines (default ${TIMER_POLL_MS})`)
   addStateDirOption(cmd).action(async (flags: ServeFlags) => {

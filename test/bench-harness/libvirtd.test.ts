@@ -106,13 +106,11 @@ test('NAT network with DHCP in one virsh session stays inside the private namesp
     assert.ok(!lv.processes().some((p) => p.comm === 'dnsmasq'), 'net-destroy ended dnsmasq')
   } finally {
     const dir = lv.dir
-    const netnsProcs = lv.processes()
-    const link = netnsProcs.length > 0 ? `/proc/${netnsProcs[0]!.pid}/ns/net` : ''
-    const netns = link === '' ? '' : readFileSync('/proc/self/mountinfo', 'utf8') && (await import('node:fs')).readlinkSync(link)
+    const netns = lv.netns
     await lv.stop()
     await lv.stop() // idempotent
     for (const p of tracked) assert.ok(!isAlive(p.pid, p.start), `${p.comm} (${p.pid}) still runs after stop()`)
-    if (netns !== '') assert.deepEqual(processesInNetns(netns), [], 'no process left in the private namespace')
+    assert.deepEqual(processesInNetns(netns), [], 'no process left in the private namespace')
     assert.equal(existsSync(dir), false, 'harness directory removed')
     assert.deepEqual(hostMountsMentioning(dir), [])
   }
@@ -147,7 +145,8 @@ test('network ports on a bridge network: create and delete, one virsh process', 
     // A long-lived session: the output of one command builds the next.
     const s = await lv.openVirsh()
     try {
-      await s.run(['net-port-create', net, lv.writeFile('again.xml', networkPortXml({ uuid: uuids[0]!, ownerName: 'vm1', ownerUuid: owner, mac: macForIndex(9) }))])
+      const again = networkPortXml({ uuid: uuids[0]!, ownerName: 'vm1', ownerUuid: owner, mac: macForIndex(9) })
+      assert.ok((await s.run(['net-port-create', net, lv.writeFile('again.xml', again)])).ok)
       const list = await s.run(['net-port-list', net, '--uuid'])
       assert.equal(list.output, uuids[0])
       const del = await s.run(['net-port-delete', net, list.output])
@@ -170,9 +169,10 @@ test('reapStaleHarnesses removes directories whose owner is gone and keeps live 
     const liveDir = join(parent, `${HARNESS_DIR_PREFIX}live`)
     const starting = join(parent, `${HARNESS_DIR_PREFIX}starting`)
     for (const d of [stale, liveDir, starting]) mkdirSync(d)
-    const rec = { holderPid: 1, holderStart: 'none', netns: 'net:[0]' }
+    const rec = { holderPid: 0, holderStart: 'none', netns: 'net:[0]' }
     writeFileSync(join(stale, 'harness.json'), JSON.stringify({ ...rec, ownerPid: process.pid, ownerStart: 'not-this-process' }))
-    writeFileSync(join(liveDir, 'harness.json'), JSON.stringify({ ...rec, ownerPid: process.pid, ownerStart: procStartTime(process.pid) }))
+    const me = { ownerPid: process.pid, ownerStart: procStartTime(process.pid) }
+    writeFileSync(join(liveDir, 'harness.json'), JSON.stringify({ ...rec, ...me }))
     assert.equal(reapStaleHarnesses(parent), 1)
     assert.equal(existsSync(stale), false)
     assert.equal(existsSync(liveDir), true)

@@ -61,5 +61,6 @@ test('open session: queued calls run in order, output feeds the next command, cl
 })
 
 test('a virsh that cannot connect fails to open', { skip: missing }, async () => {
-  await assert.rejects(VirshSession.open({ ...opts(), argv: ['virsh', '-c', 'test:///nonexistent/file.xml'] }), /could not connect|virsh exited/)
+  const bad = { ...opts(), argv: ['virsh', '-c', 'test:///nonexistent/file.xml'] }
+  await assert.rejects(VirshSession.open(bad), /could not connect|virsh exited/)
 })

@@ -71,7 +71,7 @@ function main(): void {
   setTimeout(() => {
     process.stderr.write('guest-dhcp: no answer\n')
     process.exit(1)
-  }, Number(timeoutText ?? 10_000))
+  }, Number(timeoutText ?? 15_000))
   sock.on('message', (msg: Buffer, _from: RemoteInfo) => {
     const r = parseReply(msg, xid)
     if (r === undefined) return

@@ -6,10 +6,12 @@
  * @module
  */
 import { randomBytes } from 'node:crypto'
-import { HostnetError } from '../../errors.js'
-import { ApplyError, describeTarget, type HostBackend, type Target } from '../../backend/backend.js'
+import { CommandError, HostnetError } from '../../errors.js'
+import { describeTarget, type HostBackend, type Target } from '../../backend/backend.js'
 import { ipArgv } from '../../backend/iproute2/argv.js'
 import { targetProblem } from '../../backend/iproute2/target-error.js'
+import { parseBatchFailure } from '../../backend/iproute2/batch-failure.js'
+import { renderBatch } from '../../backend/iproute2/render.js'
 import type { HostOp } from '../../plan/ops.js'
 import { systemRunner, type Runner } from '../../sys/exec.js'
 import { netnsExists } from '../../sys/netns.js'
@@ -52,6 +54,20 @@ export function bridgeOps(spec: BridgeSpec): HostOp[] {
   return ops
 }
 
+/**
+ * The `ip -batch` lines creating the bridge: the kernel backend's rendering of {@link bridgeOps}, with IPv6
+ * addresses added `nodad` (a bridge without ports has no carrier, so duplicate address detection would keep
+ * them tentative and dnsmasq could not bind to them; the bridge's addresses are the network's own).
+ */
+export function bridgeBatch(spec: BridgeSpec): string[] {
+  const ops = bridgeOps(spec)
+  const { lines, opOfLine } = renderBatch(ops)
+  return lines.map((l, i) => {
+    const op = ops[opOfLine[i]!]
+    return op?.kind === 'addr.add' && op.address.ip.includes(':') ? `${l} nodad` : l
+  })
+}
+
 interface LinkJson {
   ifname?: unknown
   linkinfo?: { info_kind?: unknown }
@@ -68,17 +84,23 @@ export class IprouteLinkService implements LinkService {
   }
 
   async createBridge(target: Target, spec: BridgeSpec): Promise<void> {
-    try {
-      await this.backend.apply(target, bridgeOps(spec))
-    } catch (e) {
-      if (e instanceof ApplyError && e.failedIndex === 0 && /File exists/.test(e.message)) {
-        throw new HostnetError('conflict', `bridge name '${spec.name}' is already in use by a network device in ${describeTarget(target)}`, {
-          cause: e,
-          details: { path: '/network/bridge/@name', value: spec.name },
-        })
-      }
-      throw e
+    const lines = bridgeBatch(spec)
+    const res = await this.runner.run(ipArgv(target, '-batch', '-'), { input: `${lines.join('\n')}\n`, allowFailure: true })
+    if (res.exitCode === 0) return
+    const problem = targetProblem(target, res.stderr)
+    if (problem !== undefined) throw problem
+    const failure = parseBatchFailure(res.stderr, lines)
+    const cause = new CommandError(ipArgv(target, '-batch', '-'), res.exitCode, res.stderr)
+    if (failure.lineIndex === 0 && /File exists/.test(failure.message)) {
+      throw new HostnetError('conflict', `bridge name '${spec.name}' is already in use by a network device in ${describeTarget(target)}`, {
+        cause,
+        details: { path: '/network/bridge/@name', value: spec.name },
+      })
     }
+    // ip stopped at the failing line: the bridge exists when the first line went through
+    if (failure.lineIndex !== 0) await this.retireBridge(target, spec.name).then((t) => (t === undefined ? 0 : this.deleteTombstones(target)))
+    const line = failure.lineIndex === undefined ? '' : ` (${lines[failure.lineIndex]})`
+    throw new HostnetError('backend-failure', `cannot create bridge '${spec.name}' in ${describeTarget(target)}${line}: ${failure.message}`, { cause })
   }
 
   async retireBridge(target: Target, name: string): Promise<string | undefined> {

@@ -1,8 +1,8 @@
 /**
  * Network recovery, run before commands (like the host-interface journal's): a network left 'starting' or
  * 'stopping' by a process that is gone (or by none) is torn down from its recorded runtime status and marked
- * inactive; an 'active' network whose namespace was deleted is marked inactive (its dnsmasq, which would keep
- * the dead namespace alive, is stopped).
+ * inactive; an 'active' network whose namespace or bridge is gone (a reboot, a deleted namespace) is marked
+ * inactive, and its dnsmasq (which would keep a deleted namespace alive) is stopped.
  * @module
  */
 import { errorMessage, HostnetError } from '../../errors.js'
@@ -28,8 +28,16 @@ function orphaned(ctx: DriverContext, rec: NetworkRecord): boolean {
   return !sameOwner(rec.owner, ctx.owner) && !ownerAlive(rec.owner)
 }
 
-function targetVanished(ctx: DriverContext, rec: NetworkRecord): boolean {
-  return rec.status === 'active' && !ctx.services.links.targetExists(targetFromKey(rec.target))
+/** An active network whose namespace is gone, or whose bridge vanished (libvirt's networkUpdateState). */
+async function vanished(ctx: DriverContext, rec: NetworkRecord, devices: Map<string, Set<string> | undefined>): Promise<boolean> {
+  if (rec.status !== 'active') return false
+  const target = targetFromKey(rec.target)
+  if (!ctx.services.links.targetExists(target)) return true
+  const runtime = readRuntime(rec.runtime, rec.name)
+  if (runtime.ownsBridge !== true || runtime.bridge === undefined) return false
+  if (!devices.has(rec.target)) devices.set(rec.target, await ctx.services.links.linkNames(target).catch(() => undefined))
+  const names = devices.get(rec.target)
+  return names !== undefined && !names.has(runtime.bridge)
 }
 
 async function recoverOne(ctx: DriverContext, rec: NetworkRecord): Promise<void> {
@@ -43,7 +51,7 @@ async function recoverOne(ctx: DriverContext, rec: NetworkRecord): Promise<void>
   if (!claimed) return
   const reason =
     rec.status === 'active'
-      ? `${rec.target} no longer exists`
+      ? `found without its bridge (or its namespace) in ${rec.target}`
       : `interrupted while ${rec.status} (process ${rec.owner?.pid ?? '?'} is gone)`
   ctx.log(`network '${rec.name}' (${rec.target}) was ${reason}: tearing it down`)
   try {
@@ -59,8 +67,9 @@ async function recoverOne(ctx: DriverContext, rec: NetworkRecord): Promise<void>
 
 export async function recoverNetworks(ctx: DriverContext): Promise<NetworkRecoveryReport> {
   const report: NetworkRecoveryReport = { recovered: [], failed: [] }
+  const devices = new Map<string, Set<string> | undefined>()
   for (const rec of ctx.networks.list()) {
-    if (!orphaned(ctx, rec) && !targetVanished(ctx, rec)) continue
+    if (!orphaned(ctx, rec) && !(await vanished(ctx, rec, devices))) continue
     try {
       await recoverOne(ctx, rec)
       report.recovered.push(`${rec.target}/${rec.name}`)

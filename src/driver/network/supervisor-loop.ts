@@ -1,0 +1,65 @@
+/**
+ * The network half of `hostnet serve`: holds the `network-supervisor` daemon lock (one supervisor per store),
+ * recovers interrupted networks and starts the autostart ones, then on every tick recovers again, restarts
+ * dead dnsmasq instances and deletes retired bridges. Networks keep running when it stops (as libvirt's do when
+ * libvirtd stops): dnsmasq runs detached.
+ * @module
+ */
+import { errorMessage } from '../../errors.js'
+import type { Store } from '../../store/index.js'
+import type { NetworkDriver } from './driver.js'
+
+export const NETWORK_SUPERVISOR_ROLE = 'network-supervisor'
+export const SUPERVISE_POLL_MS = 1000
+
+export interface NetworkSupervisorOptions {
+  driver: NetworkDriver
+  store: Store
+  signal: AbortSignal
+  pollMs?: number
+  log?: (line: string) => void
+  /** Called once autostart is done. */
+  onReady?: () => void
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const done = (): void => {
+      clearTimeout(t)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const t = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+async function tick(o: NetworkSupervisorOptions): Promise<void> {
+  const log = o.log ?? (() => undefined)
+  try {
+    await o.driver.recover()
+    await o.driver.superviseDnsmasq()
+    await o.driver.collectGarbage()
+  } catch (e) {
+    log(`warning: network supervision: ${errorMessage(e)}`)
+  }
+}
+
+export async function runNetworkSupervisor(o: NetworkSupervisorOptions): Promise<'already-running' | 'stopped'> {
+  const me = o.driver.ctx.owner
+  if (!o.store.daemons.claim(NETWORK_SUPERVISOR_ROLE, me)) return 'already-running'
+  try {
+    await tick(o)
+    const auto = await o.driver.autostartAll()
+    if (auto.started.length > 0) o.log?.(`autostarted ${auto.started.length} network(s): ${auto.started.join(', ')}`)
+    o.onReady?.()
+    while (!o.signal.aborted) {
+      await sleep(o.pollMs ?? SUPERVISE_POLL_MS, o.signal)
+      if (!o.signal.aborted) await tick(o)
+    }
+    return 'stopped'
+  } finally {
+    o.store.daemons.release(NETWORK_SUPERVISOR_ROLE, me)
+  }
+}
