@@ -6,6 +6,8 @@ import { assertNever } from '../errors.js'
 import type { Iface } from '../model/host/iface.js'
 import type { Route } from '../model/host/route.js'
 import type { HostOp } from '../plan/ops.js'
+import { describeOvsChange, describeOvsTransact } from '../plan/ovs-describe.js'
+import type { OvsChange } from '../plan/ovs-ops.js'
 
 function q(name: string): string {
   return `'${name}'`
@@ -67,6 +69,8 @@ export function describeOp(op: HostOp): string {
       return `add route ${describeRoute(op.route)}`
     case 'route.del':
       return `remove route ${describeRoute(op.route)}`
+    case 'ovs.transact':
+      return describeOvsTransact(op.changes)
     default:
       return assertNever(op, 'host op')
   }
@@ -90,14 +94,28 @@ export function opMark(op: HostOp): '+' | '-' | '~' {
     case 'bridge.set-options':
     case 'bridge-port.set-options':
     case 'bond.set-options':
+    case 'ovs.transact':
       return '~'
     default:
       return assertNever(op, 'host op')
   }
 }
 
+/** '+' adds, '-' removes, '~' changes. */
+function ovsMark(c: OvsChange): '+' | '-' | '~' {
+  if (c.kind === 'bridge.add' || c.kind === 'port.add' || c.kind === 'port.add-ifaces') return '+'
+  if (c.kind === 'bridge.del' || c.kind === 'port.del' || c.kind === 'port.del-ifaces') return '-'
+  return '~'
+}
+
 export function describeOps(ops: readonly HostOp[], indent = '  '): string {
-  return ops.map((op) => `${indent}${opMark(op)} ${describeOp(op)}\n`).join('')
+  return ops
+    .map((op) => {
+      const head = `${indent}${opMark(op)} ${describeOp(op)}\n`
+      if (op.kind !== 'ovs.transact' || op.changes.length < 2) return head
+      return head + op.changes.map((c) => `${indent}    ${ovsMark(c)} ${describeOvsChange(c)}\n`).join('')
+    })
+    .join('')
 }
 
 /** `1 operation`, `3 operations`. */

@@ -103,12 +103,22 @@ function createOps(ctx: Ctx, m: Merged, t: Iface): void {
   ctx.flushed.add(m.name)
 }
 
-/** The current link as the delete phase leaves it: released from a deleted controller. */
-function afterDeletes(ctx: Ctx, c: Iface): Iface {
-  if (!c.controller || !isDeleted(ctx.g.merged.get(c.controller))) return c
+/** Whether `controller` is a bond: the bonding driver closes (sets down) every port it releases. */
+function closesReleasedPorts(ctx: Ctx, controller: string): boolean {
+  return ctx.g.cur.ifaces.get(controller)?.type === 'bond'
+}
+
+/**
+ * The current link as the delete phase leaves it: released from a deleted controller, and whether that took it
+ * down on the way (a bond closes the ports it releases, a VRF cycles them).
+ */
+function afterDeletes(ctx: Ctx, c: Iface): { link: Iface; cycled: boolean } {
+  if (!c.controller || !isDeleted(ctx.g.merged.get(c.controller))) return { link: c, cycled: false }
   const out: Iface = { ...c, controller: null }
   delete out.bridgePort
-  return out
+  const bond = closesReleasedPorts(ctx, c.controller)
+  if (bond) out.state = 'down'
+  return { link: out, cycled: c.state === 'up' && (bond || ctx.g.cur.ifaces.get(c.controller)?.type === 'vrf') }
 }
 
 function optionOps(ctx: Ctx, c: Iface, t: Iface): void {
@@ -136,20 +146,25 @@ function mtuOps(ctx: Ctx, c: Iface, t: Iface, ctrl: Iface | undefined): void {
 }
 
 function modifyOps(ctx: Ctx, m: Merged, t: Iface): void {
-  const c = afterDeletes(ctx, m.current!)
+  const released = afterDeletes(ctx, m.current!)
+  const c = released.link
   const d = ctx.depth(m.name)
   const lookup = (n: string): Iface | undefined => targetOf(ctx.g.merged, ctx.g.cur.ifaces, n)
   const ctrl = t.controller ? lookup(t.controller) : undefined
   if (t.mac !== undefined && t.mac !== c.mac?.toLowerCase()) stage(ctx, 'mac', d, { kind: 'link.set-mac', name: m.name, mac: t.mac })
   mtuOps(ctx, c, t, ctrl)
   let state = c.state === 'up' ? 'up' : 'down'
-  let cycled = false
+  let cycled = released.cycled
   const tc = t.controller ?? null
   const cc = c.controller ?? null
   if (tc !== cc) {
     // every move is a detach (all detaches first) and an attach: no intermediate state can hold a loop
     if (cc !== null && ctx.g.cur.ifaces.get(cc)?.type === 'vrf' && state === 'up') cycled = true
     if (cc !== null) stage(ctx, 'detach', 0, { kind: 'link.set-controller', name: m.name, controller: null })
+    if (cc !== null && closesReleasedPorts(ctx, cc) && state === 'up') {
+      state = 'down'
+      cycled = true
+    }
     if (tc !== null) {
       if (ctrl?.type === 'bond' && state === 'up') {
         stage(ctx, 'port-down', d, { kind: 'link.set-state', name: m.name, state: 'down' })

@@ -5,6 +5,7 @@
  */
 import type { BridgeOptions, BridgePortOptions, Iface, IpAddress } from '../model/host/iface.js'
 import type { Route } from '../model/host/route.js'
+import type { OvsChange } from './ovs-ops.js'
 
 export type HostOp =
   /** Create a link from the type-specific section of `iface` (and its mtu/mac if set); created down. */
@@ -23,5 +24,7 @@ export type HostOp =
   | { kind: 'addr.del'; name: string; address: IpAddress }
   | { kind: 'route.add'; route: Route }
   | { kind: 'route.del'; route: Route }
+  /** Open vSwitch: every OVS change of one apply, in ONE OVSDB transaction, waited for until ovs-vswitchd applied it. */
+  | { kind: 'ovs.transact'; changes: OvsChange[] }
 
 export type HostOpKind = HostOp['kind']

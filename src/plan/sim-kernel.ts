@@ -157,14 +157,19 @@ export class SimKernel {
     for (const c of this.childrenOf(name)) this.delete(c.name)
     const peer = peerOf(l)
     if (peer !== undefined) this.delete(peer)
-    for (const p of this.portsOf(name)) this.release(p)
+    for (const p of this.portsOf(name)) this.release(p, l.type)
   }
 
-  release(port: Iface): void {
-    const ctrl = port.controller ? this.links.get(port.controller) : undefined
+  /** Release `port` from its controller (of type `ctrlType`: given when the controller is already deleted). */
+  release(port: Iface, ctrlType: IfaceType | undefined = port.controller ? this.links.get(port.controller)?.type : undefined): void {
     port.controller = null
     delete port.bridgePort
-    if (ctrl?.type === 'vrf') this.cycle(port)
+    if (ctrlType === 'vrf') this.cycle(port)
+    // the bonding driver closes the ports it releases (bond_release: dev_close)
+    if (ctrlType === 'bond' && port.state === 'up') {
+      this.flushOnDown(port)
+      port.state = 'down'
+    }
   }
 
   /** What a link going down does: IPv6 addresses (keep_addr_on_down=0) and routes through it go. */

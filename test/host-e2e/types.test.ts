@@ -9,11 +9,11 @@ import assert from 'node:assert/strict'
 import { canUseNetns, leakedNetns } from '../helpers/netns.js'
 import { bridgeCase, ethernetCase, tapCase, vethCase } from './cases-links.js'
 import { macvlanCase, macvtapCase, vxlanCase } from './cases-stacked.js'
-import { withE2e, type E2eEnv } from './env.js'
+import { runTypeCase, type E2eCase } from './committed.js'
 
 const skip = canUseNetns() ? false : 'needs root and ip netns'
 
-const CASES: ReadonlyArray<{ name: string; type: string; sandbox: boolean; fn: (env: E2eEnv) => Promise<void> }> = [
+const CASES: ReadonlyArray<{ name: string; type: string; sandbox: boolean; fn: E2eCase }> = [
   { name: 'veth pair', type: 'veth', sandbox: false, fn: vethCase },
   { name: 'bridge with ports and options', type: 'linux-bridge', sandbox: false, fn: bridgeCase },
   { name: 'NIC (veth end) changed, enslaved, released', type: 'ethernet', sandbox: true, fn: ethernetCase },
@@ -23,33 +23,9 @@ const CASES: ReadonlyArray<{ name: string; type: string; sandbox: boolean; fn: (
   { name: 'vxlan on a NIC, port of a bridge', type: 'vxlan', sandbox: true, fn: vxlanCase },
 ]
 
-/** Wraps env.apply: every apply must commit, and the journal must record it. */
-function checkedEnv(env: E2eEnv, applied: string[]): E2eEnv {
-  return {
-    ...env,
-    apply: async (yaml, opts) => {
-      const r = await env.apply(yaml, opts)
-      assert.equal(r.status, 'committed', `apply of:\n${yaml}`)
-      assert.ok(r.ops.length > 0, 'a change was planned')
-      assert.equal(env.lastTxn()?.status, 'committed')
-      applied.push(yaml)
-      return r
-    },
-  }
-}
-
 for (const c of CASES) {
   test(`engine e2e ${c.type}: ${c.name}`, { skip }, async () => {
-    await withE2e(
-      async (env) => {
-        const applied: string[] = []
-        await c.fn(checkedEnv(env, applied))
-        assert.ok(applied.length >= 3, 'created, changed and removed')
-        const again = await env.apply(applied[applied.length - 1]!)
-        assert.equal(again.status, 'unchanged', 're-applying the last document changes nothing')
-      },
-      { sandbox: c.sandbox },
-    )
+    await runTypeCase(c.fn, { sandbox: c.sandbox })
   })
 }
 

@@ -34,11 +34,16 @@ export async function processArgv(pid: number): Promise<string[] | undefined> {
   return argv
 }
 
-/** Whether `pid` is a living dnsmasq started with `--conf-file=<confPath>`. */
+/**
+ * Whether `pid` is a living dnsmasq started with `--conf-file=<confPath>`. A process in the middle of exiting has
+ * already lost its argv but may still hold its sockets: a dnsmasq in that state counts as running until it is
+ * gone, so that nobody starts a new one that cannot bind.
+ */
 export async function isDnsmasqWithConf(pid: number, confPath: string): Promise<boolean> {
   if (!(await processAlive(pid))) return false
   const argv = await processArgv(pid)
-  return argv !== undefined && argv.includes(`--conf-file=${confPath}`)
+  if (argv !== undefined) return argv.includes(`--conf-file=${confPath}`)
+  return (await readProc(`/proc/${pid}/comm`))?.trim() === 'dnsmasq'
 }
 
 /** Inodes of the sockets `pid` holds open (/proc/PID/fd links `socket:[INODE]`). */

@@ -150,11 +150,14 @@ export async function startDnsmasq(def: NetworkDef, opts: DnsmasqRunOptions): Pr
   return { network: def.name, pid, paths, ...(opts.netns === undefined ? {} : { netns: opts.netns }) }
 }
 
+/** Poll until `pid` is gone; the interval starts at 1 ms and doubles up to POLL_INTERVAL_MS (dnsmasq exits fast). */
 async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
+  let intervalMs = 1
   while (await processAlive(pid)) {
     if (Date.now() >= deadline) return false
-    await sleep(POLL_INTERVAL_MS)
+    await sleep(intervalMs)
+    intervalMs = Math.min(intervalMs * 2, POLL_INTERVAL_MS)
   }
   return true
 }

@@ -1,6 +1,7 @@
 /** Short descriptions of ops for error messages, naming the interface (or route) an op acts on. */
 import { assertNever } from '../../errors.js'
 import type { HostOp } from '../../plan/ops.js'
+import { describeOvsTransact } from '../../plan/ovs-describe.js'
 
 function quoted(names: readonly string[]): string {
   return names.map((n) => `'${n}'`).join(', ')
@@ -22,6 +23,7 @@ export function describeHostOp(op: HostOp): string {
     case 'addr.del': return `remove address ${op.address.ip}/${op.address.prefixLength} from '${op.name}'`
     case 'route.add': return `add route ${op.route.destination}${op.route.nextHopInterface ? ` via '${op.route.nextHopInterface}'` : ''}`
     case 'route.del': return `remove route ${op.route.destination}${op.route.nextHopInterface ? ` via '${op.route.nextHopInterface}'` : ''}`
+    case 'ovs.transact': return describeOvsTransact(op.changes)
     default: return assertNever(op, 'host op')
   }
 }

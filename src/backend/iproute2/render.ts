@@ -89,6 +89,8 @@ export function renderOp(op: HostOp, opts: RenderOptions = {}): string[] {
     case 'addr.del': return [renderAddr('del', op.name, op.address)]
     case 'route.add': return [renderRoute('add', op.route)]
     case 'route.del': return [renderRoute('del', op.route)]
+    case 'ovs.transact':
+      throw new HostnetError('not-supported', 'the iproute2 backend cannot apply Open vSwitch changes (use the OVS-aware backend)')
     default: return assertNever(op, 'host op')
   }
 }

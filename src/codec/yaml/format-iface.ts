@@ -7,6 +7,7 @@ import type { BridgeConfig, BridgeOptions, BridgePortOptions, Iface, IfaceInfo, 
 import { ANY_DESTINATION } from '../../model/host/route.js'
 import type { Route } from '../../model/host/route.js'
 import type { Obj } from './fields.js'
+import { ovsBridgeToPlain, ovsDbToPlain, ovsInterfaceToPlain } from './format-ovs.js'
 import { SECTION_KEY } from './parse-iface.js'
 
 /** Plain object without undefined values (and without empty sub-objects when `dropEmpty`). */
@@ -79,6 +80,8 @@ function section(i: Iface): Obj | undefined {
     }
     case 'vrf': return i.vrf && clean({ 'route-table-id': i.vrf.tableId, port: i.vrf.ports })
     case 'tap': return i.tap && clean({ mode: i.tap.mode, owner: i.tap.owner, group: i.tap.group, 'multi-queue': i.tap.multiQueue })
+    case 'ovs-bridge': return i.ovsBridge && ovsBridgeToPlain(i.ovsBridge)
+    case 'ovs-interface': return i.ovsInterface && ovsInterfaceToPlain(i.ovsInterface)
     default: return undefined
   }
 }
@@ -96,6 +99,7 @@ export function ifaceToPlain(i: Iface): Obj {
     ipv4: i.ipv4 && ipConfig(i.ipv4),
     ipv6: i.ipv6 && ipConfig(i.ipv6),
     'bridge-port': i.bridgePort && portOptions(i.bridgePort),
+    'ovs-db': i.ovsDb && ovsDbToPlain(i.ovsDb),
     info: i.info && info(i.info),
   })
 }

@@ -9,6 +9,7 @@ import { formatIp, isLinkLocalIpv6 } from '../../model/values/ip.js'
 import { checkKeys, defined, fail, opt, readBool, readEnum, readInt, readList, readObj, readString, sub } from './fields.js'
 import type { Ctx, Obj } from './fields.js'
 import { readBridge, readBridgePortSection } from './parse-bridge.js'
+import { readOvsBridge, readOvsDb, readOvsPatch } from './parse-ovs.js'
 import { readBond, readMacvlan, readTap, readVeth, readVlan, readVrf, readVxlan } from './parse-sections.js'
 import { readIfName, readIpAddr, readMac, readMtu, readPrefixLength } from './values.js'
 
@@ -26,15 +27,17 @@ export const SECTION_KEY: Partial<Record<IfaceType, string>> = {
   vxlan: 'vxlan',
   vrf: 'vrf',
   tap: 'tap',
+  'ovs-bridge': 'bridge',
+  'ovs-interface': 'patch',
 }
 const SECTION_KEYS = new Set(Object.values(SECTION_KEY))
-const BASE_KEYS = ['name', 'type', 'state', 'mtu', 'mac-address', 'controller', 'ipv4', 'ipv6', 'bridge-port', 'info']
+const BASE_KEYS = ['name', 'type', 'state', 'mtu', 'mac-address', 'controller', 'ipv4', 'ipv6', 'bridge-port', 'ovs-db', 'info']
 
 /** nmstate keys hostnet knows but does not implement: refused with a clearer message than "unknown key". */
 const UNSUPPORTED_KEYS = new Set([
   'description', 'profile-name', 'identifier', 'ethernet', 'ethtool', 'lldp', '802.1x', 'mptcp', 'wait-ip',
-  'accept-all-mac-addresses', 'copy-mac-from', 'ovs-db', 'dispatch', 'permanent-mac-address', 'min-mtu', 'max-mtu',
-  'driver', 'patch', 'dpdk', 'infiniband', 'macsec', 'ipvlan', 'hsr', 'libreswan',
+  'accept-all-mac-addresses', 'copy-mac-from', 'dispatch', 'permanent-mac-address', 'min-mtu', 'max-mtu',
+  'driver', 'dpdk', 'infiniband', 'macsec', 'ipvlan', 'hsr', 'libreswan',
 ])
 
 function readType(v: unknown, ctx: Ctx): IfaceType {
@@ -118,7 +121,11 @@ function readSection(o: Obj, key: string, ctx: Ctx, iface: Iface): void {
   const c = sub(ctx, key)
   const v = o[key]
   switch (key) {
-    case 'bridge': iface.bridge = readBridge(v, c); break
+    case 'bridge':
+      if (iface.type === 'ovs-bridge') iface.ovsBridge = readOvsBridge(v, c)
+      else iface.bridge = readBridge(v, c)
+      break
+    case 'patch': iface.ovsInterface = readOvsPatch(v, c); break
     case 'link-aggregation': iface.bond = readBond(v, c); break
     case 'vlan': iface.vlan = readVlan(v, c); break
     case 'veth': iface.veth = readVeth(v, c); break
@@ -159,6 +166,7 @@ export function readIface(v: unknown, index: number): Iface {
     ipv4: opt(o, 'ipv4', ctx, (x, c) => readIpConfig(x, c, 'ipv4')),
     ipv6: opt(o, 'ipv6', ctx, (x, c) => readIpConfig(x, c, 'ipv6')),
     bridgePort: opt(o, 'bridge-port', ctx, readBridgePortSection),
+    ovsDb: opt(o, 'ovs-db', ctx, readOvsDb),
     info: opt(o, 'info', ctx, readInfo),
   })
   if (given[0] !== undefined) readSection(o, given[0], ctx, iface)

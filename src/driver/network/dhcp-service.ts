@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Target } from '../../backend/backend.js'
-import { dnsmasqBinaryVersion, dnsmasqPaths, removeDnsmasqFiles, startDnsmasq, stopDnsmasq } from '../../backend/dnsmasq/index.js'
+import { dnsmasqBinaryVersion, dnsmasqPaths, removeDnsmasqFiles, runningDnsmasqPid, startDnsmasq, stopDnsmasq } from '../../backend/dnsmasq/index.js'
+import { processAlive } from '../../backend/dnsmasq/proc.js'
 import { readDnsmasqLeases } from '../../backend/dnsmasq/leases.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import { formatIp } from '../../model/values/ip.js'
@@ -28,6 +29,26 @@ export function daemonRef(pid: number): DaemonRef {
     return { pid, startTicks: stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '' }
   } catch {
     return { pid, startTicks: '' } // gone already: the supervisor sees it dead and restarts it
+  }
+}
+
+const QUICK_STOP_MS = 500
+
+function signalQuietly(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e // ESRCH: it exited on its own
+  }
+}
+
+/** Whether the process is gone within `ms` (checked after 1, 2, 4, ... ms, at most 16 ms apart). */
+async function exitedWithin(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms
+  for (let wait = 1; ; wait = Math.min(wait * 2, 16)) {
+    if (!(await processAlive(pid))) return true
+    if (Date.now() >= deadline) return false
+    await new Promise((r) => setTimeout(r, wait))
   }
 }
 
@@ -61,9 +82,17 @@ export class DnsmasqDhcpService implements DhcpService {
     return daemonRef(inst.pid)
   }
 
+  /**
+   * SIGTERM, then a quick exit check (dnsmasq exits within a millisecond or two; backend/dnsmasq's stop polls
+   * every 50 ms, which would dominate net-destroy); a dnsmasq that lingers gets the backend's full stop (SIGKILL).
+   */
   async stop(ctx: DhcpContext, _pid: DaemonRef | undefined): Promise<void> {
     const paths = dnsmasqPaths(networkRunDir(this.opts.stateDir, ctx.target), ctx.def.name)
-    await stopDnsmasq(paths)
+    const pid = await runningDnsmasqPid(paths)
+    if (pid !== undefined) {
+      signalQuietly(pid, 'SIGTERM')
+      if (!(await exitedWithin(pid, QUICK_STOP_MS))) await stopDnsmasq(paths)
+    }
     await removeDnsmasqFiles(paths, { keepLeases: true })
   }
 

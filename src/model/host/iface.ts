@@ -9,6 +9,7 @@
  * `controller` values. In the current state both sides are filled.
  * @module
  */
+import type { OvsBridgeConfig, OvsDbConfig, OvsInterfaceConfig } from './ovs.js'
 
 export const IFACE_TYPES = [
   'ethernet',
@@ -171,6 +172,12 @@ export interface Iface {
   vxlan?: VxlanConfig
   vrf?: VrfConfig
   tap?: TapConfig
+  /** ovs-bridge: options and ports (YAML `bridge`, see ovs.ts). */
+  ovsBridge?: OvsBridgeConfig
+  /** ovs-interface: patch peer (YAML `patch`). */
+  ovsInterface?: OvsInterfaceConfig
+  /** OVS `external_ids` / `other_config` of the bridge or interface row (YAML `ovs-db`). */
+  ovsDb?: OvsDbConfig
   /** Read-only facts reported by query (never part of a plan). */
   info?: IfaceInfo
 }

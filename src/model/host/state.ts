@@ -9,6 +9,16 @@ import type { Route } from './route.js'
 export interface HostState {
   interfaces: Iface[]
   routes: Route[]
+  /** Whether the query could read Open vSwitch (absent: the backend does not know about OVS). */
+  ovs?: OvsAvailability
+}
+
+export interface OvsAvailability {
+  available: boolean
+  /** The OVSDB address asked. */
+  address?: string
+  /** Why OVS is not available. */
+  reason?: string
 }
 
 /** A desired-state document: only what it names changes (plus what that implies). */

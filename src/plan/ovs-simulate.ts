@@ -1,0 +1,316 @@
+/**
+ * The in-memory model of Open vSwitch (the counterpart of simulate.ts for `ovs.transact`): applies OVS changes
+ * to a combined state as ovs-vswitchd would once it has applied the transaction — internal ports appear as
+ * kernel devices (down, MTU 1500 or `mtu_request`), removed ones disappear with their routes, system ports get or
+ * lose their OVS bridge as `controller`. Refuses what OVSDB would (duplicate names, unknown rows).
+ * @module
+ */
+import { HostnetError } from '../errors.js'
+import type { Iface } from '../model/host/iface.js'
+import type { OvsBridgePort, OvsDbConfig } from '../model/host/ovs.js'
+import type { HostState } from '../model/host/state.js'
+import { bondModeFromColumns, portColumns, vlanFromColumns } from './ovs-columns.js'
+import type { OvsBridgeColumns, OvsChange, OvsIfaceColumns, OvsIfaceSpec, OvsPortColumns } from './ovs-ops.js'
+import type { HostOp } from './ops.js'
+import { isPatch } from './ovs-state.js'
+
+export const OVS_DEFAULT_MTU = 1500
+
+function simError(message: string): HostnetError {
+  return new HostnetError('backend-failure', `simulated Open vSwitch: ${message}`)
+}
+
+/** A deterministic locally administered MAC for a new internal port. */
+function internalMac(name: string): string {
+  let h = 0x811c9dc5
+  for (const c of `ovs#${name}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0
+  const b = [0x02, 0x0f, (h >>> 24) & 0xff, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff]
+  return b.map((x) => x.toString(16).padStart(2, '0')).join(':')
+}
+
+function ovsDbOf(c: { externalIds?: Record<string, string>; otherConfig?: Record<string, string> }, prev: OvsDbConfig | undefined): OvsDbConfig | undefined {
+  const out: OvsDbConfig = { ...prev }
+  if (c.externalIds !== undefined) out.externalIds = { ...c.externalIds }
+  if (c.otherConfig !== undefined) out.otherConfig = { ...c.otherConfig }
+  if (out.externalIds !== undefined && Object.keys(out.externalIds).length === 0) delete out.externalIds
+  if (out.otherConfig !== undefined && Object.keys(out.otherConfig).length === 0) delete out.otherConfig
+  return Object.keys(out).length === 0 ? undefined : out
+}
+
+function setOvsDb(i: Iface, db: OvsDbConfig | undefined): void {
+  if (db === undefined) delete i.ovsDb
+  else i.ovsDb = db
+}
+
+class OvsSim {
+  readonly ifaces: Iface[]
+  readonly bridges = new Map<string, Iface>()
+  routes: HostState['routes']
+
+  constructor(state: HostState) {
+    const copy = structuredClone(state)
+    this.ifaces = copy.interfaces.filter((i) => i.type !== 'ovs-bridge')
+    for (const b of copy.interfaces) if (b.type === 'ovs-bridge') this.bridges.set(b.name, b)
+    this.routes = copy.routes
+  }
+
+  result(base: HostState): HostState {
+    const out: HostState = { ...base, interfaces: [...this.ifaces, ...this.bridges.values()], routes: this.routes }
+    return out
+  }
+
+  bridge(name: string): Iface {
+    const b = this.bridges.get(name)
+    if (b === undefined) throw simError(`no bridge '${name}'`)
+    return b
+  }
+
+  portsOf(b: Iface): OvsBridgePort[] {
+    b.ovsBridge = { ...b.ovsBridge, ports: b.ovsBridge?.ports ?? [] }
+    return b.ovsBridge.ports!
+  }
+
+  findPort(name: string): { bridge: Iface; port: OvsBridgePort } | undefined {
+    for (const b of this.bridges.values()) {
+      const port = b.ovsBridge?.ports?.find((p) => p.name === name)
+      if (port !== undefined) return { bridge: b, port }
+    }
+    return undefined
+  }
+
+  port(name: string): { bridge: Iface; port: OvsBridgePort } {
+    const f = this.findPort(name)
+    if (f === undefined) throw simError(`no port '${name}'`)
+    return f
+  }
+
+  membersOf(p: OvsBridgePort): string[] {
+    return p.bond !== undefined ? [...(p.bond.ports ?? [])] : [p.name]
+  }
+
+  ifaceInUse(name: string): boolean {
+    for (const b of this.bridges.values()) for (const p of b.ovsBridge?.ports ?? []) if (this.membersOf(p).includes(name)) return true
+    return false
+  }
+
+  kernelIndex(name: string): number {
+    return this.ifaces.findIndex((i) => i.name === name)
+  }
+
+  attachIface(bridge: string, spec: OvsIfaceSpec): void {
+    if (this.ifaceInUse(spec.name)) throw simError(`interface '${spec.name}' is already in use (duplicate Interface name)`)
+    const db = ovsDbOf(spec, undefined)
+    if (spec.type === 'internal' || spec.type === 'patch') {
+      if (this.kernelIndex(spec.name) >= 0) throw simError(`cannot create ${spec.type} interface '${spec.name}': a device of that name exists`)
+      const i: Iface =
+        spec.type === 'internal'
+          ? { name: spec.name, type: 'ovs-interface', state: 'down', mtu: spec.mtuRequest ?? OVS_DEFAULT_MTU, mac: spec.mac ?? internalMac(spec.name), controller: bridge, ipv4: { enabled: false, addresses: [] }, ipv6: { enabled: false, addresses: [] } }
+          : { name: spec.name, type: 'ovs-interface', state: 'up', controller: bridge, ovsInterface: { patch: { peer: spec.options?.['peer'] ?? '' } } }
+      setOvsDb(i, db)
+      this.ifaces.push(i)
+      return
+    }
+    if (spec.type !== '') return // another OVS interface type: nothing in the kernel model
+    const k = this.ifaces[this.kernelIndex(spec.name)]
+    if (k === undefined) throw simError(`system interface '${spec.name}': no such device`)
+    k.controller = bridge
+    setOvsDb(k, db)
+  }
+
+  detachIface(name: string): void {
+    const at = this.kernelIndex(name)
+    const i = this.ifaces[at]
+    if (i === undefined) return
+    if (i.type === 'ovs-interface') {
+      this.ifaces.splice(at, 1)
+      this.routes = this.routes.filter((r) => r.nextHopInterface !== name)
+      return
+    }
+    i.controller = null
+    delete i.ovsDb
+  }
+
+  setPortColumns(port: OvsBridgePort, c: OvsPortColumns): void {
+    const full = { ...portColumns(port.vlan, port.bond), ...c }
+    const vlan = vlanFromColumns(full)
+    if (vlan === undefined) delete port.vlan
+    else port.vlan = vlan
+    if (port.bond === undefined) return
+    port.bond.mode = bondModeFromColumns(full.bondMode, full.lacp)
+    port.bond.updelayMs = full.bondUpdelay ?? 0
+    port.bond.downdelayMs = full.bondDowndelay ?? 0
+    const db = ovsDbOf(c, port.bond.ovsDb)
+    if (db === undefined) delete port.bond.ovsDb
+    else port.bond.ovsDb = db
+  }
+
+  addPort(bridge: string, name: string, c: OvsPortColumns, specs: readonly OvsIfaceSpec[]): void {
+    const b = this.bridge(bridge)
+    if (this.findPort(name) !== undefined) throw simError(`port '${name}' exists (duplicate Port name)`)
+    if (specs.length === 0) throw simError(`port '${name}' has no interfaces`)
+    const port: OvsBridgePort = { name }
+    if (specs.length > 1) port.bond = { ports: specs.map((s) => s.name).sort() }
+    this.setPortColumns(port, c)
+    for (const s of specs) this.attachIface(bridge, s)
+    this.portsOf(b).push(port)
+  }
+
+  delPort(bridge: string, name: string): void {
+    const { bridge: b, port } = this.port(name)
+    if (b.name !== bridge) throw simError(`port '${name}' is not on bridge '${bridge}'`)
+    b.ovsBridge!.ports = this.portsOf(b).filter((p) => p !== port)
+    for (const m of this.membersOf(port)) this.detachIface(m)
+  }
+
+  setIface(name: string, c: OvsIfaceColumns): void {
+    if (!this.ifaceInUse(name)) throw simError(`no interface '${name}'`)
+    const i = this.ifaces[this.kernelIndex(name)]
+    if (i === undefined) return
+    if (c.mtuRequest !== undefined && i.type === 'ovs-interface' && !isPatch(i)) i.mtu = c.mtuRequest ?? i.mtu ?? OVS_DEFAULT_MTU
+    if (c.mac !== undefined && c.mac !== null && i.type === 'ovs-interface' && !isPatch(i)) i.mac = c.mac
+    if (c.options?.['peer'] !== undefined && isPatch(i)) i.ovsInterface = { patch: { peer: c.options['peer'] } }
+    setOvsDb(i, ovsDbOf(c, i.ovsDb))
+  }
+}
+
+function bridgeOptions(b: Iface, c: OvsBridgeColumns): void {
+  const o = { ...b.ovsBridge?.options }
+  if (c.datapathType !== undefined) o.datapath = c.datapathType
+  if (c.stpEnable !== undefined) o.stp = c.stpEnable
+  if (c.rstpEnable !== undefined) o.rstp = c.rstpEnable
+  if (c.mcastSnoopingEnable !== undefined) o.mcastSnoopingEnable = c.mcastSnoopingEnable
+  if (c.failMode === null) delete o.failMode
+  else if (c.failMode !== undefined) o.failMode = c.failMode
+  b.ovsBridge = { ...b.ovsBridge, options: o }
+  setOvsDb(b, ovsDbOf(c, b.ovsDb))
+}
+
+function applyChange(sim: OvsSim, c: OvsChange): void {
+  switch (c.kind) {
+    case 'bridge.add': {
+      if (sim.bridges.has(c.name)) throw simError(`bridge '${c.name}' exists (duplicate Bridge name)`)
+      const b: Iface = { name: c.name, type: 'ovs-bridge', state: 'up', ovsBridge: { options: { stp: false, rstp: false, mcastSnoopingEnable: false }, ports: [] } }
+      bridgeOptions(b, c.columns)
+      sim.bridges.set(c.name, b)
+      return
+    }
+    case 'bridge.del': {
+      const b = sim.bridge(c.name)
+      for (const p of [...sim.portsOf(b)]) sim.delPort(c.name, p.name)
+      sim.bridges.delete(c.name)
+      return
+    }
+    case 'bridge.set': return bridgeOptions(sim.bridge(c.name), c.columns)
+    case 'port.add': return sim.addPort(c.bridge, c.name, c.columns, c.interfaces)
+    case 'port.del': return sim.delPort(c.bridge, c.name)
+    case 'port.move': {
+      const { bridge: from, port } = sim.port(c.name)
+      if (from.name !== c.from) throw simError(`port '${c.name}' is not on bridge '${c.from}'`)
+      const to = sim.bridge(c.to)
+      from.ovsBridge!.ports = sim.portsOf(from).filter((p) => p !== port)
+      sim.portsOf(to).push(port)
+      for (const m of sim.membersOf(port)) {
+        const i = sim.ifaces[sim.kernelIndex(m)]
+        if (i !== undefined) i.controller = c.to
+      }
+      return
+    }
+    case 'port.set': return sim.setPortColumns(sim.port(c.name).port, c.columns)
+    case 'port.add-ifaces': {
+      const { bridge, port } = sim.port(c.port)
+      if (port.bond === undefined) port.bond = { ports: [port.name] }
+      for (const s of c.interfaces) sim.attachIface(bridge.name, s)
+      port.bond.ports = [...(port.bond.ports ?? []), ...c.interfaces.map((s) => s.name)].sort()
+      return
+    }
+    case 'port.del-ifaces': {
+      const { port } = sim.port(c.port)
+      const members = sim.membersOf(port)
+      for (const n of c.names) {
+        if (!members.includes(n)) throw simError(`interface '${n}' is not in port '${c.port}'`)
+        sim.detachIface(n)
+      }
+      const left = members.filter((m) => !c.names.includes(m))
+      if (left.length === 0) throw simError(`port '${c.port}' would have no interfaces`)
+      if (port.bond !== undefined) port.bond.ports = left.sort()
+      return
+    }
+    case 'iface.set': return sim.setIface(c.name, c.columns)
+  }
+}
+
+/** The combined state after ovs-vswitchd applied `changes` (all or nothing, as one OVSDB transaction). */
+export function applyOvsChanges(state: HostState, changes: readonly OvsChange[]): HostState {
+  const sim = new OvsSim(state)
+  changes.forEach((c, i) => {
+    try {
+      applyChange(sim, c)
+    } catch (e) {
+      if (e instanceof HostnetError) throw new HostnetError(e.kind, `OVS change ${i} (${c.kind}): ${e.message}`, { cause: e, details: { change: c } })
+      throw e
+    }
+  })
+  return sim.result(state)
+}
+
+/** The kernel state with `kernelOps` applied (the plan layer's kernel simulator). */
+export type KernelApply = (state: HostState, ops: readonly HostOp[]) => HostState
+
+/**
+ * Apply ops to a combined state: runs of kernel ops go to `kernelApply` on the kernel part (membership of OVS
+ * ports is kept aside and put back), `ovs.transact` ops to the OVS model.
+ */
+export function applyOpsWithOvs(state: HostState, ops: readonly HostOp[], kernelApply: KernelApply): HostState {
+  let cur = state
+  let run: HostOp[] = []
+  const flush = (offset: number): void => {
+    if (run.length > 0) cur = withKernel(cur, run, kernelApply, offset)
+    run = []
+  }
+  ops.forEach((op, i) => {
+    if (op.kind !== 'ovs.transact') {
+      run.push(op)
+      return
+    }
+    flush(i - run.length)
+    try {
+      cur = applyOvsChanges(cur, op.changes)
+    } catch (e) {
+      if (e instanceof HostnetError) throw new HostnetError(e.kind, `op ${i} (${op.kind}): ${e.message}`, { cause: e, details: { opIndex: i, op } })
+      throw e
+    }
+  })
+  flush(ops.length - run.length)
+  return cur
+}
+
+function withKernel(state: HostState, ops: readonly HostOp[], kernelApply: KernelApply, offset: number): HostState {
+  const bridges = state.interfaces.filter((i) => i.type === 'ovs-bridge')
+  const names = new Set(bridges.map((b) => b.name))
+  const aside = new Map<string, { controller: string; ovsDb?: OvsDbConfig }>()
+  const patches = state.interfaces.filter(isPatch)
+  const kernelIfaces = state.interfaces
+    .filter((i) => i.type !== 'ovs-bridge' && !isPatch(i))
+    .map((i) => {
+      if (!i.controller || !names.has(i.controller)) return i
+      aside.set(i.name, { controller: i.controller, ...(i.ovsDb === undefined ? {} : { ovsDb: i.ovsDb }) })
+      const k: Iface = { ...i, controller: null }
+      delete k.ovsDb
+      return k
+    })
+  let after: HostState
+  try {
+    after = kernelApply({ interfaces: kernelIfaces, routes: state.routes }, ops)
+  } catch (e) {
+    const at = e instanceof HostnetError ? e.details?.['opIndex'] : undefined
+    if (e instanceof HostnetError && typeof at === 'number') throw new HostnetError(e.kind, e.message, { cause: e, details: { ...e.details, opIndex: at + offset } })
+    throw e
+  }
+  const interfaces = after.interfaces.map((i) => {
+    const a = aside.get(i.name)
+    // a kernel op that gives an OVS port a kernel controller takes it out of OVS in this model
+    if (a === undefined || (i.controller ?? null) !== null) return i
+    return { ...i, controller: a.controller, ...(a.ovsDb === undefined ? {} : { ovsDb: a.ovsDb }) }
+  })
+  return { ...state, interfaces: [...interfaces, ...patches, ...bridges], routes: after.routes }
+}
