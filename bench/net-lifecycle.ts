@@ -57,9 +57,10 @@ async function runHostnet(docs: readonly NatNetworkDoc[]): Promise<Side> {
   const target: Target = { kind: 'netns', name: ns }
   await createNetns(ns)
   const ms = { define: [] as number[], start: [] as number[], destroy: [] as number[], undefine: [] as number[] }
+  // a long-lived driver keeps one `nft -i` session for the namespace (as hostnet serve does)
+  const driver = createNetworkDriver({ backend: new Iproute2Backend(), store, stateDir: dir, nftSessions: true })
   try {
     execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up'])
-    const driver = createNetworkDriver({ backend: new Iproute2Backend(), store, stateDir: dir })
     for (const d of docs) {
       await timed(ms.define, () => driver.define(target, d.xml))
       await timed(ms.start, () => driver.start(target, d.name))
@@ -85,6 +86,7 @@ async function runHostnet(docs: readonly NatNetworkDoc[]): Promise<Side> {
       firewallPerNetwork: objects / docs.length,
     }
   } finally {
+    driver.close()
     store.close()
     await deleteNetns(ns)
     rmSync(dir, { recursive: true, force: true })

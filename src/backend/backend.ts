@@ -5,6 +5,7 @@
  * @module
  */
 import { HostnetError } from '../errors.js'
+import type { Route } from '../model/host/route.js'
 import type { HostState } from '../model/host/state.js'
 import type { HostOp } from '../plan/ops.js'
 
@@ -24,6 +25,16 @@ export interface QueryOptions {
 export interface HostBackend {
   /** The full current state of the target, in one read. */
   query(target: Target, opts?: QueryOptions): Promise<HostState>
+  /**
+   * Optional: only the routes a query reads, for a caller that queried without them and finds it needs them
+   * after all (the engine plans a no-op without reading the routes).
+   */
+  queryRoutes?(target: Target): Promise<Route[]>
+  /**
+   * Optional: only the named interfaces that exist, each with the ports it controls, and no routes: a partial
+   * state, enough to verify those interfaces (the engine verifies a small change this way).
+   */
+  queryInterfaces?(target: Target, names: readonly string[]): Promise<HostState>
   /**
    * Apply ops in order, in as few kernel round trips as possible. On failure throws ApplyError telling how many
    * ops were applied before the failing one.

@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { parseDesiredState } from '../codec/yaml/state.js'
 import { describeTarget, type Target } from '../backend/backend.js'
 import type { DesiredState } from '../model/host/state.js'
-import { applyState, diffState, type ApplyResult } from '../txn/index.js'
+import { applyState, diffState, NO_TRANSACTION, type ApplyResult } from '../txn/index.js'
 import { addTargetOptions, documentFormat, parseSeconds, readInput, resolveTarget, type TargetFlags } from './common.js'
 import { count, describeOps } from './describe-op.js'
 import { printJson } from './output.js'
@@ -26,7 +26,10 @@ export function targetFlagText(t: Target): string {
 
 export function applySummary(target: Target, r: ApplyResult): string {
   const where = describeTarget(target)
-  if (r.status === 'unchanged') return `${where} already matches: nothing to do (transaction ${r.transactionId})\n`
+  if (r.status === 'unchanged') {
+    const txn = r.transactionId === NO_TRANSACTION ? '' : ` (transaction ${r.transactionId})`
+    return `${where} already matches: nothing to do${txn}\n`
+  }
   const verified = r.verifyAttempts > 0 ? `, verified` : ', not verified'
   let out = `applied ${count(r.ops.length, 'operation')} to ${where} (transaction ${r.transactionId}${verified}):\n${describeOps(r.ops)}`
   if (r.status === 'pending-confirm' && r.confirmDeadlineMs !== undefined) {

@@ -14,6 +14,7 @@ import { registerSandboxCommands } from './sandbox.js'
 import { registerServeCommand } from './serve.js'
 import { registerDemoCommand } from './demo.js'
 import { registerNetCommands } from './net.js'
+import { registerSandboxGuestCommands } from './sandbox-guest.js'
 import { registerDebugCommands } from './debug.js'
 
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerIfaceCommands(program)
   registerNetCommands(program)
   registerSandboxCommands(program)
+  registerSandboxGuestCommands(program)
   registerServeCommand(program)
   registerDemoCommand(program)
   registerDebugCommands(program)

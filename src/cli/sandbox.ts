@@ -2,7 +2,9 @@
 import type { Command } from 'commander'
 import { ValidationError } from '../errors.js'
 import { createSandbox, destroySandbox, sandboxStatus, type SandboxStatus } from '../sys/sandbox.js'
+import { resolveStateDir } from '../store/index.js'
 import { printJson, table } from './output.js'
+import { sandboxOvsStatus, startSandboxOvs, stopSandboxOvs, type SandboxOvs } from './sandbox-ovs.js'
 
 export const DEFAULT_SANDBOX_NAME = 'hostnet-sandbox'
 
@@ -10,6 +12,8 @@ interface SandboxFlags {
   name?: string
   hairpin?: string
   json?: boolean
+  ovs?: boolean
+  stateDir?: string
 }
 
 const ON = new Set(['on', '1', 'true', 'yes'])
@@ -33,6 +37,16 @@ export function sandboxStatusText(s: SandboxStatus): string {
   return head + table(rows)
 }
 
+/** Start the sandbox's private OVS; if that fails, remove the sandbox again. */
+async function startOvsOrUndo(flags: SandboxFlags, name: string): Promise<SandboxOvs> {
+  try {
+    return await startSandboxOvs(resolveStateDir({ flag: flags.stateDir }), name)
+  } catch (e) {
+    await destroySandbox(name)
+    throw e
+  }
+}
+
 function print(value: unknown, flags: SandboxFlags, text: string): void {
   if (flags.json === true) printJson(value ?? null)
   else process.stdout.write(text)
@@ -45,31 +59,41 @@ export function registerSandboxCommands(program: Command): void {
     .description('create the sandbox (namespace NAME with eth0..eth3, and NAME-sw holding their peers on a bridge)')
     .option('--name <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
     .option('--hairpin <list>', 'hairpin mode per switch port, e.g. on,off,off,off')
+    .option('--ovs', 'also start a private Open vSwitch (ovs-vswitchd in the sandbox, userspace datapath)')
+    .option('--state-dir <dir>', 'state directory recording the private OVS (default: $HOSTNET_STATE_DIR or /var/lib/hostnet)')
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: SandboxFlags) => {
       const name = flags.name ?? DEFAULT_SANDBOX_NAME
       const hairpin = flags.hairpin === undefined ? undefined : parseHairpinList(flags.hairpin)
       const r = await createSandbox({ name, ...(hairpin === undefined ? {} : { hairpin }) })
-      print(r, flags, `created sandbox '${name}': use --netns ${name}\n${sandboxStatusText(r)}`)
+      const ovs = flags.ovs === true ? await startOvsOrUndo(flags, name) : undefined
+      const ovsText = ovs === undefined ? '' : `Open vSwitch: ${ovs.address} (ovs-vswitchd in '${name}', datapath netdev)\n`
+      print(ovs === undefined ? r : { ...r, ovs }, flags, `created sandbox '${name}': use --netns ${name}\n${sandboxStatusText(r)}${ovsText}`)
     })
   sandbox
     .command('destroy')
     .description('remove the sandbox namespaces (and everything in them)')
     .option('--name <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
+    .option('--state-dir <dir>', 'state directory recording the private OVS (default: $HOSTNET_STATE_DIR or /var/lib/hostnet)')
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: SandboxFlags) => {
       const name = flags.name ?? DEFAULT_SANDBOX_NAME
+      const ovs = await stopSandboxOvs(resolveStateDir({ flag: flags.stateDir }), name)
       const r = await destroySandbox(name)
-      print(r, flags, r.removed.length === 0 ? `sandbox '${name}' did not exist\n` : `destroyed sandbox '${name}' (removed ${r.removed.join(', ')})\n`)
+      const removed = [...r.removed, ...(ovs ? ['its Open vSwitch'] : [])]
+      print({ ...r, ovsStopped: ovs }, flags, removed.length === 0 ? `sandbox '${name}' did not exist\n` : `destroyed sandbox '${name}' (removed ${removed.join(', ')})\n`)
     })
   sandbox
     .command('status')
     .description('show whether the sandbox exists and its ports')
     .option('--name <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
+    .option('--state-dir <dir>', 'state directory recording the private OVS (default: $HOSTNET_STATE_DIR or /var/lib/hostnet)')
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: SandboxFlags) => {
       const name = flags.name ?? DEFAULT_SANDBOX_NAME
       const r = await sandboxStatus(name)
-      print(r, flags, sandboxStatusText(r))
+      const ovs = sandboxOvsStatus(resolveStateDir({ flag: flags.stateDir }), name)
+      const ovsText = ovs === undefined ? '' : `Open vSwitch: ${ovs.address} (${ovs.running ? 'running' : 'NOT running'})\n`
+      print(ovs === undefined ? r : { ...r, ovs }, flags, sandboxStatusText(r) + ovsText)
     })
 }

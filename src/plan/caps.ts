@@ -9,4 +9,6 @@ export interface KernelCaps {
   creatableKinds?: ReadonlySet<IfaceType>
   /** Whether bridges support VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING). */
   bridgeVlanFiltering?: boolean
+  /** Datapath type for new OVS bridges that do not give one ('system' with the openvswitch module, else 'netdev'). */
+  ovsDatapath?: string
 }

@@ -80,7 +80,7 @@ export function bridgeColumns(o: OvsBridgeOptions, ovsDb: OvsDbConfig | undefine
   if (o.stp !== undefined) cols.stpEnable = o.stp
   if (o.rstp !== undefined) cols.rstpEnable = o.rstp
   if (o.mcastSnoopingEnable !== undefined) cols.mcastSnoopingEnable = o.mcastSnoopingEnable
-  if (o.failMode !== undefined) cols.failMode = o.failMode
+  if (o.failMode !== undefined) cols.failMode = o.failMode === '' ? null : o.failMode
   if (ovsDb?.externalIds !== undefined) cols.externalIds = { ...ovsDb.externalIds }
   if (ovsDb?.otherConfig !== undefined) cols.otherConfig = { ...ovsDb.otherConfig }
   return cols

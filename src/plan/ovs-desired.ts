@@ -126,6 +126,12 @@ function listClaims(d: Pick<OvsDesired, 'bridges'>, claims: Map<string, OvsClaim
   }
 }
 
+/** The port `iface` belongs to now, if it is on `bridge`. */
+function currentPort(v: OvsView, iface: string, bridge: string): string | undefined {
+  const port = v.ifacePort.get(iface)
+  return port !== undefined && v.ports.get(port)?.bridge === bridge ? port : undefined
+}
+
 /** A new bridge without ports gets an internal port of its own name (its local port), as nmstate does. */
 function localPorts(d: Pick<OvsDesired, 'bridges'>, v: OvsView, claims: Map<string, OvsClaim>, listed: Set<string>): void {
   for (const [bridge, { index, iface }] of d.bridges) {
@@ -136,7 +142,7 @@ function localPorts(d: Pick<OvsDesired, 'bridges'>, v: OvsView, claims: Map<stri
   }
 }
 
-function controllerClaims(entries: Iterable<OvsEntry>, live: Set<string>, claims: Map<string, OvsClaim>, listed: Set<string>, releases: Map<string, string>): void {
+function controllerClaims(v: OvsView, entries: Iterable<OvsEntry>, live: Set<string>, claims: Map<string, OvsClaim>, listed: Set<string>, releases: Map<string, string>): void {
   for (const { index, iface } of entries) {
     const c = iface.controller
     if (c === undefined || iface.state === 'absent') continue
@@ -148,7 +154,7 @@ function controllerClaims(entries: Iterable<OvsEntry>, live: Set<string>, claims
     }
     const have = claims.get(iface.name)
     if (have === undefined && listed.has(c)) invalid(path, iface.name, `names controller '${c}' but the port list of '${c}' leaves it out`, c)
-    claim(claims, iface.name, { bridge: c, port: have?.port ?? iface.name, path })
+    claim(claims, iface.name, { bridge: c, port: have?.port ?? currentPort(v, iface.name, c) ?? iface.name, path })
   }
 }
 
@@ -212,7 +218,7 @@ export function splitDesired(desired: DesiredState, v: OvsView): OvsDesired {
   listClaims(entries, claims, listed)
   localPorts(entries, v, claims, listed)
   const live = liveBridges(v, entries)
-  controllerClaims([...entries.kernelEntries.values(), ...entries.ovsIfaces.values()], live, claims, listed, releases)
+  controllerClaims(v, [...entries.kernelEntries.values(), ...entries.ovsIfaces.values()], live, claims, listed, releases)
   kernelReleases(entries, v, releases)
   checkConflicts(claims, releases, entries)
   const d = { ...entries, claims, releases, listed }

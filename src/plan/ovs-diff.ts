@@ -87,9 +87,16 @@ function samePortShape(cur: OvsPortView, tp: TargetPort, ctx: Ctx): boolean {
   return kind === have || kind === 'other'
 }
 
+/** Columns of a new row without the values OVS gives a new row anyway (empty, null, 0). */
+function withoutDefaults(c: OvsPortColumns): OvsPortColumns {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(c)) if (v !== null && v !== 0 && !(Array.isArray(v) && v.length === 0)) out[k] = v
+  return out as OvsPortColumns
+}
+
 function addPort(ctx: Ctx, bridge: string, tp: TargetPort): void {
   const interfaces = [...tp.kinds].map(([m, k]) => spec(ctx, m, k))
-  ctx.adds.push({ kind: 'port.add', bridge, name: tp.name, columns: portColumns(tp.vlan, tp.bond), interfaces })
+  ctx.adds.push({ kind: 'port.add', bridge, name: tp.name, columns: withoutDefaults(portColumns(tp.vlan, tp.bond)), interfaces })
   touchPort(ctx, bridge, [...tp.kinds.keys()])
 }
 

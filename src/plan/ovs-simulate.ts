@@ -66,8 +66,14 @@ class OvsSim {
   }
 
   portsOf(b: Iface): OvsBridgePort[] {
-    b.ovsBridge = { ...b.ovsBridge, ports: b.ovsBridge?.ports ?? [] }
-    return b.ovsBridge.ports!
+    b.ovsBridge ??= {}
+    b.ovsBridge.ports ??= []
+    return b.ovsBridge.ports
+  }
+
+  setPorts(b: Iface, ports: OvsBridgePort[]): void {
+    b.ovsBridge ??= {}
+    b.ovsBridge.ports = ports
   }
 
   findPort(name: string): { bridge: Iface; port: OvsBridgePort } | undefined {
@@ -111,8 +117,10 @@ class OvsSim {
       return
     }
     if (spec.type !== '') return // another OVS interface type: nothing in the kernel model
+    // OVS takes a system interface whose device does not exist (yet: the kernel creates it before the transaction
+    // is applied, but planning simulates the transaction first); the port is listed, the device is not touched
     const k = this.ifaces[this.kernelIndex(spec.name)]
-    if (k === undefined) throw simError(`system interface '${spec.name}': no such device`)
+    if (k === undefined) return
     k.controller = bridge
     setOvsDb(k, db)
   }
@@ -158,7 +166,7 @@ class OvsSim {
   delPort(bridge: string, name: string): void {
     const { bridge: b, port } = this.port(name)
     if (b.name !== bridge) throw simError(`port '${name}' is not on bridge '${bridge}'`)
-    b.ovsBridge!.ports = this.portsOf(b).filter((p) => p !== port)
+    this.setPorts(b, this.portsOf(b).filter((p) => p !== port))
     for (const m of this.membersOf(port)) this.detachIface(m)
   }
 
@@ -179,8 +187,7 @@ function bridgeOptions(b: Iface, c: OvsBridgeColumns): void {
   if (c.stpEnable !== undefined) o.stp = c.stpEnable
   if (c.rstpEnable !== undefined) o.rstp = c.rstpEnable
   if (c.mcastSnoopingEnable !== undefined) o.mcastSnoopingEnable = c.mcastSnoopingEnable
-  if (c.failMode === null) delete o.failMode
-  else if (c.failMode !== undefined) o.failMode = c.failMode
+  if (c.failMode !== undefined) o.failMode = c.failMode ?? ''
   b.ovsBridge = { ...b.ovsBridge, options: o }
   setOvsDb(b, ovsDbOf(c, b.ovsDb))
 }
@@ -189,7 +196,7 @@ function applyChange(sim: OvsSim, c: OvsChange): void {
   switch (c.kind) {
     case 'bridge.add': {
       if (sim.bridges.has(c.name)) throw simError(`bridge '${c.name}' exists (duplicate Bridge name)`)
-      const b: Iface = { name: c.name, type: 'ovs-bridge', state: 'up', ovsBridge: { options: { stp: false, rstp: false, mcastSnoopingEnable: false }, ports: [] } }
+      const b: Iface = { name: c.name, type: 'ovs-bridge', state: 'up', ovsBridge: { options: { stp: false, rstp: false, mcastSnoopingEnable: false, failMode: '', datapath: '' }, ports: [] } }
       bridgeOptions(b, c.columns)
       sim.bridges.set(c.name, b)
       return
@@ -207,7 +214,7 @@ function applyChange(sim: OvsSim, c: OvsChange): void {
       const { bridge: from, port } = sim.port(c.name)
       if (from.name !== c.from) throw simError(`port '${c.name}' is not on bridge '${c.from}'`)
       const to = sim.bridge(c.to)
-      from.ovsBridge!.ports = sim.portsOf(from).filter((p) => p !== port)
+      sim.setPorts(from, sim.portsOf(from).filter((p) => p !== port))
       sim.portsOf(to).push(port)
       for (const m of sim.membersOf(port)) {
         const i = sim.ifaces[sim.kernelIndex(m)]

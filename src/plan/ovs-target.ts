@@ -53,6 +53,11 @@ function bridgeNames(v: OvsView, d: OvsDesired, deleted: Map<string, string>): s
     const b = bridgeOfIface(v, r)
     if (b !== undefined) names.add(b)
   }
+  for (const [name, e] of [...d.ovsIfaces, ...d.kernelEntries]) {
+    // interfaces the document edits keep their bridge in the target (their OVS columns are compared there)
+    const b = e.iface.state === 'absent' ? undefined : bridgeOfIface(v, name)
+    if (b !== undefined && (e.iface.type === 'ovs-interface' || e.iface.ovsDb !== undefined)) names.add(b)
+  }
   for (const [iface, c] of d.claims) {
     const b = bridgeOfIface(v, iface)
     if (b !== undefined && b !== c.bridge) names.add(b)

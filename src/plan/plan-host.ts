@@ -14,6 +14,8 @@ import { mergeStates } from './merge.js'
 import { normalizeDesired } from './normalize.js'
 import type { HostOp } from './ops.js'
 import { orderOps } from './order.js'
+import { planWithOvs } from './ovs-plan.js'
+import { involvesOvs } from './ovs-state.js'
 import type { Staged } from './order.js'
 import { planRoutes, validateRoutes } from './route-plan.js'
 import { buildTargetGraph, validateTargets } from './validate-target.js'
@@ -31,6 +33,12 @@ export interface PlanOptions {
 }
 
 export function planHost(current: HostState, desired: DesiredState, opts: PlanOptions = {}): HostPlan {
+  // Open vSwitch in the current state or the document: ovs-plan.ts splits it and calls back for the kernel part
+  if (involvesOvs(current, desired)) return planWithOvs(current, desired, opts, planKernel)
+  return planKernel(current, desired, opts)
+}
+
+function planKernel(current: HostState, desired: DesiredState, opts: PlanOptions): HostPlan {
   const cur = viewCurrent(current)
   const norm = normalizeDesired(desired)
   const merged = mergeStates(cur, norm, opts.caps ?? {})

@@ -12,6 +12,9 @@ import type { DesiredState, HostState } from '../model/host/state.js'
 import { viewCurrent } from './current.js'
 import type { CurrentView } from './current.js'
 import { peerOf } from './graph.js'
+import { bridgeOfKey } from '../model/host/ovs.js'
+import { revertWithOvs } from './ovs-revert.js'
+import { involvesOvsState } from './ovs-state.js'
 
 function widen(view: CurrentView, touched: readonly string[]): string[] {
   const out = new Set<string>(touched)
@@ -30,6 +33,8 @@ function widen(view: CurrentView, touched: readonly string[]): string[] {
   return queue
 }
 
+const ZERO_MAC = '00:00:00:00:00:00'
+
 function staticIp(c: IpConfig | undefined): IpConfig {
   return { enabled: true, addresses: [...(c?.addresses ?? [])] }
 }
@@ -38,12 +43,19 @@ function staticIp(c: IpConfig | undefined): IpConfig {
 function restoreEntry(s: Iface, view: CurrentView): Iface {
   const e: Iface = { ...s, state: s.state === 'up' ? 'up' : 'down', controller: s.controller ?? null, ipv4: staticIp(s.ipv4), ipv6: staticIp(s.ipv6) }
   delete e.info
+  // a bridge whose last port left reports 00:00:00:00:00:00, which no link can be given (EADDRNOTAVAIL)
+  if (e.mac === ZERO_MAC) delete e.mac
   const ctrl = s.controller ? view.ifaces.get(s.controller) : undefined
   if (ctrl?.type !== 'linux-bridge') delete e.bridgePort
   return e
 }
 
 export function revertDesired(snapshot: HostState, touched: readonly string[]): DesiredState {
+  if (involvesOvsState(snapshot) || touched.some((k) => bridgeOfKey(k) !== undefined)) return revertWithOvs(snapshot, touched, revertKernel)
+  return revertKernel(snapshot, touched)
+}
+
+function revertKernel(snapshot: HostState, touched: readonly string[]): DesiredState {
   const view = viewCurrent(snapshot)
   const names = widen(view, touched)
   const interfaces: Iface[] = names.map((n) => {

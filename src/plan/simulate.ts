@@ -16,6 +16,8 @@ import { viewCurrent } from './current.js'
 import { addrKey, familyOfIp } from './graph.js'
 import type { HostOp } from './ops.js'
 import { routeKernelKey, sameRoute } from './routes.js'
+import { applyOpsWithOvs } from './ovs-simulate.js'
+import { hasOvsOps, involvesOvsState } from './ovs-state.js'
 import { simError, SimKernel } from './sim-kernel.js'
 
 function clone<T>(x: T): T {
@@ -159,6 +161,7 @@ function applyOne(k: SimKernel, op: HostOp): void {
     case 'addr.del': return delAddress(k, op.name, op.address)
     case 'route.add': return addRoute(k, op.route)
     case 'route.del': return delRoute(k, op.route)
+    case 'ovs.transact': throw new HostnetError('bug', 'ovs.transact reached the kernel simulator (applyOpsToState hands it to ovs-simulate.ts)')
     default: return assertNever(op, 'host op')
   }
 }
@@ -168,6 +171,12 @@ function applyOne(k: SimKernel, op: HostOp): void {
  * first op a kernel would refuse; `state` itself is never modified.
  */
 export function applyOpsToState(state: HostState, ops: readonly HostOp[]): HostState {
+  // Open vSwitch: ovs-simulate.ts applies ovs.transact and calls back for the runs of kernel ops
+  if (hasOvsOps(ops) || involvesOvsState(state)) return applyOpsWithOvs(state, ops, applyKernelOps)
+  return applyKernelOps(state, ops)
+}
+
+function applyKernelOps(state: HostState, ops: readonly HostOp[]): HostState {
   const k = load(state)
   ops.forEach((op, i) => {
     try {

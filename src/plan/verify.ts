@@ -12,6 +12,8 @@ import { viewCurrent } from './current.js'
 import type { CurrentView } from './current.js'
 import { addrKey, listedPortNames } from './graph.js'
 import { describeRoute, routeMatches } from './routes.js'
+import { verifyWithOvs } from './ovs-plan.js'
+import { involvesOvsState } from './ovs-state.js'
 
 export interface Mismatch {
   iface: string
@@ -141,6 +143,11 @@ function verifyRoutes(out: Out, want: readonly Route[], have: readonly Route[]):
 
 /** Differences between what `expected` asks and what `current` shows; empty when verified. */
 export function verifyHost(expected: DesiredState, current: HostState): Mismatch[] {
+  if (involvesOvsState(expected) || involvesOvsState(current)) return verifyWithOvs(expected, current, verifyKernel)
+  return verifyKernel(expected, current)
+}
+
+function verifyKernel(expected: DesiredState, current: HostState): Mismatch[] {
   const view = viewCurrent(current)
   const out: Mismatch[] = []
   for (const e of expected.interfaces) verifyIface(out, e, view)

@@ -152,11 +152,13 @@ export class Journal {
   /** Compare-and-set the status (and optionally owner, error, deadline). False if the entry was not in `from`. */
   transition(id: number, req: TransitionRequest): boolean {
     const run = this.db.transaction((): boolean => {
-      const cur = this.get(id)
-      if (cur === undefined || !req.from.includes(cur.status)) return false
+      // status and owner only: the JSON payloads (snapshot, ops: megabytes for big states) need not be parsed
+      const cur = this.db.prepare('SELECT status, owner_pid, owner_start FROM transactions WHERE id = ?').get(id) as
+        | Pick<Row, 'status' | 'owner_pid' | 'owner_start'>
+        | undefined
+      if (cur === undefined || !req.from.includes(toStatus(cur.status, id))) return false
       if (req.expectOwner !== undefined) {
-        const o = cur.owner
-        if (o === undefined || o.pid !== req.expectOwner.pid || o.startTicks !== req.expectOwner.startTicks) return false
+        if (cur.owner_pid !== req.expectOwner.pid || (cur.owner_start ?? '') !== req.expectOwner.startTicks) return false
       }
       const sets = ['status = ?', 'updated_ms = ?']
       const args: unknown[] = [req.to, this.nowMs()]
@@ -187,6 +189,20 @@ export class Journal {
     const e = this.get(id)
     if (e === undefined) throw new HostnetError('not-found', `transaction ${id} not found`)
     return e
+  }
+
+  /** The id of the newest transaction on `target` (0 when none): ids only grow, so a larger one means a newer one. */
+  newestId(target: string): number {
+    const row = this.db.prepare('SELECT id FROM transactions WHERE target = ? ORDER BY id DESC LIMIT 1').get(target) as { id: number } | undefined
+    return row?.id ?? 0
+  }
+
+  /** The id of the newest transaction on `target` before transaction `id` (0 when none). */
+  newestIdBefore(target: string, id: number): number {
+    const row = this.db.prepare('SELECT id FROM transactions WHERE target = ? AND id < ? ORDER BY id DESC LIMIT 1').get(target, id) as
+      | { id: number }
+      | undefined
+    return row?.id ?? 0
   }
 
   findOpen(target: string): JournalEntry | undefined {

@@ -96,6 +96,19 @@ export class OvsPrivate {
     return inst
   }
 
+  /**
+   * An instance for a run directory another process started (e.g. a sandbox's OVS), to stop it. Nothing is
+   * started; `stop()` signals the daemons whose pidfiles (and command lines) belong to this run directory.
+   */
+  static adopt(runDir: string, opts: Omit<OvsPrivateOptions, 'runDir'> = {}): OvsPrivate {
+    return new OvsPrivate(runDir, opts)
+  }
+
+  /** Leave the daemons running when this process exits (they outlive the CLI); `stop()` still stops them. */
+  detach(): void {
+    live.delete(this)
+  }
+
   pidFile(d: OvsDaemon): string {
     return join(this.runDir, `${d}.pid`)
   }

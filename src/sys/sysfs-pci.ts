@@ -42,7 +42,8 @@ const PCI_RE = /^([0-9a-fA-F]{4,}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/
 export function parsePciAddressText(s: string): SysfsPciAddress | undefined {
   const m = PCI_RE.exec(s.trim())
   if (m === null) return undefined
-  return { domain: parseInt(m[1]!, 16), bus: parseInt(m[2]!, 16), slot: parseInt(m[3]!, 16), function: parseInt(m[4]!, 16) }
+  const hex = (i: number): number => parseInt(m[i]!, 16)
+  return { domain: hex(1), bus: hex(2), slot: hex(3), function: hex(4) }
 }
 
 export function formatPciAddressText(a: SysfsPciAddress): string {
@@ -81,7 +82,11 @@ const PF_PORT_NAME_RE = /(p[0-9]+$)|(p[0-9]+s[0-9]+$)/
  * phys_port_id, else the one whose phys_port_name looks like a PF port, else the first one; undefined when no
  * network driver is bound. Entries are taken in name order (readdir order is not stable).
  */
-export function pciNetName(deviceDir: string, pfPhysPortId: string | undefined, opts: SysfsOptions = {}): string | undefined {
+export function pciNetName(
+  deviceDir: string,
+  pfPhysPortId: string | undefined,
+  opts: SysfsOptions = {},
+): string | undefined {
   const netDir = join(deviceDir, 'net')
   if (!existsSync(netDir)) return undefined
   const names = readdirSync(netDir).sort()

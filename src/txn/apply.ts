@@ -1,8 +1,12 @@
 /**
- * The apply pipeline: recover → lock (journal 'applying') → query → plan (validation; nothing touched yet) →
+ * The apply pipeline: recover → query → plan (validation; nothing touched yet) → lock (journal 'applying') →
  * journal snapshot and plan → apply → verify with retries → committed or pending-confirm. On any failure after
  * the kernel was touched: roll back to the snapshot and throw the original error (a RollbackError, keeping the
  * original as cause, if the rollback failed too).
+ *
+ * The first query and plan run before the lock is taken: a target that already matches writes nothing at all
+ * (no journal entry), and the read stands once the lock is taken if no other transaction on the target began
+ * in between (ids only grow); otherwise, or if the read failed, it is repeated under the lock.
  * @module
  */
 import { HostnetError, ValidationError } from '../errors.js'
@@ -29,7 +33,11 @@ export interface ApplyStateOptions extends EngineDeps {
   pauseAfterApplyMs?: number
 }
 
+/** The transactionId of an 'unchanged' result when nothing was journaled (journal ids start at 1). */
+export const NO_TRANSACTION = 0
+
 export interface ApplyResult {
+  /** NO_TRANSACTION when the target already matched and nothing was written. */
   transactionId: number
   /** 'unchanged': the target already matched; nothing was applied. */
   status: 'committed' | 'pending-confirm' | 'unchanged'
@@ -56,10 +64,65 @@ export function beginTransaction(eng: Engine, target: Target, desired: unknown):
   return begun.entry.id
 }
 
-async function planOrFail(eng: Engine, id: number, target: Target, desired: DesiredState): Promise<{ snapshot: HostState; change: PlannedChange }> {
+interface Planned {
+  snapshot: HostState
+  change: PlannedChange
+}
+
+/** Ops after which the current routes matter: they delete links, take them down, move ports or remove addresses. */
+function mayFlushRoutes(op: HostOp): boolean {
+  return op.kind === 'link.delete' || op.kind === 'link.set-controller' || op.kind === 'addr.del' || (op.kind === 'link.set-state' && op.state === 'down')
+}
+
+/**
+ * Query and plan. When the backend can read the routes separately, they are read up front only if the document
+ * names routes or removes or downs links; otherwise the plan is made without them (without such ops, and without
+ * routes in the document, the current routes cannot change the plan). If there is something to apply, the
+ * routes are then read for the snapshot (a rollback restores them), and the plan is redone with them if an op
+ * may flush routes.
+ */
+async function readAndPlan(eng: Engine, target: Target, desired: DesiredState): Promise<Planned> {
+  const caps = eng.caps === undefined ? {} : { caps: eng.caps }
+  const laterRoutes = eng.backend.queryRoutes?.bind(eng.backend)
+  const routesFirst = laterRoutes === undefined || desired.routes !== undefined || desired.interfaces.some((i) => i.state === 'absent' || i.state === 'down')
+  const first = await eng.backend.query(target, { routes: routesFirst })
+  const change = eng.planner.plan(first, desired, caps)
+  if (laterRoutes === undefined || routesFirst || change.ops.length === 0) return { snapshot: first, change }
+  const snapshot: HostState = { ...first, routes: await laterRoutes(target) }
+  return { snapshot, change: change.ops.some(mayFlushRoutes) ? eng.planner.plan(snapshot, desired, caps) : change }
+}
+
+interface UnlockedRead extends Planned {
+  /** The newest transaction on the target when the read began. */
+  mark: number
+}
+
+/**
+ * Query and plan without the lock (a conflict if a transaction is open on the target). Undefined when that
+ * failed: the locked path repeats it and journals the failure.
+ */
+async function readUnlocked(eng: Engine, target: Target, desired: DesiredState): Promise<UnlockedRead | undefined> {
+  const key = targetKey(target)
+  const open = eng.store.journal.findOpen(key)
+  if (open !== undefined) throw conflictError(target, open, eng.nowMs())
+  const mark = eng.store.journal.newestId(key)
   try {
-    const snapshot = await eng.backend.query(target)
-    return { snapshot, change: eng.planner.plan(snapshot, desired, eng.caps === undefined ? {} : { caps: eng.caps }) }
+    return { ...(await readAndPlan(eng, target, desired)), mark }
+  } catch {
+    // not swallowed: the locked path repeats the query and plan, and journals and throws what fails there
+    return undefined
+  }
+}
+
+/** Whether no transaction began or is open on the target since the unlocked read (so that read still stands). */
+function untouchedSince(eng: Engine, target: Target, mark: number): boolean {
+  const key = targetKey(target)
+  return eng.store.journal.findOpen(key) === undefined && eng.store.journal.newestId(key) === mark
+}
+
+async function planOrFail(eng: Engine, id: number, target: Target, desired: DesiredState): Promise<Planned> {
+  try {
+    return await readAndPlan(eng, target, desired)
   } catch (e) {
     eng.store.journal.transition(id, { from: ['applying'], to: 'failed', owner: null, error: errorToJson(e) })
     throw e
@@ -99,9 +162,14 @@ export async function applyState(opts: ApplyStateOptions): Promise<ApplyResult> 
   checkConfirmWithin(opts.confirmWithinSec)
   const eng = resolveEngine(opts)
   const recovery = await recover(eng)
+  const read = await readUnlocked(eng, opts.target, opts.desired)
+  if (read !== undefined && read.change.ops.length === 0 && untouchedSince(eng, opts.target, read.mark)) {
+    return { transactionId: NO_TRANSACTION, status: 'unchanged', ops: [], verifyAttempts: 0, recovery }
+  }
   const id = beginTransaction(eng, opts.target, opts.desired)
-  const { snapshot, change } = await planOrFail(eng, id, opts.target, opts.desired)
   const j = eng.store.journal
+  const stands = read !== undefined && j.newestIdBefore(targetKey(opts.target), id) === read.mark
+  const { snapshot, change } = stands ? read : await planOrFail(eng, id, opts.target, opts.desired)
   if (change.ops.length === 0) {
     j.transition(id, { from: ['applying'], to: 'committed', owner: null })
     return { transactionId: id, status: 'unchanged', ops: [], verifyAttempts: 0, recovery }

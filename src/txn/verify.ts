@@ -9,6 +9,7 @@ import type { Engine } from './engine.js'
 import type { StateMismatch } from './planner.js'
 
 export interface VerifyOutcome {
+  /** What the last read showed (only the expected interfaces when the backend could read just those). */
   state: HostState
   attempts: number
 }
@@ -21,11 +22,22 @@ export function describeMismatches(m: readonly StateMismatch[]): string {
   return m.length === 1 ? head : `${head} (and ${m.length - 1} more)`
 }
 
+/** Up to this many expected interfaces, and no routes to check, verification reads only those interfaces. */
+export const NAMED_VERIFY_MAX = 32
+
+/** A read that shows everything `expected` asks about: the named interfaces alone when that is cheaper. */
+function readFor(eng: Engine, target: Target, expected: DesiredState): Promise<HostState> {
+  const routes = (expected.routes?.config.length ?? 0) > 0
+  const named = eng.backend.queryInterfaces?.bind(eng.backend)
+  if (named !== undefined && !routes && expected.interfaces.length <= NAMED_VERIFY_MAX) return named(target, expected.interfaces.map((i) => i.name))
+  return eng.backend.query(target, { routes })
+}
+
 export async function verifyWithRetry(eng: Engine, target: Target, expected: DesiredState): Promise<VerifyOutcome> {
   // attempts, not wall time: deterministic under an injected sleep
   const maxAttempts = 1 + Math.max(0, Math.floor(eng.verifyTimeoutMs / Math.max(1, eng.verifyIntervalMs)))
   for (let attempts = 1; ; attempts++) {
-    const state = await eng.backend.query(target)
+    const state = await readFor(eng, target, expected)
     const mismatches = eng.planner.verify(expected, state)
     if (mismatches.length === 0) return { state, attempts }
     if (attempts >= maxAttempts) {

@@ -39,11 +39,21 @@ export interface UmlOptions {
   args?: string[]
   mem?: string
   timeoutMs?: number
+  /** Kernel modules to load in the guest instead of the recipe's default list (e.g. `['sch_sfq', 'act_police']`). */
+  modules?: string[]
 }
 
 /** Run `node FILE ARGS` inside the UML guest; resolves with its output and exit status (125: guest failed). */
 export function runUnderUml(jsFile: string, opts: UmlOptions = {}): Promise<UmlResult> {
-  const argv = [umlRecipePath(), ...(opts.mem ? ['--mem', opts.mem] : []), '--', process.execPath, jsFile, ...(opts.args ?? [])]
+  const argv = [
+    umlRecipePath(),
+    ...(opts.mem ? ['--mem', opts.mem] : []),
+    ...(opts.modules ? ['--modules', opts.modules.join(' ')] : []),
+    '--',
+    process.execPath,
+    jsFile,
+    ...(opts.args ?? []),
+  ]
   return new Promise((resolvePromise, reject) => {
     const child = spawn('bash', argv, { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'] })
     const out: Buffer[] = []

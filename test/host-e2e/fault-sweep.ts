@@ -39,6 +39,21 @@ function allNames(...states: HostState[]): string[] {
   return [...new Set(states.flatMap((s) => s.interfaces.map((i) => i.name)))]
 }
 
+const ZERO_MAC = '00:00:00:00:00:00'
+
+/**
+ * projectState of `names`, in full except for one thing no rollback can restore: a bridge whose ports all left
+ * reports the MAC 00:00:00:00:00:00, which the kernel refuses to assign; recreated, it gets a random one.
+ */
+function comparable(s: HostState, names: readonly string[], zeroMacBridges: ReadonlySet<string>): unknown {
+  const p = projectState(s, names) as { ifaces: Record<string, unknown>; routes: unknown }
+  for (const n of zeroMacBridges) {
+    const i = p.ifaces[n]
+    if (typeof i === 'object' && i !== null) delete (i as Record<string, unknown>)['mac']
+  }
+  return p
+}
+
 export interface SweepReport {
   lines: number
   /** Per point: the line the failure was injected before and the op blamed. */
@@ -47,6 +62,7 @@ export interface SweepReport {
 
 export async function faultSweep(env: E2eEnv, doc: string, points: readonly FailPoint[]): Promise<SweepReport> {
   const before = await env.query()
+  const zeroMac = new Set(before.interfaces.filter((i) => i.type === 'linux-bridge' && i.mac === ZERO_MAC).map((i) => i.name))
   const report: SweepReport = { lines: 0, points: [] }
   for (const p of points) {
     const fb = failingBackend((b) => p.lineOf(b))
@@ -66,7 +82,7 @@ export async function faultSweep(env: E2eEnv, doc: string, points: readonly Fail
     assert.equal(failure.appliedCount, batch.opOfLine[line])
     const after = await env.query()
     const names = allNames(before, after)
-    assert.deepEqual(projectState(after, names), projectState(before, names), `${p.label} (line ${line}: ${batch.lines[line]}): state restored`)
+    assert.deepEqual(comparable(after, names, zeroMac), comparable(before, names, zeroMac), `${p.label} (line ${line}: ${batch.lines[line]}): state restored`)
     const txn = env.lastTxn()
     assert.equal(txn?.status, 'rolled-back', p.label)
     assert.equal(txn?.progress, failure.appliedCount, `${p.label}: journaled progress`)

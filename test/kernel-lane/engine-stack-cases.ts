@@ -60,6 +60,7 @@ export async function stackCase(env: E2eEnv): Promise<void> {
   s = await env.query()
   assert.deepEqual(['bond0', 'bond0.29', 'br29', 'br30'].map((n) => hasIface(s, n)), [false, false, false, false])
   assert.deepEqual(['eth1', 'eth2', 'eth3'].map((n) => ifaceOf(s, n).controller), [null, null, null], 'the NICs stay, released')
+  assert.deepEqual(['eth1', 'eth2', 'eth3'].map((n) => ifaceOf(s, n).state), ['up', 'up', 'up'], 'and up again (the bond closed them)')
   assert.deepEqual(s.routes, [])
 }
 

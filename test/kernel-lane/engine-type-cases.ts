@@ -49,7 +49,7 @@ export async function bondCase(env: E2eEnv): Promise<void> {
   await env.apply('interfaces: [{name: bond0, mtu: 9000, link-aggregation: {options: {miimon: 200, updelay: 400}, port: [d2]}}]\n')
   s = await env.query()
   assert.deepEqual([ifaceOf(s, 'bond0').bond?.options?.['miimon'], ifaceOf(s, 'bond0').bond?.options?.['updelay'], ifaceOf(s, 'bond0').bond?.ports], [200, 400, ['d2']])
-  assert.deepEqual([ifaceOf(s, 'd1').controller, ifaceOf(s, 'd2').mtu, ifaceOf(s, 'bond0').mtu], [null, 9000, 9000])
+  assert.deepEqual([ifaceOf(s, 'd1').controller, ifaceOf(s, 'd1').state, ifaceOf(s, 'd2').mtu, ifaceOf(s, 'bond0').mtu], [null, 'up', 9000, 9000])
   assert.equal((await requireIpLink(env.ns, 'd1')).master, undefined)
 
   // a new mode: the bond is recreated and its port attached again
@@ -61,7 +61,7 @@ export async function bondCase(env: E2eEnv): Promise<void> {
 
   await env.apply('interfaces: [{name: bond0, state: absent}]\n')
   s = await env.query()
-  assert.deepEqual([hasIface(s, 'bond0'), ifaceOf(s, 'd2').controller], [false, null], 'ports are released')
+  assert.deepEqual([hasIface(s, 'bond0'), ifaceOf(s, 'd2').controller, ifaceOf(s, 'd2').state], [false, null, 'up'], 'ports are released, still up')
   assert.equal(await ipLink(env.ns, 'bond0'), undefined)
 }
 

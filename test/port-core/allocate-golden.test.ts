@@ -8,7 +8,10 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { repoRoot } from '../helpers/paths.js'
+import { conformanceAvailable, repoRoot } from '../helpers/paths.js'
+import { rngValidate } from '../helpers/rng.js'
+import { formatNetworkPortXml, parseNetworkPortXml } from '../../src/codec/libvirt-xml/networkport.js'
+import { formatDomainInterfaceXml, parseDomainInterfaceXml } from '../../src/codec/libvirt-xml/domain-interface.js'
 import { OUTPUT_FILES, runGoldenCase } from './golden-run.js'
 
 const dataDir = join(repoRoot(), 'src', 'model', 'port', 'testdata')
@@ -36,5 +39,17 @@ for (const name of cases) {
     assert.ok(expected.length > 0, `no expected output in ${name} (run with UPDATE_GOLDEN=1)`)
     assert.deepEqual(Object.keys(out.files).sort(), [...expected].sort(), 'produced files')
     for (const f of expected) assert.equal(out.files[f], readFileSync(join(dir, f), 'utf8'), `${name}/${f}`)
+    const port = out.files['networkport.xml']
+    if (port !== undefined) assert.equal(formatNetworkPortXml(parseNetworkPortXml(port)), port, 'networkport.xml round-trips')
+    const status = out.files['status.xml']
+    if (status !== undefined) assert.equal(formatDomainInterfaceXml(parseDomainInterfaceXml(status)), status, 'status.xml round-trips')
   })
 }
+
+test('every allocated <networkport> validates against networkport.rng', { skip: conformanceAvailable() ? false : 'no corpus' }, () => {
+  const docs = cases
+    .filter((c) => existsSync(join(dataDir, c, 'networkport.xml')))
+    .map((c) => ({ name: c, xml: readFileSync(join(dataDir, c, 'networkport.xml'), 'utf8') }))
+  assert.ok(docs.length >= 30, `${docs.length} documents`)
+  assert.deepEqual(rngValidate('networkport.rng', docs).filter((r) => !r.ok), [])
+})

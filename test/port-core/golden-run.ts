@@ -19,7 +19,14 @@ import { parseUuid } from '../../src/model/values/uuid.js'
 import type { Uuid } from '../../src/model/values/uuid.js'
 import { parseMac } from '../../src/model/values/mac.js'
 import { allocatePort, interfaceWithActual, PortError, portRequestFromInterface } from '../../src/model/port/index.js'
-import type { Allocation, AllocateInput, FloorState, PoolDevice, PortRequest, VirtualFunction } from '../../src/model/port/index.js'
+import type {
+  Allocation,
+  AllocateInput,
+  FloorState,
+  PoolDevice,
+  PortRequest,
+  VirtualFunction,
+} from '../../src/model/port/index.js'
 import { parsePciAddressText } from '../../src/sys/sysfs-pci.js'
 
 export const DEFAULT_PORT_UUID = parseUuid('c0ffee00-0000-4000-8000-000000000001')
@@ -73,7 +80,11 @@ function vfsOf(req: RequestJson): VirtualFunction[] | undefined {
 }
 
 function poolJson(pool: readonly PoolDevice[]): unknown[] {
-  return pool.map((d) => (d.kind === 'netdev' ? { dev: d.dev, connections: d.connections } : { address: formatPciAddress(d.address), connections: d.connections }))
+  return pool.map((d) =>
+    d.kind === 'netdev'
+      ? { dev: d.dev, connections: d.connections }
+      : { address: formatPciAddress(d.address), connections: d.connections },
+  )
 }
 
 function summary(a: Allocation): Record<string, unknown> {
@@ -109,7 +120,9 @@ export function runGoldenCase(dir: string): GoldenOutput {
   const network = req.networkConnections === undefined ? net : { ...net, connections: req.networkConnections }
   const uuidGen = uuidSequence()
   const ifaceFile = join(dir, 'interface.xml')
-  const iface = existsSync(ifaceFile) ? parseDomainInterfaceXml(readFileSync(ifaceFile, 'utf8'), { inactive: true, newUuid: uuidGen }) : undefined
+  const iface = existsSync(ifaceFile)
+    ? parseDomainInterfaceXml(readFileSync(ifaceFile, 'utf8'), { inactive: true, newUuid: uuidGen })
+    : undefined
   const port: PortRequest =
     iface !== undefined
       ? portRequestFromInterface(DEFAULT_OWNER, iface, DEFAULT_PORT_UUID)

@@ -4,9 +4,12 @@
  * (a rollback recreating a deleted bond, a recreate for a mode change) holds every option, and the kernel refuses
  * some of them even at their default value: `updelay 0` while miimon is 0 (EPERM), `lacp_rate slow` outside
  * 802.3ad, `packets_per_slave 1` outside balance-rr, `tlb_dynamic_lb 1` outside balance-tlb/alb ("option not
- * supported in mode").
+ * supported in mode"). `active_slave` is left out too: a new bond has no ports yet, so any value is invalid.
  * @module
  */
+
+/** Runtime state a query reports among the options, which a new bond cannot take. */
+export const BOND_RUNTIME_OPTIONS: ReadonlySet<string> = new Set(['active_slave'])
 
 export const BOND_KERNEL_DEFAULTS: Readonly<Record<string, string | number>> = {
   miimon: 0,
@@ -40,10 +43,11 @@ export const BOND_KERNEL_DEFAULTS: Readonly<Record<string, string | number>> = {
   tlb_dynamic_lb: 1,
 }
 
-/** `options` without those at the kernel's default value (compared as text: queries give numbers or words). */
-export function nonDefaultBondOptions(options: Readonly<Record<string, string | number>>): Record<string, string | number> {
+/** `options` for a new bond: without runtime state and those at the kernel's default (compared as text). */
+export function bondCreateOptions(options: Readonly<Record<string, string | number>>): Record<string, string | number> {
   const out: Record<string, string | number> = {}
   for (const [k, v] of Object.entries(options)) {
+    if (BOND_RUNTIME_OPTIONS.has(k)) continue
     const d = BOND_KERNEL_DEFAULTS[k]
     if (d === undefined || String(d) !== String(v)) out[k] = v
   }

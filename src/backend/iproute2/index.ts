@@ -3,6 +3,7 @@
  * to read, one `ip -batch -` run to write. Construct with `{ runner }` to record or fake the commands.
  * @module
  */
+import type { Route } from '../../model/host/route.js'
 import type { HostState } from '../../model/host/state.js'
 import type { KernelCaps } from '../../plan/caps.js'
 import type { HostOp } from '../../plan/ops.js'
@@ -11,7 +12,7 @@ import type { HostBackend, QueryOptions, Target } from '../backend.js'
 import { applyHostOps } from './apply.js'
 import { kernelCaps } from './caps.js'
 import { fileIdResolver } from './ids.js'
-import { queryHostState } from './query.js'
+import { queryHostState, queryNamedInterfaces, queryRoutes } from './query.js'
 import { DEFAULT_DELETE_GROUP } from './render.js'
 
 export { renderOps, renderBatch, DEFAULT_DELETE_GROUP, type RenderOptions, type RenderedBatch } from './render.js'
@@ -40,6 +41,14 @@ export class Iproute2Backend implements HostBackend {
 
   query(target: Target, opts: QueryOptions = {}): Promise<HostState> {
     return queryHostState(this.runner, target, opts, this.ids)
+  }
+
+  queryRoutes(target: Target): Promise<Route[]> {
+    return queryRoutes(this.runner, target)
+  }
+
+  queryInterfaces(target: Target, names: readonly string[]): Promise<HostState> {
+    return queryNamedInterfaces(this.runner, target, names, this.ids)
   }
 
   apply(target: Target, ops: readonly HostOp[]): Promise<void> {

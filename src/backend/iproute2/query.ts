@@ -7,12 +7,15 @@
  * @module
  */
 import { CommandError, HostnetError } from '../../errors.js'
+import type { Route } from '../../model/host/route.js'
 import type { HostState } from '../../model/host/state.js'
 import type { Runner } from '../../sys/exec.js'
 import { describeTarget, type QueryOptions, type Target } from '../backend.js'
 import { ipArgv } from './argv.js'
+import { nameToken } from './render-tokens.js'
 import { fileIdResolver } from './ids.js'
 import type { IdResolver } from './query-sections.js'
+import { parseRoutes } from './query-routes.js'
 import { buildHostState } from './query-state.js'
 import { targetProblem } from './target-error.js'
 
@@ -68,6 +71,38 @@ function splitRouteDumps(text: string, target: Target): { routes4: unknown[]; ro
       if (Array.isArray(list)) (i % 2 === 0 ? routes4 : routes6).push(...(list as unknown[]))
     })
   return { routes4, routes6 }
+}
+
+/**
+ * A partial state: for each name, `addr show dev NAME` (the link with its addresses; missing links fail their
+ * line, which -force skips) and `link show master NAME` (its ports, so that port lists are complete), all in
+ * one `ip -batch` run that prints one JSON array per line that worked. A link listed twice keeps the entry
+ * with addresses.
+ */
+export async function queryNamedInterfaces(runner: Runner, target: Target, names: readonly string[], ids: IdResolver): Promise<HostState> {
+  const unique = [...new Set(names)]
+  if (unique.length === 0) return { interfaces: [], routes: [] }
+  const input = unique.map((n) => `address show dev ${nameToken(n)}\nlink show master ${nameToken(n)}\n`).join('')
+  const res = await runner.run(ipArgv(target, '-json', '-details', '-force', '-batch', '-'), { input, allowFailure: true, timeoutMs: QUERY_TIMEOUT_MS })
+  const problem = res.exitCode === 0 ? undefined : targetProblem(target, res.stderr)
+  if (problem !== undefined) throw problem
+  const byIndex = new Map<unknown, unknown>()
+  for (const line of res.stdout.split('\n')) {
+    if (line.trim() === '') continue
+    const list = parseJson(line, 'address show', target)
+    for (const raw of Array.isArray(list) ? (list as unknown[]) : []) {
+      const key = (raw as { ifindex?: unknown } | null)?.ifindex
+      const had = byIndex.get(key) as { addr_info?: unknown } | undefined
+      if (had === undefined || had.addr_info === undefined) byIndex.set(key, raw)
+    }
+  }
+  return buildHostState({ links: [...byIndex.values()] }, ids)
+}
+
+/** The routes alone (the second half of a query). */
+export async function queryRoutes(runner: Runner, target: Target): Promise<Route[]> {
+  const { routes4, routes6 } = splitRouteDumps(await readText(runner, target, ROUTES_ARGS, ROUTES_BATCH), target)
+  return [...parseRoutes(routes4, 'ipv4'), ...parseRoutes(routes6, 'ipv6')]
 }
 
 export async function queryHostState(

@@ -6,7 +6,7 @@
  */
 import { assertNever, HostnetError, ValidationError } from '../../errors.js'
 import type { BridgeOptions, Iface, IfaceType } from '../../model/host/iface.js'
-import { nonDefaultBondOptions } from './bond-defaults.js'
+import { bondCreateOptions } from './bond-defaults.js'
 import { bondOptionArgs, bridgeOptionArgs } from './render-options.js'
 import { ipToken, macToken, nameToken, uintToken } from './render-tokens.js'
 
@@ -57,7 +57,7 @@ function kindArgs(i: Iface, type: IfaceType): { lower?: string; kind: string[] }
     case 'linux-bridge': return { kind: ['bridge', ...bridgeOptionArgs(createBridgeOptions(i.bridge?.options ?? {}), i.name)] }
     case 'bond': {
       const mode = i.bond?.mode === undefined ? {} : { mode: i.bond.mode }
-      return { kind: ['bond', ...bondOptionArgs({ ...nonDefaultBondOptions(i.bond?.options ?? {}), ...mode }, i.name)] }
+      return { kind: ['bond', ...bondOptionArgs({ ...bondCreateOptions(i.bond?.options ?? {}), ...mode }, i.name)] }
     }
     case 'vlan': {
       const id = uintToken(required(i.vlan?.id, i, 'vlan id'), `vlan id of '${i.name}'`, 4094)

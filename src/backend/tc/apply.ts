@@ -23,8 +23,10 @@ export interface AppliedCommand {
   readonly stderr: string
 }
 
-function execOpts(opts: ShapingApplyOptions, allowFailure: boolean): { netns?: string; timeoutMs?: number; allowFailure: boolean } {
-  const out: { netns?: string; timeoutMs?: number; allowFailure: boolean } = { allowFailure }
+type RunOptions = { netns?: string; timeoutMs?: number; allowFailure: boolean }
+
+function execOpts(opts: ShapingApplyOptions, allowFailure: boolean): RunOptions {
+  const out: RunOptions = { allowFailure }
   if (opts.netns !== undefined) out.netns = opts.netns
   if (opts.timeoutMs !== undefined) out.timeoutMs = opts.timeoutMs
   return out
@@ -49,13 +51,18 @@ export async function applyShapingCommands(
 }
 
 /** Answer libvirt's OVS look-ups (queue and QoS rows of this VM's port, whether the port holds a QoS). */
-export async function lookUpOvsQos(runner: Runner, ifname: string, vmUuid: string, opts: ShapingApplyOptions = {}): Promise<OvsQosFound> {
+export async function lookUpOvsQos(
+  runner: Runner,
+  ifname: string,
+  vmUuid: string,
+  opts: ShapingApplyOptions = {},
+): Promise<OvsQosFound> {
   const [queueCmd, qosCmd] = ovsQosLookups(ifname, vmUuid)
   const queues = parseOvsUuids((await runOne(runner, queueCmd!, opts)).stdout)
   const qos = parseOvsUuids((await runOne(runner, qosCmd!, opts)).stdout)
   if (qos.length === 0) return { queues, qos }
-  const list = [OVS_VSCTL, `--timeout=${OVS_TIMEOUT_SEC}`, '--no-heading', '--columns=_uuid', '--if-exists', 'list', 'port', ifname, 'qos']
-  const portQos = await runner.run(list, execOpts(opts, true))
+  const list = ['--no-heading', '--columns=_uuid', '--if-exists', 'list', 'port', ifname, 'qos']
+  const portQos = await runner.run([OVS_VSCTL, `--timeout=${OVS_TIMEOUT_SEC}`, ...list], execOpts(opts, true))
   return { queues, qos, portHasQos: portQos.stdout.trim() !== '' }
 }
 
@@ -69,6 +76,6 @@ export async function applyOvsQos(
 ): Promise<AppliedCommand[]> {
   if (bandwidth === undefined) return []
   const found = await lookUpOvsQos(runner, ifname, vmUuid, opts)
-  const commands = renderOvsQos(ifname, bandwidth, vmUuid, { swapped: opts.swapped, found }).filter((c) => c.query !== true)
-  return applyShapingCommands(runner, commands, opts)
+  const commands = renderOvsQos(ifname, bandwidth, vmUuid, { swapped: opts.swapped, found })
+  return applyShapingCommands(runner, commands.filter((c) => c.query !== true), opts)
 }

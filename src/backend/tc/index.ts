@@ -6,7 +6,13 @@
  */
 export { commandLine, OVS_VSCTL, shellQuote, TC } from './command.js'
 export type { ShapingCommand } from './command.js'
-export { kbps, optimalQuantum, renderClearBandwidth, renderInterfaceBandwidth, renderNetworkBandwidth } from './render-interface.js'
+export {
+  kbps,
+  optimalQuantum,
+  renderClearBandwidth,
+  renderInterfaceBandwidth,
+  renderNetworkBandwidth,
+} from './render-interface.js'
 export type { InterfaceBandwidthOptions } from './render-interface.js'
 export {
   renderFloorFilter,
@@ -18,10 +24,17 @@ export {
   renderUpdateRate,
 } from './render-floor.js'
 export type { FloorPlugRender } from './render-floor.js'
-export { NOTHING_FOUND, ovsExternalIds, ovsQosLookups, parseOvsUuids, renderOvsClearQos, renderOvsQos } from './render-ovs.js'
+export {
+  NOTHING_FOUND,
+  ovsExternalIds,
+  ovsQosLookups,
+  parseOvsUuids,
+  renderOvsClearQos,
+  renderOvsQos,
+} from './render-ovs.js'
 export type { OvsQosFound, OvsQosOptions } from './render-ovs.js'
 export { ovsQosOps } from './ovs-ops.js'
 export { applyOvsQos, applyShapingCommands, lookUpOvsQos } from './apply.js'
 export type { AppliedCommand, ShapingApplyOptions } from './apply.js'
-export { parseClassLine, parseTcRate, parseTcSize, readTcState } from './query.js'
-export type { TcClass, TcQdisc, TcState } from './query.js'
+export { parseClassLine, parseFilterText, parseTcRate, parseTcSize, readTcState } from './query.js'
+export type { TcClass, TcFilter, TcPolice, TcQdisc, TcState } from './query.js'

@@ -75,7 +75,12 @@ function rxOps(ifname: string, rx: BandwidthRate | undefined): OvsdbOperation {
 }
 
 /** The operations equivalent to `renderOvsQos(ifname, bandwidth, vmUuid, opts)` (without the look-ups). */
-export function ovsQosOps(ifname: string, bandwidth: Bandwidth | undefined, vmUuid: string, opts: OvsQosOptions): OvsdbOperation[] {
+export function ovsQosOps(
+  ifname: string,
+  bandwidth: Bandwidth | undefined,
+  vmUuid: string,
+  opts: OvsQosOptions,
+): OvsdbOperation[] {
   if (bandwidth === undefined) return []
   const found = opts.found ?? NOTHING_FOUND
   const rx = opts.swapped ? bandwidth.outbound : bandwidth.inbound

@@ -1,7 +1,8 @@
 /**
- * Reads a device's traffic control back: qdiscs and filters from `tc -j` (JSON), htb classes from
- * `tc -d class show` (iproute2 6.1 prints htb classes as text even with -j). Rates are returned in bytes per
- * second, sizes in bytes.
+ * Reads a device's traffic control back: qdiscs from `tc -j` (JSON); htb classes and filters from the text form
+ * (iproute2 6.1 prints htb classes as text even with -j, prints invalid JSON for fw filters and no rate for
+ * police actions). Rates are returned in bytes per second, sizes in bytes (tc prints them rounded: compare
+ * large values approximately).
  * @module
  */
 import { HostnetError } from '../../errors.js'
@@ -31,13 +32,34 @@ export interface TcClass {
   readonly prio?: number
 }
 
+export interface TcPolice {
+  readonly rateBytesPerSec: number
+  readonly burstBytes: number
+  readonly mtuBytes?: number
+  readonly action?: string
+}
+
+export interface TcFilter {
+  readonly kind: string
+  readonly parent?: string
+  readonly protocol?: string
+  readonly pref?: number
+  /** u32 node handle (`800::3`) or fw handle (`0x1`). */
+  readonly handle?: string
+  /** flowid (u32) or classid (fw). */
+  readonly flowid?: string
+  /** u32 keys as tc prints them: 32-bit value/mask at a 4-byte aligned offset. */
+  readonly matches: ReadonlyArray<{ readonly value: string; readonly mask: string; readonly at: number }>
+  readonly police?: TcPolice
+}
+
 export interface TcState {
   readonly qdiscs: readonly TcQdisc[]
   readonly classes: readonly TcClass[]
-  /** Filters of the root (egress) qdisc, as tc prints them in JSON. */
-  readonly filters: readonly Record<string, unknown>[]
+  /** Filters of the root (egress) qdisc. */
+  readonly filters: readonly TcFilter[]
   /** Filters of the ingress qdisc. */
-  readonly ingressFilters: readonly Record<string, unknown>[]
+  readonly ingressFilters: readonly TcFilter[]
 }
 
 const RATE_UNITS: Record<string, number> = { bit: 1, Kbit: 1e3, Mbit: 1e6, Gbit: 1e9, Tbit: 1e12 }
@@ -87,6 +109,61 @@ export function parseClassLine(line: string): TcClass | undefined {
   return out
 }
 
+const FILTER_KEYS: Record<string, 'parent' | 'protocol' | 'pref' | 'handle' | 'flowid'> = {
+  parent: 'parent',
+  protocol: 'protocol',
+  pref: 'pref',
+  fh: 'handle',
+  handle: 'handle',
+  flowid: 'flowid',
+  '*flowid': 'flowid',
+  classid: 'flowid',
+}
+
+function parseFilterHead(t: string[]): Mutable<TcFilter> {
+  const out: Mutable<TcFilter> = { kind: '', matches: [] }
+  for (let i = 1; i < t.length; i++) {
+    const key = FILTER_KEYS[t[i]!]
+    const value = t[i + 1]
+    if (key !== undefined && value !== undefined) {
+      if (key === 'pref') {
+        out.pref = Number(value)
+        out.kind = t[i + 2] ?? ''
+        i++
+      } else out[key] = value
+      i++
+    }
+  }
+  return out
+}
+
+function parsePolice(t: string[]): TcPolice {
+  const get = (k: string): string | undefined => t[t.indexOf(k) + 1]
+  const out: Mutable<TcPolice> = {
+    rateBytesPerSec: parseTcRate(get('rate') ?? '0bit'),
+    burstBytes: parseTcSize(get('burst') ?? '0b'),
+  }
+  const mtu = get('mtu')
+  if (mtu !== undefined && t.includes('mtu')) out.mtuBytes = parseTcSize(mtu)
+  if (t.includes('action')) out.action = get('action')!
+  return out
+}
+
+/** The text form of `tc filter show` (one entry per `filter` line, with its match and police lines). */
+export function parseFilterText(text: string): TcFilter[] {
+  const out: Array<Mutable<TcFilter>> = []
+  for (const line of text.split('\n')) {
+    const t = line.trim().split(/\s+/)
+    const last = out[out.length - 1]
+    if (t[0] === 'filter') out.push(parseFilterHead(t))
+    else if (t[0] === 'match' && last !== undefined) {
+      const [value = '', mask = ''] = (t[1] ?? '').split('/')
+      ;(last.matches as Array<{ value: string; mask: string; at: number }>).push({ value, mask, at: Number(t[3]) })
+    } else if (t[0] === 'police' && last !== undefined) last.police = parsePolice(t)
+  }
+  return out
+}
+
 async function tcOut(runner: Runner, args: string[], opts: ShapingApplyOptions): Promise<string> {
   const o: { netns?: string; timeoutMs?: number } = {}
   if (opts.netns !== undefined) o.netns = opts.netns
@@ -102,19 +179,20 @@ function jsonArray(text: string, what: string): Record<string, unknown>[] {
     if (!Array.isArray(v)) throw new Error('not an array')
     return v as Record<string, unknown>[]
   } catch (e) {
-    throw new HostnetError('backend-failure', `cannot parse ${what}: ${(e as Error).message}`, { details: { text: t.slice(0, 500) } })
+    const details = { text: t.slice(0, 500) }
+    throw new HostnetError('backend-failure', `cannot parse ${what}: ${(e as Error).message}`, { details })
   }
 }
 
 /** The traffic control of one device. */
 export async function readTcState(runner: Runner, dev: string, opts: ShapingApplyOptions = {}): Promise<TcState> {
-  const qdiscs = jsonArray(await tcOut(runner, ['-j', 'qdisc', 'show', 'dev', dev], opts), 'tc qdisc JSON') as unknown as TcQdisc[]
+  const qdiscJson = await tcOut(runner, ['-j', 'qdisc', 'show', 'dev', dev], opts)
+  const qdiscs = jsonArray(qdiscJson, 'tc qdisc JSON') as unknown as TcQdisc[]
   const classText = await tcOut(runner, ['-d', 'class', 'show', 'dev', dev], opts)
   const classes = classText.split('\n').flatMap((l) => parseClassLine(l) ?? [])
-  const filters = jsonArray(await tcOut(runner, ['-j', 'filter', 'show', 'dev', dev], opts), 'tc filter JSON')
+  const filters = parseFilterText(await tcOut(runner, ['filter', 'show', 'dev', dev], opts))
   const hasIngress = qdiscs.some((q) => q.kind === 'ingress')
-  const ingressFilters = hasIngress
-    ? jsonArray(await tcOut(runner, ['-j', 'filter', 'show', 'dev', dev, 'parent', 'ffff:'], opts), 'tc filter JSON')
-    : []
+  const ingressText = hasIngress ? await tcOut(runner, ['filter', 'show', 'dev', dev, 'parent', 'ffff:'], opts) : ''
+  const ingressFilters = parseFilterText(ingressText)
   return { qdiscs, classes, filters, ingressFilters }
 }

@@ -65,9 +65,10 @@ export function renderFloorPlug(p: FloorPlugRender): ShapingCommand[] {
   const classId = `1:${p.classId.toString(16)}`
   const inbound = p.portBandwidth.inbound
   return [
-    tc('class', 'add', 'dev', p.bridge, 'parent', '1:1', 'classid', classId, 'htb',
-      'rate', kbps(inbound?.floor ?? 0), 'ceil', networkCeil(p.networkBandwidth, p.bridge), 'quantum', optimalQuantum(inbound)),
-    tc('qdisc', 'add', 'dev', p.bridge, 'parent', classId, 'handle', `${p.classId.toString(16)}:`, 'sfq', 'perturb', '10'),
+    tc('class', 'add', 'dev', p.bridge, 'parent', '1:1', 'classid', classId, 'htb', 'rate', kbps(inbound?.floor ?? 0),
+      'ceil', networkCeil(p.networkBandwidth, p.bridge), 'quantum', optimalQuantum(inbound)),
+    tc('qdisc', 'add', 'dev', p.bridge, 'parent', classId, 'handle', `${p.classId.toString(16)}:`,
+      'sfq', 'perturb', '10'),
     renderFloorFilter(p.bridge, p.mac, p.classId),
   ]
 }
@@ -86,9 +87,14 @@ export function renderFloorUnplug(bridge: string, classId: number): ShapingComma
  * virNetDevBandwidthUpdateRate: a class's new rate (the default class 1:2 after a plug or unplug: the network's
  * peak or average minus the floor sum; a floor class when its floor changes).
  */
-export function renderUpdateRate(ifname: string, classId: number, networkBandwidth: Bandwidth | undefined, rate: number): ShapingCommand {
-  return tc('class', 'change', 'dev', ifname, 'classid', `1:${classId.toString(16)}`, 'htb',
-    'rate', kbps(rate), 'ceil', networkCeil(networkBandwidth, ifname), 'quantum', optimalQuantum(networkBandwidth?.inbound))
+export function renderUpdateRate(
+  ifname: string,
+  classId: number,
+  networkBandwidth: Bandwidth | undefined,
+  rate: number,
+): ShapingCommand {
+  return tc('class', 'change', 'dev', ifname, 'classid', `1:${classId.toString(16)}`, 'htb', 'rate', kbps(rate),
+    'ceil', networkCeil(networkBandwidth, ifname), 'quantum', optimalQuantum(networkBandwidth?.inbound))
 }
 
 /** virNetDevBandwidthUpdateFilter: the port's MAC changed; replace its filter. */

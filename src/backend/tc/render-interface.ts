@@ -39,22 +39,32 @@ export function kbps(n: number): string {
 
 /** virNetDevBandwidthClear: delete the root and ingress qdiscs (failures ignored: they may not exist). */
 export function renderClearBandwidth(ifname: string): ShapingCommand[] {
-  return [tcIgnoringFailure('qdisc', 'del', 'dev', ifname, 'root'), tcIgnoringFailure('qdisc', 'del', 'dev', ifname, 'ingress')]
+  return [
+    tcIgnoringFailure('qdisc', 'del', 'dev', ifname, 'root'),
+    tcIgnoringFailure('qdisc', 'del', 'dev', ifname, 'ingress'),
+  ]
 }
 
 function renderShaping(ifname: string, tx: BandwidthRate & { average: number }, hierarchical: boolean): ShapingCommand[] {
   const average = kbps(tx.average)
   const peak = tx.peak === undefined ? undefined : kbps(tx.peak)
-  const out: ShapingCommand[] = [tc('qdisc', 'add', 'dev', ifname, 'root', 'handle', '1:', 'htb', 'default', hierarchical ? '2' : '1')]
+  const quantum = optimalQuantum(tx)
+  // traffic without a floor goes to 1:2 under the network's 1:1 in the hierarchical tree, else to 1:1
+  const [parent, leaf] = hierarchical ? ['1:1', '1:2'] : ['1:', '1:1']
+  const dev = ['dev', ifname]
+  const out = [tc('qdisc', 'add', ...dev, 'root', 'handle', '1:', 'htb', 'default', hierarchical ? '2' : '1')]
   if (hierarchical) {
-    out.push(tc('class', 'add', 'dev', ifname, 'parent', '1:', 'classid', '1:1', 'htb', 'rate', average, 'ceil', peak ?? average, 'quantum', optimalQuantum(tx)))
+    const ceil = peak ?? average
+    out.push(tc('class', 'add', ...dev, 'parent', '1:', 'classid', '1:1', 'htb', 'rate', average, 'ceil', ceil,
+      'quantum', quantum))
   }
-  const cls = ['class', 'add', 'dev', ifname, 'parent', hierarchical ? '1:1' : '1:', 'classid', hierarchical ? '1:2' : '1:1', 'htb', 'rate', average]
+  const cls = ['class', 'add', ...dev, 'parent', parent, 'classid', leaf, 'htb', 'rate', average]
   if (peak !== undefined) cls.push('ceil', peak)
   if (tx.burst !== undefined) cls.push('burst', `${tx.burst}kb`)
-  out.push(tc(...cls, 'quantum', optimalQuantum(tx)))
-  out.push(tc('qdisc', 'add', 'dev', ifname, 'parent', hierarchical ? '1:2' : '1:1', 'handle', '2:', 'sfq', 'perturb', '10'))
-  out.push(tc('filter', 'add', 'dev', ifname, 'parent', '1:0', 'protocol', 'all', 'prio', '1', 'handle', '1', 'fw', 'flowid', '1'))
+  out.push(tc(...cls, 'quantum', quantum))
+  out.push(tc('qdisc', 'add', ...dev, 'parent', leaf, 'handle', '2:', 'sfq', 'perturb', '10'))
+  out.push(tc('filter', 'add', ...dev, 'parent', '1:0', 'protocol', 'all', 'prio', '1', 'handle', '1',
+    'fw', 'flowid', '1'))
   return out
 }
 

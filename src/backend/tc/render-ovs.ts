@@ -38,15 +38,17 @@ function ovs(args: readonly string[], extra: Omit<ShapingCommand, 'argv'> = {}):
   return { argv: [OVS_VSCTL, `--timeout=${OVS_TIMEOUT_SEC}`, ...args], ...extra }
 }
 
+/** libvirt's look-ups: their output matters, their failures only warn. */
+const LOOKUP = { query: true, ignoreFailure: true } as const
+
 export function ovsExternalIds(ifname: string, vmUuid: string): [string, string] {
   return [`external-ids:vm-id="${vmUuid}"`, `external-ids:ifname="${ifname}"`]
 }
 
 /** The two look-ups (queue, then qos) libvirt runs before setting or clearing the tx QoS. */
 export function ovsQosLookups(ifname: string, vmUuid: string): ShapingCommand[] {
-  return ['queue', 'qos'].map((table) =>
-    ovs(['--no-heading', '--columns=_uuid', 'find', table, ...ovsExternalIds(ifname, vmUuid)], { query: true, ignoreFailure: true }),
-  )
+  const ids = ovsExternalIds(ifname, vmUuid)
+  return ['queue', 'qos'].map((table) => ovs(['--no-heading', '--columns=_uuid', 'find', table, ...ids], LOOKUP))
 }
 
 /** UUIDs from a look-up's output (one per line). */
@@ -82,7 +84,7 @@ function setTx(ifname: string, tx: BandwidthRate, vmUuid: string, found: OvsQosF
 function clearTx(ifname: string, vmUuid: string, found: OvsQosFound): ShapingCommand[] {
   const out = ovsQosLookups(ifname, vmUuid)
   for (const qos of found.qos) {
-    out.push(ovs(['--no-heading', '--columns=_uuid', '--if-exists', 'list', 'port', ifname, 'qos'], { query: true, ignoreFailure: true }))
+    out.push(ovs(['--no-heading', '--columns=_uuid', '--if-exists', 'list', 'port', ifname, 'qos'], LOOKUP))
     if (found.portHasQos === true) out.push(ovs(['remove', 'port', ifname, 'qos', qos], { ignoreFailure: true }))
     out.push(ovs(['destroy', 'qos', qos], { ignoreFailure: true }))
   }

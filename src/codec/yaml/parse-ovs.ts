@@ -73,7 +73,7 @@ function readOptions(v: unknown, ctx: Ctx): OvsBridgeOptions {
     failMode: opt(o, 'fail-mode', ctx, (x, c) => readEnum(x, c, OVS_FAIL_MODES)),
     datapath: opt(o, 'datapath', ctx, (x, c) => {
       const s = readString(x, c)
-      if (!/^[a-z][a-z0-9_-]*$/.test(s)) fail(c, `invalid ${c.field} '${s}': expected a datapath type such as system or netdev`, x)
+      if (!/^([a-z][a-z0-9_-]*)?$/.test(s)) fail(c, `invalid ${c.field} '${s}': expected a datapath type such as system or netdev`, x)
       return s
     }),
   })

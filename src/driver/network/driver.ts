@@ -193,6 +193,11 @@ export class NetworkDriver {
     return n
   }
 
+  /** Release long-lived helpers (nft sessions); the networks keep running. */
+  close(): void {
+    this.ctx.services.firewall.close?.()
+  }
+
   private async devicesFor(target: Target, def: NetworkDef): Promise<ReadonlySet<string> | undefined> {
     checkNetworkName(def.name)
     if (!needsDeviceList(def) || !this.ctx.services.links.targetExists(target)) return undefined

@@ -1,38 +1,52 @@
 /**
  * The network firewall through backend/nftables: one `inet hostnet_<bridge>` table per network, replaced or
- * deleted by one atomic `nft -f -` run in the target.
+ * deleted by one atomic nft transaction in the target: a one-shot `nft -f -`, or, for long-lived drivers, a
+ * line in a kept `nft -i` session (see nft-session.ts), which spares nft's cache rebuild.
  * @module
  */
 import type { Target } from '../../backend/backend.js'
 import {
   applyNetworkFirewall,
   countNftObjects,
-  removeNetworkFirewall,
+  HOSTNET_TABLE_FAMILY,
+  nftTableName,
   renderNetworkFirewall,
   renderNftScript,
+  type NftRuleset,
 } from '../../backend/nftables/index.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { Runner } from '../../sys/exec.js'
+import { NftSessions } from './nft-session.js'
 import type { FirewallService } from './services.js'
 
 export class NftFirewallService implements FirewallService {
-  constructor(private readonly opts: { runner?: Runner } = {}) {}
+  private readonly sessions: NftSessions | undefined
+
+  constructor(private readonly opts: { runner?: Runner; sessions?: boolean } = {}) {
+    this.sessions = opts.sessions === true && opts.runner === undefined ? new NftSessions() : undefined
+  }
 
   async apply(target: Target, def: NetworkDef, bridgeName: string): Promise<number> {
     const ruleset = renderNetworkFirewall(def, { bridgeName })
-    await applyNetworkFirewall(target, renderNftScript(ruleset, 'replace'), this.runOpts())
+    await this.run(target, renderNftScript(ruleset, 'replace'))
     return countNftObjects(ruleset).total
   }
 
   async remove(target: Target, bridgeName: string): Promise<void> {
-    await removeNetworkFirewall(target, bridgeName, this.runOpts())
+    const empty: NftRuleset = { family: HOSTNET_TABLE_FAMILY, table: nftTableName(bridgeName), comment: '', chains: [] }
+    await this.run(target, renderNftScript(empty, 'delete'))
   }
 
   objectCount(def: NetworkDef, bridgeName: string): number {
     return countNftObjects(renderNetworkFirewall(def, { bridgeName })).total
   }
 
-  private runOpts(): { runner?: Runner } {
-    return this.opts.runner === undefined ? {} : { runner: this.opts.runner }
+  close(): void {
+    this.sessions?.closeAll()
+  }
+
+  private async run(target: Target, script: string): Promise<void> {
+    if (this.sessions !== undefined && (await this.sessions.run(target, script)) === 'ok') return
+    await applyNetworkFirewall(target, script, this.opts.runner === undefined ? {} : { runner: this.opts.runner })
   }
 }

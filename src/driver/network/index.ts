@@ -29,13 +29,15 @@ export interface RealServicesOptions {
   runner?: Runner
   /** dnsmasq logs to a file next to its configuration instead of syslog. */
   dnsmasqLogToFile?: boolean
+  /** Keep an `nft -i` session per target (long-lived drivers: serve, benchmarks); close the driver after use. */
+  nftSessions?: boolean
 }
 
 export function realNetworkServices(o: RealServicesOptions): NetworkServices {
   const runner = o.runner === undefined ? {} : { runner: o.runner }
   return {
     links: new IprouteLinkService(o.backend, runner),
-    firewall: new NftFirewallService(runner),
+    firewall: new NftFirewallService({ ...runner, ...(o.nftSessions === true ? { sessions: true } : {}) }),
     dhcp: new DnsmasqDhcpService({ stateDir: o.stateDir, ...runner, ...(o.dnsmasqLogToFile === true ? { logToFile: true } : {}) }),
     sysctl: new ProcSysctlService(o.runner),
   }
@@ -44,7 +46,13 @@ export function realNetworkServices(o: RealServicesOptions): NetworkServices {
 export function createNetworkDriver(
   o: RealServicesOptions & { store: Store } & Omit<NetworkDriverDeps, 'store' | 'services'>,
 ): NetworkDriver {
-  const { backend, stateDir, runner, dnsmasqLogToFile, ...rest } = o
-  const services = realNetworkServices({ backend, stateDir, ...(runner === undefined ? {} : { runner }), ...(dnsmasqLogToFile === undefined ? {} : { dnsmasqLogToFile }) })
+  const { backend, stateDir, runner, dnsmasqLogToFile, nftSessions, ...rest } = o
+  const services = realNetworkServices({
+    backend,
+    stateDir,
+    ...(runner === undefined ? {} : { runner }),
+    ...(dnsmasqLogToFile === undefined ? {} : { dnsmasqLogToFile }),
+    ...(nftSessions === undefined ? {} : { nftSessions }),
+  })
   return new NetworkDriver({ ...rest, services })
 }

@@ -55,6 +55,8 @@ export interface FirewallService {
   remove(target: Target, bridgeName: string): Promise<void>
   /** nft objects the network's ruleset consists of (no system access). */
   objectCount(def: NetworkDef, bridgeName: string): number
+  /** Release long-lived helpers (nft sessions). */
+  close?(): void
 }
 
 export interface DhcpContext {

@@ -11,7 +11,8 @@
  * @module
  */
 
-export const OVS_FAIL_MODES = ['standalone', 'secure'] as const
+/** '' = not set: OVS's default, which behaves as standalone. */
+export const OVS_FAIL_MODES = ['standalone', 'secure', ''] as const
 export type OvsFailMode = (typeof OVS_FAIL_MODES)[number]
 
 export interface OvsBridgeOptions {
@@ -19,7 +20,7 @@ export interface OvsBridgeOptions {
   rstp?: boolean
   mcastSnoopingEnable?: boolean
   failMode?: OvsFailMode
-  /** OVS datapath type: 'system' (kernel module) or 'netdev' (userspace). */
+  /** OVS datapath type: 'system' (kernel module), 'netdev' (userspace), '' (not set: system). */
   datapath?: string
 }
 

@@ -69,8 +69,10 @@ function choose(input: AllocateInput, ctx: PortContext, vpType: string | undefin
   return { pool: withConnections(pool, index, 1), index }
 }
 
-function optional(input: AllocateInput): { vfs?: readonly VirtualFunction[]; connections?: Readonly<Record<string, number>> } {
-  const out: { vfs?: readonly VirtualFunction[]; connections?: Readonly<Record<string, number>> } = {}
+type PoolInputs = { vfs?: readonly VirtualFunction[]; connections?: Readonly<Record<string, number>> }
+
+function optional(input: AllocateInput): PoolInputs {
+  const out: PoolInputs = {}
   if (input.vfs !== undefined) out.vfs = input.vfs
   if (input.connections !== undefined) out.connections = input.connections
   return out
@@ -104,7 +106,9 @@ function plugAndDevice(input: AllocateInput, settings: PortSettings, ctx: PortCo
       }
       const choice = choose(input, ctx, vp?.type)
       const dev = choice.pool[choice.index!]!
-      if (dev.kind !== 'netdev') throw new HostnetError('bug', `direct pool of network '${network.name}' holds a PCI device`)
+      if (dev.kind !== 'netdev') {
+        throw new HostnetError('bug', `direct pool of network '${network.name}' holds a PCI device`)
+      }
       return [{ type: 'direct', dev: dev.dev, mode: plan.mode }, choice]
     }
     default:
@@ -112,7 +116,12 @@ function plugAndDevice(input: AllocateInput, settings: PortSettings, ctx: PortCo
   }
 }
 
-function portDef(request: PortRequest, settings: PortSettings, plug: NetworkPortPlug, floor: FloorPlug | undefined): NetworkPortDef {
+function portDef(
+  request: PortRequest,
+  settings: PortSettings,
+  plug: NetworkPortPlug,
+  floor: FloorPlug | undefined,
+): NetworkPortDef {
   const out: Mutable<NetworkPortDef> = { uuid: request.uuid, owner: request.owner, mac: settings.mac }
   if (request.group !== undefined) out.group = request.group
   if (settings.virtualPort !== undefined) out.virtualPort = settings.virtualPort

@@ -40,7 +40,9 @@ export function parseClassIdBitmap(s: string): number[] {
   const out: number[] = []
   for (const part of s.split(',').map((p) => p.trim())) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part)
-    if (m === null) throw new ValidationError(`Failed to parse bitmap '${s}'`, { value: s, path: '/networkstatus/class_id/@bitmap' })
+    if (m === null) {
+      throw new ValidationError(`Failed to parse bitmap '${s}'`, { value: s, path: '/networkstatus/class_id/@bitmap' })
+    }
     const lo = Number(m[1])
     const hi = m[2] === undefined ? lo : Number(m[2])
     if (hi < lo || hi > 0xffff) throw new ValidationError(`Failed to parse bitmap '${s}'`, { value: s })

@@ -94,7 +94,9 @@ function plugOfActual(a: DomainInterfaceActual, iface: NetworkInterface): Networ
       return p
     }
     case 'direct':
-      if (a.dev === undefined) throw new HostnetError('invalid-argument', `interface '${iface.mac}': <actual type='direct'> has no dev`)
+      if (a.dev === undefined) {
+        throw new HostnetError('invalid-argument', `interface '${iface.mac}': <actual type='direct'> has no dev`)
+      }
       return { type: 'direct', dev: a.dev, mode: a.mode }
     case 'hostdev': {
       if (a.driver === 'xen') throw new HostnetError('not-supported', "Unexpected PCI backend 'xen'")

@@ -37,7 +37,9 @@ export function checkFloor(c: FloorCheckInput): number | undefined {
     throw portError(
       'not-supported',
       c.port,
-      `Invalid use of 'floor' on interface with MAC address ${c.mac} - 'floor' is only supported for interface type 'network' with forward type 'nat', 'route', 'open' or none (network '${net.name}' has forward mode '${net.forward.mode}')`,
+      `Invalid use of 'floor' on interface with MAC address ${c.mac} - 'floor' is only supported for interface ` +
+        `type 'network' with forward type 'nat', 'route', 'open' or none ` +
+        `(network '${net.name}' has forward mode '${net.forward.mode}')`,
       FIELD.floor,
     )
   }
@@ -57,7 +59,8 @@ export function checkFloor(c: FloorCheckInput): number | undefined {
     throw portError(
       'conflict',
       c.port,
-      `Cannot plug '${c.mac}' interface into '${net.bridge?.name ?? ''}' because new combined inbound floor=${sum} would overcommit ${what}=${limit} on network '${net.name}'`,
+      `Cannot plug '${c.mac}' interface into '${net.bridge?.name ?? ''}' because new combined inbound ` +
+        `floor=${sum} would overcommit ${what}=${limit} on network '${net.name}'`,
       FIELD.floor,
     )
   }
@@ -114,7 +117,13 @@ export function planFloorUnplug(c: FloorUnplugInput): FloorUnplug | undefined {
 /** networkUpdatePortBandwidth's three outcomes (plus "nothing to do"). */
 export type FloorUpdate =
   | { readonly kind: 'none' }
-  | { readonly kind: 'change'; readonly classId: number; readonly floor: number; readonly state: FloorState; readonly defaultClassRate: number }
+  | {
+      readonly kind: 'change'
+      readonly classId: number
+      readonly floor: number
+      readonly state: FloorState
+      readonly defaultClassRate: number
+    }
   | ({ readonly kind: 'plug' } & FloorPlug)
   | ({ readonly kind: 'unplug' } & FloorUnplug)
 

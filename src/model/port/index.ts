@@ -14,7 +14,13 @@
  */
 export { allocatePort } from './allocate.js'
 export type { AllocateInput, Allocation } from './allocate.js'
-export { formatClassIdBitmap, nextClassId, normalizeClassIds, parseClassIdBitmap, RESERVED_CLASS_IDS } from './class-ids.js'
+export {
+  formatClassIdBitmap,
+  nextClassId,
+  normalizeClassIds,
+  parseClassIdBitmap,
+  RESERVED_CLASS_IDS,
+} from './class-ids.js'
 export { interfaceWithActual, portFromActual, portRequestFromInterface } from './domain-port.js'
 export { checkFloor, planFloorPlug, planFloorUnplug, planFloorUpdate } from './floor.js'
 export type { FloorCheckInput, FloorPlug, FloorUnplug, FloorUnplugInput, FloorUpdate } from './floor.js'

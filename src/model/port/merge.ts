@@ -79,7 +79,11 @@ function mergeProfiles(
  * copied); vlan: port (with a tag) > portgroup > network; trustGuestRxFilters: port > portgroup > network (each
  * when explicit); isolatedPort: port, else the network's.
  */
-export function mergePortSettings(network: NetworkDef, request: PortSettings & { group?: string }, ctx: PortContext): MergedPort {
+export function mergePortSettings(
+  network: NetworkDef,
+  request: PortSettings & { group?: string },
+  ctx: PortContext,
+): MergedPort {
   const pg = selectPortGroup(network.portGroups, request.group)
   const out: Mutable<PortSettings> = { mac: request.mac }
   const bandwidth = selectBandwidth(request.bandwidth, pg?.bandwidth)

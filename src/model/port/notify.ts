@@ -60,8 +60,10 @@ function notifyDirect(input: PortStateInput, ctx: PortContext, dev: string): Por
     const msg = `network '${network.name}' doesn't have dev='${dev}' in use by network port '${port.uuid}'`
     throw portError('conflict', ctx, msg, FIELD.plugDev)
   }
-  if (pool[i]!.connections > 0 && network.forward.mode !== 'hostdev' && poolIsExclusive(network.forward.mode, port.virtualPort?.type)) {
-    throw portError('conflict', ctx, `network '${network.name}' claims dev='${dev}' is already in use by a different port`, FIELD.plugDev)
+  const mode = network.forward.mode
+  if (pool[i]!.connections > 0 && mode !== 'hostdev' && poolIsExclusive(mode, port.virtualPort?.type)) {
+    const msg = `network '${network.name}' claims dev='${dev}' is already in use by a different port`
+    throw portError('conflict', ctx, msg, FIELD.plugDev)
   }
   return counters(input, pool, i, 1)
 }
@@ -76,7 +78,9 @@ function notifyHostdev(input: PortStateInput, ctx: PortContext, address: PciAddr
   }
   if (pool[i]!.connections > 0 && network.forward.mode === 'hostdev') {
     const a = address
-    const msg = `network '${network.name}' claims the PCI device at domain=${a.domain} bus=${a.bus} slot=${a.slot} function=${a.function} is already in use by a different network port`
+    const msg =
+      `network '${network.name}' claims the PCI device at domain=${a.domain} bus=${a.bus} slot=${a.slot} ` +
+      `function=${a.function} is already in use by a different network port`
     throw portError('conflict', ctx, msg, FIELD.plugAddress)
   }
   return counters(input, pool, i, 1)
@@ -88,7 +92,9 @@ export function notifyPort(input: PortStateInput): PortCounters {
   const ctx: PortContext = { portUuid: port.uuid, network: network.name }
   if (!input.active) throw portError('conflict', ctx, `network '${network.name}' is not active`, FIELD.network)
   const plug = port.plug
-  if (plug === undefined) throw portError('invalid-argument', ctx, 'Unexpectedly got a network port without a plug', FIELD.plug)
+  if (plug === undefined) {
+    throw portError('invalid-argument', ctx, 'Unexpectedly got a network port without a plug', FIELD.plug)
+  }
   switch (plug.type) {
     case 'network':
     case 'bridge':
@@ -115,7 +121,9 @@ export interface Release extends PortCounters {
   readonly floorState: FloorState
 }
 
-function releaseFromPool(input: ReleaseInput, ctx: PortContext, what: { dev: string } | { address: PciAddress }): Release {
+type PoolEntry = { dev: string } | { address: PciAddress }
+
+function releaseFromPool(input: ReleaseInput, ctx: PortContext, what: PoolEntry): Release {
   const { network } = input
   const pool = poolOf(input, ctx)
   const kind = 'dev' in what ? 'a direct' : 'a hostdev'

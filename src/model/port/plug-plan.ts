@@ -36,12 +36,10 @@ export function checkVirtualPortForMode(
   const caps = networkCapabilities(network)
   const type = virtualPort.type
   if (type !== undefined && caps.virtualPortTypes.includes(type)) return
-  throw portError(
-    'not-supported',
-    ctx,
-    `<virtualport type='${virtualPortTypeName(virtualPort)}'> not supported for network '${network.name}' which ${caps.usesWhat}`,
-    FIELD.virtualPortType,
-  )
+  const uses = caps.usesWhat.replace(/^it /, '')
+  const vpType = virtualPortTypeName(virtualPort)
+  const msg = `<virtualport type='${vpType}'> not supported for network '${network.name}' which ${uses}`
+  throw portError('not-supported', ctx, msg, FIELD.virtualPortType)
 }
 
 /** The plug a port of this network gets (the direct device and the PCI address come from the pool). */
@@ -60,9 +58,11 @@ export function plugPlan(network: NetworkDef, virtualPort: VirtualPort | undefin
       return { kind: 'direct', mode: caps.directMode, exclusive: poolIsExclusive(caps.mode, virtualPort?.type) }
     }
     case 'hostdev-pci': {
-      const out: { kind: 'hostdev-pci'; managed?: boolean; driver?: 'kvm' | 'vfio' } = { kind: 'hostdev-pci' }
-      // libvirt copies the network's boolean into a tristate: only 'yes' is kept
-      if (network.forward.managed === true) out.managed = true
+      // libvirt 9.x: virTristateBoolFromBool(forward.managed), so an unmanaged pool gives managed='no'
+      const out: { kind: 'hostdev-pci'; managed?: boolean; driver?: 'kvm' | 'vfio' } = {
+        kind: 'hostdev-pci',
+        managed: network.forward.managed === true,
+      }
       if (network.forward.driver?.name !== undefined) out.driver = network.forward.driver.name
       return out
     }

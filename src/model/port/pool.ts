@@ -32,7 +32,9 @@ export function poolDeviceKey(d: PoolDevice | { dev: string } | { address: PciAd
   return 'dev' in d ? d.dev : formatPciAddress(d.address)
 }
 
-function poolFail(opts: BuildPoolOptions, network: string, kind: 'not-found' | 'bug', message: string, field: string): never {
+type PoolFailKind = 'not-found' | 'bug'
+
+function poolFail(opts: BuildPoolOptions, network: string, kind: PoolFailKind, message: string, field: string): never {
   if (opts.port !== undefined) throw portError(kind, opts.port, message, field)
   throw new HostnetError(kind, message, { details: { network, field } })
 }
@@ -40,15 +42,19 @@ function poolFail(opts: BuildPoolOptions, network: string, kind: 'not-found' | '
 function fromVfs(network: NetworkDef, opts: BuildPoolOptions, pf: string): PoolDevice[] {
   const vfs = opts.vfs
   if (vfs === undefined) {
-    poolFail(opts, network.name, 'bug', `network '${network.name}': the virtual functions of PF '${pf}' were not read`, FIELD.poolPf)
+    const msg = `network '${network.name}': the virtual functions of PF '${pf}' were not read`
+    poolFail(opts, network.name, 'bug', msg, FIELD.poolPf)
   }
   const count = (key: string): number => opts.connections?.[key] ?? 0
   const out: PoolDevice[] =
     network.forward.mode === 'hostdev'
       ? vfs.map((vf) => ({ kind: 'pci', address: vf.address, connections: count(formatPciAddress(vf.address)) }))
-      : vfs.flatMap((vf) => (vf.netdev === undefined ? [] : [{ kind: 'netdev', dev: vf.netdev, connections: count(vf.netdev) }]))
+      : vfs.flatMap((vf) =>
+          vf.netdev === undefined ? [] : [{ kind: 'netdev', dev: vf.netdev, connections: count(vf.netdev) }],
+        )
   if (out.length === 0) {
-    poolFail(opts, network.name, 'not-found', `No usable Vf's present on SRIOV PF ${pf} of network '${network.name}'`, FIELD.poolPf)
+    const msg = `No usable Vf's present on SRIOV PF ${pf} of network '${network.name}'`
+    poolFail(opts, network.name, 'not-found', msg, FIELD.poolPf)
   }
   return out
 }
@@ -107,7 +113,6 @@ export function withConnections(pool: readonly PoolDevice[], index: number, delt
 
 /** The index of the pool device a plug names (direct: by name; hostdev: by PCI address), or -1. */
 export function findPoolDevice(pool: readonly PoolDevice[], what: { dev: string } | { address: PciAddress }): number {
-  return pool.findIndex((d) =>
-    'dev' in what ? d.kind === 'netdev' && d.dev === what.dev : d.kind === 'pci' && pciAddressEquals(d.address, what.address),
-  )
+  if ('dev' in what) return pool.findIndex((d) => d.kind === 'netdev' && d.dev === what.dev)
+  return pool.findIndex((d) => d.kind === 'pci' && pciAddressEquals(d.address, what.address))
 }

@@ -66,7 +66,8 @@ export function resolvePortSettings(input: ResolveInput): ResolvedPort {
   const vp = merged.settings.virtualPort
   checkVirtualPortForMode(network, vp, ctx)
   const state = input.floor ?? INITIAL_FLOOR_STATE
-  const floor = planFloorPlug({ network, mac: merged.settings.mac, bandwidth: merged.settings.bandwidth, state, port: ctx })
+  const { mac, bandwidth } = merged.settings
+  const floor = planFloorPlug({ network, mac, bandwidth, state, port: ctx })
   const complete = completeVirtualPort(vp, input.uuidGen, ctx)
   const settings = complete === undefined ? merged.settings : { ...merged.settings, virtualPort: complete }
   const out: { -readonly [K in keyof ResolvedPort]: ResolvedPort[K] } = { settings, plug: plugPlan(network, vp) }

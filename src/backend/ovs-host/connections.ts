@@ -1,0 +1,101 @@
+/**
+ * Which OVSDB serves a target, and one client per address (connected on first use, reconnecting on drops).
+ *
+ * Resolution: an explicit address (`--ovsdb ADDR`, else $HOSTNET_OVSDB) for every target; else for a network
+ * namespace the private OVS that `hostnet sandbox create --ovs` recorded in the state directory
+ * (`<state-dir>/ovs/<netns>/db.sock`), and for the host the system's `unix:/var/run/openvswitch/db.sock`. A
+ * namespace without either has no OVS. A unix socket path that does not exist is "not reachable" without a
+ * connection attempt, so a host without OVS pays nothing.
+ * @module
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { errorMessage } from '../../errors.js'
+import type { Target } from '../backend.js'
+import { parseOvsdbAddress } from '../ovsdb/address.js'
+import { OvsdbClient } from '../ovsdb/client.js'
+
+export const SYSTEM_OVSDB_ADDRESS = 'unix:/var/run/openvswitch/db.sock'
+export const OVSDB_ENV = 'HOSTNET_OVSDB'
+const CONNECT_TIMEOUT_MS = 2000
+const SETTLE_TIMEOUT_MS = 30_000
+
+export type OvsdbResolver = (target: Target) => string | undefined
+
+/** Run directory of the private OVS of sandbox namespace `netns`. */
+export function sandboxOvsDir(stateDir: string, netns: string): string {
+  return join(stateDir, 'ovs', netns)
+}
+
+export function sandboxOvsAddress(stateDir: string, netns: string): string {
+  return `unix:${join(sandboxOvsDir(stateDir, netns), 'db.sock')}`
+}
+
+export function defaultOvsdbResolver(opts: { address?: string | undefined; stateDir?: string | undefined; env?: Readonly<Record<string, string | undefined>> }): OvsdbResolver {
+  const explicit = opts.address ?? ((opts.env ?? process.env)[OVSDB_ENV] || undefined)
+  if (explicit !== undefined) parseOvsdbAddress(explicit)
+  return (target) => {
+    if (explicit !== undefined) return explicit
+    if (target.kind === 'host') return SYSTEM_OVSDB_ADDRESS
+    if (opts.stateDir !== undefined && existsSync(join(sandboxOvsDir(opts.stateDir, target.name), 'db.sock'))) return sandboxOvsAddress(opts.stateDir, target.name)
+    return undefined
+  }
+}
+
+export interface OvsConnectionsOptions {
+  connectTimeoutMs?: number
+  /** How long a dropped connection may take to come back before a request gives up (default 30 s). */
+  settleTimeoutMs?: number
+}
+
+export type Probe = { ok: true; client: OvsdbClient } | { ok: false; reason: string }
+
+export class OvsConnections {
+  private readonly clients = new Map<string, Promise<OvsdbClient>>()
+
+  constructor(private readonly opts: OvsConnectionsOptions = {}) {}
+
+  get settleTimeoutMs(): number {
+    return this.opts.settleTimeoutMs ?? SETTLE_TIMEOUT_MS
+  }
+
+  /** A connected client for `address`; waits for a reconnection if the connection dropped; throws if unreachable. */
+  async get(address: string): Promise<OvsdbClient> {
+    const known = this.clients.get(address)
+    if (known !== undefined) {
+      const c = await known.catch(() => undefined)
+      if (c?.currentState === 'connected') return c
+      if (c?.currentState === 'disconnected') {
+        await c.whenConnected(this.settleTimeoutMs)
+        return c
+      }
+      this.clients.delete(address)
+    }
+    const p = OvsdbClient.connect({ address, connectTimeoutMs: this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, reconnect: { initialDelayMs: 50, maxDelayMs: 1000 } })
+    this.clients.set(address, p)
+    try {
+      return await p
+    } catch (e) {
+      this.clients.delete(address)
+      throw e
+    }
+  }
+
+  /** A client, or why there is none; a missing unix socket is reported without trying to connect. */
+  async probe(address: string): Promise<Probe> {
+    const a = parseOvsdbAddress(address)
+    if (a.kind === 'unix' && !existsSync(a.path) && !this.clients.has(address)) return { ok: false, reason: `no OVSDB socket at ${a.path}` }
+    try {
+      return { ok: true, client: await this.get(address) }
+    } catch (e) {
+      return { ok: false, reason: errorMessage(e) }
+    }
+  }
+
+  /** Close every client (pending requests fail; no reconnects). */
+  async close(): Promise<void> {
+    const all = [...this.clients.values()]
+    this.clients.clear()
+    for (const p of all) (await p.catch(() => undefined))?.close()
+  }
+}
