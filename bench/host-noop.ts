@@ -1,8 +1,9 @@
 /**
  * Benchmark host-noop: applying the 100-bridge / 1000-veth-pair state again to a namespace that already has it.
  * Ours: applyState in this process (recover, query, plan; nothing to apply, nothing written), from the parsed
- * document. Baseline: one `ip -json -d addr show` of that namespace, as a whole command. After a warm-up,
- * --reps rounds (default 9) alternate which side runs first; medians are reported.
+ * document. Baseline: one `ip -json -d addr show` of that namespace, as a whole command. After a warm-up of 6
+ * rounds (the planner needs a few runs to be JIT-compiled), --reps rounds (default 15) alternate which side runs
+ * first; medians are reported.
  * Options: --reps N, --bridges N, --pairs N.
  */
 import assert from 'node:assert/strict'
@@ -16,7 +17,7 @@ const argv = process.argv.slice(2)
 
 async function main(): Promise<void> {
   const scale = scaleFromArgs(argv)
-  const reps = numArg(argv, '--reps', 9)
+  const reps = numArg(argv, '--reps', 15)
   log(`host-noop: ${scale.bridges} bridges, ${scale.pairs} veth pairs, ${reps} rounds; ${loadLine()}`)
   const eng = await openEngine()
   try {
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
         assert.equal(t.value.status, 'unchanged')
         return t.ms
       }
-      for (let i = 0; i < 2; i++) {
+      for (let i = 0; i < 6; i++) {
         await ours()
         await baseline()
       }

@@ -2,7 +2,7 @@
  * Benchmark host-one-change: one MTU change among the 2,000+ interfaces of the 100-bridge / 1000-veth-pair state.
  * Ours: applyState in this process (recover, query, plan, journal, apply, verify) of a one-interface document
  * (the MTU of a free veth end, alternating between two values so that every round is a change). Baseline: one
- * `ip link set dev X mtu N`, as a whole command. After a warm-up, --reps rounds (default 9); medians.
+ * `ip link set dev X mtu N`, as a whole command. After a warm-up (6 rounds), --reps rounds (default 15); medians.
  * Options: --reps N, --bridges N, --pairs N.
  */
 import assert from 'node:assert/strict'
@@ -19,7 +19,7 @@ const mtuDoc = (name: string, mtu: number): DesiredState => ({ interfaces: [{ na
 
 async function main(): Promise<void> {
   const scale = scaleFromArgs(argv)
-  const reps = numArg(argv, '--reps', 9)
+  const reps = numArg(argv, '--reps', 15)
   log(`host-one-change: ${scale.bridges} bridges, ${scale.pairs} veth pairs, ${reps} rounds; ${loadLine()}`)
   const eng = await openEngine()
   try {
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       }
       const baseline = async (r: number): Promise<number> =>
         (await timeMs(async () => runCommand(['ip', '-n', ns, 'link', 'set', 'dev', peerName(8), 'mtu', r % 2 === 0 ? '1400' : '1500']))).ms
-      for (let r = 0; r < 2; r++) {
+      for (let r = 0; r < 6; r++) {
         await ours(r)
         await baseline(r)
       }

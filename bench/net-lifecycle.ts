@@ -51,8 +51,8 @@ function nftObjects(json: string): number {
 }
 
 async function runHostnet(docs: readonly NatNetworkDoc[]): Promise<Side> {
-  const ns = `hostnet-bench-${process.pid}`
-  const dir = mkdtempSync(join(tmpdir(), 'hostnet-bench-'))
+  const ns = `hostnet-netbench-${process.pid}`
+  const dir = mkdtempSync(join(tmpdir(), 'hostnet-netbench-'))
   const store = openStore(dir)
   const target: Target = { kind: 'netns', name: ns }
   await createNetns(ns)

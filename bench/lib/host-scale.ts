@@ -38,7 +38,8 @@ export function scaleState(s: Scale = DEFAULT_SCALE): DesiredState {
   }
   for (let i = 0; i < s.pairs; i++) {
     interfaces.push({ name: vethName(i), type: 'veth', state: 'up', veth: { peer: peerName(i) } })
-    interfaces.push({ name: peerName(i), type: 'veth', state: 'up', veth: { peer: vethName(i) }, ipv4: { enabled: true, addresses: [{ ip: peerIp(i), prefixLength: 24 }] } })
+    const ipv4 = { enabled: true, addresses: [{ ip: peerIp(i), prefixLength: 24 }] }
+    interfaces.push({ name: peerName(i), type: 'veth', state: 'up', veth: { peer: vethName(i) }, ipv4 })
   }
   return { interfaces }
 }
@@ -52,7 +53,9 @@ export function scaleYaml(s: Scale = DEFAULT_SCALE): string {
 export function removeYaml(s: Scale = DEFAULT_SCALE): string {
   const lines = ['interfaces:']
   for (let b = 0; b < s.bridges; b++) lines.push(`  - {name: ${bridgeName(b)}, type: linux-bridge, state: absent}`)
-  for (let i = 0; i < s.pairs; i++) lines.push(`  - {name: ${vethName(i)}, type: veth, state: absent}`, `  - {name: ${peerName(i)}, type: veth, state: absent}`)
+  for (let i = 0; i < s.pairs; i++) {
+    lines.push(`  - {name: ${vethName(i)}, type: veth, state: absent}`, `  - {name: ${peerName(i)}, type: veth, state: absent}`)
+  }
   return `${lines.join('\n')}\n`
 }
 

@@ -16,7 +16,8 @@ export interface BenchResult {
 
 export function result(name: string, ours: number, baseline: number | null, unit: string): BenchResult {
   const r = (x: number): number => round(x, x >= 100 ? 1 : 3)
-  return { name, ours: r(ours), baseline: baseline === null ? null : r(baseline), unit, ratio: baseline === null || baseline === 0 ? null : round(ours / baseline, 3) }
+  const ratio = baseline === null || baseline === 0 ? null : round(ours / baseline, 3)
+  return { name, ours: r(ours), baseline: baseline === null ? null : r(baseline), unit, ratio }
 }
 
 /** The load averages (1, 5, 15 min) and core count, for the report: other work on the machine skews timings. */

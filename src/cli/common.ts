@@ -14,6 +14,8 @@ export interface TargetFlags {
   host?: boolean
   stateDir?: string
   json?: boolean
+  /** OVSDB address (`unix:PATH` or `tcp:HOST:PORT`). */
+  ovsdb?: string
 }
 
 export function addStateDirOption(cmd: Command): Command {
@@ -24,6 +26,7 @@ export function addTargetOptions(cmd: Command, opts: { json?: boolean } = {}): C
   cmd
     .option('--netns <name>', 'act on this network namespace')
     .option('--host', "act on the host's own network namespace (must be asked for explicitly)")
+    .option('--ovsdb <address>', "Open vSwitch database (default: $HOSTNET_OVSDB, the sandbox's private OVS, unix:/var/run/openvswitch/db.sock for --host)")
   addStateDirOption(cmd)
   if (opts.json !== false) cmd.option('--json', 'print machine-readable JSON')
   return cmd

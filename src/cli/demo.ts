@@ -1,7 +1,7 @@
 /**
  * `hostnet demo`: the walk-through. Creates the sandbox `hostnet-demo` (recreating it if an earlier run left it),
- * applies a bridge over eth0+eth1 with an address, shows it, diffs a second document, tries it with a confirm
- * timer and rolls it back, and shows that bad input is refused before anything is touched.
+ * applies a bridge over eth0+eth1 with an address, tries a second document with a confirm timer and rolls it
+ * back, shows that bad input is refused before anything is touched, then runs virtual networks (demo-networks.ts).
  * @module
  */
 import type { Command } from 'commander'
@@ -9,13 +9,14 @@ import { parseDesiredState } from '../codec/yaml/state.js'
 import { errorMessage, HostnetError } from '../errors.js'
 import type { Target } from '../backend/backend.js'
 import { createSandbox, destroySandbox } from '../sys/sandbox.js'
-import { diffState, rollbackPending, targetKey } from '../txn/index.js'
+import { rollbackPending, targetKey } from '../txn/index.js'
 import { runApply } from './apply.js'
 import { addStateDirOption } from './common.js'
 import { count, describeOps } from './describe-op.js'
 import { exitCodeFor } from './exit.js'
 import { withRuntime, type Runtime } from './runtime.js'
 import { stateTable } from './state-table.js'
+import { demoNetworks, forgetDemoNetworks } from './demo-networks.js'
 
 export const DEMO_SANDBOX = 'hostnet-demo'
 
@@ -109,36 +110,33 @@ async function settleEarlierRun(rt: Runtime, target: Target): Promise<void> {
 
 export async function runDemo(flags: { stateDir?: string }): Promise<void> {
   const target: Target = { kind: 'netns', name: DEMO_SANDBOX }
-  say(`hostnet demo: host interfaces as one verified transaction, in the sandbox namespace '${DEMO_SANDBOX}'\n`)
+  say(`hostnet demo: host interfaces and virtual networks, in the sandbox namespace '${DEMO_SANDBOX}'\n`)
   await withRuntime(flags, async (rt) => {
     step(1, `create the sandbox (eth0..eth3 are veth "NICs" on an uplink switch)`)
     await settleEarlierRun(rt, target)
+    await forgetDemoNetworks(rt, DEMO_SANDBOX, say)
     await freshSandbox()
     say(`state directory: ${rt.stateDir}\n`)
-    await showState(rt, target)
-    step(2, 'apply a bridge over eth0 and eth1 with an address')
+    step(2, 'host interfaces: apply a bridge over eth0 and eth1 with an address (one verified transaction)')
     say(indent(DEMO_BRIDGE_DOC))
     const r = await runApply(rt, target, parseDesiredState(DEMO_BRIDGE_DOC), {})
     say(`applied and verified ${count(r.ops.length, 'operation')} as transaction ${r.transactionId}:\n${describeOps(r.ops)}`)
-    step(3, `show --netns ${DEMO_SANDBOX} --brief`)
     await showState(rt, target)
-    step(4, 'diff a second document (touches nothing)')
+    step(3, 'apply a second document with --confirm-within 30, then roll it back')
     say(indent(DEMO_SECOND_DOC))
-    const caps = await rt.caps(target)
-    const second = parseDesiredState(DEMO_SECOND_DOC)
-    const { change } = await diffState({ backend: rt.backend, target, desired: second, ...(caps === undefined ? {} : { caps }) })
-    say(`${count(change.ops.length, 'change')} to ${change.touched.join(', ')}:\n${describeOps(change.ops)}`)
-    step(5, 'apply it with --confirm-within 30, then roll it back')
     await demoConfirm(rt, target)
-    step(6, 'bad input is refused before the kernel is touched')
+    step(4, 'bad input is refused before the kernel is touched')
     await demoBadInput(rt, target)
+    await demoNetworks(rt, DEMO_SANDBOX, say, step, 5)
   })
-  say(`\ndone. The sandbox is still there: ./bin/hostnet show --netns ${DEMO_SANDBOX}\n`)
-  say(`remove it with: ./bin/hostnet sandbox destroy --name ${DEMO_SANDBOX}\n`)
+  say(`\ndone. Everything is still running in the sandbox:\n`)
+  say(`  ./bin/hostnet net-list --netns ${DEMO_SANDBOX}          ./bin/hostnet sandbox guest list --sandbox ${DEMO_SANDBOX}\n`)
+  say(`  ./bin/hostnet sandbox guest reach nat1 --sandbox ${DEMO_SANDBOX}\n`)
+  say(`remove it with: ./bin/hostnet sandbox destroy --name ${DEMO_SANDBOX}   (or run the demo again)\n`)
 }
 
 export function registerDemoCommand(program: Command): void {
-  const cmd = program.command('demo').description(`walk-through: a bridge over two NICs in the sandbox '${DEMO_SANDBOX}', diff, confirm/rollback`)
+  const cmd = program.command('demo').description(`walk-through in the sandbox '${DEMO_SANDBOX}': host interfaces (apply, confirm/rollback) and virtual networks (NAT, isolated, guests, DHCP)`)
   addStateDirOption(cmd).action(async (flags: { stateDir?: string }) => {
     await runDemo(flags)
   })

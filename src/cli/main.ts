@@ -7,6 +7,7 @@ import { exitCodeFor } from './exit.js'
 import { printError } from './output.js'
 import { registerXmlCommands } from './xml.js'
 import { registerShowCommand } from './show.js'
+import { registerOvsCommands } from './ovs.js'
 import { registerApplyCommands } from './apply.js'
 import { registerConfirmCommands } from './confirm.js'
 import { registerIfaceCommands } from './iface.js'
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .exitOverride()
   registerXmlCommands(program)
   registerShowCommand(program)
+  registerOvsCommands(program)
   registerApplyCommands(program)
   registerConfirmCommands(program)
   registerIfaceCommands(program)

@@ -3,7 +3,8 @@
  * crash recovery before any command that touches a target.
  * @module
  */
-import type { HostBackend, Target } from '../backend/backend.js'
+import type { Target } from '../backend/backend.js'
+import { OvsHostBackend, defaultOvsdbResolver } from '../backend/ovs-host/index.js'
 import type { KernelCaps } from '../plan/caps.js'
 import { Iproute2Backend } from '../backend/iproute2/index.js'
 import { openStore, resolveStateDir, type Store } from '../store/index.js'
@@ -16,7 +17,10 @@ export const PAUSE_AFTER_APPLY_ENV = 'HOSTNET_TEST_PAUSE_AFTER_APPLY_MS'
 export interface Runtime {
   stateDir: string
   store: Store
-  backend: HostBackend
+  /** Kernel (iproute2) and, where the target has one, Open vSwitch (OVSDB). */
+  backend: OvsHostBackend
+  /** The OVSDB address given with --ovsdb (passed on to a confirm-timer daemon). */
+  ovsdb: string | undefined
   deps: EngineDeps
   /** What the target's kernel can create (undefined if it could not be probed: the planner then assumes yes). */
   caps(target: Target): Promise<KernelCaps | undefined>
@@ -29,10 +33,17 @@ export function logLine(line: string): void {
   process.stderr.write(`hostnet: ${line}\n`)
 }
 
-export function openRuntime(flags: { stateDir?: string | undefined }): Runtime {
+export interface RuntimeFlags {
+  stateDir?: string | undefined
+  /** OVSDB address for every target (else $HOSTNET_OVSDB, the sandbox's private OVS, the system's for --host). */
+  ovsdb?: string | undefined
+}
+
+export function openRuntime(flags: RuntimeFlags): Runtime {
   const stateDir = resolveStateDir({ flag: flags.stateDir })
+  const resolve = defaultOvsdbResolver({ address: flags.ovsdb, stateDir })
   const store = openStore(stateDir)
-  const backend = new Iproute2Backend()
+  const backend = new OvsHostBackend({ kernel: new Iproute2Backend(), resolve })
   const caps = async (target: Target): Promise<KernelCaps | undefined> => {
     try {
       return await backend.caps(target)
@@ -42,13 +53,26 @@ export function openRuntime(flags: { stateDir?: string | undefined }): Runtime {
     }
   }
   let networks: NetworkDriver | undefined
-  const networkDriver = (): NetworkDriver => (networks ??= createNetworkDriver({ backend, store, stateDir, log: logLine }))
-  return { stateDir, store, backend, deps: { backend, store, log: logLine }, caps, networks: networkDriver, close: () => store.close() }
+  const networkDriver = (): NetworkDriver =>
+    (networks ??= createNetworkDriver({
+      backend,
+      store,
+      stateDir,
+      log: logLine,
+      ...(flags.ovsdb === undefined ? {} : { ovsdb: flags.ovsdb }),
+      ...netPauseHook(),
+    }))
+  const close = (): void => {
+    networks?.close()
+    store.close()
+    void backend.close()
+  }
+  return { stateDir, store, backend, ovsdb: flags.ovsdb, deps: { backend, store, log: logLine }, caps, networks: networkDriver, close }
 }
 
 /** Open the runtime, recover interrupted or expired transactions first (unless told not to), run, close. */
 export async function withRuntime<T>(
-  flags: { stateDir?: string | undefined },
+  flags: RuntimeFlags,
   fn: (rt: Runtime, recovery: RecoveryReport) => Promise<T>,
   opts: { recover?: boolean } = {},
 ): Promise<T> {
@@ -60,6 +84,14 @@ export async function withRuntime<T>(
   } finally {
     rt.close()
   }
+}
+
+/** Test hook (never set in production): a net-start sleeps this many ms once its bridge exists. */
+export const NET_PAUSE_ENV = 'HOSTNET_TEST_NET_PAUSE_AFTER_BRIDGE_MS'
+
+function netPauseHook(): { pauseAfterBridgeMs?: number } {
+  const v = Number(process.env[NET_PAUSE_ENV] ?? '')
+  return Number.isFinite(v) && v > 0 ? { pauseAfterBridgeMs: v } : {}
 }
 
 export function pauseAfterApplyMs(env: Readonly<Record<string, string | undefined>> = process.env): number | undefined {

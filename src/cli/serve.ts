@@ -14,6 +14,7 @@ import type { DaemonHolder } from '../store/index.js'
 import { CONFIRM_TIMER_ROLE, runConfirmTimer, TIMER_POLL_MS } from '../txn/index.js'
 import { runNetworkSupervisor } from '../driver/network/supervisor-loop.js'
 import { addStateDirOption } from './common.js'
+import { OVSDB_ENV } from '../backend/ovs-host/index.js'
 import { logLine, openRuntime, PAUSE_AFTER_APPLY_ENV, type Runtime } from './runtime.js'
 
 export const SERVE_PID_FILE = 'serve.pid'
@@ -89,6 +90,7 @@ export async function ensureConfirmTimer(rt: Runtime): Promise<DaemonHolder | un
   try {
     const env = { ...process.env }
     delete env[PAUSE_AFTER_APPLY_ENV]
+    if (rt.ovsdb !== undefined) env[OVSDB_ENV] = rt.ovsdb // the rollback must reach the same OVS
     const child = spawn(process.execPath, [hostnetBin(), 'serve', '--state-dir', rt.stateDir, '--exit-when-idle'], {
       detached: true,
       stdio: ['ignore', logFd, logFd],

@@ -27,7 +27,13 @@ export function vlanColumns(v: OvsPortVlan | undefined): Pick<OvsPortColumns, 't
 }
 
 /** The model of a port's VLAN columns (undefined: no VLAN configuration). */
-export function vlanFromColumns(c: { tag?: number | null | undefined; trunks?: readonly number[] | undefined; vlanMode?: string | null | undefined }): OvsPortVlan | undefined {
+export interface VlanColumns {
+  tag?: number | null | undefined
+  trunks?: readonly number[] | undefined
+  vlanMode?: string | null | undefined
+}
+
+export function vlanFromColumns(c: VlanColumns): OvsPortVlan | undefined {
   const tag = c.tag ?? undefined
   const trunks = c.trunks ?? []
   const trunkTags = trunks.length > 0 ? { trunkTags: compressTrunkTags(trunks) } : {}

@@ -56,7 +56,8 @@ function collect(desired: DesiredState, v: OvsView): Pick<OvsDesired, 'bridges' 
   desired.interfaces.forEach((raw, index) => {
     const iface: Iface = { ...raw, type: resolveType(raw, v) }
     const map = iface.type === 'ovs-bridge' ? out.bridges : iface.type === 'ovs-interface' ? out.ovsIfaces : out.kernelEntries
-    const seen = map.get(iface.name) ?? (iface.type === 'ovs-bridge' ? undefined : (out.kernelEntries.get(iface.name) ?? out.ovsIfaces.get(iface.name)))
+    const other = iface.type === 'ovs-bridge' ? undefined : (out.kernelEntries.get(iface.name) ?? out.ovsIfaces.get(iface.name))
+    const seen = map.get(iface.name) ?? other
     if (seen !== undefined) invalid(ifacePath(index, 'name'), iface.name, `listed twice (also at ${ifacePath(seen.index)})`, iface.name)
     map.set(iface.name, { index, iface })
   })
@@ -69,7 +70,9 @@ function checkBridgeEntry({ index, iface: b }: OvsEntry): void {
   const refuse = (field: string, why: string): never => invalid(ifacePath(index, field), b.name, why)
   if (b.mtu !== undefined) refuse('mtu', 'an OVS bridge has no MTU: set it on its internal ovs-interface')
   if (b.mac !== undefined) refuse('mac-address', 'an OVS bridge has no MAC address: set it on its internal ovs-interface')
-  if (b.ipv4 !== undefined || b.ipv6 !== undefined) refuse(b.ipv4 !== undefined ? 'ipv4' : 'ipv6', 'an OVS bridge has no IP configuration: put addresses on an internal ovs-interface')
+  if (b.ipv4 !== undefined || b.ipv6 !== undefined) {
+    refuse(b.ipv4 !== undefined ? 'ipv4' : 'ipv6', 'an OVS bridge has no IP configuration: put addresses on an internal ovs-interface')
+  }
   if (b.controller !== undefined) refuse('controller', 'an OVS bridge cannot be a port')
   if (b.bridgePort !== undefined) refuse('bridge-port', 'an OVS bridge has no bridge-port options')
 }
@@ -100,7 +103,9 @@ function liveBridges(v: OvsView, d: Pick<OvsDesired, 'bridges' | 'kernelEntries'
   const out = new Set<string>()
   for (const name of v.bridges.keys()) if (d.bridges.get(name)?.iface.state !== 'absent') out.add(name)
   for (const [name, e] of d.bridges) if (e.iface.state !== 'absent') out.add(name)
-  for (const [name, e] of d.kernelEntries) if (KERNEL_CONTROLLERS.has(e.iface.type) || KERNEL_CONTROLLERS.has(v.kernel.get(name)?.type ?? 'unknown')) out.delete(name)
+  for (const [name, e] of d.kernelEntries) {
+    if (KERNEL_CONTROLLERS.has(e.iface.type) || KERNEL_CONTROLLERS.has(v.kernel.get(name)?.type ?? 'unknown')) out.delete(name)
+  }
   return out
 }
 
@@ -112,7 +117,7 @@ function claim(claims: Map<string, OvsClaim>, name: string, c: OvsClaim): void {
   if (other === undefined || c.entry !== undefined) claims.set(name, c)
 }
 
-function listClaims(d: Pick<OvsDesired, 'bridges'>, claims: Map<string, OvsClaim>, listed: Set<string>): void {
+function listClaims(d: Pick<OvsDesired, 'bridges'>, v: OvsView, claims: Map<string, OvsClaim>, listed: Set<string>): void {
   for (const [bridge, { index, iface }] of d.bridges) {
     const ports = iface.state === 'absent' ? undefined : iface.ovsBridge?.ports
     if (ports === undefined) continue
@@ -120,8 +125,15 @@ function listClaims(d: Pick<OvsDesired, 'bridges'>, claims: Map<string, OvsClaim
     ports.forEach((p, k) => {
       const path = ifacePath(index, `bridge/port/${k}`)
       if (p.bond === undefined) return claim(claims, p.name, { bridge, port: p.name, path, entry: p })
-      if (p.bond.ports !== undefined && p.bond.ports.length < 2) invalid(`${path}/link-aggregation/port`, bridge, `OVS bond '${p.name}' needs at least two ports`)
-      for (const [j, m] of (p.bond.ports ?? []).entries()) claim(claims, m, { bridge, port: p.name, path: `${path}/link-aggregation/port/${j}`, entry: p })
+      if (p.bond.ports !== undefined && p.bond.ports.length < 2) {
+        invalid(`${path}/link-aggregation/port`, bridge, `OVS bond '${p.name}' needs at least two ports`)
+      }
+      // a bond entry without its member list keeps the current members
+      const members = p.bond.ports ?? (v.ports.get(p.name)?.bond !== undefined ? v.ports.get(p.name)!.members : undefined)
+      if (members === undefined) invalid(`${path}/link-aggregation`, bridge, `OVS bond '${p.name}' needs its port list`)
+      const at = p.bond.ports === undefined ? `${path}/link-aggregation` : `${path}/link-aggregation/port`
+      const given = p.bond.ports !== undefined
+      members.forEach((m, j) => claim(claims, m, { bridge, port: p.name, path: given ? `${at}/${j}` : at, entry: p }))
     })
   }
 }
@@ -136,19 +148,28 @@ function currentPort(v: OvsView, iface: string, bridge: string): string | undefi
 function localPorts(d: Pick<OvsDesired, 'bridges'>, v: OvsView, claims: Map<string, OvsClaim>, listed: Set<string>): void {
   for (const [bridge, { index, iface }] of d.bridges) {
     const ports = iface.ovsBridge?.ports
-    if (iface.state === 'absent' || v.bridges.has(bridge) || (ports !== undefined && ports.length > 0) || v.kernel.has(bridge)) continue
+    const hasPorts = ports !== undefined && ports.length > 0
+    if (iface.state === 'absent' || v.bridges.has(bridge) || hasPorts || v.kernel.has(bridge)) continue
     listed.add(bridge)
     claim(claims, bridge, { bridge, port: bridge, path: ifacePath(index, 'bridge/port'), entry: { name: bridge } })
   }
 }
 
-function controllerClaims(v: OvsView, entries: Iterable<OvsEntry>, live: Set<string>, claims: Map<string, OvsClaim>, listed: Set<string>, releases: Map<string, string>): void {
+interface ClaimSets {
+  claims: Map<string, OvsClaim>
+  listed: Set<string>
+  releases: Map<string, string>
+}
+
+function controllerClaims(v: OvsView, entries: Iterable<OvsEntry>, live: Set<string>, { claims, listed, releases }: ClaimSets): void {
   for (const { index, iface } of entries) {
     const c = iface.controller
     if (c === undefined || iface.state === 'absent') continue
     const path = ifacePath(index, 'controller')
     if (c === null || !live.has(c)) {
-      if (iface.type === 'ovs-interface') invalid(path, iface.name, `controller '${c}' is not an OVS bridge: an ovs-interface can only be a port of an OVS bridge`, c)
+      if (iface.type === 'ovs-interface') {
+        invalid(path, iface.name, `controller '${c}' is not an OVS bridge: an ovs-interface can only be a port of an OVS bridge`, c)
+      }
       releases.set(iface.name, path)
       continue
     }
@@ -167,16 +188,20 @@ function kernelReleases(d: Pick<OvsDesired, 'kernelEntries' | 'ovsIfaces'>, v: O
       if (cur?.type === 'veth' && cur.veth?.peer !== undefined) releases.set(cur.veth.peer, ifacePath(index, 'state'))
       continue
     }
-    for (const p of [...(iface.bridge?.ports?.map((x) => x.name) ?? []), ...(iface.bond?.ports ?? []), ...(iface.vrf?.ports ?? [])]) releases.set(p, path)
+    const listed = [...(iface.bridge?.ports?.map((x) => x.name) ?? []), ...(iface.bond?.ports ?? []), ...(iface.vrf?.ports ?? [])]
+    for (const p of listed) releases.set(p, path)
   }
 }
 
-function checkConflicts(claims: Map<string, OvsClaim>, releases: Map<string, string>, d: Pick<OvsDesired, 'ovsIfaces' | 'kernelEntries'>): void {
+function checkConflicts({ claims, releases }: Omit<ClaimSets, 'listed'>, d: Pick<OvsDesired, 'ovsIfaces' | 'kernelEntries'>): void {
   for (const [name, c] of claims) {
     const r = releases.get(name)
     if (r === undefined) continue
     const absent = (d.ovsIfaces.get(name) ?? d.kernelEntries.get(name))?.iface.state === 'absent'
-    invalid(c.path, name, absent ? `is listed as a port of OVS bridge '${c.bridge}' but is desired absent` : `port claimed by two controllers: OVS bridge '${c.bridge}' (${c.path}) and ${r}`, name)
+    const why = absent
+      ? `is listed as a port of OVS bridge '${c.bridge}' but is desired absent`
+      : `port claimed by two controllers: OVS bridge '${c.bridge}' (${c.path}) and ${r}`
+    invalid(c.path, name, why, name)
   }
 }
 
@@ -215,12 +240,12 @@ export function splitDesired(desired: DesiredState, v: OvsView): OvsDesired {
   const claims = new Map<string, OvsClaim>()
   const releases = new Map<string, string>()
   const listed = new Set<string>()
-  listClaims(entries, claims, listed)
+  listClaims(entries, v, claims, listed)
   localPorts(entries, v, claims, listed)
   const live = liveBridges(v, entries)
-  controllerClaims(v, [...entries.kernelEntries.values(), ...entries.ovsIfaces.values()], live, claims, listed, releases)
+  controllerClaims(v, [...entries.kernelEntries.values(), ...entries.ovsIfaces.values()], live, { claims, listed, releases })
   kernelReleases(entries, v, releases)
-  checkConflicts(claims, releases, entries)
+  checkConflicts({ claims, releases }, entries)
   const d = { ...entries, claims, releases, listed }
   const kernel: Iface[] = []
   for (const e of [...entries.kernelEntries.values(), ...entries.ovsIfaces.values()].sort((a, b) => a.index - b.index)) {

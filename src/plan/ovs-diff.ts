@@ -9,7 +9,7 @@ import { ovsBridgeKey } from '../model/host/ovs.js'
 import { bridgeColumns, changedColumns, isEmptyObject, portColumns } from './ovs-columns.js'
 import type { OvsDesired } from './ovs-desired.js'
 import type { OvsBridgeColumns, OvsChange, OvsIfaceColumns, OvsIfaceSpec, OvsPortColumns } from './ovs-ops.js'
-import type { OvsIfaceKind, OvsPortView, OvsView } from './ovs-state.js'
+import { ifaceKind, type OvsIfaceKind, type OvsPortView, type OvsView } from './ovs-state.js'
 import type { OvsTarget, TargetBridge, TargetPort } from './ovs-target.js'
 
 export interface OvsDiff {
@@ -83,8 +83,7 @@ function samePortShape(cur: OvsPortView, tp: TargetPort, ctx: Ctx): boolean {
   if ((cur.bond === undefined) !== (tp.bond === undefined)) return false
   if (tp.bond !== undefined) return true
   const kind = tp.kinds.get(tp.name)
-  const have = ctx.v.ovsIfaces.has(tp.name) ? (ctx.v.ovsIfaces.get(tp.name)!.ovsInterface?.patch ? 'patch' : 'internal') : ctx.v.kernel.has(tp.name) ? 'system' : 'other'
-  return kind === have || kind === 'other'
+  return kind === ifaceKind(ctx.v, tp.name) || kind === 'other'
 }
 
 /** Columns of a new row without the values OVS gives a new row anyway (empty, null, 0). */
@@ -190,13 +189,16 @@ function expectations(ctx: Ctx): Pick<OvsDiff, 'expected' | 'ifaceExpect'> {
         if (c.mac != null) x.mac = c.mac
         const db = ctx.d.ovsIfaces.get(m)?.iface.ovsDb ?? ctx.d.kernelEntries.get(m)?.iface.ovsDb
         if (db !== undefined) x.ovsDb = db
-        if (kind === 'patch') expected.push({ name: m, type: 'ovs-interface', ovsInterface: { patch: { peer: c.options?.['peer'] ?? ctx.v.ovsIfaces.get(m)?.ovsInterface?.patch?.peer ?? '' } }, ...x })
+        const peer = c.options?.['peer'] ?? ctx.v.ovsIfaces.get(m)?.ovsInterface?.patch?.peer ?? ''
+        if (kind === 'patch') expected.push({ name: m, type: 'ovs-interface', ovsInterface: { patch: { peer } }, ...x })
         else if (Object.keys(x).length > 0) ifaceExpect.set(m, x)
       }
     }
   }
   for (const name of ctx.t.deleted.keys()) expected.push({ name, type: 'ovs-bridge', state: 'absent' })
-  for (const name of ctx.v.ovsIfaces.keys()) if (!kept.has(name) && ctx.v.ifacePort.has(name) && ctx.touched.has(name)) expected.push({ name, type: 'ovs-interface', state: 'absent' })
+  for (const name of ctx.v.ovsIfaces.keys()) {
+    if (!kept.has(name) && ctx.v.ifacePort.has(name) && ctx.touched.has(name)) expected.push({ name, type: 'ovs-interface', state: 'absent' })
+  }
   return { expected, ifaceExpect }
 }
 

@@ -33,9 +33,10 @@ function checkAvailable(current: HostState, d: OvsDesired): void {
   const first = [...d.bridges.values(), ...d.ovsIfaces.values()].sort((a, b) => a.index - b.index)[0]
   const claim = [...d.claims.entries()][0]
   if (first === undefined && claim === undefined) return
-  const what = first !== undefined ? `interface '${first.iface.name}' (${first.iface.type})` : `interface '${claim![0]}' (port of OVS bridge '${claim![1].bridge}')`
+  const what = first !== undefined ? `${first.iface.name}' (${first.iface.type})` : `${claim![0]}' (port of OVS bridge '${claim![1].bridge}')`
   const where = ovs.address === undefined ? '' : ` at '${ovs.address}'`
-  throw new HostnetError('dependency', `${what} needs Open vSwitch, which is not reachable${where}${ovs.reason === undefined ? '' : `: ${ovs.reason}`}`, {
+  const why = ovs.reason === undefined ? '' : `: ${ovs.reason}`
+  throw new HostnetError('dependency', `interface '${what} needs Open vSwitch, which is not reachable${where}${why}`, {
     details: { address: ovs.address, reason: ovs.reason },
   })
 }
@@ -45,7 +46,8 @@ function insertOvs(ops: readonly HostOp[], changes: OvsChange[]): HostOp[] {
   if (changes.length === 0) return [...ops]
   let at = 0
   ops.forEach((op, i) => {
-    if (op.kind === 'link.delete' || op.kind === 'link.create' || (op.kind === 'link.set-controller' && op.controller === null)) at = i + 1
+    const early = op.kind === 'link.delete' || op.kind === 'link.create' || (op.kind === 'link.set-controller' && op.controller === null)
+    if (early) at = i + 1
   })
   return [...ops.slice(0, at), { kind: 'ovs.transact', changes }, ...ops.slice(at)]
 }

@@ -20,7 +20,9 @@ function fullDb(db: OvsDbConfig | undefined): OvsDbConfig {
 function restorePort(p: OvsBridgePort): OvsBridgePort {
   const out: OvsBridgePort = { name: p.name, vlan: p.vlan ?? {} }
   if (p.bond !== undefined) {
-    out.bond = { mode: p.bond.mode ?? 'active-backup', ports: [...(p.bond.ports ?? [])], updelayMs: p.bond.updelayMs ?? 0, downdelayMs: p.bond.downdelayMs ?? 0, ovsDb: fullDb(p.bond.ovsDb) }
+    const b = p.bond
+    const delays = { updelayMs: b.updelayMs ?? 0, downdelayMs: b.downdelayMs ?? 0 }
+    out.bond = { mode: b.mode ?? 'active-backup', ports: [...(b.ports ?? [])], ...delays, ovsDb: fullDb(b.ovsDb) }
   }
   return out
 }

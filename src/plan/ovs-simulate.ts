@@ -6,7 +6,7 @@
  * @module
  */
 import { HostnetError } from '../errors.js'
-import type { Iface } from '../model/host/iface.js'
+import type { Iface, IpConfig } from '../model/host/iface.js'
 import type { OvsBridgePort, OvsDbConfig } from '../model/host/ovs.js'
 import type { HostState } from '../model/host/state.js'
 import { bondModeFromColumns, portColumns, vlanFromColumns } from './ovs-columns.js'
@@ -42,21 +42,45 @@ function setOvsDb(i: Iface, db: OvsDbConfig | undefined): void {
   else i.ovsDb = db
 }
 
+/** An internal port as ovs-vswitchd creates it: down, MTU 1500 (or mtu_request), no addresses. */
+function newInternal(spec: OvsIfaceSpec, bridge: string): Iface {
+  const mtu = spec.mtuRequest ?? OVS_DEFAULT_MTU
+  const ip = (): IpConfig => ({ enabled: false, addresses: [] })
+  return { name: spec.name, type: 'ovs-interface', state: 'down', mtu, mac: spec.mac ?? internalMac(spec.name), controller: bridge, ipv4: ip(), ipv6: ip() }
+}
+
+function newPatch(spec: OvsIfaceSpec, bridge: string): Iface {
+  return { name: spec.name, type: 'ovs-interface', state: 'up', controller: bridge, ovsInterface: { patch: { peer: spec.options?.['peer'] ?? '' } } }
+}
+
 class OvsSim {
-  readonly ifaces: Iface[]
+  /** Non-bridge interfaces in state order; removed ones are dropped by result(). */
+  private readonly ifaces: Iface[]
+  private readonly byName = new Map<string, Iface>()
+  private readonly removed = new Set<Iface>()
   readonly bridges = new Map<string, Iface>()
+  /** Port name → its bridge and entry; interface name → its port's name. */
+  private readonly ports = new Map<string, { bridge: Iface; port: OvsBridgePort }>()
+  private readonly used = new Map<string, string>()
   routes: HostState['routes']
 
   constructor(state: HostState) {
     const copy = structuredClone(state)
     this.ifaces = copy.interfaces.filter((i) => i.type !== 'ovs-bridge')
+    for (const i of this.ifaces) this.byName.set(i.name, i)
     for (const b of copy.interfaces) if (b.type === 'ovs-bridge') this.bridges.set(b.name, b)
+    for (const b of this.bridges.values()) for (const p of b.ovsBridge?.ports ?? []) this.index(b, p)
     this.routes = copy.routes
   }
 
+  private index(bridge: Iface, port: OvsBridgePort): void {
+    this.ports.set(port.name, { bridge, port })
+    for (const m of this.membersOf(port)) this.used.set(m, port.name)
+  }
+
   result(base: HostState): HostState {
-    const out: HostState = { ...base, interfaces: [...this.ifaces, ...this.bridges.values()], routes: this.routes }
-    return out
+    const interfaces = [...this.ifaces.filter((i) => !this.removed.has(i)), ...this.bridges.values()]
+    return { ...base, interfaces, routes: this.routes }
   }
 
   bridge(name: string): Iface {
@@ -77,11 +101,7 @@ class OvsSim {
   }
 
   findPort(name: string): { bridge: Iface; port: OvsBridgePort } | undefined {
-    for (const b of this.bridges.values()) {
-      const port = b.ovsBridge?.ports?.find((p) => p.name === name)
-      if (port !== undefined) return { bridge: b, port }
-    }
-    return undefined
+    return this.ports.get(name)
   }
 
   port(name: string): { bridge: Iface; port: OvsBridgePort } {
@@ -95,43 +115,49 @@ class OvsSim {
   }
 
   ifaceInUse(name: string): boolean {
-    for (const b of this.bridges.values()) for (const p of b.ovsBridge?.ports ?? []) if (this.membersOf(p).includes(name)) return true
-    return false
+    return this.used.has(name)
   }
 
-  kernelIndex(name: string): number {
-    return this.ifaces.findIndex((i) => i.name === name)
+  iface(name: string): Iface | undefined {
+    return this.byName.get(name)
+  }
+
+  private addIface(i: Iface): void {
+    this.ifaces.push(i)
+    this.byName.set(i.name, i)
+  }
+
+  private dropIface(i: Iface): void {
+    this.removed.add(i)
+    this.byName.delete(i.name)
   }
 
   attachIface(bridge: string, spec: OvsIfaceSpec): void {
     if (this.ifaceInUse(spec.name)) throw simError(`interface '${spec.name}' is already in use (duplicate Interface name)`)
     const db = ovsDbOf(spec, undefined)
     if (spec.type === 'internal' || spec.type === 'patch') {
-      if (this.kernelIndex(spec.name) >= 0) throw simError(`cannot create ${spec.type} interface '${spec.name}': a device of that name exists`)
-      const i: Iface =
-        spec.type === 'internal'
-          ? { name: spec.name, type: 'ovs-interface', state: 'down', mtu: spec.mtuRequest ?? OVS_DEFAULT_MTU, mac: spec.mac ?? internalMac(spec.name), controller: bridge, ipv4: { enabled: false, addresses: [] }, ipv6: { enabled: false, addresses: [] } }
-          : { name: spec.name, type: 'ovs-interface', state: 'up', controller: bridge, ovsInterface: { patch: { peer: spec.options?.['peer'] ?? '' } } }
+      if (this.byName.has(spec.name)) throw simError(`cannot create ${spec.type} interface '${spec.name}': a device of that name exists`)
+      const i: Iface = spec.type === 'internal' ? newInternal(spec, bridge) : newPatch(spec, bridge)
       setOvsDb(i, db)
-      this.ifaces.push(i)
+      this.addIface(i)
       return
     }
     if (spec.type !== '') return // another OVS interface type: nothing in the kernel model
     // OVS takes a system interface whose device does not exist (yet: the kernel creates it before the transaction
     // is applied, but planning simulates the transaction first); the port is listed, the device is not touched
-    const k = this.ifaces[this.kernelIndex(spec.name)]
+    const k = this.byName.get(spec.name)
     if (k === undefined) return
     k.controller = bridge
     setOvsDb(k, db)
   }
 
   detachIface(name: string): void {
-    const at = this.kernelIndex(name)
-    const i = this.ifaces[at]
+    this.used.delete(name)
+    const i = this.byName.get(name)
     if (i === undefined) return
     if (i.type === 'ovs-interface') {
-      this.ifaces.splice(at, 1)
-      this.routes = this.routes.filter((r) => r.nextHopInterface !== name)
+      this.dropIface(i)
+      if (this.routes.some((r) => r.nextHopInterface === name)) this.routes = this.routes.filter((r) => r.nextHopInterface !== name)
       return
     }
     i.controller = null
@@ -161,18 +187,54 @@ class OvsSim {
     this.setPortColumns(port, c)
     for (const s of specs) this.attachIface(bridge, s)
     this.portsOf(b).push(port)
+    this.index(b, port)
   }
 
   delPort(bridge: string, name: string): void {
     const { bridge: b, port } = this.port(name)
     if (b.name !== bridge) throw simError(`port '${name}' is not on bridge '${bridge}'`)
     this.setPorts(b, this.portsOf(b).filter((p) => p !== port))
+    this.ports.delete(name)
     for (const m of this.membersOf(port)) this.detachIface(m)
+  }
+
+  movePort(name: string, from: string, to: string): void {
+    const { bridge, port } = this.port(name)
+    if (bridge.name !== from) throw simError(`port '${name}' is not on bridge '${from}'`)
+    const dest = this.bridge(to)
+    this.setPorts(bridge, this.portsOf(bridge).filter((p) => p !== port))
+    this.portsOf(dest).push(port)
+    this.index(dest, port)
+    for (const m of this.membersOf(port)) {
+      const i = this.byName.get(m)
+      if (i !== undefined) i.controller = to
+    }
+  }
+
+  /** Member changes of a (bond) port. */
+  addMembers(name: string, specs: readonly OvsIfaceSpec[]): void {
+    const { bridge, port } = this.port(name)
+    if (port.bond === undefined) port.bond = { ports: [port.name] }
+    for (const s of specs) this.attachIface(bridge.name, s)
+    port.bond.ports = [...(port.bond.ports ?? []), ...specs.map((s) => s.name)].sort()
+    for (const s of specs) this.used.set(s.name, name)
+  }
+
+  delMembers(name: string, names: readonly string[]): void {
+    const { port } = this.port(name)
+    const members = this.membersOf(port)
+    for (const n of names) {
+      if (!members.includes(n)) throw simError(`interface '${n}' is not in port '${name}'`)
+      this.detachIface(n)
+    }
+    const left = members.filter((m) => !names.includes(m))
+    if (left.length === 0) throw simError(`port '${name}' would have no interfaces`)
+    if (port.bond !== undefined) port.bond.ports = left.sort()
   }
 
   setIface(name: string, c: OvsIfaceColumns): void {
     if (!this.ifaceInUse(name)) throw simError(`no interface '${name}'`)
-    const i = this.ifaces[this.kernelIndex(name)]
+    const i = this.byName.get(name)
     if (i === undefined) return
     if (c.mtuRequest !== undefined && i.type === 'ovs-interface' && !isPatch(i)) i.mtu = c.mtuRequest ?? i.mtu ?? OVS_DEFAULT_MTU
     if (c.mac !== undefined && c.mac !== null && i.type === 'ovs-interface' && !isPatch(i)) i.mac = c.mac
@@ -196,7 +258,8 @@ function applyChange(sim: OvsSim, c: OvsChange): void {
   switch (c.kind) {
     case 'bridge.add': {
       if (sim.bridges.has(c.name)) throw simError(`bridge '${c.name}' exists (duplicate Bridge name)`)
-      const b: Iface = { name: c.name, type: 'ovs-bridge', state: 'up', ovsBridge: { options: { stp: false, rstp: false, mcastSnoopingEnable: false, failMode: '', datapath: '' }, ports: [] } }
+      const options = { stp: false, rstp: false, mcastSnoopingEnable: false, failMode: '', datapath: '' } as const
+      const b: Iface = { name: c.name, type: 'ovs-bridge', state: 'up', ovsBridge: { options: { ...options }, ports: [] } }
       bridgeOptions(b, c.columns)
       sim.bridges.set(c.name, b)
       return
@@ -210,38 +273,10 @@ function applyChange(sim: OvsSim, c: OvsChange): void {
     case 'bridge.set': return bridgeOptions(sim.bridge(c.name), c.columns)
     case 'port.add': return sim.addPort(c.bridge, c.name, c.columns, c.interfaces)
     case 'port.del': return sim.delPort(c.bridge, c.name)
-    case 'port.move': {
-      const { bridge: from, port } = sim.port(c.name)
-      if (from.name !== c.from) throw simError(`port '${c.name}' is not on bridge '${c.from}'`)
-      const to = sim.bridge(c.to)
-      sim.setPorts(from, sim.portsOf(from).filter((p) => p !== port))
-      sim.portsOf(to).push(port)
-      for (const m of sim.membersOf(port)) {
-        const i = sim.ifaces[sim.kernelIndex(m)]
-        if (i !== undefined) i.controller = c.to
-      }
-      return
-    }
+    case 'port.move': return sim.movePort(c.name, c.from, c.to)
     case 'port.set': return sim.setPortColumns(sim.port(c.name).port, c.columns)
-    case 'port.add-ifaces': {
-      const { bridge, port } = sim.port(c.port)
-      if (port.bond === undefined) port.bond = { ports: [port.name] }
-      for (const s of c.interfaces) sim.attachIface(bridge.name, s)
-      port.bond.ports = [...(port.bond.ports ?? []), ...c.interfaces.map((s) => s.name)].sort()
-      return
-    }
-    case 'port.del-ifaces': {
-      const { port } = sim.port(c.port)
-      const members = sim.membersOf(port)
-      for (const n of c.names) {
-        if (!members.includes(n)) throw simError(`interface '${n}' is not in port '${c.port}'`)
-        sim.detachIface(n)
-      }
-      const left = members.filter((m) => !c.names.includes(m))
-      if (left.length === 0) throw simError(`port '${c.port}' would have no interfaces`)
-      if (port.bond !== undefined) port.bond.ports = left.sort()
-      return
-    }
+    case 'port.add-ifaces': return sim.addMembers(c.port, c.interfaces)
+    case 'port.del-ifaces': return sim.delMembers(c.port, c.names)
     case 'iface.set': return sim.setIface(c.name, c.columns)
   }
 }
@@ -310,7 +345,9 @@ function withKernel(state: HostState, ops: readonly HostOp[], kernelApply: Kerne
     after = kernelApply({ interfaces: kernelIfaces, routes: state.routes }, ops)
   } catch (e) {
     const at = e instanceof HostnetError ? e.details?.['opIndex'] : undefined
-    if (e instanceof HostnetError && typeof at === 'number') throw new HostnetError(e.kind, e.message, { cause: e, details: { ...e.details, opIndex: at + offset } })
+    if (e instanceof HostnetError && typeof at === 'number') {
+      throw new HostnetError(e.kind, e.message, { cause: e, details: { ...e.details, opIndex: at + offset } })
+    }
     throw e
   }
   const interfaces = after.interfaces.map((i) => {

@@ -70,21 +70,26 @@ export function bridgeOfIface(v: OvsView, name: string): string | undefined {
 
 /** The kernel planner's view of a combined state. */
 export function kernelState(state: HostState): HostState {
-  const bridges = new Set(state.interfaces.filter((i) => i.type === 'ovs-bridge').map((i) => i.name))
+  const bridges = new Set<string>()
+  const kernelControllers = new Set<string>()
+  for (const i of state.interfaces) {
+    if (i.type === 'ovs-bridge') bridges.add(i.name)
+    if (i.type === 'linux-bridge' || i.type === 'bond' || i.type === 'vrf') kernelControllers.add(i.name)
+  }
   const interfaces: Iface[] = []
   for (const i of state.interfaces) {
     if (i.type === 'ovs-bridge' || isPatch(i)) continue
+    const ovsPort = i.controller && bridges.has(i.controller) && !kernelControllers.has(i.controller)
+    if (!ovsPort && i.ovsDb === undefined) {
+      interfaces.push(i)
+      continue
+    }
     const k: Iface = { ...i }
     delete k.ovsDb
-    if (k.controller && bridges.has(k.controller) && !isKernelController(state, k.controller)) k.controller = null
+    if (ovsPort) k.controller = null
     interfaces.push(k)
   }
   return { interfaces, routes: state.routes }
-}
-
-/** Whether `name` is a kernel device that can be a controller (a linux bridge, bond or vrf of that name). */
-function isKernelController(state: HostState, name: string): boolean {
-  return state.interfaces.some((i) => i.name === name && (i.type === 'linux-bridge' || i.type === 'bond' || i.type === 'vrf'))
 }
 
 function hasOvsIface(ifaces: readonly Iface[]): boolean {

@@ -65,12 +65,18 @@ function bridgeNames(v: OvsView, d: OvsDesired, deleted: Map<string, string>): s
   return [...names].filter((n) => !deleted.has(n))
 }
 
+/** Whether `name` is the far end of a veth the document creates (the kernel planner creates it too). */
+function impliedPeer(d: OvsDesired, name: string): boolean {
+  for (const e of d.kernelEntries.values()) if (e.iface.type === 'veth' && e.iface.state !== 'absent' && e.iface.veth?.peer === name) return true
+  return false
+}
+
 function kindOf(v: OvsView, d: OvsDesired, name: string, bond: boolean, path: string): OvsIfaceKind {
   const e = d.ovsIfaces.get(name)
-  if (e !== undefined) return e.iface.ovsInterface?.patch !== undefined || (v.ovsIfaces.get(name) !== undefined && isPatch(v.ovsIfaces.get(name)!)) ? 'patch' : 'internal'
+  if (e !== undefined) return e.iface.ovsInterface?.patch !== undefined || ifaceKind(v, name) === 'patch' ? 'patch' : 'internal'
   if (v.ovsIfaces.has(name)) return ifaceKind(v, name)
   const k = d.kernelEntries.get(name)
-  if ((k !== undefined && k.iface.state !== 'absent') || v.kernel.has(name)) return 'system'
+  if ((k !== undefined && k.iface.state !== 'absent') || v.kernel.has(name) || impliedPeer(d, name)) return 'system'
   if (v.ifacePort.has(name)) return 'other'
   if (bond) invalid(path, name, 'OVS bond member neither exists nor is in the document', name)
   return 'internal'
@@ -112,17 +118,17 @@ function keepsPort(v: OvsView, d: OvsDesired, bridge: string, port: string): boo
 }
 
 function portList(v: OvsView, d: OvsDesired, bridge: string, cur: Iface | undefined, path: string): TargetPort[] {
-  const order: string[] = []
+  const order = new Set<string>()
   const entries = new Map<string, { entry: OvsBridgePort | undefined; path: string }>()
   if (!d.listed.has(bridge)) {
-    for (const p of cur?.ovsBridge?.ports ?? []) if (keepsPort(v, d, bridge, p.name)) order.push(p.name)
+    for (const p of cur?.ovsBridge?.ports ?? []) if (keepsPort(v, d, bridge, p.name)) order.add(p.name)
   }
   for (const c of d.claims.values()) {
     if (c.bridge !== bridge) continue
-    if (!order.includes(c.port)) order.push(c.port)
+    order.add(c.port)
     if (c.entry !== undefined || !entries.has(c.port)) entries.set(c.port, { entry: c.entry, path: c.path })
   }
-  return order.map((name) => targetPort(v, d, name, entries.get(name)?.entry, entries.get(name)?.path ?? path))
+  return [...order].map((name) => targetPort(v, d, name, entries.get(name)?.entry, entries.get(name)?.path ?? path))
 }
 
 function targetBridge(v: OvsView, d: OvsDesired, name: string, opts: OvsTargetOptions): TargetBridge {
@@ -130,7 +136,8 @@ function targetBridge(v: OvsView, d: OvsDesired, name: string, opts: OvsTargetOp
   const e = d.bridges.get(name)
   const path = e === undefined ? ([...d.claims.values()].find((c) => c.bridge === name)?.path ?? '') : ifacePath(e.index)
   const given = e?.iface.ovsBridge?.options ?? {}
-  const asked: OvsBridgeOptions = cur === undefined && given.datapath === undefined && opts.defaultDatapath !== undefined ? { datapath: opts.defaultDatapath, ...given } : { ...given }
+  const dflt = cur === undefined && given.datapath === undefined ? opts.defaultDatapath : undefined
+  const asked: OvsBridgeOptions = dflt !== undefined ? { datapath: dflt, ...given } : { ...given }
   return {
     name,
     path,
@@ -149,7 +156,9 @@ function checkVanishing(v: OvsView, d: OvsDesired, t: OvsTarget): void {
   for (const [name, e] of d.ovsIfaces) {
     if (e.iface.state === 'absent' || kept.has(name)) continue
     const bridge = bridgeOfIface(v, name)
-    if (bridge === undefined) invalid(ifacePath(e.index), name, 'an ovs-interface needs an OVS bridge: list it in the ports of an ovs-bridge or set its controller')
+    if (bridge === undefined) {
+      invalid(ifacePath(e.index), name, 'an ovs-interface needs an OVS bridge: list it in the ports of an ovs-bridge or set its controller')
+    }
     const why = t.deleted.has(bridge) ? `its OVS bridge '${bridge}' is being removed` : `the port list of OVS bridge '${bridge}' leaves it out`
     invalid(ifacePath(e.index, e.iface.state === undefined ? 'type' : 'state'), name, `cannot be ${e.iface.state ?? 'kept'}: ${why}`, e.iface.state)
   }
@@ -162,13 +171,22 @@ function checkVanishing(v: OvsView, d: OvsDesired, t: OvsTarget): void {
 
 function checkPatchPeers(v: OvsView, d: OvsDesired, t: OvsTarget): void {
   const patches = new Set<string>()
-  for (const b of t.bridges.values()) for (const p of b.ports) for (const [m, k] of p.kinds) if (k === 'patch') patches.add(m)
-  for (const name of patches) {
+  const mine = new Set<string>()
+  for (const b of t.bridges.values()) for (const p of b.ports) for (const [m, k] of p.kinds) if (k === 'patch') mine.add(m)
+  for (const [name, i] of v.ovsIfaces) {
+    const bridge = bridgeOfIface(v, name)
+    // patch ports of bridges this plan leaves alone stay as they are
+    if (isPatch(i) && bridge !== undefined && !t.bridges.has(bridge) && !t.deleted.has(bridge)) patches.add(name)
+  }
+  for (const m of mine) patches.add(m)
+  for (const name of mine) {
     const e = d.ovsIfaces.get(name)
     const peer = e?.iface.ovsInterface?.patch?.peer ?? v.ovsIfaces.get(name)?.ovsInterface?.patch?.peer
     const path = e === undefined ? '' : ifacePath(e.index, 'patch/peer')
     if (peer === undefined) invalid(path, name, 'patch.peer is required for an OVS patch port')
-    if (!patches.has(peer)) invalid(path, name, `patch peer '${peer}' is not an OVS patch port (give it as an ovs-interface with patch.peer '${name}')`, peer)
+    if (!patches.has(peer)) {
+      invalid(path, name, `patch peer '${peer}' is not an OVS patch port (give it as an ovs-interface with patch.peer '${name}')`, peer)
+    }
   }
 }
 

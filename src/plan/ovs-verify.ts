@@ -39,7 +39,9 @@ function compareDb(out: Mismatch[], iface: string, want: OvsDbConfig | undefined
 
 function comparePort(out: Mismatch[], bridge: string, e: OvsBridgePort, o: OvsBridgePort): void {
   const at = `bridge.port.${e.name}`
-  if (e.vlan !== undefined && !same(vlanColumns(e.vlan), vlanColumns(o.vlan))) out.push({ iface: bridge, field: `${at}.vlan`, expected: e.vlan, observed: o.vlan ?? {} })
+  if (e.vlan !== undefined && !same(vlanColumns(e.vlan), vlanColumns(o.vlan))) {
+    out.push({ iface: bridge, field: `${at}.vlan`, expected: e.vlan, observed: o.vlan ?? {} })
+  }
   if (e.bond === undefined) {
     if (o.bond !== undefined) out.push({ iface: bridge, field: `${at}.link-aggregation`, expected: 'none', observed: o.bond })
     return
@@ -77,8 +79,9 @@ function verifyBridge(out: Mismatch[], e: Iface, v: OvsView): void {
   const have = o.ovsBridge?.ports ?? []
   const names = (l: readonly OvsBridgePort[]): string[] => l.map((p) => p.name).sort()
   if (!same(names(want), names(have))) out.push({ iface: e.name, field: 'bridge.port', expected: names(want), observed: names(have) })
+  const byName = new Map(have.map((p) => [p.name, p]))
   for (const p of want) {
-    const h = have.find((x) => x.name === p.name)
+    const h = byName.get(p.name)
     if (h !== undefined) comparePort(out, e.name, p, h)
   }
 }
@@ -92,7 +95,9 @@ function verifyIface(out: Mismatch[], e: Iface, v: OvsView): void {
   }
   const peer = e.ovsInterface?.patch?.peer
   if (peer !== undefined) {
-    if (o === undefined || !isPatch(o)) out.push({ iface: e.name, field: 'patch', expected: { peer }, observed: o === undefined ? 'absent' : 'not a patch port' })
+    if (o === undefined || !isPatch(o)) {
+      out.push({ iface: e.name, field: 'patch', expected: { peer }, observed: o === undefined ? 'absent' : 'not a patch port' })
+    }
     else if (o.ovsInterface?.patch?.peer !== peer) out.push({ iface: e.name, field: 'patch.peer', expected: peer, observed: o.ovsInterface?.patch?.peer })
   }
   if (e.ovsDb !== undefined) compareDb(out, e.name, e.ovsDb, o?.ovsDb)
@@ -104,7 +109,9 @@ export function verifyOvs(expected: { interfaces: readonly Iface[] }, current: H
   const out: Mismatch[] = []
   for (const e of expected.interfaces) {
     if (e.type === 'ovs-bridge') verifyBridge(out, e, v)
-    else if (e.ovsInterface !== undefined || e.ovsDb !== undefined || (e.type === 'ovs-interface' && e.state === 'absent')) verifyIface(out, e, v)
+    else if (e.ovsInterface !== undefined || e.ovsDb !== undefined || (e.type === 'ovs-interface' && e.state === 'absent')) {
+      verifyIface(out, e, v)
+    }
   }
   return out
 }

@@ -56,7 +56,10 @@ function yamlName(key: string): string {
 type Out = Mismatch[]
 
 function compareFields(out: Out, iface: string, prefix: string, want: object | undefined, have: object | undefined): void {
-  for (const [k, w] of Object.entries(want ?? {})) {
+  if (want === undefined) return
+  // for-in rather than Object.entries: this runs for every field of every interface of a plan (no allocations)
+  for (const k in want) {
+    const w = (want as Record<string, unknown>)[k]
     if (w === undefined || k === 'ports' || typeof w === 'object') continue
     const h = (have as Record<string, unknown> | undefined)?.[k]
     if (h !== w) out.push({ iface, field: `${prefix}${yamlName(k)}`, expected: w, observed: h })
@@ -67,7 +70,7 @@ function compareAddresses(out: Out, name: string, family: 'ipv4' | 'ipv6', want:
   if (want === undefined) return
   const list = want.enabled === false ? [] : want.addresses
   if (list === undefined) return
-  const observed = (have?.addresses ?? []).filter((a) => !isLinkLocalIpv6(parseIpAddr(a.ip))).map(addrKey).sort()
+  const observed = (have?.addresses ?? []).filter((a) => !a.ip.includes(':') || !isLinkLocalIpv6(parseIpAddr(a.ip))).map(addrKey).sort()
   const expected = list.map(addrKey).sort()
   if (expected.join(',') !== observed.join(',')) out.push({ iface: name, field: `${family}.address`, expected, observed })
 }

@@ -71,25 +71,33 @@ interface Planned {
 
 /** Ops after which the current routes matter: they delete links, take them down, move ports or remove addresses. */
 function mayFlushRoutes(op: HostOp): boolean {
-  return op.kind === 'link.delete' || op.kind === 'link.set-controller' || op.kind === 'addr.del' || (op.kind === 'link.set-state' && op.state === 'down')
+  if (op.kind === 'link.set-state') return op.state === 'down'
+  return op.kind === 'link.delete' || op.kind === 'link.set-controller' || op.kind === 'addr.del'
 }
 
+/** Documents up to this size usually change something: their routes are read with the interfaces (in parallel). */
+export const SMALL_DOCUMENT_IFACES = 32
+
 /**
- * Query and plan. When the backend can read the routes separately, they are read up front only if the document
- * names routes or removes or downs links; otherwise the plan is made without them (without such ops, and without
- * routes in the document, the current routes cannot change the plan). If there is something to apply, the
- * routes are then read for the snapshot (a rollback restores them), and the plan is redone with them if an op
- * may flush routes.
+ * Query and plan. When the backend can read the routes separately, a big document that names no routes and
+ * removes or downs no link is planned without them first: without routes in the document, the current routes
+ * matter to the plan only if an op may flush them and they go through an interface the plan touches. So
+ * re-applying a big state costs no route dump. If there is something to apply, the routes are then read for the
+ * snapshot (a rollback restores them), and the plan is redone with them if they matter after all.
  */
 async function readAndPlan(eng: Engine, target: Target, desired: DesiredState): Promise<Planned> {
   const caps = eng.caps === undefined ? {} : { caps: eng.caps }
   const laterRoutes = eng.backend.queryRoutes?.bind(eng.backend)
-  const routesFirst = laterRoutes === undefined || desired.routes !== undefined || desired.interfaces.some((i) => i.state === 'absent' || i.state === 'down')
+  const removes = desired.interfaces.some((i) => i.state === 'absent' || i.state === 'down')
+  const small = desired.interfaces.length <= SMALL_DOCUMENT_IFACES
+  const routesFirst = laterRoutes === undefined || desired.routes !== undefined || removes || small
   const first = await eng.backend.query(target, { routes: routesFirst })
   const change = eng.planner.plan(first, desired, caps)
   if (laterRoutes === undefined || routesFirst || change.ops.length === 0) return { snapshot: first, change }
   const snapshot: HostState = { ...first, routes: await laterRoutes(target) }
-  return { snapshot, change: change.ops.some(mayFlushRoutes) ? eng.planner.plan(snapshot, desired, caps) : change }
+  const touched = new Set(change.touched)
+  const matter = change.ops.some(mayFlushRoutes) && snapshot.routes.some((r) => touched.has(r.nextHopInterface ?? ''))
+  return { snapshot, change: matter ? eng.planner.plan(snapshot, desired, caps) : change }
 }
 
 interface UnlockedRead extends Planned {

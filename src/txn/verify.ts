@@ -29,7 +29,9 @@ export const NAMED_VERIFY_MAX = 32
 function readFor(eng: Engine, target: Target, expected: DesiredState): Promise<HostState> {
   const routes = (expected.routes?.config.length ?? 0) > 0
   const named = eng.backend.queryInterfaces?.bind(eng.backend)
-  if (named !== undefined && !routes && expected.interfaces.length <= NAMED_VERIFY_MAX) return named(target, expected.interfaces.map((i) => i.name))
+  if (named !== undefined && !routes && expected.interfaces.length <= NAMED_VERIFY_MAX) {
+    return named(target, expected.interfaces.map((i) => i.name))
+  }
   return eng.backend.query(target, { routes })
 }
 

@@ -28,7 +28,11 @@ export async function vethCase(env: E2eEnv): Promise<void> {
   assert.deepEqual([l.linkinfo?.info_kind, l.mtu, l.address, l.link], ['veth', 1400, '02:00:00:00:aa:01', 've0p'])
 
   await env.apply(`interfaces:
-  - {name: ve0, mtu: 9000, mac-address: '02:00:00:00:aa:02', ipv4: {address: [{ip: 192.0.2.11, prefix-length: 25}]}, ipv6: {enabled: false}}
+  - name: ve0
+    mtu: 9000
+    mac-address: '02:00:00:00:aa:02'
+    ipv4: {address: [{ip: 192.0.2.11, prefix-length: 25}]}
+    ipv6: {enabled: false}
   - {name: ve0p, state: down}
 `)
   s = await env.query()
@@ -39,7 +43,10 @@ export async function vethCase(env: E2eEnv): Promise<void> {
   // a new peer name: the pair is recreated, keeping ve0's MAC and MTU
   await env.apply('interfaces: [{name: ve0, veth: {peer: ve0x}}]\n')
   s = await env.query()
-  assert.deepEqual([ifaceOf(s, 've0').veth?.peer, ifaceOf(s, 've0').mac, ifaceOf(s, 've0').mtu], ['ve0x', '02:00:00:00:aa:02', 9000])
+  assert.deepEqual(
+    [ifaceOf(s, 've0').veth?.peer, ifaceOf(s, 've0').mac, ifaceOf(s, 've0').mtu],
+    ['ve0x', '02:00:00:00:aa:02', 9000],
+  )
   assert.equal(hasIface(s, 've0p'), false, 'the old peer went with the old pair')
   assert.equal((await requireIpLink(env.ns, 've0x')).link, 've0')
 
@@ -66,13 +73,21 @@ export async function bridgeCase(env: E2eEnv): Promise<void> {
   let s = await env.query()
   const br = ifaceOf(s, 'br0')
   assert.deepEqual([br.type, br.state, br.bridge?.ports?.map((p) => p.name).sort()], ['linux-bridge', 'up', ['p0', 'p1']])
-  assert.deepEqual(br.bridge?.options && [br.bridge.options.stp, br.bridge.options.macAgeingTimeSec, br.bridge.options.multicastSnooping, br.bridge.options.groupFwdMask], [false, 120, false, 8])
+  const o = br.bridge?.options
+  assert.deepEqual([o?.stp, o?.macAgeingTimeSec, o?.multicastSnooping, o?.groupFwdMask], [false, 120, false, 8])
   assert.deepEqual(addrs(br.ipv4), ['198.51.100.1/24'])
-  assert.deepEqual([ifaceOf(s, 'p0').controller, ifaceOf(s, 'p0').bridgePort?.stpPathCost, ifaceOf(s, 'p0').bridgePort?.hairpin], ['br0', 42, true])
+  assert.deepEqual(
+    [ifaceOf(s, 'p0').controller, ifaceOf(s, 'p0').bridgePort?.stpPathCost, ifaceOf(s, 'p0').bridgePort?.hairpin],
+    ['br0', 42, true],
+  )
   const bl = await requireIpLink(env.ns, 'br0')
-  assert.deepEqual([bl.linkinfo?.info_kind, bl.linkinfo?.info_data?.['stp_state'], bl.linkinfo?.info_data?.['ageing_time'], bl.linkinfo?.info_data?.['mcast_snooping']], ['bridge', 0, 12000, 0])
+  const bd = bl.linkinfo?.info_data ?? {}
+  assert.deepEqual([bl.linkinfo?.info_kind, bd['stp_state'], bd['ageing_time'], bd['mcast_snooping']], ['bridge', 0, 12000, 0])
   const pl = await requireIpLink(env.ns, 'p0')
-  assert.deepEqual([pl.master, pl.linkinfo?.info_slave_kind, pl.linkinfo?.info_slave_data?.['cost'], pl.linkinfo?.info_slave_data?.['hairpin']], ['br0', 'bridge', 42, true])
+  assert.deepEqual(
+    [pl.master, pl.linkinfo?.info_slave_kind, pl.linkinfo?.info_slave_data?.['cost'], pl.linkinfo?.info_slave_data?.['hairpin']],
+    ['br0', 'bridge', 42, true],
+  )
 
   // ports replaced (p0 out, p2 in), STP on with a forward delay, a new MTU on the ports
   await env.apply(`interfaces:
@@ -86,7 +101,10 @@ export async function bridgeCase(env: E2eEnv): Promise<void> {
   s = await env.query()
   assert.deepEqual(ifaceOf(s, 'br0').bridge?.ports?.map((p) => p.name).sort(), ['p1', 'p2'])
   assert.deepEqual([ifaceOf(s, 'br0').bridge?.options?.stp, ifaceOf(s, 'br0').bridge?.options?.forwardDelaySec], [true, 4])
-  assert.deepEqual([ifaceOf(s, 'p0').controller, ifaceOf(s, 'p2').bridgePort?.stpPriority, ifaceOf(s, 'br0').mtu], [null, 7, 1400])
+  assert.deepEqual(
+    [ifaceOf(s, 'p0').controller, ifaceOf(s, 'p2').bridgePort?.stpPriority, ifaceOf(s, 'br0').mtu],
+    [null, 7, 1400],
+  )
   assert.equal((await requireIpLink(env.ns, 'p0')).master, undefined)
   assert.equal((await requireIpLink(env.ns, 'br0')).linkinfo?.info_data?.['stp_state'], 1)
 
@@ -105,13 +123,19 @@ export async function ethernetCase(env: E2eEnv): Promise<void> {
   - {name: eth1, state: down}
 `)
   let s = await env.query()
-  assert.deepEqual([ifaceOf(s, 'eth0').mtu, ifaceOf(s, 'eth0').mac, addrs(ifaceOf(s, 'eth0').ipv4)], [1280, '02:00:00:00:e0:01', ['203.0.113.5/24']])
+  assert.deepEqual(
+    [ifaceOf(s, 'eth0').mtu, ifaceOf(s, 'eth0').mac, addrs(ifaceOf(s, 'eth0').ipv4)],
+    [1280, '02:00:00:00:e0:01', ['203.0.113.5/24']],
+  )
   assert.equal(ifaceOf(s, 'eth1').state, 'down')
   const l = await requireIpLink(env.ns, 'eth0')
   assert.deepEqual([l.mtu, l.address, l.link], [1280, '02:00:00:00:e0:01', undefined], 'the peer is in another namespace')
 
   // a NIC as the port of a new bridge, then back
-  await env.apply('interfaces: [{name: brx, type: linux-bridge, bridge: {port: [{name: eth0}, {name: eth1}]}}, {name: eth1, state: up}]\n')
+  await env.apply(`interfaces:
+  - {name: brx, type: linux-bridge, bridge: {port: [{name: eth0}, {name: eth1}]}}
+  - {name: eth1, state: up}
+`)
   s = await env.query()
   assert.deepEqual([ifaceOf(s, 'eth0').controller, ifaceOf(s, 'eth1').controller, ifaceOf(s, 'eth1').state], ['brx', 'brx', 'up'])
   assert.equal((await requireIpLink(env.ns, 'eth1')).master, 'brx')
@@ -120,7 +144,10 @@ export async function ethernetCase(env: E2eEnv): Promise<void> {
   - {name: eth0, mtu: ${before.mtu ?? 1500}, mac-address: '${before.mac ?? ''}', ipv4: {enabled: false}}
 `)
   s = await env.query()
-  assert.deepEqual([ifaceOf(s, 'eth0').controller, ifaceOf(s, 'eth0').mtu, ifaceOf(s, 'eth0').mac, addrs(ifaceOf(s, 'eth0').ipv4)], [null, before.mtu, before.mac, []])
+  assert.deepEqual(
+    [ifaceOf(s, 'eth0').controller, ifaceOf(s, 'eth0').mtu, ifaceOf(s, 'eth0').mac, addrs(ifaceOf(s, 'eth0').ipv4)],
+    [null, before.mtu, before.mac, []],
+  )
   assert.equal(hasIface(s, 'brx'), false)
 }
 
@@ -134,12 +161,17 @@ export async function tapCase(env: E2eEnv): Promise<void> {
   assert.deepEqual([t.type, t.mtu, t.tap?.mode, t.tap?.owner, t.tap?.group, t.tap?.multiQueue], ['tap', 9000, 'tap', 0, 0, true])
   assert.deepEqual([ifaceOf(s, 'tun0').tap?.mode, ifaceOf(s, 'tun0').state], ['tun', 'down'])
   const l = await requireIpLink(env.ns, 'tap0')
-  assert.deepEqual([l.linkinfo?.info_kind, l.linkinfo?.info_data?.['type'], l.linkinfo?.info_data?.['multi_queue'], l.linkinfo?.info_data?.['user']], ['tun', 'tap', true, 'root'])
+  const td = l.linkinfo?.info_data ?? {}
+  assert.deepEqual([l.linkinfo?.info_kind, td['type'], td['multi_queue'], td['user']], ['tun', 'tap', true, 'root'])
 
   await env.apply('interfaces: [{name: tap0, mtu: 1500, state: down}, {name: tun0, state: up, tap: {mode: tap}}]\n')
   s = await env.query()
   assert.deepEqual([ifaceOf(s, 'tap0').mtu, ifaceOf(s, 'tap0').state], [1500, 'down'])
-  assert.deepEqual([ifaceOf(s, 'tun0').tap?.mode, (await requireIpLink(env.ns, 'tun0')).linkinfo?.info_data?.['type']], ['tap', 'tap'], 'recreated as a tap')
+  assert.deepEqual(
+    [ifaceOf(s, 'tun0').tap?.mode, (await requireIpLink(env.ns, 'tun0')).linkinfo?.info_data?.['type']],
+    ['tap', 'tap'],
+    'recreated as a tap',
+  )
 
   await env.apply('interfaces: [{name: tap0, state: absent}, {name: tun0, state: absent}]\n')
   s = await env.query()

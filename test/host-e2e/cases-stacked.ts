@@ -19,7 +19,10 @@ async function macvlanLike(env: E2eEnv, type: 'mac-vlan' | 'mac-vtap', kind: str
 `)
   let s = await env.query()
   const mv = ifaceOf(s, 'mv0')
-  assert.deepEqual([mv.type, mv.state, mv.mtu, mv.mac, mv.macvlan?.baseIface, mv.macvlan?.mode], [type, 'up', 1400, '02:00:00:00:4d:01', 'eth1', 'vepa'])
+  assert.deepEqual(
+    [mv.type, mv.state, mv.mtu, mv.mac, mv.macvlan?.baseIface, mv.macvlan?.mode],
+    [type, 'up', 1400, '02:00:00:00:4d:01', 'eth1', 'vepa'],
+  )
   assert.deepEqual(addrs(mv.ipv4), ['192.0.2.40/24'])
   let l = await requireIpLink(env.ns, 'mv0')
   assert.deepEqual([l.linkinfo?.info_kind, l.linkinfo?.info_data?.['mode'], l.link, l.mtu], [kind, 'vepa', 'eth1', 1400])
@@ -32,7 +35,10 @@ async function macvlanLike(env: E2eEnv, type: 'mac-vlan' | 'mac-vtap', kind: str
   // the mode cannot change on a live link: recreated, keeping MAC and MTU
   await env.apply(`interfaces: [{name: mv0, state: up, ${type}: {mode: bridge}}]\n`)
   s = await env.query()
-  assert.deepEqual([ifaceOf(s, 'mv0').macvlan?.mode, ifaceOf(s, 'mv0').mac, ifaceOf(s, 'mv0').mtu, ifaceOf(s, 'mv0').state], ['bridge', '02:00:00:00:4d:01', 1300, 'up'])
+  assert.deepEqual(
+    [ifaceOf(s, 'mv0').macvlan?.mode, ifaceOf(s, 'mv0').mac, ifaceOf(s, 'mv0').mtu, ifaceOf(s, 'mv0').state],
+    ['bridge', '02:00:00:00:4d:01', 1300, 'up'],
+  )
   l = await requireIpLink(env.ns, 'mv0')
   assert.deepEqual([l.linkinfo?.info_data?.['mode'], l.address], ['bridge', '02:00:00:00:4d:01'])
 
@@ -61,11 +67,17 @@ export async function vxlanCase(env: E2eEnv): Promise<void> {
 `)
   let s = await env.query()
   const vx = ifaceOf(s, 'vx42')
-  assert.deepEqual(vx.vxlan, { id: 42, local: '192.0.2.1', remote: '198.51.100.7', destinationPort: 4790, baseIface: 'eth2', learning: false })
+  assert.deepEqual(
+    vx.vxlan,
+    { id: 42, local: '192.0.2.1', remote: '198.51.100.7', destinationPort: 4790, baseIface: 'eth2', learning: false },
+  )
   assert.deepEqual([vx.state, vx.controller], ['up', 'brv'])
   let l = await requireIpLink(env.ns, 'vx42')
   const d = l.linkinfo?.info_data ?? {}
-  assert.deepEqual([l.linkinfo?.info_kind, d['id'], d['remote'], d['local'], d['port'], d['link'], d['learning'], l.master], ['vxlan', 42, '198.51.100.7', '192.0.2.1', 4790, 'eth2', false, 'brv'])
+  assert.deepEqual(
+    [l.linkinfo?.info_kind, d['id'], d['remote'], d['local'], d['port'], d['link'], d['learning'], l.master],
+    ['vxlan', 42, '198.51.100.7', '192.0.2.1', 4790, 'eth2', false, 'brv'],
+  )
 
   await env.apply('interfaces: [{name: vx42, mtu: 1400}]\n')
   assert.equal(ifaceOf(await env.query(), 'vx42').mtu, 1400)
@@ -74,7 +86,10 @@ export async function vxlanCase(env: E2eEnv): Promise<void> {
   // a new remote: recreated, still a port of brv, MTU kept
   await env.apply('interfaces: [{name: vx42, vxlan: {remote: 198.51.100.8}}]\n')
   s = await env.query()
-  assert.deepEqual([ifaceOf(s, 'vx42').vxlan?.remote, ifaceOf(s, 'vx42').controller, ifaceOf(s, 'vx42').mtu], ['198.51.100.8', 'brv', 1400])
+  assert.deepEqual(
+    [ifaceOf(s, 'vx42').vxlan?.remote, ifaceOf(s, 'vx42').controller, ifaceOf(s, 'vx42').mtu],
+    ['198.51.100.8', 'brv', 1400],
+  )
   l = await requireIpLink(env.ns, 'vx42')
   assert.deepEqual([l.linkinfo?.info_data?.['remote'], l.master], ['198.51.100.8', 'brv'])
 

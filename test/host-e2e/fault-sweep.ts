@@ -20,7 +20,10 @@ export interface FailPoint {
 
 /** Lines at fractions of the batch (0 = before the first line, 1 = before the last). */
 export function spreadPoints(fractions: readonly number[]): FailPoint[] {
-  return fractions.map((f) => ({ label: `line at ${Math.round(f * 100)}%`, lineOf: (b) => Math.min(b.lines.length - 1, Math.floor(f * (b.lines.length - 1))) }))
+  return fractions.map((f) => ({
+    label: `line at ${Math.round(f * 100)}%`,
+    lineOf: (b) => Math.min(b.lines.length - 1, Math.floor(f * (b.lines.length - 1))),
+  }))
 }
 
 /** Inside a bulk delete: after `moved` of its links were moved into the delete group. */
@@ -82,7 +85,11 @@ export async function faultSweep(env: E2eEnv, doc: string, points: readonly Fail
     assert.equal(failure.appliedCount, batch.opOfLine[line])
     const after = await env.query()
     const names = allNames(before, after)
-    assert.deepEqual(comparable(after, names, zeroMac), comparable(before, names, zeroMac), `${p.label} (line ${line}: ${batch.lines[line]}): state restored`)
+    assert.deepEqual(
+      comparable(after, names, zeroMac),
+      comparable(before, names, zeroMac),
+      `${p.label} (line ${line}: ${batch.lines[line]}): state restored`,
+    )
     const txn = env.lastTxn()
     assert.equal(txn?.status, 'rolled-back', p.label)
     assert.equal(txn?.progress, failure.appliedCount, `${p.label}: journaled progress`)

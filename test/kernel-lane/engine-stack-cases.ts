@@ -47,7 +47,10 @@ export async function stackCase(env: E2eEnv): Promise<void> {
   assert.deepEqual(addrs(ifaceOf(s, 'br29').ipv4), ['192.0.2.29/24'])
   assert.deepEqual(s.routes, [{ destination: '0.0.0.0/0', nextHopAddress: '192.0.2.1', nextHopInterface: 'br29' }])
   assert.ok(['eth1', 'eth2', 'bond0', 'bond0.29', 'br29'].every((n) => ifaceOf(s, n).state === 'up'))
-  assert.deepEqual([(await requireIpLink(env.ns, 'bond0.29')).master, (await requireIpLink(env.ns, 'eth2')).master], ['br29', 'bond0'])
+  assert.deepEqual(
+    [(await requireIpLink(env.ns, 'bond0.29')).master, (await requireIpLink(env.ns, 'eth2')).master],
+    ['br29', 'bond0'],
+  )
 
   await env.apply(CHANGE)
   s = await env.query()
@@ -60,7 +63,11 @@ export async function stackCase(env: E2eEnv): Promise<void> {
   s = await env.query()
   assert.deepEqual(['bond0', 'bond0.29', 'br29', 'br30'].map((n) => hasIface(s, n)), [false, false, false, false])
   assert.deepEqual(['eth1', 'eth2', 'eth3'].map((n) => ifaceOf(s, n).controller), [null, null, null], 'the NICs stay, released')
-  assert.deepEqual(['eth1', 'eth2', 'eth3'].map((n) => ifaceOf(s, n).state), ['up', 'up', 'up'], 'and up again (the bond closed them)')
+  assert.deepEqual(
+    ['eth1', 'eth2', 'eth3'].map((n) => ifaceOf(s, n).state),
+    ['up', 'up', 'up'],
+    'and up again (the bond closed them)',
+  )
   assert.deepEqual(s.routes, [])
 }
 

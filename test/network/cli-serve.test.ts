@@ -12,7 +12,7 @@ import { createNetns, deleteNetns } from '../../src/sys/netns.js'
 import { canUseNetns, leakedNetns, makeNetns, removeNetns } from '../helpers/netns.js'
 import { runCli, spawnCli, tempDir } from '../engine/cli-helpers.js'
 import { natXml } from './fakes.js'
-import { links, processesIn } from './lab.js'
+import { links, nftTables, processesIn } from './lab.js'
 
 const skip = !canUseNetns() ? 'needs root and ip netns' : false
 
@@ -111,6 +111,35 @@ test('serve: autostart, dnsmasq restarted when killed, autostart again after a "
   } finally {
     serve.kill('SIGTERM')
     await runCli(['net-destroy', ...t, 'auto'])
+    killNs(ns)
+    await removeNetns(ns)
+    dir.remove()
+  }
+})
+
+test('kill -9 during net-start: the next hostnet command tears the half-started network down', { skip }, async () => {
+  const ns = await makeNetns('crash')
+  const dir = tempDir('hostnet-netcrash-')
+  const t = ['--netns', ns, '--state-dir', dir.path]
+  try {
+    writeFileSync(join(dir.path, 'c.xml'), natXml('crash', '10.224.0'))
+    assert.equal((await runCli(['net-define', ...t, join(dir.path, 'c.xml')])).code, 0)
+    const child = spawnCli(['net-start', ...t, 'crash'], { HOSTNET_TEST_NET_PAUSE_AFTER_BRIDGE_MS: '30000' })
+    await until('the bridge', async () => (links(ns).includes('virbr0') ? true : undefined))
+    await until('dnsmasq', async () => (processesIn(ns).includes('dnsmasq') ? true : undefined))
+    child.kill('SIGKILL')
+    await new Promise((r) => child.once('exit', r))
+    const list = await runCli(['net-list', '--all', ...t, '--json'])
+    assert.equal(list.code, 0, list.stderr)
+    assert.match(list.stderr, /interrupted while starting/)
+    assert.deepEqual((JSON.parse(list.stdout) as Array<{ name: string; state: string }>).map((n) => [n.name, n.state]), [['crash', 'inactive']])
+    assert.ok(!links(ns).includes('virbr0'), links(ns).join(','))
+    assert.ok(!links(ns).some((l) => l.startsWith('hngc')), 'no retired bridge left')
+    assert.deepEqual(processesIn(ns), [])
+    assert.deepEqual(nftTables(ns), [])
+    assert.equal((await runCli(['net-start', ...t, 'crash'])).code, 0, 'and it starts cleanly afterwards')
+    assert.equal((await runCli(['net-destroy', ...t, 'crash'])).code, 0)
+  } finally {
     killNs(ns)
     await removeNetns(ns)
     dir.remove()

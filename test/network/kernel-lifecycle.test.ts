@@ -7,10 +7,11 @@
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
 import { HostnetError } from '../../src/errors.js'
 import type { NetworkServices } from '../../src/driver/network/services.js'
 import { NetworkDriver } from '../../src/driver/network/driver.js'
-import { realNetworkServices } from '../../src/driver/network/index.js'
+import { networkRunDir, realNetworkServices } from '../../src/driver/network/index.js'
 import { Iproute2Backend } from '../../src/backend/iproute2/index.js'
 import { canUseNetns, leakedNetns } from '../helpers/netns.js'
 import { DEAD_OWNER } from '../engine/helpers.js'
@@ -113,5 +114,19 @@ test('recovery tears down a network whose starting process died after the bridge
     assert.deepEqual(links(lab.host), before.links)
     assert.deepEqual(nftTables(lab.host), before.tables)
     assert.equal(lab.driver.info(lab.target, 'c').state, 'inactive')
+  }),
+)
+
+test('a network name with quotes and # is data: its dnsmasq files are encoded inside the state directory', { skip }, () =>
+  withLab(async (lab) => {
+    const name = `q"'#x`
+    await lab.driver.define(lab.target, natXml('q&quot;&apos;#x', '10.205.0'))
+    await lab.driver.start(lab.target, name)
+    const dir = networkRunDir(lab.dir, lab.target)
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.conf')), ['q&quot;&apos;&#35;x.conf'])
+    assert.deepEqual(processesIn(lab.host), ['dnsmasq'])
+    await lab.driver.destroy(lab.target, name)
+    assert.deepEqual(processesIn(lab.host), [])
+    await assert.rejects(lab.driver.define(lab.target, natXml('../x', '10.206.0')), (e: unknown) => e instanceof HostnetError && e.kind === 'invalid-argument')
   }),
 )

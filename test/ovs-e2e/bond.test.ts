@@ -40,7 +40,7 @@ const SWITCH_DOC = `interfaces:
 `
 
 async function activeMember(lab: OvsLab): Promise<string | undefined> {
-  const snap = await readOvsDb(await lab.backend.client(lab.target))
+  const snap = await readOvsDb(await lab.backend.client(lab.target), { status: true })
   return ovsStatus(snap, '').bridges[0]?.ports.find((p) => p.name === 'bond0')?.bond?.activeMember
 }
 

@@ -73,28 +73,48 @@ function splitRouteDumps(text: string, target: Target): { routes4: unknown[]; ro
   return { routes4, routes6 }
 }
 
-/**
- * A partial state: for each name, `addr show dev NAME` (the link with its addresses; missing links fail their
- * line, which -force skips) and `link show master NAME` (its ports, so that port lists are complete), all in
- * one `ip -batch` run that prints one JSON array per line that worked. A link listed twice keeps the entry
- * with addresses.
- */
-export async function queryNamedInterfaces(runner: Runner, target: Target, names: readonly string[], ids: IdResolver): Promise<HostState> {
-  const unique = [...new Set(names)]
-  if (unique.length === 0) return { interfaces: [], routes: [] }
-  const input = unique.map((n) => `address show dev ${nameToken(n)}\nlink show master ${nameToken(n)}\n`).join('')
-  const res = await runner.run(ipArgv(target, '-json', '-details', '-force', '-batch', '-'), { input, allowFailure: true, timeoutMs: QUERY_TIMEOUT_MS })
+/** Run `lines` in one `ip -json -details -force -batch -`; every line that worked printed one JSON array. */
+async function batchLinks(runner: Runner, target: Target, lines: readonly string[]): Promise<unknown[]> {
+  if (lines.length === 0) return []
+  const input = `${lines.join('\n')}\n`
+  const argv = ipArgv(target, '-json', '-details', '-force', '-batch', '-')
+  const res = await runner.run(argv, { input, allowFailure: true, timeoutMs: QUERY_TIMEOUT_MS })
   const problem = res.exitCode === 0 ? undefined : targetProblem(target, res.stderr)
   if (problem !== undefined) throw problem
-  const byIndex = new Map<unknown, unknown>()
+  const out: unknown[] = []
   for (const line of res.stdout.split('\n')) {
-    if (line.trim() === '') continue
-    const list = parseJson(line, 'address show', target)
-    for (const raw of Array.isArray(list) ? (list as unknown[]) : []) {
-      const key = (raw as { ifindex?: unknown } | null)?.ifindex
-      const had = byIndex.get(key) as { addr_info?: unknown } | undefined
-      if (had === undefined || had.addr_info === undefined) byIndex.set(key, raw)
-    }
+    const list = line.trim() === '' ? [] : parseJson(line, 'link show', target)
+    if (Array.isArray(list)) out.push(...(list as unknown[]))
+  }
+  return out
+}
+
+const CONTROLLER_KINDS: ReadonlySet<string> = new Set(['bridge', 'bond', 'vrf', 'openvswitch'])
+
+function kindOf(raw: unknown): string | undefined {
+  return (raw as { linkinfo?: { info_kind?: string } } | null)?.linkinfo?.info_kind
+}
+
+/**
+ * A partial state: `address show dev NAME` for every name (a missing link fails its line, which -force skips),
+ * then `link show master NAME` for the controllers among them, so that their port lists are complete (a
+ * second run: ip gives up on the whole batch at `master` of a missing link). A link read twice keeps the entry
+ * with addresses.
+ */
+export async function queryNamedInterfaces(
+  runner: Runner,
+  target: Target,
+  names: readonly string[],
+  ids: IdResolver,
+): Promise<HostState> {
+  const unique = [...new Set(names)]
+  const named = await batchLinks(runner, target, unique.map((n) => `address show dev ${nameToken(n)}`))
+  const controllers = named.filter((l) => CONTROLLER_KINDS.has(kindOf(l) ?? '')).map((l) => (l as { ifname: string }).ifname)
+  const ports = await batchLinks(runner, target, controllers.map((n) => `link show master ${nameToken(n)}`))
+  const byIndex = new Map<unknown, unknown>()
+  for (const raw of [...named, ...ports]) {
+    const key = (raw as { ifindex?: unknown } | null)?.ifindex
+    if (!byIndex.has(key)) byIndex.set(key, raw)
   }
   return buildHostState({ links: [...byIndex.values()] }, ids)
 }

@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs'
 import { HostnetError, errorMessage } from '../../errors.js'
+import type { Route } from '../../model/host/route.js'
 import type { HostState } from '../../model/host/state.js'
 import type { KernelCaps } from '../../plan/caps.js'
 import type { HostOp } from '../../plan/ops.js'
@@ -16,7 +17,7 @@ import type { OvsdbClient } from '../ovsdb/client.js'
 import { OvsdbTxnError } from '../ovsdb/errors.js'
 import { OvsConnections, type OvsConnectionsOptions, type OvsdbResolver } from './connections.js'
 import { mergeOvsState } from './merge.js'
-import { readOvsDb } from './read.js'
+import { snapshotFromCache } from './read.js'
 import { transactOvsChanges, type OvsTransactResult } from './transact.js'
 
 export type KernelBackend = HostBackend & { caps?(target: Target): Promise<KernelCaps> }
@@ -72,7 +73,9 @@ export class OvsHostBackend implements HostBackend {
     const address = this.resolve(target)
     if (address === undefined) throw noOvs(target)
     const p = await this.conns.probe(address)
-    if (!p.ok) throw new HostnetError('dependency', `Open vSwitch is not reachable at '${address}' for ${describeTarget(target)}: ${p.reason}`, { details: { address } })
+    if (!p.ok) {
+      throw new HostnetError('dependency', `Open vSwitch is not reachable at '${address}' for ${describeTarget(target)}: ${p.reason}`, { details: { address } })
+    }
     return p.client
   }
 
@@ -81,7 +84,7 @@ export class OvsHostBackend implements HostBackend {
     const [kernel, probe] = await Promise.all([this.kernel.query(target, opts), address === undefined ? undefined : this.conns.probe(address)])
     if (address === undefined) return { ...kernel, ovs: { available: false, reason: noOvs(target).message } }
     if (!probe!.ok) return { ...kernel, ovs: { available: false, address, reason: probe!.reason } }
-    return mergeOvsState(kernel, await readOvsDb(probe!.client), address)
+    return mergeOvsState(kernel, snapshotFromCache(await this.conns.cache(probe!.client)), address)
   }
 
   async apply(target: Target, ops: readonly HostOp[]): Promise<void> {
@@ -100,6 +103,11 @@ export class OvsHostBackend implements HostBackend {
     }
   }
 
+  /** The routes alone (the engine reads them late when it can). */
+  async queryRoutes(target: Target): Promise<Route[]> {
+    return this.kernel.queryRoutes === undefined ? (await this.kernel.query(target)).routes : this.kernel.queryRoutes(target)
+  }
+
   async caps(target: Target): Promise<KernelCaps> {
     const k = this.kernel.caps === undefined ? {} : await this.kernel.caps(target)
     return { ...k, ovsDatapath: defaultDatapath() }
@@ -115,7 +123,8 @@ export class OvsHostBackend implements HostBackend {
     } catch (e) {
       if (offset === 0) throw e
       if (e instanceof ApplyError) {
-        throw new ApplyError(e.message, { appliedCount: offset + e.appliedCount, ...(e.failedIndex === undefined ? {} : { failedIndex: offset + e.failedIndex }), cause: e.cause ?? e })
+        const failed = e.failedIndex === undefined ? {} : { failedIndex: offset + e.failedIndex }
+        throw new ApplyError(e.message, { appliedCount: offset + e.appliedCount, ...failed, cause: e.cause ?? e })
       }
       throw new ApplyError(errorMessage(e), { appliedCount: offset, cause: e })
     }
@@ -131,6 +140,7 @@ export class OvsHostBackend implements HostBackend {
     try {
       const hook = this.opts.hooks?.beforeOvsTransact
       const r = await transactOvsChanges(client, op.changes, {
+        cache: await this.conns.cache(client),
         settleTimeoutMs: this.conns.settleTimeoutMs,
         ...(this.opts.applyTimeoutMs === undefined ? {} : { applyTimeoutMs: this.opts.applyTimeoutMs }),
         ...(hook === undefined ? {} : { beforeTransact: () => hook(target) }),
@@ -147,5 +157,6 @@ export class OvsHostBackend implements HostBackend {
 }
 
 function noOvs(target: Target): HostnetError {
-  return new HostnetError('dependency', `no Open vSwitch database is configured for ${describeTarget(target)} (give --ovsdb ADDR, or create the sandbox with --ovs)`)
+  const hint = 'give --ovsdb ADDR, or create the sandbox with --ovs'
+  return new HostnetError('dependency', `no Open vSwitch database is configured for ${describeTarget(target)} (${hint})`)
 }

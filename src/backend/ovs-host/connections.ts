@@ -14,6 +14,10 @@ import { errorMessage } from '../../errors.js'
 import type { Target } from '../backend.js'
 import { parseOvsdbAddress } from '../ovsdb/address.js'
 import { OvsdbClient } from '../ovsdb/client.js'
+import type { MonitorCache } from '../ovsdb/monitor-cache.js'
+import { openMonitorCache, type MonitoredCache } from '../ovsdb/monitor.js'
+import { VSWITCH_DB } from '../ovsdb/wait-applied.js'
+import { MONITORED_COLUMNS } from './read.js'
 
 export const SYSTEM_OVSDB_ADDRESS = 'unix:/var/run/openvswitch/db.sock'
 export const OVSDB_ENV = 'HOSTNET_OVSDB'
@@ -31,14 +35,20 @@ export function sandboxOvsAddress(stateDir: string, netns: string): string {
   return `unix:${join(sandboxOvsDir(stateDir, netns), 'db.sock')}`
 }
 
-export function defaultOvsdbResolver(opts: { address?: string | undefined; stateDir?: string | undefined; env?: Readonly<Record<string, string | undefined>> }): OvsdbResolver {
+export interface ResolverOptions {
+  address?: string | undefined
+  stateDir?: string | undefined
+  env?: Readonly<Record<string, string | undefined>>
+}
+
+export function defaultOvsdbResolver(opts: ResolverOptions): OvsdbResolver {
   const explicit = opts.address ?? ((opts.env ?? process.env)[OVSDB_ENV] || undefined)
   if (explicit !== undefined) parseOvsdbAddress(explicit)
   return (target) => {
     if (explicit !== undefined) return explicit
     if (target.kind === 'host') return SYSTEM_OVSDB_ADDRESS
-    if (opts.stateDir !== undefined && existsSync(join(sandboxOvsDir(opts.stateDir, target.name), 'db.sock'))) return sandboxOvsAddress(opts.stateDir, target.name)
-    return undefined
+    const sandbox = opts.stateDir === undefined ? undefined : join(sandboxOvsDir(opts.stateDir, target.name), 'db.sock')
+    return sandbox !== undefined && existsSync(sandbox) ? `unix:${sandbox}` : undefined
   }
 }
 
@@ -52,6 +62,7 @@ export type Probe = { ok: true; client: OvsdbClient } | { ok: false; reason: str
 
 export class OvsConnections {
   private readonly clients = new Map<string, Promise<OvsdbClient>>()
+  private readonly caches = new WeakMap<OvsdbClient, Promise<MonitoredCache>>()
 
   constructor(private readonly opts: OvsConnectionsOptions = {}) {}
 
@@ -71,7 +82,8 @@ export class OvsConnections {
       }
       this.clients.delete(address)
     }
-    const p = OvsdbClient.connect({ address, connectTimeoutMs: this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, reconnect: { initialDelayMs: 50, maxDelayMs: 1000 } })
+    const connectTimeoutMs = this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS
+    const p = OvsdbClient.connect({ address, connectTimeoutMs, reconnect: { initialDelayMs: 50, maxDelayMs: 1000 } })
     this.clients.set(address, p)
     try {
       return await p
@@ -79,6 +91,20 @@ export class OvsConnections {
       this.clients.delete(address)
       throw e
     }
+  }
+
+  /**
+   * The monitor cache of the tables the host state reads, kept by `client` (opened on first use, resynced
+   * after reconnects): queries read it without a round trip.
+   */
+  async cache(client: OvsdbClient): Promise<MonitorCache> {
+    let p = this.caches.get(client)
+    if (p === undefined) {
+      p = openMonitorCache(client, VSWITCH_DB, MONITORED_COLUMNS)
+      this.caches.set(client, p)
+      p.catch(() => this.caches.delete(client))
+    }
+    return (await p).cache
   }
 
   /** A client, or why there is none; a missing unix socket is reported without trying to connect. */

@@ -4,6 +4,7 @@
  * @module
  */
 import type { OvsdbClient } from '../ovsdb/client.js'
+import type { MonitorCache } from '../ovsdb/monitor-cache.js'
 import { Op } from '../ovsdb/ops.js'
 import type { OvsdbRow } from '../ovsdb/atoms.js'
 import { VSWITCH_DB } from '../ovsdb/wait-applied.js'
@@ -18,15 +19,12 @@ import {
   type OvsPort,
 } from '../ovsdb/vswitch-rows.js'
 
+/** Configuration columns (what the host state models), then the status columns ovs-show adds. */
 const BRIDGE_COLUMNS = ['name', 'datapath_type', 'ports', 'fail_mode', 'stp_enable', 'rstp_enable', 'mcast_snooping_enable', 'external_ids', 'other_config']
-const PORT_COLUMNS = [
-  'name', 'interfaces', 'tag', 'trunks', 'vlan_mode', 'bond_mode', 'lacp', 'bond_updelay', 'bond_downdelay', 'bond_active_slave',
-  'external_ids', 'other_config',
-]
-const IFACE_COLUMNS = [
-  'name', 'type', 'options', 'mtu_request', 'mac', 'mac_in_use', 'mtu', 'ofport', 'link_state', 'admin_state', 'lacp_current', 'error',
-  'external_ids', 'other_config',
-]
+const PORT_COLUMNS = ['name', 'interfaces', 'tag', 'trunks', 'vlan_mode', 'bond_mode', 'lacp', 'bond_updelay', 'bond_downdelay', 'external_ids', 'other_config']
+const PORT_STATUS = ['bond_active_slave']
+const IFACE_COLUMNS = ['name', 'type', 'options', 'mtu_request', 'mac', 'external_ids', 'other_config']
+const IFACE_STATUS = ['mac_in_use', 'mtu', 'ofport', 'link_state', 'admin_state', 'lacp_current', 'error']
 const ROOT_COLUMNS = ['bridges', 'next_cfg', 'cur_cfg', 'ovs_version', 'db_version']
 
 /** A Port with the columns vswitch-rows.ts does not type (bond status). */
@@ -66,18 +64,14 @@ function rowsOf(r: { rows?: Array<Record<string, OvsdbRow[string]>> } | undefine
   })
 }
 
-export async function readOvsDb(client: OvsdbClient): Promise<OvsDbSnapshot> {
-  const [root, bridges, ports, ifaces] = await client.transact(VSWITCH_DB, [
-    Op.select('Open_vSwitch', [], ['_uuid', ...ROOT_COLUMNS]),
-    Op.select('Bridge', [], ['_uuid', ...BRIDGE_COLUMNS]),
-    Op.select('Port', [], ['_uuid', ...PORT_COLUMNS]),
-    Op.select('Interface', [], ['_uuid', ...IFACE_COLUMNS]),
-  ])
+type Rows = Iterable<readonly [string, OvsdbRow]>
+
+function buildSnapshot(root: Rows, bridges: Rows, ports: Rows, ifaces: Rows): OvsDbSnapshot {
   const snap: OvsDbSnapshot = {
-    root: rowsOf(root).map(([u, r]) => openVSwitchFromRow(u, r))[0],
-    bridges: rowsOf(bridges).map(([u, r]) => bridgeFromRow(u, r)),
-    ports: new Map(rowsOf(ports).map(([u, r]) => [u, { ...portFromRow(u, r), bondActiveSlave: optional(r['bond_active_slave'], isString) }])),
-    ifaces: new Map(rowsOf(ifaces).map(([u, r]) => [u, { ...interfaceFromRow(u, r), lacpCurrent: optional(r['lacp_current'], isBool) }])),
+    root: [...root].map(([u, r]) => openVSwitchFromRow(u, r))[0],
+    bridges: [...bridges].map(([u, r]) => bridgeFromRow(u, r)),
+    ports: new Map([...ports].map(([u, r]) => [u, { ...portFromRow(u, r), bondActiveSlave: optional(r['bond_active_slave'], isString) }])),
+    ifaces: new Map([...ifaces].map(([u, r]) => [u, { ...interfaceFromRow(u, r), lacpCurrent: optional(r['lacp_current'], isBool) }])),
     bridgeByName: new Map(),
     portByName: new Map(),
     ifaceByName: new Map(),
@@ -86,4 +80,29 @@ export async function readOvsDb(client: OvsdbClient): Promise<OvsDbSnapshot> {
   for (const p of snap.ports.values()) snap.portByName.set(p.name, p)
   for (const i of snap.ifaces.values()) snap.ifaceByName.set(i.name, i)
   return snap
+}
+
+/** Read the tables; `status: true` adds the status columns (bond and link state) that ovs-show prints. */
+export async function readOvsDb(client: OvsdbClient, opts: { status?: boolean } = {}): Promise<OvsDbSnapshot> {
+  const status = opts.status === true
+  const [root, bridges, ports, ifaces] = await client.transact(VSWITCH_DB, [
+    Op.select('Open_vSwitch', [], ['_uuid', ...ROOT_COLUMNS]),
+    Op.select('Bridge', [], ['_uuid', ...BRIDGE_COLUMNS]),
+    Op.select('Port', [], ['_uuid', ...PORT_COLUMNS, ...(status ? PORT_STATUS : [])]),
+    Op.select('Interface', [], ['_uuid', ...IFACE_COLUMNS, ...(status ? IFACE_STATUS : [])]),
+  ])
+  return buildSnapshot(rowsOf(root), rowsOf(bridges), rowsOf(ports), rowsOf(ifaces))
+}
+
+/** Tables and columns a monitor cache keeps for queries (the root row's external_ids hold the commit marker). */
+export const MONITORED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  Open_vSwitch: [...ROOT_COLUMNS, 'external_ids'],
+  Bridge: BRIDGE_COLUMNS,
+  Port: PORT_COLUMNS,
+  Interface: IFACE_COLUMNS,
+}
+
+/** The same snapshot from a monitor cache of MONITORED_COLUMNS (no round trip). */
+export function snapshotFromCache(cache: MonitorCache): OvsDbSnapshot {
+  return buildSnapshot(cache.rows('Open_vSwitch'), cache.rows('Bridge'), cache.rows('Port'), cache.rows('Interface'))
 }

@@ -76,20 +76,30 @@ class Renderer {
   private readonly created = new Map<string, { row: OvsdbRow; ports: OvsdbAtom[]; ref: NamedUuidAtom }>()
   private readonly rootDel: OvsdbAtom[] = []
 
-  constructor(private readonly snap: OvsDbSnapshot) {}
+  /** `snap` is needed only when changes remove or move rows (see needsUuids). */
+  constructor(private readonly snap: OvsDbSnapshot | undefined) {}
 
   private name(prefix: string): string {
     return `hn_${prefix}${++this.seq}`
   }
 
-  private require(table: 'Bridge' | 'Port' | 'Interface', name: string): string {
+  /** A precondition that the named row exists (the transaction fails as a whole otherwise). */
+  private require(table: 'Bridge' | 'Port' | 'Interface', name: string): void {
+    if (this.checked.has(`${table}:${name}`)) return
+    this.checked.add(`${table}:${name}`)
+    this.head.push(expectNamedRow(table, name))
+  }
+
+  /** The UUID of a named row (from the read), with the existence precondition. */
+  private uuid(table: 'Bridge' | 'Port' | 'Interface', name: string): string {
+    if (this.snap === undefined) throw new HostnetError('bug', `rendering an OVS change that needs the UUID of ${table} '${name}' without reading the database`)
     const map = table === 'Bridge' ? this.snap.bridgeByName : table === 'Port' ? this.snap.portByName : this.snap.ifaceByName
     const row = map.get(name)
-    if (row === undefined) throw new HostnetError('conflict', `OVS ${table.toLowerCase()} '${name}' does not exist any more (changed since it was read)`, { details: { table, name } })
-    if (!this.checked.has(`${table}:${name}`)) {
-      this.checked.add(`${table}:${name}`)
-      this.head.push(expectNamedRow(table, name))
+    if (row === undefined) {
+      const what = `OVS ${table.toLowerCase()} '${name}' does not exist any more (changed since it was read)`
+      throw new HostnetError('conflict', what, { details: { table, name } })
     }
+    this.require(table, name)
     return row.uuid
   }
 
@@ -130,7 +140,7 @@ class Renderer {
         this.created.set(c.name, { row: { name: c.name, ...bridgeRow(c.columns) }, ports: [], ref: namedUuid(n) })
         return
       }
-      case 'bridge.del': return void this.rootDel.push(uuidAtom(this.require('Bridge', c.name)))
+      case 'bridge.del': return void this.rootDel.push(uuidAtom(this.uuid('Bridge', c.name)))
       case 'bridge.set': return this.update('Bridge', c.name, bridgeRow(c.columns))
       case 'port.add': {
         const ifaces = this.insertIfaces(c.interfaces)
@@ -138,9 +148,9 @@ class Renderer {
         this.body.push(Op.insert('Port', { name: c.name, ...portRow(c.columns), interfaces: ovsSet(ifaces) }, n))
         return this.attach(c.bridge, namedUuid(n))
       }
-      case 'port.del': return void this.bridgePorts(c.bridge).del.push(uuidAtom(this.require('Port', c.name)))
+      case 'port.del': return void this.bridgePorts(c.bridge).del.push(uuidAtom(this.uuid('Port', c.name)))
       case 'port.move': {
-        const ref = uuidAtom(this.require('Port', c.name))
+        const ref = uuidAtom(this.uuid('Port', c.name))
         this.bridgePorts(c.from).del.push(ref)
         return this.attach(c.to, ref)
       }
@@ -152,7 +162,7 @@ class Renderer {
       }
       case 'port.del-ifaces': {
         this.require('Port', c.port)
-        const refs = c.names.map((n) => uuidAtom(this.require('Interface', n)))
+        const refs = c.names.map((n) => uuidAtom(this.uuid('Interface', n)))
         return void this.body.push(Op.mutate('Port', [eq('name', c.port)], [mutation('interfaces', 'delete', ovsSet(refs))]))
       }
       case 'iface.set': return this.update('Interface', c.name, ifaceRow(c.columns))
@@ -181,8 +191,13 @@ class Renderer {
   }
 }
 
+/** Whether rendering `changes` needs the UUIDs of existing rows (a read of the database first). */
+export function needsUuids(changes: readonly OvsChange[]): boolean {
+  return changes.some((c) => c.kind === 'bridge.del' || c.kind === 'port.del' || c.kind === 'port.move' || c.kind === 'port.del-ifaces')
+}
+
 /** The operations for `changes` (without the marker and next_cfg bump the caller adds). */
-export function renderOvsChanges(changes: readonly OvsChange[], snap: OvsDbSnapshot): OvsdbOperation[] {
+export function renderOvsChanges(changes: readonly OvsChange[], snap: OvsDbSnapshot | undefined): OvsdbOperation[] {
   const r = new Renderer(snap)
   for (const c of changes) r.apply(c)
   return r.finish()

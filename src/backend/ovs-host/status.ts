@@ -96,7 +96,8 @@ export function ovsStatus(snap: OvsDbSnapshot, address: string): OvsStatus {
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((b): OvsBridgeStatus => {
       const ports = b.ports.map((u) => snap.ports.get(u)).filter((p) => p !== undefined).sort((x, y) => x.name.localeCompare(y.name))
-      const s: OvsBridgeStatus = { name: b.name, datapathType: b.datapathType === '' ? 'system' : b.datapathType, stp: b.stpEnable, rstp: b.rstpEnable, ports: ports.map((p) => portStatus(snap, p)) }
+      const datapathType = b.datapathType === '' ? 'system' : b.datapathType
+      const s: OvsBridgeStatus = { name: b.name, datapathType, stp: b.stpEnable, rstp: b.rstpEnable, ports: ports.map((p) => portStatus(snap, p)) }
       put(s, 'failMode', b.failMode)
       return s
     })

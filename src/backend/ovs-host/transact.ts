@@ -14,16 +14,19 @@ import type { OvsChange } from '../../plan/ovs-ops.js'
 import type { OvsdbClient } from '../ovsdb/client.js'
 import { OvsdbConnectionError } from '../ovsdb/errors.js'
 import { Op } from '../ovsdb/ops.js'
-import { DEFAULT_SETTLE_TIMEOUT_MS, newTxnId, resolveTxnOutcome, txnMarkerOps } from '../ovsdb/outcome.js'
+import type { MonitorCache } from '../ovsdb/monitor-cache.js'
+import { DEFAULT_SETTLE_TIMEOUT_MS, newTxnId, resolveTxnOutcome, txnMarkerOps, txnOutcomeFromCache } from '../ovsdb/outcome.js'
 import { DEFAULT_APPLY_TIMEOUT_MS, VSWITCH_DB, bumpNextCfgOps, waitCurCfg } from '../ovsdb/wait-applied.js'
 import { readOvsDb } from './read.js'
-import { renderOvsChanges } from './render.js'
+import { needsUuids, renderOvsChanges } from './render.js'
 
 export interface OvsTransactOptions {
   /** How long ovs-vswitchd may take to apply (default 30 s). */
   applyTimeoutMs?: number
   /** How long to wait for a reconnection to settle an unknown outcome (default 30 s). */
   settleTimeoutMs?: number
+  /** A monitor cache of the database: once applied, wait until it shows the transaction (queries read it). */
+  cache?: MonitorCache
   /** Test hook: runs after the read and before the transaction is sent (e.g. to race another writer). */
   beforeTransact?: () => Promise<void>
 }
@@ -55,9 +58,12 @@ async function waitApplied(client: OvsdbClient, nextCfg: number, opts: OvsTransa
 }
 
 /** Commit `changes` in one transaction and wait until ovs-vswitchd applied them. */
-export async function transactOvsChanges(client: OvsdbClient, changes: readonly OvsChange[], opts: OvsTransactOptions = {}): Promise<OvsTransactResult> {
-  const snap = await readOvsDb(client)
-  const ops = renderOvsChanges(changes, snap)
+export async function transactOvsChanges(
+  client: OvsdbClient,
+  changes: readonly OvsChange[],
+  opts: OvsTransactOptions = {},
+): Promise<OvsTransactResult> {
+  const ops = renderOvsChanges(changes, needsUuids(changes) ? await readOvsDb(client) : undefined)
   await opts.beforeTransact?.()
   const txnId = newTxnId()
   let nextCfg: number
@@ -81,5 +87,10 @@ export async function transactOvsChanges(client: OvsdbClient, changes: readonly 
     nextCfg = await currentNextCfg(client)
   }
   await waitApplied(client, nextCfg, opts)
+  const cache = opts.cache
+  if (cache !== undefined) {
+    const seen = (): true | undefined => (txnOutcomeFromCache(cache, txnId) === 'committed' ? true : undefined)
+    await cache.waitFor(seen, opts.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS, `the monitor to show transaction ${txnId}`)
+  }
   return { txnId, nextCfg, recovered, operations: ops.length }
 }

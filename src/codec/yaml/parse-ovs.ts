@@ -20,7 +20,8 @@
  * @module
  */
 import { OVS_BOND_MODES, OVS_FAIL_MODES, OVS_VLAN_MODES } from '../../model/host/ovs.js'
-import type { OvsBondConfig, OvsBridgeConfig, OvsBridgeOptions, OvsBridgePort, OvsDbConfig, OvsInterfaceConfig, OvsPortVlan, OvsTrunkTag } from '../../model/host/ovs.js'
+import type { OvsBondConfig, OvsBridgeConfig, OvsBridgeOptions, OvsBridgePort, OvsDbConfig } from '../../model/host/ovs.js'
+import type { OvsInterfaceConfig, OvsPortVlan, OvsTrunkTag } from '../../model/host/ovs.js'
 import { checkKeys, defined, fail, opt, readBool, readEnum, readInt, readList, readObj, readString, sub } from './fields.js'
 import type { Ctx, Obj } from './fields.js'
 import { readIfName } from './values.js'
@@ -157,7 +158,8 @@ function readOvsPort(v: unknown, ctx: Ctx): OvsBridgePort {
   checkKeys(o, ['name', 'vlan', 'link-aggregation'], ctx)
   if (o['name'] === undefined) fail(ctx, `${ctx.field} needs a name`, v)
   const name = readIfName(o['name'], sub(ctx, 'name'))
-  return { name, ...defined<Omit<OvsBridgePort, 'name'>>({ vlan: opt(o, 'vlan', ctx, readPortVlan), bond: opt(o, 'link-aggregation', ctx, readOvsBond) }) }
+  const rest = defined<Omit<OvsBridgePort, 'name'>>({ vlan: opt(o, 'vlan', ctx, readPortVlan), bond: opt(o, 'link-aggregation', ctx, readOvsBond) })
+  return { name, ...rest }
 }
 
 export function readOvsBridge(v: unknown, ctx: Ctx): OvsBridgeConfig {
@@ -167,7 +169,9 @@ export function readOvsBridge(v: unknown, ctx: Ctx): OvsBridgeConfig {
   const key = o['ports'] !== undefined ? 'ports' : 'port'
   const ports = opt(o, key, ctx, (x, c) => readList(x, c).map((p, i) => readOvsPort(p, sub(c, i))))
   ports?.forEach((p, i) => {
-    if (ports.findIndex((q) => q.name === p.name) !== i) fail(sub(sub(sub(ctx, key), i), 'name'), `${ctx.field}.${key} lists port '${p.name}' twice`, p.name)
+    if (ports.findIndex((q) => q.name === p.name) !== i) {
+      fail(sub(sub(sub(ctx, key), i), 'name'), `${ctx.field}.${key} lists port '${p.name}' twice`, p.name)
+    }
   })
   return defined<OvsBridgeConfig>({ options: opt(o, 'options', ctx, readOptions), ports })
 }

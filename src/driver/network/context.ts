@@ -20,7 +20,11 @@ export interface NetworkDriverDeps {
   /** Random bytes for MAC addresses (tests). */
   random?: (n: number) => Uint8Array
   /** Whether an Open vSwitch bridge exists (undefined: OVS-backed networks cannot be started). */
-  ovsBridgeExists?: (name: string) => Promise<boolean>
+  ovsBridgeExists?: (target: Target, name: string) => Promise<boolean>
+  /** Called by NetworkDriver.close (release connections the dependencies hold). */
+  onClose?: () => unknown
+  /** Test hook: pause a start once its bridge exists (never set in production). */
+  pauseAfterBridgeMs?: number
 }
 
 export interface DriverContext {
@@ -30,7 +34,9 @@ export interface DriverContext {
   owner: ProcessOwner
   log: (line: string) => void
   random: ((n: number) => Uint8Array) | undefined
-  ovsBridgeExists: ((name: string) => Promise<boolean>) | undefined
+  ovsBridgeExists: ((target: Target, name: string) => Promise<boolean>) | undefined
+  onClose: (() => unknown) | undefined
+  pauseAfterBridgeMs: number | undefined
 }
 
 export function resolveDriverContext(d: NetworkDriverDeps): DriverContext {
@@ -42,6 +48,8 @@ export function resolveDriverContext(d: NetworkDriverDeps): DriverContext {
     log: d.log ?? (() => undefined),
     random: d.random,
     ovsBridgeExists: d.ovsBridgeExists,
+    onClose: d.onClose,
+    pauseAfterBridgeMs: d.pauseAfterBridgeMs,
   }
 }
 

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Target } from '../../backend/backend.js'
-import { dnsmasqBinaryVersion, dnsmasqPaths, removeDnsmasqFiles, runningDnsmasqPid, startDnsmasq, stopDnsmasq } from '../../backend/dnsmasq/index.js'
+import { dnsmasqBinaryVersion, dnsmasqPaths, removeDnsmasqFiles, runningDnsmasqPid, stopDnsmasq } from '../../backend/dnsmasq/index.js'
+import { launchDnsmasq } from './dnsmasq-launch.js'
 import { processAlive } from '../../backend/dnsmasq/proc.js'
 import { readDnsmasqLeases } from '../../backend/dnsmasq/leases.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
@@ -71,7 +72,7 @@ export class DnsmasqDhcpService implements DhcpService {
       this.version = undefined
       throw e
     })
-    const inst = await startDnsmasq(ctx.def, {
+    const pid = await launchDnsmasq(ctx.def, {
       runDir,
       bridgeName: ctx.bridgeName,
       dnsmasqVersion,
@@ -79,7 +80,7 @@ export class DnsmasqDhcpService implements DhcpService {
       ...(this.opts.runner === undefined ? {} : { runner: this.opts.runner }),
       ...(this.opts.logToFile === true ? { logFile: `${dnsmasqPaths(runDir, ctx.def.name).conf.slice(0, -'.conf'.length)}.log` } : {}),
     })
-    return daemonRef(inst.pid)
+    return daemonRef(pid)
   }
 
   /**

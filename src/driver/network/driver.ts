@@ -196,6 +196,7 @@ export class NetworkDriver {
   /** Release long-lived helpers (nft sessions); the networks keep running. */
   close(): void {
     this.ctx.services.firewall.close?.()
+    void this.ctx.onClose?.()
   }
 
   private async devicesFor(target: Target, def: NetworkDef): Promise<ReadonlySet<string> | undefined> {

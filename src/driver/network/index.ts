@@ -11,6 +11,7 @@ import { DnsmasqDhcpService } from './dhcp-service.js'
 import { NetworkDriver } from './driver.js'
 import { NftFirewallService } from './firewall-service.js'
 import { IprouteLinkService } from './link-service.js'
+import { ovsBridgeChecker } from './ovs-check.js'
 import type { NetworkServices } from './services.js'
 import { ProcSysctlService } from './sysctl-service.js'
 
@@ -31,6 +32,8 @@ export interface RealServicesOptions {
   dnsmasqLogToFile?: boolean
   /** Keep an `nft -i` session per target (long-lived drivers: serve, benchmarks); close the driver after use. */
   nftSessions?: boolean
+  /** OVSDB address for every target (else backend/ovs-host's resolution). */
+  ovsdb?: string
 }
 
 export function realNetworkServices(o: RealServicesOptions): NetworkServices {
@@ -46,7 +49,7 @@ export function realNetworkServices(o: RealServicesOptions): NetworkServices {
 export function createNetworkDriver(
   o: RealServicesOptions & { store: Store } & Omit<NetworkDriverDeps, 'store' | 'services'>,
 ): NetworkDriver {
-  const { backend, stateDir, runner, dnsmasqLogToFile, nftSessions, ...rest } = o
+  const { backend, stateDir, runner, dnsmasqLogToFile, nftSessions, ovsdb, ...rest } = o
   const services = realNetworkServices({
     backend,
     stateDir,
@@ -54,5 +57,6 @@ export function createNetworkDriver(
     ...(dnsmasqLogToFile === undefined ? {} : { dnsmasqLogToFile }),
     ...(nftSessions === undefined ? {} : { nftSessions }),
   })
-  return new NetworkDriver({ ...rest, services })
+  const ovs = ovsBridgeChecker(stateDir, ovsdb)
+  return new NetworkDriver({ ovsBridgeExists: ovs.check, onClose: ovs.close, ...rest, services })
 }

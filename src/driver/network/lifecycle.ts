@@ -61,7 +61,14 @@ export async function startWithDef(ctx: DriverContext, target: Target, name: str
   try {
     runtime = await withReverter((r) =>
       startNetworkSteps(
-        { target, def, services: ctx.services, record, ...(ctx.ovsBridgeExists ? { ovsBridgeExists: ctx.ovsBridgeExists } : {}) },
+        {
+          target,
+          def,
+          services: ctx.services,
+          record,
+          ...(ctx.ovsBridgeExists ? { ovsBridgeExists: ctx.ovsBridgeExists } : {}),
+          ...(ctx.pauseAfterBridgeMs === undefined ? {} : { pauseAfterBridgeMs: ctx.pauseAfterBridgeMs }),
+        },
         r,
       ),
     )

@@ -62,10 +62,14 @@ export function bridgeOps(spec: BridgeSpec): HostOp[] {
 export function bridgeBatch(spec: BridgeSpec): string[] {
   const ops = bridgeOps(spec)
   const { lines, opOfLine } = renderBatch(ops)
-  return lines.map((l, i) => {
+  const out = lines.map((l, i) => {
     const op = ops[opOfLine[i]!]
     return op?.kind === 'addr.add' && op.address.ip.includes(':') ? `${l} nodad` : l
   })
+  // no IPv6 on the network: no link-local address either (IPv6 is switched off on the bridge right after; an
+  // address made and removed again would wake every dnsmasq of the target, which re-scan on address events)
+  if (!spec.addresses.some((a) => a.includes(':'))) out.splice(1, 0, `link set dev ${spec.name} addrgenmode none`)
+  return out
 }
 
 interface LinkJson {

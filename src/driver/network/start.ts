@@ -2,9 +2,9 @@
  * Making a network real, as one all-or-nothing sequence. Each step is recorded in the store's runtime status
  * before it touches the system (so recovery can undo it after a crash) and registers its undo with the Reverter
  * right after it succeeds (so a failure undoes exactly what was done). Independent steps run in parallel: the nft
- * transaction from the start (the ruleset names the bridge, so it may exist before the bridge does); the route
- * dump alongside the one `ip -batch` that creates the bridge (a collision undoes both); then the sysctls and
- * the dnsmasq spawn.
+ * transaction, the route dump, the one `ip -batch` that creates the bridge and the dnsmasq spawn all start at
+ * once (the ruleset names the bridge, and dnsmasq binds to it when it appears); the sysctls follow the bridge. A
+ * route collision found by the dump undoes everything.
  * @module
  */
 import { HostnetError } from '../../errors.js'
@@ -22,8 +22,10 @@ export interface StartContext {
   services: NetworkServices
   /** Persist the runtime status (called before each step touches the system). */
   record: (runtime: NetworkRuntime) => void
+  /** Test hook: sleep this long once the bridge exists (crash-recovery tests kill the process there). */
+  pauseAfterBridgeMs?: number
   /** Checks an Open vSwitch bridge exists (undefined: OVS networks cannot be started). */
-  ovsBridgeExists?: (name: string) => Promise<boolean>
+  ovsBridgeExists?: (target: Target, name: string) => Promise<boolean>
 }
 
 /** Run the start steps; returns the final runtime status. Undos are registered with `r`. */
@@ -67,7 +69,10 @@ async function startVirtual(ctx: StartContext, r: Reverter): Promise<NetworkRunt
   return runtime
 }
 
-/** The bridge (one ip batch) alongside the route check, then sysctls and dnsmasq in parallel. */
+/**
+ * The bridge (one ip batch) alongside the route dump and the dnsmasq spawn (with bind-dynamic it binds the
+ * bridge's address when it appears), then the sysctls, which need the bridge.
+ */
 async function bridgeAndDaemons(ctx: StartContext, r: Reverter, runtime: NetworkRuntime, dnsmasq: boolean): Promise<void> {
   const { target, def, services } = ctx
   const spec = bridgeSpec(def)
@@ -75,18 +80,19 @@ async function bridgeAndDaemons(ctx: StartContext, r: Reverter, runtime: Network
   const v6 = def.ips.some((ip) => ip.address.family === 'ipv6')
   let routes: RouteEntry[] = []
   const created = services.links.createBridge(target, spec).then(
-    () => r.add(`remove bridge '${spec.name}'`, () => services.links.retireBridge(target, spec.name)),
+    async () => {
+      r.add(`remove bridge '${spec.name}'`, () => services.links.retireBridge(target, spec.name))
+      if (ctx.pauseAfterBridgeMs !== undefined) await new Promise((res) => setTimeout(res, ctx.pauseAfterBridgeMs))
+    },
     (e: unknown) => {
       runtime.ownsBridge = false // the name may belong to someone else's device: never delete it
       ctx.record(runtime)
       throw e
     },
   )
-  const dumped = def.ips.length === 0 ? Promise.resolve() : services.links.routes(target, { v4, v6 }).then((x) => void (routes = x))
-  await settleAll([created, dumped])
-  // the dump may already show the new bridge's own routes
-  checkRouteCollision(def, routes.filter((x) => x.dev !== spec.name))
-  const steps: Array<Promise<void>> = [services.sysctl.set(target, startSysctls(def, spec.name))]
+  const steps: Array<Promise<void>> = [created]
+  if (def.ips.length > 0) steps.push(services.links.routes(target, { v4, v6 }).then((x) => void (routes = x)))
+  steps.push(created.then(() => services.sysctl.set(target, startSysctls(def, spec.name))))
   if (dnsmasq) {
     const dctx = { target, def, bridgeName: spec.name }
     steps.push(
@@ -97,6 +103,8 @@ async function bridgeAndDaemons(ctx: StartContext, r: Reverter, runtime: Network
     )
   }
   await settleAll(steps)
+  // the dump may already show the new bridge's own routes
+  checkRouteCollision(def, routes.filter((x) => x.dev !== spec.name))
 }
 
 /** Wait for every step; then throw the first failure (so every success has registered its undo). */
@@ -114,7 +122,7 @@ async function checkExistingBridge(ctx: StartContext): Promise<void> {
     if (ctx.ovsBridgeExists === undefined) {
       throw new HostnetError('not-supported', `network '${def.name}': Open vSwitch bridges are not supported yet (bridge '${name}')`, { details })
     }
-    if (!(await ctx.ovsBridgeExists(name))) {
+    if (!(await ctx.ovsBridgeExists(target, name))) {
       throw new HostnetError('not-found', `Open vSwitch bridge '${name}' of network '${def.name}' does not exist`, { details })
     }
     return

@@ -1,6 +1,7 @@
 /**
- * sysctls of a target, written by one `sysctl -q -w` process inside it (`ip netns exec` gives the process the
- * namespace's /proc/sys/net). The host's own sysctls are written only for the explicit host target.
+ * sysctls of a target, written by one `sysctl -e -q -w` process inside it (`ip netns exec` gives the process the
+ * namespace's /proc/sys/net; `-e`: a key the kernel lacks, e.g. IPv6 switched off, is skipped, as libvirt skips
+ * a missing disable_ipv6). The host's own sysctls are written only for the explicit host target.
  * @module
  */
 import { HostnetError } from '../../errors.js'
@@ -22,7 +23,7 @@ export class ProcSysctlService implements SysctlService {
       args.push(`${k}=${v}`)
     }
     const netns = target.kind === 'netns' ? { netns: target.name } : {}
-    const res = await this.runner.run(['sysctl', '-q', '-w', ...args], { ...netns, allowFailure: true })
+    const res = await this.runner.run(['sysctl', '-e', '-q', '-w', ...args], { ...netns, allowFailure: true })
     if (res.exitCode !== 0) {
       throw new HostnetError('backend-failure', `cannot set ${args.join(' ')} in ${describeTarget(target)}: ${res.stderr.trim()}`, {
         details: { sysctls: args },
