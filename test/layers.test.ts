@@ -1,11 +1,13 @@
 /**
  * Architecture guard: each layer (top-level folder under src/) may import only the layers ARCHITECTURE.md
- * allows. Pure layers may not import node: modules or packages at all.
+ * allows. Pure layers may not import node: modules or packages at all. Product code (src/ without its *.test.ts)
+ * never depends on test/: no import of it, no string naming a path under it (such as `dist/test/...`).
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
+import ts from 'typescript'
 import { repoRoot } from './helpers/paths.js'
 
 /** layer → layers it may import (itself always allowed); `node`/`pkg` allow node: builtins / npm packages. */
@@ -73,6 +75,34 @@ export function layerViolations(srcDir: string, files: string[], read: (f: strin
   return problems
 }
 
+/** A string naming a path under test/: a `test/` segment (`../../test/x`, `dist/test/x`) or ending in `/test`. */
+const TEST_PATH_RE = /(?:^|[^\w.-])test\/|\/test$/
+
+/** The string literals of a TypeScript source (import specifiers, plain strings, template text), comments excluded. */
+export function stringLiteralsOf(file: string, src: string): string[] {
+  const out: string[] = []
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteralLike(node)) out.push(node.text)
+    else if (ts.isTemplateExpression(node)) out.push(node.head.text + node.templateSpans.map((s) => `\${…}${s.literal.text}`).join(''))
+    ts.forEachChild(node, visit)
+  }
+  visit(ts.createSourceFile(file, src, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS))
+  return out
+}
+
+/** Product files that import or name a path under test/. Exported so a test can prove the check catches one. */
+export function testPathReferences(srcDir: string, files: string[], read: (f: string) => string): string[] {
+  const problems: string[] = []
+  for (const file of files) {
+    const src = read(file)
+    if (!src.includes('test')) continue // most files: no need to parse them
+    for (const text of stringLiteralsOf(file, src)) {
+      if (TEST_PATH_RE.test(text)) problems.push(`${relative(srcDir, file)}: names a path under test/ ('${text}')`)
+    }
+  }
+  return problems
+}
+
 test('every src/ import respects the layer rules', () => {
   const srcDir = join(repoRoot(), 'src')
   const problems = layerViolations(srcDir, walk(srcDir, []), (f) => readFileSync(f, 'utf8'))
@@ -86,4 +116,25 @@ test('the layer check catches a model file importing node: and a backend', () =>
   assert.equal(problems.length, 2)
   assert.match(problems[0]!, /layer 'model' may not import 'node:fs'/)
   assert.match(problems[1]!, /layer 'model' may not import layer 'backend'/)
+})
+
+test('no product file in src/ imports or names a path under test/', () => {
+  const srcDir = join(repoRoot(), 'src')
+  assert.deepEqual(testPathReferences(srcDir, walk(srcDir, []), (f) => readFileSync(f, 'utf8')), [])
+})
+
+test('the test/ check catches imports, paths and templates naming test/, not comments or look-alikes', () => {
+  const src = [
+    "import { lab } from '../../test/network/lab.js'",
+    "const a = new URL(`../../test/dnsmasq/${name}`, import.meta.url)",
+    "const b = join(root, 'dist/test')",
+    '// the clients used to live in test/dnsmasq/ (see ../test/x.ts)',
+    "const c = ['latest/x', 'contest/y', 'test', 'unit-test/z', `${x}.test/`]",
+  ].join('\n')
+  const problems = testPathReferences('/x/src', ['/x/src/cli/bad.ts'], () => src)
+  assert.deepEqual(problems, [
+    "cli/bad.ts: names a path under test/ ('../../test/network/lab.js')",
+    "cli/bad.ts: names a path under test/ ('../../test/dnsmasq/${…}')",
+    "cli/bad.ts: names a path under test/ ('dist/test')",
+  ])
 })

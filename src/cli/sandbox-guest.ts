@@ -1,18 +1,17 @@
 /**
  * `hostnet sandbox guest add|del|list|reach`: guest namespaces (`SANDBOX-g-NAME`) plugged by a veth into a
  * virtual network's bridge in the sandbox namespace, so a new user can watch a guest get a DHCP lease from the
- * network's dnsmasq and reach the sandbox's "outside" (sys/sandbox-outside.ts) through NAT. The DHCP client is the
- * small node client of the dnsmasq tests (this machine has no dhclient or udhcpc).
+ * network's dnsmasq and reach the sandbox's "outside" (sys/sandbox-outside.ts) through NAT. The DHCP and DNS clients
+ * are hostnet's small node clients (sys/guest/; this machine has no dhclient, udhcpc or dig).
  * @module
  */
 import type { Command } from 'commander'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { HostnetError, ValidationError } from '../errors.js'
 import { netmaskToPrefix, tryParseIpv4 } from '../model/values/ip.js'
 import { macFromBytes } from '../model/values/mac.js'
 import { systemRunner, type Runner } from '../sys/exec.js'
+import { dhcpClientArgv, dnsClientArgv } from '../sys/guest/index.js'
 import { createNetns, deleteNetns, listNetns, netnsExists } from '../sys/netns.js'
 import { ensureSandboxOutside, guestNetnsName, OUTSIDE_ADDR, outsideNetnsName, sandboxGuests } from '../sys/sandbox-outside.js'
 import { addStateDirOption } from './common.js'
@@ -50,16 +49,9 @@ async function ip(runner: Runner, ns: string, lines: readonly string[]): Promise
   await runner.run(['ip', '-n', ns, '-batch', '-'], { input: `${lines.join('\n')}\n` })
 }
 
-/** A client script of the dnsmasq tests (`guest-dhcp.js`, `guest-dns.js`), compiled next to this build. */
-export function guestClientScript(name: string): string {
-  const path = fileURLToPath(new URL(`../../test/dnsmasq/${name}`, import.meta.url))
-  if (!existsSync(path)) throw new HostnetError('dependency', `the guest client '${path}' is missing (run the build)`)
-  return path
-}
-
 /** One DNS query (A) from the guest to `server`: the addresses answered. */
 export async function guestResolve(guestNs: string, server: string, name: string, runner: Runner = systemRunner): Promise<string[]> {
-  const res = await runner.run([process.execPath, guestClientScript('guest-dns.js'), server, name, 'A', '3000'], { netns: guestNs, allowFailure: true })
+  const res = await runner.run(dnsClientArgv({ server, name, type: 'A', timeoutMs: 3000 }), { netns: guestNs, allowFailure: true })
   if (res.exitCode !== 0) return []
   const out = JSON.parse(res.stdout) as { answers?: unknown[] }
   return (out.answers ?? []).map(String)
@@ -67,7 +59,7 @@ export async function guestResolve(guestNs: string, server: string, name: string
 
 /** Run the DHCP client in the guest and give eth0 the leased address and default route. */
 export async function leaseGuest(guestNs: string, mac: string, runner: Runner = systemRunner): Promise<GuestLease> {
-  const res = await runner.run([process.execPath, guestClientScript('guest-dhcp.js'), mac, 'guest', String(DHCP_TIMEOUT_MS)], {
+  const res = await runner.run(dhcpClientArgv({ mac, hostname: 'guest', timeoutMs: DHCP_TIMEOUT_MS }), {
     netns: guestNs,
     allowFailure: true,
     timeoutMs: DHCP_TIMEOUT_MS + 5000,

@@ -1,8 +1,8 @@
 /**
  * The dnsmasq runner against the real dnsmasq, inside namespaces this file creates and deletes: a "host"
  * namespace with the network's bridge and dnsmasq, and guest namespaces on veths plugged into the bridge.
- * Guests get DHCPv4 leases (a node DHCP client, see guest-dhcp.ts), the fixed address of their static host,
- * resolve DNS host entries (guest-dns.ts) and get SLAAC addresses from dnsmasq's router advertisements.
+ * Guests get DHCPv4 leases (hostnet's node DHCP client, src/sys/guest/), the fixed address of their static host,
+ * resolve DNS host entries (its DNS client) and get SLAAC addresses from dnsmasq's router advertisements.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -11,7 +11,6 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { HostnetError } from '../../src/errors.js'
 import { parseNetworkXml } from '../../src/codec/libvirt-xml/network/index.js'
 import type { NetworkDef } from '../../src/model/network/network-def.js'
@@ -26,6 +25,7 @@ import {
   stopDnsmasq,
 } from '../../src/backend/dnsmasq/index.js'
 import type { DnsmasqPaths } from '../../src/backend/dnsmasq/index.js'
+import { dhcpClientArgv, dnsClientArgv } from '../../src/sys/guest/index.js'
 import { canUseNetns, leakedNetns, makeNetns, removeNetns } from '../helpers/netns.js'
 
 const haveDnsmasq = spawnSync('dnsmasq', ['--version']).status === 0
@@ -50,15 +50,15 @@ const namespaces: string[] = []
 let runDir = ''
 let paths: DnsmasqPaths
 const def: NetworkDef = parseNetworkXml(xml())
-const script = (name: string): string => fileURLToPath(new URL(`./${name}`, import.meta.url))
 
 function ip(ns: string, ...args: string[]): string {
   return execFileSync('ip', ['-n', ns, ...args], { encoding: 'utf8' })
 }
 
-function inGuest(ns: string, name: string, ...args: string[]): unknown {
-  const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, script(name), ...args], { encoding: 'utf8', timeout: 20_000 })
-  assert.equal(r.status, 0, `${name} in ${ns} failed: ${r.stderr}`)
+/** Run a guest client (argv from src/sys/guest) in namespace `ns`: its JSON output. */
+function inGuest(ns: string, argv: readonly string[]): unknown {
+  const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 20_000 })
+  assert.equal(r.status, 0, `${argv.slice(2).join(' ')} in ${ns} failed: ${r.stderr}`)
   return JSON.parse(r.stdout) as unknown
 }
 
@@ -137,7 +137,7 @@ test('dnsmasq starts in the namespace, ready, with its files in the run director
 })
 
 test('a guest gets a DHCPv4 lease in the range, and the lease file shows it', { skip }, async () => {
-  const ack = inGuest(guests[0]!, 'guest-dhcp.js', GUEST_MAC[0], 'g1') as Ack
+  const ack = inGuest(guests[0]!, dhcpClientArgv({ mac: GUEST_MAC[0], hostname: 'g1' })) as Ack
   const last = Number(ack.ip.split('.')[3])
   assert.ok(ack.ip.startsWith('10.77.0.') && last >= 100 && last <= 150, ack.ip)
   assert.deepEqual([ack.router, ack.dns, ack.netmask, ack.domain], ['10.77.0.1', '10.77.0.1', '255.255.255.0', 'lab.test'])
@@ -151,16 +151,16 @@ test('a guest gets a DHCPv4 lease in the range, and the lease file shows it', { 
 })
 
 test('a static DHCP host gets its fixed address', { skip }, () => {
-  const ack = inGuest(guests[1]!, 'guest-dhcp.js', GUEST_MAC[1]) as Ack
+  const ack = inGuest(guests[1]!, dhcpClientArgv({ mac: GUEST_MAC[1] })) as Ack
   assert.equal(ack.ip, '10.77.0.20')
 })
 
 test('DNS: host entries, DHCP-registered names and TXT records resolve through dnsmasq', { skip }, () => {
-  assert.deepEqual(inGuest(guests[0]!, 'guest-dns.js', '10.77.0.1', 'files.lab.test'), { rcode: 0, answers: ['10.77.0.50'] })
-  assert.deepEqual(inGuest(guests[0]!, 'guest-dns.js', '10.77.0.1', 'files'), { rcode: 0, answers: ['10.77.0.50'] })
-  const g1 = inGuest(guests[0]!, 'guest-dns.js', '10.77.0.1', 'g1.lab.test') as { answers: string[] }
+  assert.deepEqual(inGuest(guests[0]!, dnsClientArgv({ server: '10.77.0.1', name: 'files.lab.test' })), { rcode: 0, answers: ['10.77.0.50'] })
+  assert.deepEqual(inGuest(guests[0]!, dnsClientArgv({ server: '10.77.0.1', name: 'files' })), { rcode: 0, answers: ['10.77.0.50'] })
+  const g1 = inGuest(guests[0]!, dnsClientArgv({ server: '10.77.0.1', name: 'g1.lab.test' })) as { answers: string[] }
   assert.equal(g1.answers.length, 1)
-  assert.deepEqual(inGuest(guests[0]!, 'guest-dns.js', '10.77.0.1', 'info.lab.test', 'TXT'), { rcode: 0, answers: ['hello'] })
+  assert.deepEqual(inGuest(guests[0]!, dnsClientArgv({ server: '10.77.0.1', name: 'info.lab.test', type: 'TXT' })), { rcode: 0, answers: ['hello'] })
 })
 
 test('reload: new DNS hosts and static DHCP hosts apply without a restart', { skip }, async () => {
@@ -169,11 +169,11 @@ test('reload: new DNS hosts and static DHCP hosts apply without a restart', { sk
   await reloadDnsmasq(next, paths)
   assert.equal(await runningDnsmasqPid(paths), pid)
   await until('newhost to resolve', () => {
-    const r = spawnSync('ip', ['netns', 'exec', guests[0]!, process.execPath, script('guest-dns.js'), '10.77.0.1', 'newhost.lab.test'], { encoding: 'utf8' })
+    const r = spawnSync('ip', ['netns', 'exec', guests[0]!, ...dnsClientArgv({ server: '10.77.0.1', name: 'newhost.lab.test' })], { encoding: 'utf8' })
     return r.status === 0 && (JSON.parse(r.stdout) as { answers: string[] }).answers[0] === '10.77.0.51' ? true : undefined
   })
   const g3 = await addGuest(GUEST_MAC[2])
-  assert.equal((inGuest(g3, 'guest-dhcp.js', GUEST_MAC[2]) as Ack).ip, '10.77.0.30')
+  assert.equal((inGuest(g3, dhcpClientArgv({ mac: GUEST_MAC[2] })) as Ack).ip, '10.77.0.30')
 })
 
 test('IPv6: a guest configures a SLAAC address from the router advertisements (ra-only)', { skip }, async () => {

@@ -9,11 +9,11 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Target } from '../../src/backend/backend.js'
 import { Iproute2Backend } from '../../src/backend/iproute2/index.js'
 import { createNetworkDriver, type NetworkDriver } from '../../src/driver/network/index.js'
 import { openStore, type ProcessOwner, type Store } from '../../src/store/index.js'
+import { dhcpClientArgv, dnsClientArgv } from '../../src/sys/guest/index.js'
 import { makeNetns, removeNetns } from '../helpers/netns.js'
 
 export const OUTSIDE_IP = '203.0.113.2'
@@ -42,11 +42,6 @@ export function processesIn(ns: string): string[] {
 
 export function sysctlIn(ns: string, key: string): string {
   return execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-n', key], { encoding: 'utf8' }).trim()
-}
-
-/** A compiled helper script of the dnsmasq tests (a DHCP client, a DNS client). */
-export function dnsmasqTestScript(name: string): string {
-  return fileURLToPath(new URL(`../dnsmasq/${name}`, import.meta.url))
 }
 
 export interface Lease {
@@ -116,7 +111,7 @@ export class NetworkLab {
 
   /** Run the DHCP client in the guest; null when no lease came. */
   dhcp(guest: string, mac: string, timeoutMs = 10_000): Lease | null {
-    const r = spawnSync('ip', ['netns', 'exec', guest, process.execPath, dnsmasqTestScript('guest-dhcp.js'), mac, 'guest', String(timeoutMs)], {
+    const r = spawnSync('ip', ['netns', 'exec', guest, ...dhcpClientArgv({ mac, hostname: 'guest', timeoutMs })], {
       encoding: 'utf8',
       timeout: timeoutMs + 5000,
     })
@@ -131,7 +126,7 @@ export class NetworkLab {
 
   /** One DNS query from the guest (A records): the addresses answered. */
   resolve(guest: string, server: string, name: string): string[] {
-    const r = spawnSync('ip', ['netns', 'exec', guest, process.execPath, dnsmasqTestScript('guest-dns.js'), server, name, 'A', '3000'], {
+    const r = spawnSync('ip', ['netns', 'exec', guest, ...dnsClientArgv({ server, name, type: 'A', timeoutMs: 3000 })], {
       encoding: 'utf8',
       timeout: 10_000,
     })

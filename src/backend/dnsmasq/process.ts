@@ -26,6 +26,7 @@ export const DEFAULT_READY_TIMEOUT_MS = 5000
 export const DEFAULT_STOP_TIMEOUT_MS = 5000
 /** How long dnsmasq's foreground part may take to check the config, bind and daemonize. */
 const START_TIMEOUT_MS = 30_000
+/** The longest wait between two polls of readiness or exit; polling starts at 1 ms and doubles up to it. */
 const POLL_INTERVAL_MS = 50
 const DNS_PORT = 53
 const DHCPV4_PORT = 67
@@ -45,6 +46,11 @@ export interface DnsmasqRunOptions {
   /** `--log-facility=FILE`: dnsmasq's log in a file instead of syslog. */
   readonly logFile?: string
   readonly readyTimeoutMs?: number
+  /**
+   * Readiness (the ports bound) is checked after 1, 2, 4, ... ms, at most this far apart (default 50). A caller
+   * that spawns dnsmasq before the bridge has its address (bind-dynamic binds it when it appears) may want less.
+   */
+  readonly readyPollMaxMs?: number
   readonly runner?: Runner
 }
 
@@ -80,10 +86,10 @@ function expectedPorts(def: NetworkDef): number[] {
   return [...(wantDns(def) ? [DNS_PORT] : []), ...(dhcp('ipv4') ? [DHCPV4_PORT] : []), ...(dhcp('ipv6') ? [DHCPV6_PORT] : [])]
 }
 
-async function waitReady(def: NetworkDef, pid: number, timeoutMs: number): Promise<void> {
+async function waitReady(def: NetworkDef, pid: number, timeoutMs: number, pollMaxMs: number): Promise<void> {
   const want = expectedPorts(def)
   const deadline = Date.now() + timeoutMs
-  for (;;) {
+  for (let intervalMs = 1; ; intervalMs = Math.min(intervalMs * 2, pollMaxMs)) {
     if (!(await processAlive(pid))) {
       throw new HostnetError('backend-failure', `dnsmasq for network '${def.name}' (pid ${pid}) exited right after starting`)
     }
@@ -96,7 +102,7 @@ async function waitReady(def: NetworkDef, pid: number, timeoutMs: number): Promi
         details: { pid, missingPorts: missing },
       })
     }
-    await sleep(POLL_INTERVAL_MS)
+    await sleep(intervalMs)
   }
 }
 
@@ -112,8 +118,9 @@ function startArgv(binary: string, paths: DnsmasqPaths, logFile: string | undefi
 
 /**
  * Write the network's files and start its dnsmasq; resolves once the pid file names a living dnsmasq that
- * listens on its ports. A 'conflict' when the network's dnsmasq already runs; 'backend-failure' with dnsmasq's
- * own message when it refuses to start; 'timeout' (after killing it) when it never becomes ready.
+ * listens on its ports (polled after 1, 2, 4, ... ms: `readyPollMaxMs`). A 'conflict' when the network's dnsmasq
+ * already runs; 'backend-failure' with dnsmasq's own message when it refuses to start; 'timeout' (after killing
+ * it) when it never becomes ready.
  */
 export async function startDnsmasq(def: NetworkDef, opts: DnsmasqRunOptions): Promise<DnsmasqInstance> {
   const runner = opts.runner ?? systemRunner
@@ -142,7 +149,7 @@ export async function startDnsmasq(def: NetworkDef, opts: DnsmasqRunOptions): Pr
     throw new HostnetError('backend-failure', `dnsmasq for network '${def.name}' wrote no pid file '${paths.pid}'`)
   }
   try {
-    await waitReady(def, pid, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS)
+    await waitReady(def, pid, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, opts.readyPollMaxMs ?? POLL_INTERVAL_MS)
   } catch (e) {
     await stopDnsmasq(paths)
     throw e

@@ -8,7 +8,6 @@
  */
 import { existsSync } from 'node:fs'
 import { HostnetError, errorMessage } from '../../errors.js'
-import type { Route } from '../../model/host/route.js'
 import type { HostState } from '../../model/host/state.js'
 import type { KernelCaps } from '../../plan/caps.js'
 import type { HostOp } from '../../plan/ops.js'
@@ -101,11 +100,6 @@ export class OvsHostBackend implements HostBackend {
       await this.applyKernel(target, ops.slice(done, end), done)
       done = end
     }
-  }
-
-  /** The routes alone (the engine reads them late when it can). */
-  async queryRoutes(target: Target): Promise<Route[]> {
-    return this.kernel.queryRoutes === undefined ? (await this.kernel.query(target)).routes : this.kernel.queryRoutes(target)
   }
 
   async caps(target: Target): Promise<KernelCaps> {

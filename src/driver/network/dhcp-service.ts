@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Target } from '../../backend/backend.js'
-import { dnsmasqBinaryVersion, dnsmasqPaths, removeDnsmasqFiles, runningDnsmasqPid, stopDnsmasq } from '../../backend/dnsmasq/index.js'
-import { launchDnsmasq } from './dnsmasq-launch.js'
+import { dnsmasqBinaryVersion, dnsmasqPaths, removeDnsmasqFiles, runningDnsmasqPid, startDnsmasq, stopDnsmasq } from '../../backend/dnsmasq/index.js'
 import { processAlive } from '../../backend/dnsmasq/proc.js'
 import { readDnsmasqLeases } from '../../backend/dnsmasq/leases.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
@@ -34,6 +33,11 @@ export function daemonRef(pid: number): DaemonRef {
 }
 
 const QUICK_STOP_MS = 500
+/**
+ * dnsmasq is spawned while the bridge is still being made (with bind-dynamic it binds the bridge's DNS socket as
+ * soon as the address appears), so its readiness is polled at most 25 ms apart instead of the backend's 50.
+ */
+const READY_POLL_MAX_MS = 25
 
 function signalQuietly(pid: number, sig: NodeJS.Signals): void {
   try {
@@ -72,10 +76,11 @@ export class DnsmasqDhcpService implements DhcpService {
       this.version = undefined
       throw e
     })
-    const pid = await launchDnsmasq(ctx.def, {
+    const { pid } = await startDnsmasq(ctx.def, {
       runDir,
       bridgeName: ctx.bridgeName,
       dnsmasqVersion,
+      readyPollMaxMs: READY_POLL_MAX_MS,
       ...(ctx.target.kind === 'netns' ? { netns: ctx.target.name } : {}),
       ...(this.opts.runner === undefined ? {} : { runner: this.opts.runner }),
       ...(this.opts.logToFile === true ? { logFile: `${dnsmasqPaths(runDir, ctx.def.name).conf.slice(0, -'.conf'.length)}.log` } : {}),
