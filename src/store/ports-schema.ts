@@ -1,0 +1,46 @@
+/**
+ * Schema of the network-port table (migration 3): one row per port, keyed by target and port UUID (a UUID names at
+ * most one port per target, so host device names derived from it cannot clash).
+ *
+ * - `def_json`: the allocated `<networkport>` (model NetworkPortDef as JSON);
+ * - `device`: the pool device the port uses (direct: a netdev name; hostdev: `DDDD:BB:SS.F`), NULL otherwise;
+ * - `exclusive`: 1 when the port holds its device alone (hostdev, passthrough, private + 802.1Qbh). A partial
+ *   unique index makes a second exclusive port on the same device impossible, whatever the processes do;
+ * - `class_id` / `floor`: the port's tc class and inbound floor on the network bridge (unique class per network);
+ * - `plug_json`: what the port has (or is about to have) on the host: written BEFORE the kernel is touched, so
+ *   recovery knows what may exist after a crash.
+ *
+ * Counts (a network's connections, a pool device's connections, the floor sum, the class ids in use) are always
+ * derived from these rows: there is no counter that could drift.
+ * @module
+ */
+
+/**
+ * `allocated`: nothing of the port on this host (allocation only, or a reclaimed port whose device the hypervisor
+ * holds); `plugging` → `plugged`: host devices being made / made; `unplugging`: being removed.
+ */
+export const PORT_STATUSES = ['allocated', 'plugging', 'plugged', 'unplugging'] as const
+
+export const PORTS_MIGRATION_SQL = `
+  CREATE TABLE ports (
+    target TEXT NOT NULL,
+    network TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN (${PORT_STATUSES.map((s) => `'${s}'`).join(', ')})),
+    def_json TEXT NOT NULL,
+    device TEXT,
+    exclusive INTEGER NOT NULL DEFAULT 0,
+    class_id INTEGER,
+    floor INTEGER NOT NULL DEFAULT 0,
+    plug_json TEXT,
+    owner_pid INTEGER,
+    owner_start TEXT,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    PRIMARY KEY (target, uuid)
+  );
+  CREATE INDEX ports_by_network ON ports (target, network, device);
+  CREATE UNIQUE INDEX ports_exclusive_device ON ports (target, network, device) WHERE exclusive = 1;
+  CREATE UNIQUE INDEX ports_class_id ON ports (target, network, class_id) WHERE class_id IS NOT NULL;
+  CREATE INDEX ports_by_status ON ports (status);
+`

@@ -1,0 +1,237 @@
+/**
+ * Network ports in the store (schema: ./ports-schema.ts). The port driver (driver/port) allocates inside ONE
+ * IMMEDIATE transaction (`atomically`) that reads the network's current usage and inserts the new row, so two
+ * processes never hand out the same exclusive device or class id; every count is derived from the rows
+ * (`usage`). Status changes are compare-and-set. The driver gives `def` and `plug` their types.
+ * @module
+ */
+import type Database from 'better-sqlite3'
+import { HostnetError } from '../errors.js'
+import type { ProcessOwner } from './owner.js'
+import { PORT_STATUSES } from './ports-schema.js'
+
+export { PORT_STATUSES }
+export type PortStatus = (typeof PORT_STATUSES)[number]
+
+export interface PortRecord {
+  /** Target key (`host`, `netns:NAME`). */
+  target: string
+  network: string
+  uuid: string
+  status: PortStatus
+  /** The allocated `<networkport>` (JSON). */
+  def: unknown
+  device: string | undefined
+  exclusive: boolean
+  classId: number | undefined
+  /** Inbound floor (kB/s) accounted on the network. */
+  floor: number
+  /** What the port has on the host (JSON), when anything. */
+  plug: unknown
+  /** The process plugging or unplugging the port right now. */
+  owner: ProcessOwner | undefined
+  createdMs: number
+  updatedMs: number
+}
+
+export interface PortInsert {
+  target: string
+  network: string
+  uuid: string
+  status: PortStatus
+  def: unknown
+  device?: string | undefined
+  exclusive?: boolean
+  classId?: number | undefined
+  floor?: number
+  plug?: unknown
+  owner?: ProcessOwner | undefined
+}
+
+/** What a network's ports use, derived from the rows. */
+export interface PortUsage {
+  /** Ports of the network (libvirt's `connections`). */
+  connections: number
+  /** Ports per pool device (name or PCI address). */
+  devices: Record<string, number>
+  /** Sum of the granted inbound floors, kB/s. */
+  floorSum: number
+  /** tc class ids in use (only when asked for). */
+  classIds: number[]
+}
+
+export interface PortTransition {
+  from: readonly PortStatus[]
+  to: PortStatus
+  /** Only if the current owner is this one. */
+  expectOwner?: ProcessOwner
+  /** New owner; null clears it. */
+  owner?: ProcessOwner | null
+  /** New host plug record; null clears it. */
+  plug?: unknown
+}
+
+interface Row {
+  target: string
+  network: string
+  uuid: string
+  status: string
+  def_json: string
+  device: string | null
+  exclusive: number
+  class_id: number | null
+  floor: number
+  plug_json: string | null
+  owner_pid: number | null
+  owner_start: string | null
+  created_ms: number
+  updated_ms: number
+}
+
+function json(text: string | null, what: string, uuid: string): unknown {
+  if (text === null) return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch (e) {
+    throw new HostnetError('bug', `network port '${uuid}': unreadable ${what} in the store`, { cause: e })
+  }
+}
+
+function fromRow(r: Row): PortRecord {
+  if (!(PORT_STATUSES as readonly string[]).includes(r.status)) {
+    throw new HostnetError('bug', `network port '${r.uuid}': unknown status '${r.status}' in the store`)
+  }
+  return {
+    target: r.target,
+    network: r.network,
+    uuid: r.uuid,
+    status: r.status as PortStatus,
+    def: json(r.def_json, 'definition', r.uuid),
+    device: r.device ?? undefined,
+    exclusive: r.exclusive === 1,
+    classId: r.class_id ?? undefined,
+    floor: r.floor,
+    plug: json(r.plug_json, 'plug record', r.uuid),
+    owner: r.owner_pid === null ? undefined : { pid: r.owner_pid, startTicks: r.owner_start ?? '' },
+    createdMs: r.created_ms,
+    updatedMs: r.updated_ms,
+  }
+}
+
+const SQL = {
+  insert: `INSERT INTO ports (target, network, uuid, status, def_json, device, exclusive, class_id, floor, plug_json,
+             owner_pid, owner_start, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  get: 'SELECT * FROM ports WHERE target = ? AND uuid = ?',
+  byNetwork: 'SELECT * FROM ports WHERE target = ? AND network = ? ORDER BY created_ms, uuid',
+  all: 'SELECT * FROM ports ORDER BY target, network, created_ms, uuid',
+  usage: 'SELECT device, COUNT(*) AS n, SUM(floor) AS floor FROM ports WHERE target = ? AND network = ? GROUP BY device',
+  classIds: 'SELECT class_id FROM ports WHERE target = ? AND network = ? AND class_id IS NOT NULL',
+  count: 'SELECT COUNT(*) AS n FROM ports WHERE target = ? AND network = ?',
+  delete: 'DELETE FROM ports WHERE target = ? AND uuid = ?',
+  deleteWithStatus: 'DELETE FROM ports WHERE target = ? AND uuid = ? AND status = ?',
+} as const
+
+type StatementName = keyof typeof SQL
+
+export class PortStore {
+  private readonly statements = new Map<StatementName, Database.Statement>()
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly nowMs: () => number,
+  ) {}
+
+  /** Run `fn` in one IMMEDIATE transaction (nested calls become savepoints of the outer one). */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate()
+  }
+
+  insert(p: PortInsert): void {
+    const now = this.nowMs()
+    this.stmt('insert').run(
+      p.target,
+      p.network,
+      p.uuid,
+      p.status,
+      JSON.stringify(p.def),
+      p.device ?? null,
+      p.exclusive === true ? 1 : 0,
+      p.classId ?? null,
+      p.floor ?? 0,
+      p.plug === undefined ? null : JSON.stringify(p.plug),
+      p.owner?.pid ?? null,
+      p.owner?.startTicks ?? null,
+      now,
+      now,
+    )
+  }
+
+  get(target: string, uuid: string): PortRecord | undefined {
+    const row = this.stmt('get').get(target, uuid) as Row | undefined
+    return row === undefined ? undefined : fromRow(row)
+  }
+
+  /** The ports of one network, oldest first. */
+  listByNetwork(target: string, network: string): PortRecord[] {
+    return (this.stmt('byNetwork').all(target, network) as Row[]).map(fromRow)
+  }
+
+  /** Every port of every target (recovery). */
+  listAll(): PortRecord[] {
+    return (this.stmt('all').all() as Row[]).map(fromRow)
+  }
+
+  count(target: string, network: string): number {
+    return (this.stmt('count').get(target, network) as { n: number }).n
+  }
+
+  /** The network's usage, derived from its rows; class ids only when `classIds` is asked for. */
+  usage(target: string, network: string, opts: { classIds?: boolean } = {}): PortUsage {
+    const rows = this.stmt('usage').all(target, network) as Array<{ device: string | null; n: number; floor: number | null }>
+    const out: PortUsage = { connections: 0, devices: {}, floorSum: 0, classIds: [] }
+    for (const r of rows) {
+      out.connections += r.n
+      out.floorSum += r.floor ?? 0
+      if (r.device !== null) out.devices[r.device] = r.n
+    }
+    if (opts.classIds === true) {
+      out.classIds = (this.stmt('classIds').all(target, network) as Array<{ class_id: number }>).map((r) => r.class_id)
+    }
+    return out
+  }
+
+  /** Compare-and-set the status (and owner, plug record). False if the port is gone or not in `from`. */
+  transition(target: string, uuid: string, req: PortTransition): boolean {
+    return this.atomically((): boolean => {
+      const cur = this.get(target, uuid)
+      if (cur === undefined || !req.from.includes(cur.status)) return false
+      if (req.expectOwner !== undefined) {
+        const o = cur.owner
+        if (o === undefined || o.pid !== req.expectOwner.pid || o.startTicks !== req.expectOwner.startTicks) return false
+      }
+      const sets = ['status = ?']
+      const args: unknown[] = [req.to]
+      if (req.owner !== undefined) sets.push('owner_pid = ?', 'owner_start = ?')
+      if (req.owner !== undefined) args.push(req.owner?.pid ?? null, req.owner?.startTicks ?? null)
+      if (req.plug !== undefined) sets.push('plug_json = ?')
+      if (req.plug !== undefined) args.push(req.plug === null ? null : JSON.stringify(req.plug))
+      this.db.prepare(`UPDATE ports SET ${sets.join(', ')}, updated_ms = ? WHERE target = ? AND uuid = ?`).run(...args, this.nowMs(), target, uuid)
+      return true
+    })
+  }
+
+  /** Delete a port (only while it has `status`, when given). False if nothing was deleted. */
+  delete(target: string, uuid: string, status?: PortStatus): boolean {
+    const info = status === undefined ? this.stmt('delete').run(target, uuid) : this.stmt('deleteWithStatus').run(target, uuid, status)
+    return info.changes === 1
+  }
+
+  private stmt(name: StatementName): Database.Statement {
+    let s = this.statements.get(name)
+    if (s === undefined) {
+      s = this.db.prepare(SQL[name])
+      this.statements.set(name, s)
+    }
+    return s
+  }
+}
