@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3'
 import { HostnetError } from '../errors.js'
 import { NETWORKS_MIGRATION_SQL } from './networks-schema.js'
+import { PORTS_MIGRATION_SQL } from './ports-schema.js'
 
 export interface Migration {
   version: number
@@ -64,6 +65,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'virtual networks: definitions and live status',
     sql: NETWORKS_MIGRATION_SQL,
+  },
+  {
+    version: 3,
+    name: 'network ports',
+    sql: PORTS_MIGRATION_SQL,
   },
 ]
 

@@ -22,7 +22,7 @@
 export const PORT_STATUSES = ['allocated', 'plugging', 'plugged', 'unplugging'] as const
 
 export const PORTS_MIGRATION_SQL = `
-  CREATE TABLE ports (
+  CREATE TABLE network_ports (
     target TEXT NOT NULL,
     network TEXT NOT NULL,
     uuid TEXT NOT NULL,
@@ -39,8 +39,8 @@ export const PORTS_MIGRATION_SQL = `
     updated_ms INTEGER NOT NULL,
     PRIMARY KEY (target, uuid)
   );
-  CREATE INDEX ports_by_network ON ports (target, network, device);
-  CREATE UNIQUE INDEX ports_exclusive_device ON ports (target, network, device) WHERE exclusive = 1;
-  CREATE UNIQUE INDEX ports_class_id ON ports (target, network, class_id) WHERE class_id IS NOT NULL;
-  CREATE INDEX ports_by_status ON ports (status);
+  CREATE INDEX ports_by_network ON network_ports (target, network, device);
+  CREATE UNIQUE INDEX ports_exclusive_device ON network_ports (target, network, device) WHERE exclusive = 1;
+  CREATE UNIQUE INDEX ports_class_id ON network_ports (target, network, class_id) WHERE class_id IS NOT NULL;
+  CREATE INDEX ports_by_status ON network_ports (status);
 `

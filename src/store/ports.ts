@@ -119,16 +119,16 @@ function fromRow(r: Row): PortRecord {
 }
 
 const SQL = {
-  insert: `INSERT INTO ports (target, network, uuid, status, def_json, device, exclusive, class_id, floor, plug_json,
+  insert: `INSERT INTO network_ports (target, network, uuid, status, def_json, device, exclusive, class_id, floor, plug_json,
              owner_pid, owner_start, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  get: 'SELECT * FROM ports WHERE target = ? AND uuid = ?',
-  byNetwork: 'SELECT * FROM ports WHERE target = ? AND network = ? ORDER BY created_ms, uuid',
-  all: 'SELECT * FROM ports ORDER BY target, network, created_ms, uuid',
-  usage: 'SELECT device, COUNT(*) AS n, SUM(floor) AS floor FROM ports WHERE target = ? AND network = ? GROUP BY device',
-  classIds: 'SELECT class_id FROM ports WHERE target = ? AND network = ? AND class_id IS NOT NULL',
-  count: 'SELECT COUNT(*) AS n FROM ports WHERE target = ? AND network = ?',
-  delete: 'DELETE FROM ports WHERE target = ? AND uuid = ?',
-  deleteWithStatus: 'DELETE FROM ports WHERE target = ? AND uuid = ? AND status = ?',
+  get: 'SELECT * FROM network_ports WHERE target = ? AND uuid = ?',
+  byNetwork: 'SELECT * FROM network_ports WHERE target = ? AND network = ? ORDER BY created_ms, uuid',
+  all: 'SELECT * FROM network_ports ORDER BY target, network, created_ms, uuid',
+  usage: 'SELECT device, COUNT(*) AS n, SUM(floor) AS floor FROM network_ports WHERE target = ? AND network = ? GROUP BY device',
+  classIds: 'SELECT class_id FROM network_ports WHERE target = ? AND network = ? AND class_id IS NOT NULL',
+  count: 'SELECT COUNT(*) AS n FROM network_ports WHERE target = ? AND network = ?',
+  delete: 'DELETE FROM network_ports WHERE target = ? AND uuid = ?',
+  deleteWithStatus: 'DELETE FROM network_ports WHERE target = ? AND uuid = ? AND status = ?',
 } as const
 
 type StatementName = keyof typeof SQL
@@ -215,7 +215,7 @@ export class PortStore {
       if (req.owner !== undefined) args.push(req.owner?.pid ?? null, req.owner?.startTicks ?? null)
       if (req.plug !== undefined) sets.push('plug_json = ?')
       if (req.plug !== undefined) args.push(req.plug === null ? null : JSON.stringify(req.plug))
-      this.db.prepare(`UPDATE ports SET ${sets.join(', ')}, updated_ms = ? WHERE target = ? AND uuid = ?`).run(...args, this.nowMs(), target, uuid)
+      this.db.prepare(`UPDATE network_ports SET ${sets.join(', ')}, updated_ms = ? WHERE target = ? AND uuid = ?`).run(...args, this.nowMs(), target, uuid)
       return true
     })
   }

@@ -1,16 +1,16 @@
 /**
  * The full-kernel lane: run a compiled JS file under a User-Mode Linux kernel (bonding, 802.1q, dummy, vrf...)
- * with this machine's filesystem as root, through /work/shared/recipes/uml-kernel-lane.sh (found relative to
- * the repository root). Unavailable lane: tests skip, or fail when the CI environment variable is set.
+ * with this machine's filesystem as root, through the shared uml-kernel-lane.sh recipe (located by paths.ts sharedDir();
+ * $HOSTNET_UML_RECIPE overrides). Unavailable lane: tests skip, or fail when the CI environment variable is set.
  * @module
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { repoRoot } from './paths.js'
+import { join, resolve } from 'node:path'
+import { repoRoot, sharedDir } from './paths.js'
 
 export function umlRecipePath(): string {
-  return process.env['HOSTNET_UML_RECIPE'] ?? resolve(repoRoot(), '../shared/recipes/uml-kernel-lane.sh')
+  return process.env['HOSTNET_UML_RECIPE'] ?? join(sharedDir(), 'recipes/uml-kernel-lane.sh')
 }
 
 /** Why the lane cannot run here, or undefined when it can. */

@@ -9,6 +9,7 @@ import { currentOwner, type ProcessOwner, type Store } from '../../store/index.j
 import { NetworkStore, type NetworkRecord } from '../../store/networks.js'
 import { targetKey } from '../../txn/target-key.js'
 import type { NetworkServices } from './services.js'
+import type { PortDriverDeps } from '../port/context.js'
 
 export interface NetworkDriverDeps {
   store: Store
@@ -25,6 +26,14 @@ export interface NetworkDriverDeps {
   onClose?: () => unknown
   /** Test hook: pause a start once its bridge exists (never set in production). */
   pauseAfterBridgeMs?: number
+  /** The port driver's services and options (default: the real services, without OVS sandbox resolution). */
+  ports?: Omit<PortDriverDeps, 'store' | 'owner' | 'log'>
+}
+
+/** What stopping a network asks of its ports (the NetworkDriver's PortDriver). */
+export interface NetworkPortHooks {
+  /** Delete the network's ports, unplugging them; returns how many there were. */
+  releaseAll(target: Target, network: string): Promise<number>
 }
 
 export interface DriverContext {
@@ -37,6 +46,8 @@ export interface DriverContext {
   ovsBridgeExists: ((target: Target, name: string) => Promise<boolean>) | undefined
   onClose: (() => unknown) | undefined
   pauseAfterBridgeMs: number | undefined
+  /** Set by NetworkDriver once its PortDriver exists. */
+  portHooks?: NetworkPortHooks
 }
 
 export function resolveDriverContext(d: NetworkDriverDeps): DriverContext {

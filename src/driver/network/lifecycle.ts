@@ -136,6 +136,7 @@ export async function destroyNetwork(ctx: DriverContext, target: Target, rec: Ne
     throw busy(ctx.networks.get(key, rec.name) ?? rec)
   }
   const def = currentDef(rec)
+  await releasePorts(ctx, target, rec.name)
   try {
     await teardownNetwork(target, def, readRuntime(rec.runtime, rec.name), ctx.services)
   } catch (e) {
@@ -144,4 +145,14 @@ export async function destroyNetwork(ctx: DriverContext, target: Target, rec: Ne
   }
   finishInactive(ctx, key, rec.name, ['stopping'], null)
   if (opts.deferDelete !== true) await deleteTombstonesQuietly(ctx, target)
+}
+
+/** libvirt deletes a network's ports when it stops; ports that cannot be unplugged now are left to recovery. */
+async function releasePorts(ctx: DriverContext, target: Target, name: string): Promise<void> {
+  try {
+    const n = (await ctx.portHooks?.releaseAll(target, name)) ?? 0
+    if (n > 0) ctx.log(`network '${name}': ${n} port(s) deleted`)
+  } catch (e) {
+    ctx.log(`warning: ports of network '${name}' could not all be unplugged (recovery retries): ${errorMessage(e)}`)
+  }
 }

@@ -1,0 +1,135 @@
+/**
+ * The port driver (libvirt's networkPortCreateXML / ListAllPorts / GetXMLDesc / Delete and the plugging a
+ * hypervisor would do): allocation in one store transaction (allocate-txn.ts), plugging on this host (plug.ts),
+ * deletion (release.ts), recovery (recover.ts), and the network driver's hooks (connections in the live XML,
+ * ports released when a network stops). The batch verbs (`createMany`, `deleteMany`) do one store transaction
+ * and one kernel batch for all their ports.
+ * @module
+ */
+import type { Target } from '../../backend/backend.js'
+import type { DomainInterfaceDef } from '../../model/domain-interface.js'
+import type { NetworkDef } from '../../model/network/network-def.js'
+import type { NetworkPortDef } from '../../model/networkport.js'
+import type { PortRecord, PortStatus } from '../../store/ports.js'
+import { targetKey } from '../../txn/target-key.js'
+import { notFound } from '../network/context.js'
+import { activeNetwork, allocateAll, type CreateOptions, type PortCreateRequest } from './allocate-txn.js'
+import { resolvePortContext, type PortContext, type PortDriverDeps } from './context.js'
+import { withConnections } from './live-status.js'
+import { plugAll } from './plug.js'
+import { deviceLocation, readPlugRecord, type GuestEnd, type PlugRecord } from './plug-record.js'
+import { recoverPorts, type PortRecoveryReport } from './recover.js'
+import { deletePorts, portNotFound, releaseNetworkPorts } from './release.js'
+import { readStoredPort } from './stored.js'
+import { formatPortXml, formatStatusInterface, statusInterface } from './xml.js'
+
+export interface PortInfo {
+  target: string
+  network: string
+  uuid: string
+  status: PortStatus
+  port: NetworkPortDef
+  /** The host device (in the target), when one is plugged there. */
+  device?: string
+  /** Where the guest side is (a guest namespace and the device's name there). */
+  guest?: GuestEnd
+  /** hostdev: the VF handed to the guest. */
+  hostdev?: string
+  /** The domain interface the port was made from. */
+  iface?: DomainInterfaceDef
+}
+
+function infoOf(rec: PortRecord): PortInfo {
+  const stored = readStoredPort(rec)
+  const base = { target: rec.target, network: rec.network, uuid: rec.uuid, status: rec.status, port: stored.port }
+  return describe(base, readPlugRecord(rec.plug, rec.uuid), stored.iface)
+}
+
+function describe(base: PortInfo, record: PlugRecord | undefined, iface: DomainInterfaceDef | undefined): PortInfo {
+  const out: PortInfo = { ...base }
+  const d = record?.device
+  if (d !== undefined && deviceLocation(d).netns === undefined) out.device = d.ifname
+  if (d?.guest !== undefined) out.guest = d.guest
+  if (record?.hostdev !== undefined) out.hostdev = record.hostdev
+  if (iface !== undefined) out.iface = iface
+  return out
+}
+
+export class PortDriver {
+  readonly ctx: PortContext
+
+  constructor(deps: PortDriverDeps) {
+    this.ctx = resolvePortContext(deps)
+  }
+
+  /** net-port-create: allocate (or with `reclaim` re-register) a port, and plug it unless told not to. */
+  async create(target: Target, network: string, req: PortCreateRequest, opts: CreateOptions = {}): Promise<PortInfo> {
+    const [one] = await this.createMany(target, network, [req], opts)
+    return one!
+  }
+
+  /** Several ports at once: one allocation transaction (all or none), one kernel batch. */
+  async createMany(target: Target, network: string, reqs: readonly PortCreateRequest[], opts: CreateOptions = {}): Promise<PortInfo[]> {
+    if (reqs.length === 0) return []
+    const allocated = allocateAll(this.ctx, target, network, reqs, opts)
+    await plugAll(this.ctx, target, allocated)
+    const key = targetKey(target)
+    return allocated.map((a, i) => {
+      const status = a.status === 'plugging' ? 'plugged' : a.status
+      return describe({ target: key, network, uuid: a.port.uuid, status, port: a.port }, a.record, reqs[i]?.iface)
+    })
+  }
+
+  /** net-port-delete: release the port and remove what it has on the host. */
+  delete(target: Target, network: string, uuid: string): Promise<void> {
+    return deletePorts(this.ctx, target, network, [uuid])
+  }
+
+  deleteMany(target: Target, network: string, uuids: readonly string[]): Promise<void> {
+    return uuids.length === 0 ? Promise.resolve() : deletePorts(this.ctx, target, network, uuids)
+  }
+
+  /** net-port-list: the ports of an active network, oldest first. */
+  list(target: Target, network: string): PortInfo[] {
+    const key = targetKey(target)
+    activeNetwork(this.ctx, key, network, '(list)')
+    return this.ctx.ports.listByNetwork(key, network).map(infoOf)
+  }
+
+  get(target: Target, network: string, uuid: string): PortInfo {
+    const key = targetKey(target)
+    if (this.ctx.networks.get(key, network) === undefined) throw notFound(network)
+    const rec = this.ctx.ports.get(key, uuid)
+    if (rec === undefined || rec.network !== network) throw portNotFound(network, uuid)
+    activeNetwork(this.ctx, key, network, uuid)
+    return infoOf(rec)
+  }
+
+  /** net-port-dumpxml: the `<networkport>`, or with `domainInterface` the domain status `<interface>`. */
+  dumpXml(target: Target, network: string, uuid: string, opts: { domainInterface?: boolean } = {}): string {
+    const info = this.get(target, network, uuid)
+    if (opts.domainInterface !== true) return formatPortXml(info.port)
+    const rec = this.ctx.ports.get(targetKey(target), uuid)
+    const record = rec === undefined ? undefined : readPlugRecord(rec.plug, uuid)
+    return formatStatusInterface(statusInterface(network, info.port, info.iface, record))
+  }
+
+  /** The live definition of a running network with its connection counts. */
+  liveStatus(target: Target, def: NetworkDef): NetworkDef {
+    const usage = this.ctx.ports.usage(targetKey(target), def.name)
+    return withConnections(def, usage)
+  }
+
+  /** Before a network stops: its ports go (unplugged). Returns how many there were. */
+  releaseAll(target: Target, network: string): Promise<number> {
+    return releaseNetworkPorts(this.ctx, target, network)
+  }
+
+  recover(opts: { scan?: boolean } = {}): Promise<PortRecoveryReport> {
+    return recoverPorts(this.ctx, opts)
+  }
+
+  close(): Promise<void> {
+    return this.ctx.services.close()
+  }
+}

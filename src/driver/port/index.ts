@@ -1,0 +1,17 @@
+/**
+ * Network ports (libvirt's port API over hostnet's store): {@link PortDriver}, its services, and the pieces the
+ * network driver and the CLI use. A NetworkDriver owns one PortDriver (`networks.ports`).
+ * @module
+ */
+export { PortDriver, type PortInfo } from './driver.js'
+export type { PortDriverDeps, PortContext } from './context.js'
+export type { CreateOptions, PortCreateRequest } from './allocate-txn.js'
+export type { PortRecoveryReport } from './recover.js'
+export type { BatchResult, PortServices } from './services.js'
+export type { GuestEnd, PlugRecord, PortDevice } from './plug-record.js'
+export { SystemPortServices, type SystemServicesOptions } from './system-services.js'
+export { isPortDeviceName, portDeviceName, PORT_DEVICE_PREFIX, tapMac } from './names.js'
+export { parsePortInput, portFromInterfaceXml, validateNetworkPortShape } from './xml.js'
+
+/** Environment variable of the sysfs root used for SR-IOV information (tests point it at a fake tree). */
+export const SYSFS_ROOT_ENV = 'HOSTNET_SYSFS_ROOT'

@@ -1,0 +1,122 @@
+/**
+ * Making the host side of freshly allocated ports (their rows are 'plugging' with their plug records): the
+ * devices of all ports in one `ip -batch` (plus one per guest namespace to bring the guest ends up), the Open
+ * vSwitch ports in one OVSDB transaction waited for until ovs-vswitchd applied it, tc bandwidth per port, floor
+ * classes on the network bridge. Any failure undoes everything these ports got (unplug.ts) and rethrows.
+ * @module
+ */
+import { HostnetError, RollbackError } from '../../errors.js'
+import type { Target } from '../../backend/backend.js'
+import type { NetworkPortDef } from '../../model/networkport.js'
+import { targetKey } from '../../txn/target-key.js'
+import type { Allocated } from './allocate-txn.js'
+import type { PortContext } from './context.js'
+import { ovsAddPortOps } from './ovs-plug.js'
+import type { PlugRecord, PortDevice } from './plug-record.js'
+import { guestUpLines, plugLines } from './render.js'
+import { deviceShaping, floorPlugCommands, networkTree } from './shaping.js'
+import { unplugAll } from './unplug.js'
+
+type Plugging = Allocated & { record: PlugRecord }
+
+function failure(what: string, stderr: string): HostnetError {
+  return new HostnetError('backend-failure', `${what}: ${stderr.trim().split('\n')[0] ?? 'failed'}`, { details: { stderr } })
+}
+
+/** passthrough: remember each pool interface's own MAC in the store before the guest's replaces it. */
+async function rememberLowerMacs(ctx: PortContext, target: Target, items: Plugging[]): Promise<Plugging[]> {
+  const out: Plugging[] = []
+  for (const it of items) {
+    const d = it.record.device
+    if (d?.kind !== 'macvtap' || d.mode !== 'passthrough') {
+      out.push(it)
+      continue
+    }
+    const lowerMac = await ctx.services.linkMac(target, d.dev)
+    const record: PlugRecord = { ...it.record, device: { ...d, ...(lowerMac === undefined ? {} : { lowerMac }) } }
+    ctx.ports.transition(targetKey(target), it.port.uuid, { from: ['plugging'], to: 'plugging', plug: record })
+    out.push({ ...it, record })
+  }
+  return out
+}
+
+async function makeDevices(ctx: PortContext, target: Target, devices: PortDevice[]): Promise<void> {
+  const res = await ctx.services.ipBatch(target, plugLines(devices))
+  if (!res.ok) throw failure(`cannot create the port devices ${devices.map((d) => d.ifname).join(', ')}`, res.stderr)
+  for (const [ns, lines] of guestUpLines(devices)) {
+    const up = await ctx.services.ipBatch({ kind: 'netns', name: ns }, lines)
+    if (!up.ok) throw failure(`cannot bring up the guest side in namespace '${ns}'`, up.stderr)
+  }
+}
+
+async function addOvsPorts(ctx: PortContext, target: Target, items: Plugging[]): Promise<void> {
+  const ops = items.flatMap((it) => {
+    const d = it.record.device
+    return it.record.ovsBridge === undefined || d === undefined ? [] : ovsAddPortOps(it.record.ovsBridge, d.ifname, it.port)
+  })
+  if (ops.length > 0) await ctx.services.ovsTransact(target, ops, { wait: true })
+}
+
+async function shape(ctx: PortContext, target: Target, items: Plugging[]): Promise<void> {
+  for (const it of items) {
+    const d = it.record.device
+    if (d === undefined || it.record.shaped !== true) continue
+    const step = deviceShaping(d, it.port)
+    if (step !== undefined) await ctx.services.tc(step.netns === undefined ? target : { kind: 'netns', name: step.netns }, step.commands)
+  }
+  for (const it of items) {
+    const f = it.record.floor
+    if (f === undefined || it.floor === undefined) continue
+    if (!(await ctx.services.hasHtbRoot(target, f.bridge))) await ctx.services.tc(target, networkTree(f.bridge, it.network))
+    await ctx.services.tc(target, floorPlugCommands(f.bridge, it.network, it.port, it.floor))
+  }
+}
+
+async function plugSteps(ctx: PortContext, target: Target, items: Plugging[]): Promise<void> {
+  const devices = items.flatMap((it) => (it.record.device === undefined ? [] : [it.record.device]))
+  if (devices.length > 0) await makeDevices(ctx, target, devices)
+  await addOvsPorts(ctx, target, items)
+  await shape(ctx, target, items)
+}
+
+/** Undo a failed plug and forget the ports (their rows go: no count changes). */
+async function rollBack(ctx: PortContext, target: Target, items: Plugging[], original: unknown): Promise<never> {
+  const key = targetKey(target)
+  const problems = await unplugAll(ctx, target, items.map((it) => ({ uuid: it.port.uuid, record: it.record, network: it.network })))
+  if (problems.length > 0) {
+    ctx.log(`warning: a failed plug left something behind (recovery retries): ${problems.join('; ')}`)
+    throw new RollbackError(original, problems)
+  }
+  ctx.ports.atomically(() => items.forEach((it) => ctx.ports.delete(key, it.port.uuid, 'plugging')))
+  throw original
+}
+
+/** Plug the host side of allocated ports; on success their rows are 'plugged'. */
+export async function plugAll(ctx: PortContext, target: Target, allocated: readonly Allocated[]): Promise<void> {
+  const key = targetKey(target)
+  let items = allocated.filter((a): a is Plugging => a.status === 'plugging' && a.record !== undefined)
+  if (items.length === 0) return
+  try {
+    items = await rememberLowerMacs(ctx, target, items)
+    await plugSteps(ctx, target, items)
+    if (ctx.pauseAfterPlugMs !== undefined) await new Promise((r) => setTimeout(r, ctx.pauseAfterPlugMs))
+  } catch (e) {
+    return rollBack(ctx, target, items, e)
+  }
+  const lost = markPlugged(ctx, key, items)
+  if (lost.length > 0) {
+    const e = new HostnetError('conflict', `network port(s) ${lost.map((p) => `'${p.uuid}'`).join(', ')} were deleted while being plugged (network destroyed?)`)
+    await rollBack(ctx, target, items.filter((it) => lost.includes(it.port)), e)
+  }
+}
+
+/** 'plugging' → 'plugged' for every port; returns the ports whose rows vanished meanwhile. */
+function markPlugged(ctx: PortContext, key: string, items: readonly Plugging[]): NetworkPortDef[] {
+  return ctx.ports.atomically(() =>
+    items.flatMap((it) => {
+      const ok = ctx.ports.transition(key, it.port.uuid, { from: ['plugging'], to: 'plugged', expectOwner: ctx.owner, owner: null })
+      return ok ? [] : [it.port]
+    }),
+  )
+}
+

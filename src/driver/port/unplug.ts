@@ -1,0 +1,92 @@
+/**
+ * Removing what ports have on the host, from their plug records: floor classes (and the default class's new
+ * rate), Open vSwitch ports with their QoS rows, then the devices (many at once: one link-group deletion per
+ * namespace), then the MACs passthrough took from pool interfaces. Every step tolerates what is already gone,
+ * so the same code serves net-port-delete, network destroy, a failed plug's rollback and crash recovery; what
+ * could not be removed is returned as problems.
+ * @module
+ */
+import { errorMessage } from '../../errors.js'
+import type { Target } from '../../backend/backend.js'
+import type { NetworkDef } from '../../model/network/network-def.js'
+import type { PortContext } from './context.js'
+import { ovsFindPortOps, ovsRemovePortOps } from './ovs-plug.js'
+import { deviceLocation, type PlugRecord, type PortDevice } from './plug-record.js'
+import { deleteLines, deletionGroup, restoreLowerMacLines } from './render.js'
+import { floorUnplugCommands } from './shaping.js'
+
+export interface UnplugItem {
+  readonly uuid: string
+  readonly record: PlugRecord
+  /** The network (undefined when it is gone: floor classes are then not touched). */
+  readonly network?: NetworkDef
+  /** The default class's rate once this port's floor class is gone (floor ports only). */
+  readonly defaultClassRate?: number
+}
+
+const netns = (name: string): Target => ({ kind: 'netns', name })
+
+async function unplugFloors(ctx: PortContext, target: Target, items: readonly UnplugItem[], problems: string[]): Promise<void> {
+  for (const it of items) {
+    const f = it.record.floor
+    if (f === undefined || it.defaultClassRate === undefined || it.network === undefined) continue
+    try {
+      await ctx.services.tc(target, floorUnplugCommands(f.bridge, it.network, f.classId, it.defaultClassRate))
+    } catch (e) {
+      problems.push(`floor class ${f.classId} of port '${it.uuid}' on '${f.bridge}': ${errorMessage(e)}`)
+    }
+  }
+}
+
+async function unplugOvs(ctx: PortContext, target: Target, items: readonly UnplugItem[], problems: string[]): Promise<void> {
+  const ovs = items.filter((i) => i.record.ovsBridge !== undefined && i.record.device !== undefined)
+  if (ovs.length === 0) return
+  try {
+    const found = await ctx.services.ovsTransact(target, ovs.flatMap((i) => ovsFindPortOps(i.record.device!.ifname)), { wait: false })
+    const ops = ovs.flatMap((i, k) => ovsRemovePortOps(i.record.ovsBridge!, found.slice(3 * k, 3 * k + 3)))
+    if (ops.length > 0) await ctx.services.ovsTransact(target, ops, { wait: true })
+  } catch (e) {
+    problems.push(`Open vSwitch ports ${ovs.map((i) => i.record.device!.ifname).join(', ')}: ${errorMessage(e)}`)
+  }
+}
+
+/** Delete the devices of one namespace; a failed batch is checked against the namespace's links. */
+async function deleteIn(ctx: PortContext, ns: Target, names: readonly string[], problems: string[]): Promise<void> {
+  if (names.length === 0 || !ctx.services.namespaceExists(ns)) return
+  const res = await ctx.services.ipBatch(ns, deleteLines(names, deletionGroup()), { force: true })
+  if (res.ok) return
+  const left = await ctx.services.linkNames(ns).then(
+    (have) => names.filter((n) => have.has(n)),
+    () => [...names],
+  )
+  if (left.length > 0) problems.push(`cannot delete ${left.join(', ')}: ${res.stderr.trim().split('\n')[0] ?? ''}`)
+}
+
+async function deleteDevices(ctx: PortContext, target: Target, devices: readonly PortDevice[], problems: string[]): Promise<void> {
+  const byNs = new Map<string | undefined, string[]>()
+  for (const d of devices) {
+    const at = deviceLocation(d)
+    byNs.set(at.netns, [...(byNs.get(at.netns) ?? []), at.name])
+  }
+  await Promise.all([...byNs].map(([ns, names]) => deleteIn(ctx, ns === undefined ? target : netns(ns), names, problems)))
+  const restore = restoreLowerMacLines(devices)
+  if (restore.length > 0 && ctx.services.namespaceExists(target)) {
+    const res = await ctx.services.ipBatch(target, restore, { force: true })
+    if (!res.ok) problems.push(`cannot restore the MAC of a pool interface: ${res.stderr.trim()}`)
+  }
+}
+
+/** Undo the host side of every item; returns what could not be undone (empty: all gone). */
+export async function unplugAll(ctx: PortContext, target: Target, items: readonly UnplugItem[]): Promise<string[]> {
+  const problems: string[] = []
+  if (!ctx.services.namespaceExists(target)) {
+    // the target (and everything in it) is gone; only devices moved into guest namespaces may remain
+    const moved = items.flatMap((i) => (i.record.device !== undefined && deviceLocation(i.record.device).netns !== undefined ? [i.record.device] : []))
+    await deleteDevices(ctx, target, moved, problems)
+    return problems
+  }
+  await unplugFloors(ctx, target, items, problems)
+  await unplugOvs(ctx, target, items, problems)
+  await deleteDevices(ctx, target, items.flatMap((i) => (i.record.device === undefined ? [] : [i.record.device])), problems)
+  return problems
+}
