@@ -15,6 +15,7 @@ import { registerSandboxCommands } from './sandbox.js'
 import { registerServeCommand } from './serve.js'
 import { registerDemoCommand } from './demo.js'
 import { registerNetCommands } from './net.js'
+import { registerNetPortCommands } from './net-port.js'
 import { registerSandboxGuestCommands } from './sandbox-guest.js'
 import { registerDebugCommands } from './debug.js'
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerConfirmCommands(program)
   registerIfaceCommands(program)
   registerNetCommands(program)
+  registerNetPortCommands(program)
   registerSandboxCommands(program)
   registerSandboxGuestCommands(program)
   registerServeCommand(program)

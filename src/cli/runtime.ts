@@ -10,6 +10,7 @@ import { Iproute2Backend } from '../backend/iproute2/index.js'
 import { openStore, resolveStateDir, type Store } from '../store/index.js'
 import { recoverPending, type EngineDeps, type RecoveryReport } from '../txn/index.js'
 import { createNetworkDriver, type NetworkDriver } from '../driver/network/index.js'
+import { SYSFS_ROOT_ENV } from '../driver/port/index.js'
 
 /** Test hook (never set in production): pause this many ms after the kernel apply, before verification. */
 export const PAUSE_AFTER_APPLY_ENV = 'HOSTNET_TEST_PAUSE_AFTER_APPLY_MS'
@@ -61,6 +62,7 @@ export function openRuntime(flags: RuntimeFlags): Runtime {
       log: logLine,
       ...(flags.ovsdb === undefined ? {} : { ovsdb: flags.ovsdb }),
       ...netPauseHook(),
+      ...portOptions(),
     }))
   const close = (): void => {
     networks?.close()
@@ -92,6 +94,19 @@ export const NET_PAUSE_ENV = 'HOSTNET_TEST_NET_PAUSE_AFTER_BRIDGE_MS'
 function netPauseHook(): { pauseAfterBridgeMs?: number } {
   const v = Number(process.env[NET_PAUSE_ENV] ?? '')
   return Number.isFinite(v) && v > 0 ? { pauseAfterBridgeMs: v } : {}
+}
+
+/** Test hook (never set in production): a port creation sleeps this many ms once its devices exist. */
+export const PORT_PAUSE_ENV = 'HOSTNET_TEST_PORT_PAUSE_AFTER_PLUG_MS'
+
+/** The sysfs root for SR-IOV information ($HOSTNET_SYSFS_ROOT, tests) and the port test hook. */
+function portOptions(): { sysfsRoot?: string; portPauseAfterPlugMs?: number } {
+  const root = process.env[SYSFS_ROOT_ENV]
+  const pause = Number(process.env[PORT_PAUSE_ENV] ?? '')
+  return {
+    ...(root === undefined || root === '' ? {} : { sysfsRoot: root }),
+    ...(Number.isFinite(pause) && pause > 0 ? { portPauseAfterPlugMs: pause } : {}),
+  }
 }
 
 export function pauseAfterApplyMs(env: Readonly<Record<string, string | undefined>> = process.env): number | undefined {

@@ -17,6 +17,8 @@ import { recoverNetworks, type NetworkRecoveryReport } from './recover.js'
 import { readRuntime } from './runtime-status.js'
 import type { DhcpLeaseEntry } from './services.js'
 import { superviseDnsmasq, type SuperviseReport } from './supervise.js'
+import { PortDriver } from '../port/driver.js'
+import { SystemPortServices } from '../port/system-services.js'
 
 export interface NetworkSummary {
   target: string
@@ -39,9 +41,14 @@ export interface NetworkDetails extends NetworkSummary {
 
 export class NetworkDriver {
   readonly ctx: DriverContext
+  /** The ports of this driver's networks (net-port-*). */
+  readonly ports: PortDriver
 
   constructor(deps: NetworkDriverDeps) {
     this.ctx = resolveDriverContext(deps)
+    const { store, owner, log } = this.ctx
+    this.ports = new PortDriver({ ...deps.ports, services: deps.ports?.services ?? new SystemPortServices(), store, owner, log })
+    this.ctx.portHooks = { releaseAll: (target, network) => this.ports.releaseAll(target, network) }
   }
 
   /** net-define: store (or replace) a persistent definition; returns the completed definition. */
@@ -146,7 +153,10 @@ export class NetworkDriver {
     const rec = requireRecord(this.ctx, target, name)
     const xml = opts.inactive === true ? (rec.configXml ?? rec.liveXml) : rec.status === 'inactive' ? rec.configXml : (rec.liveXml ?? rec.configXml)
     if (xml === undefined) throw new HostnetError('bug', `network '${name}' has no definition in the store`)
-    return formatNetworkXml(parseStoredXml(xml), opts.inactive === true ? { inactive: true } : {})
+    if (opts.inactive === true) return formatNetworkXml(parseStoredXml(xml), { inactive: true })
+    // a running network shows its connections (derived from its ports)
+    const def = rec.status === 'active' ? this.ports.liveStatus(target, parseStoredXml(xml)) : parseStoredXml(xml)
+    return formatNetworkXml(def)
   }
 
   /** DHCP leases of an active network. */
@@ -158,8 +168,11 @@ export class NetworkDriver {
     return this.ctx.services.dhcp.leases(target, currentDef(rec))
   }
 
-  recover(): Promise<NetworkRecoveryReport> {
-    return recoverNetworks(this.ctx)
+  /** Networks first, then their ports (interrupted ones, those of stopped networks; `scanPorts`: orphan devices). */
+  async recover(opts: { scanPorts?: boolean } = {}): Promise<NetworkRecoveryReport> {
+    const report = await recoverNetworks(this.ctx)
+    report.ports = await this.ports.recover({ scan: opts.scanPorts === true })
+    return report
   }
 
   /** Start every inactive network marked autostart whose target exists (failures are logged and returned). */
@@ -197,6 +210,7 @@ export class NetworkDriver {
   close(): void {
     this.ctx.services.firewall.close?.()
     void this.ctx.onClose?.()
+    void this.ports.close()
   }
 
   private async devicesFor(target: Target, def: NetworkDef): Promise<ReadonlySet<string> | undefined> {

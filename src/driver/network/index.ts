@@ -14,6 +14,7 @@ import { IprouteLinkService } from './link-service.js'
 import { ovsBridgeChecker } from './ovs-check.js'
 import type { NetworkServices } from './services.js'
 import { ProcSysctlService } from './sysctl-service.js'
+import { SystemPortServices } from '../port/system-services.js'
 
 export { NetworkDriver, type NetworkDetails, type NetworkSummary } from './driver.js'
 export type { NetworkDriverDeps } from './context.js'
@@ -34,6 +35,10 @@ export interface RealServicesOptions {
   nftSessions?: boolean
   /** OVSDB address for every target (else backend/ovs-host's resolution). */
   ovsdb?: string
+  /** sysfs root for SR-IOV virtual functions (default /sys). */
+  sysfsRoot?: string
+  /** Test hook: a port creation sleeps this long once its devices exist (never in production). */
+  portPauseAfterPlugMs?: number
 }
 
 export function realNetworkServices(o: RealServicesOptions): NetworkServices {
@@ -49,7 +54,7 @@ export function realNetworkServices(o: RealServicesOptions): NetworkServices {
 export function createNetworkDriver(
   o: RealServicesOptions & { store: Store } & Omit<NetworkDriverDeps, 'store' | 'services'>,
 ): NetworkDriver {
-  const { backend, stateDir, runner, dnsmasqLogToFile, nftSessions, ovsdb, ...rest } = o
+  const { backend, stateDir, runner, dnsmasqLogToFile, nftSessions, ovsdb, sysfsRoot, portPauseAfterPlugMs, ...rest } = o
   const services = realNetworkServices({
     backend,
     stateDir,
@@ -58,5 +63,12 @@ export function createNetworkDriver(
     ...(nftSessions === undefined ? {} : { nftSessions }),
   })
   const ovs = ovsBridgeChecker(stateDir, ovsdb)
-  return new NetworkDriver({ ovsBridgeExists: ovs.check, onClose: ovs.close, ...rest, services })
+  const portServices = new SystemPortServices({
+    stateDir,
+    ...(runner === undefined ? {} : { runner }),
+    ...(ovsdb === undefined ? {} : { ovsdb }),
+    ...(sysfsRoot === undefined ? {} : { sysfsRoot }),
+  })
+  const ports = { services: portServices, ...(portPauseAfterPlugMs === undefined ? {} : { pauseAfterPlugMs: portPauseAfterPlugMs }) }
+  return new NetworkDriver({ ovsBridgeExists: ovs.check, onClose: ovs.close, ...rest, services, ports })
 }

@@ -11,6 +11,7 @@ import type { NetworkRecord } from '../../store/networks.js'
 import { errorToJson } from '../../txn/error-json.js'
 import { targetFromKey } from '../../txn/target-key.js'
 import type { DriverContext } from './context.js'
+import type { PortRecoveryReport } from '../port/recover.js'
 import { currentDef } from './define.js'
 import { deleteTombstonesQuietly, finishInactive } from './lifecycle.js'
 import { readRuntime } from './runtime-status.js'
@@ -20,6 +21,8 @@ export interface NetworkRecoveryReport {
   /** `target/name` of networks torn down (interrupted starts and stops, vanished targets). */
   recovered: string[]
   failed: Array<{ network: string; error: unknown }>
+  /** What port recovery did (set by NetworkDriver.recover). */
+  ports?: PortRecoveryReport
 }
 
 function orphaned(ctx: DriverContext, rec: NetworkRecord): boolean {

@@ -38,7 +38,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 async function tick(o: NetworkSupervisorOptions): Promise<void> {
   const log = o.log ?? (() => undefined)
   try {
-    await o.driver.recover()
+    await o.driver.recover({ scanPorts: true })
     await o.driver.superviseDnsmasq()
     await o.driver.collectGarbage()
   } catch (e) {

@@ -10,7 +10,7 @@ export type { PortRecoveryReport } from './recover.js'
 export type { BatchResult, PortServices } from './services.js'
 export type { GuestEnd, PlugRecord, PortDevice } from './plug-record.js'
 export { SystemPortServices, type SystemServicesOptions } from './system-services.js'
-export { isPortDeviceName, portDeviceName, PORT_DEVICE_PREFIX, tapMac } from './names.js'
+export { checkDeviceName, isPortDeviceName, portDeviceName, PORT_DEVICE_PREFIX, tapMac } from './names.js'
 export { parsePortInput, portFromInterfaceXml, validateNetworkPortShape } from './xml.js'
 
 /** Environment variable of the sysfs root used for SR-IOV information (tests point it at a fake tree). */
