@@ -8,10 +8,18 @@ export type IfName = string & { readonly __brand: 'IfName' }
 
 export const IFNAME_MAX_BYTES = 15
 
+const encoder = new TextEncoder()
+
+/** UTF-8 byte length (ASCII names, nearly all of them, need no encoding). */
+function utf8Length(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(s) ? s.length : encoder.encode(s).length
+}
+
 /** Why `name` is not a valid kernel interface name, or undefined if it is. */
 export function ifNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'is empty'
-  if (new TextEncoder().encode(name).length > IFNAME_MAX_BYTES) return `is longer than ${IFNAME_MAX_BYTES} bytes`
+  if (utf8Length(name) > IFNAME_MAX_BYTES) return `is longer than ${IFNAME_MAX_BYTES} bytes`
   if (name === '.' || name === '..') return `may not be '${name}'`
   if (name.includes('/')) return "contains '/'"
   if (name.includes(':')) return "contains ':'"

@@ -46,6 +46,9 @@ test('MAC, UUID, interface names and VLAN ids', () => {
   assert.throws(() => parseUuid('81ff0d90-c91e-6742-64da'), /malformed UUID/)
   assert.match(uuidFromRandomBytes(new Array(16).fill(255)), /^ffffffff-ffff-4fff-bfff-ffffffffffff$/)
   assert.equal(parseIfName('br0'), 'br0')
+  // bytes, not characters: 7 two-byte characters fit (14 bytes), 8 do not (16 bytes)
+  assert.equal(parseIfName('é'.repeat(7)), 'é'.repeat(7))
+  assert.throws(() => parseIfName('é'.repeat(8)), /longer than 15 bytes/)
   for (const [bad, why] of [['a'.repeat(16), 'longer than 15'], ['a/b', "'/'"], ['a b', 'whitespace'], ['a:1', "':'"], ['', 'empty']] as const) {
     assert.throws(() => parseIfName(bad), new RegExp(why.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
   }
