@@ -12,8 +12,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Target } from '../../src/backend/backend.js'
 import { Iproute2Backend } from '../../src/backend/iproute2/index.js'
-import { createNetworkDriver, type NetworkDriver } from '../../src/driver/network/index.js'
-import { isPortDeviceName } from '../../src/driver/port/index.js'
+import { createNetworkDriver, NetworkDriver, realNetworkServices } from '../../src/driver/network/index.js'
+import { isPortDeviceName, type PortServices } from '../../src/driver/port/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { makeNetns, removeNetns } from '../helpers/netns.js'
 
@@ -77,8 +77,9 @@ export class PortLab {
   store!: Store
   driver!: NetworkDriver
 
-  static async open(): Promise<PortLab> {
+  static async open(opts: { portServices?: PortServices } = {}): Promise<PortLab> {
     const lab = new PortLab()
+    lab.portServices = opts.portServices
     lab.dir = mkdtempSync(join(tmpdir(), 'hostnet-portlab-'))
     try {
       lab.host = await lab.ns('h')
@@ -93,7 +94,14 @@ export class PortLab {
     return lab
   }
 
+  /** Port services for the drivers this lab makes (undefined: the real ones). */
+  portServices: PortServices | undefined
+
   makeDriver(opts: { pauseAfterPlugMs?: number } = {}): NetworkDriver {
+    if (this.portServices !== undefined) {
+      const services = realNetworkServices({ backend: new Iproute2Backend(), stateDir: this.dir, dnsmasqLogToFile: true })
+      return new NetworkDriver({ store: this.store, services, ports: { services: this.portServices } })
+    }
     return createNetworkDriver({
       backend: new Iproute2Backend(),
       store: this.store,
