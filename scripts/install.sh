@@ -13,6 +13,7 @@ DEB_PACKAGES=(
   user-mode-linux   # full-kernel lane for bonding/802.1q/dummy/vrf tests
   libvirt-daemon libvirt-clients iptables # bench baseline: private libvirtd + virsh (no qemu, no units)
   procps psmisc     # ps, pkill, fuser used by tests and clean-up
+  iputils-ping      # ping: reachability checks in guest namespaces (tests, sandbox)
 )
 
 missing=()

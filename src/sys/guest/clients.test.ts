@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { DHCP_ACK, DHCP_DISCOVER, dhcpAckOf, dhcpPacket, parseDhcpReply } from './dhcp-client.js'
 import { dnsQuery, parseDnsAnswer } from './dns-client.js'
-import { dhcpClientArgv, dnsClientArgv } from './index.js'
+import { DHCP6_REPLY, DHCP6_SOLICIT, OPT_IA_NA, OPT_IAADDR, OPT_SERVERID, dhcp6Packet, duidLl, iaNa, ip6String, offeredAddress, parseDhcp6 } from './dhcp6-client.js'
+import { dhcp6ClientArgv, dhcpClientArgv, dnsClientArgv } from './index.js'
 
 test('the argv runs the compiled entry script beside the module, never a test build', () => {
   const dhcp = dhcpClientArgv({ mac: '52:54:00:00:00:01', hostname: 'g1', timeoutMs: 3000 })
@@ -43,4 +44,27 @@ test('DNS: the query names the labels; answers of the asked type, compressed nam
   assert.deepEqual(parseDnsAnswer(msg, 0x1234, 1), { rcode: 0, answers: ['10.77.0.50'] })
   assert.deepEqual(parseDnsAnswer(msg, 0x1234, 16), { rcode: 0, answers: ['hello'] })
   assert.equal(parseDnsAnswer(msg, 0x4321, 1), undefined)
+})
+
+test('DHCPv6: a SOLICIT carries DUID-LL, elapsed time, ORO and an empty IA_NA; a REPLY gives the IA_NA address', () => {
+  const sol = dhcp6Packet(DHCP6_SOLICIT, 0xabcdef, [iaNa(7)])
+  assert.deepEqual([sol[0], sol.readUInt32BE(0) & 0xffffff], [DHCP6_SOLICIT, 0xabcdef])
+  assert.deepEqual([...duidLl('52:54:00:00:00:01')], [0, 3, 0, 1, 0x52, 0x54, 0, 0, 0, 1])
+  assert.deepEqual(dhcp6ClientArgv({ mac: '52:54:00:00:00:01', ifname: 'eth0', timeoutMs: 9 }).slice(2), ['dhcp6', '52:54:00:00:00:01', 'eth0', '9'])
+  const opt = (code: number, data: Buffer): Buffer => Buffer.concat([Buffer.from([code >> 8, code & 255, data.length >> 8, data.length & 255]), data])
+  const addr = Buffer.alloc(24)
+  Buffer.from('fd000215000000000000000000000123', 'hex').copy(addr)
+  addr.writeUInt32BE(3000, 16)
+  addr.writeUInt32BE(3600, 20)
+  const ia = Buffer.concat([Buffer.from([0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0]), opt(OPT_IAADDR, addr)])
+  const reply = dhcp6Packet(DHCP6_REPLY, 0xabcdef, [opt(OPT_SERVERID, Buffer.from([1, 2])), opt(OPT_IA_NA, ia)])
+  const m = parseDhcp6(reply)
+  assert.equal(m?.xid, 0xabcdef)
+  assert.deepEqual(offeredAddress(m!), { ip: 'fd00:215::123', preferredSec: 3000, validSec: 3600 })
+  // a NoAddrsAvail status inside the IA_NA is a refusal, not an address
+  const refused = dhcp6Packet(DHCP6_REPLY, 1, [opt(OPT_IA_NA, Buffer.concat([Buffer.alloc(12), opt(13, Buffer.concat([Buffer.from([0, 2]), Buffer.from('none')]))]))])
+  assert.deepEqual(offeredAddress(parseDhcp6(refused)!), { refused: 'IA_NA status 2 (none)' })
+  assert.equal(parseDhcp6(Buffer.from([7, 0, 0, 1, 0, 1, 0, 9])), undefined, 'an option longer than the message')
+  assert.equal(ip6String(Buffer.from('fe800000000000000000000000000001', 'hex')), 'fe80::1')
+  assert.equal(ip6String(Buffer.from('20010db8000100000001000000000001', 'hex')), '2001:db8:1:0:1::1')
 })
