@@ -96,6 +96,8 @@ export class PortLab {
 
   /** Port services for the drivers this lab makes (undefined: the real ones). */
   portServices: PortServices | undefined
+  /** OVSDB address for the drivers this lab makes (a private OVS). */
+  ovsdb: string | undefined
 
   makeDriver(opts: { pauseAfterPlugMs?: number } = {}): NetworkDriver {
     if (this.portServices !== undefined) {
@@ -107,6 +109,7 @@ export class PortLab {
       store: this.store,
       stateDir: this.dir,
       dnsmasqLogToFile: true,
+      ...(this.ovsdb === undefined ? {} : { ovsdb: this.ovsdb }),
       ...(opts.pauseAfterPlugMs === undefined ? {} : { portPauseAfterPlugMs: opts.pauseAfterPlugMs }),
     })
   }
