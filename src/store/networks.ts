@@ -93,23 +93,30 @@ export interface NetworkTransition {
 }
 
 export class NetworkStore {
+  /** Prepared statements by SQL text (the set is small and fixed: the SQL below and transition's column sets). */
+  private readonly statements = new Map<string, Database.Statement>()
+  /** One IMMEDIATE transaction wrapper, made once (better-sqlite3 builds four wrappers per `transaction()`). */
+  private readonly immediate: (fn: () => unknown) => unknown
+
   constructor(
     private readonly db: Database.Database,
     private readonly nowMs: () => number,
-  ) {}
+  ) {
+    this.immediate = db.transaction((fn: () => unknown) => fn()).immediate
+  }
 
   /** Run `fn` in one IMMEDIATE transaction (a check and the write it allows happen atomically). */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate()
+    return this.immediate(fn) as T
   }
 
   get(target: string, name: string): NetworkRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM networks WHERE target = ? AND name = ?').get(target, name) as Row | undefined
+    const row = this.prepared('SELECT * FROM networks WHERE target = ? AND name = ?').get(target, name) as Row | undefined
     return row === undefined ? undefined : fromRow(row)
   }
 
   getByUuid(target: string, uuid: string): NetworkRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM networks WHERE target = ? AND uuid = ?').get(target, uuid) as Row | undefined
+    const row = this.prepared('SELECT * FROM networks WHERE target = ? AND uuid = ?').get(target, uuid) as Row | undefined
     return row === undefined ? undefined : fromRow(row)
   }
 
@@ -117,8 +124,8 @@ export class NetworkStore {
   list(target?: string): NetworkRecord[] {
     const rows = (
       target === undefined
-        ? this.db.prepare('SELECT * FROM networks ORDER BY target, name').all()
-        : this.db.prepare('SELECT * FROM networks WHERE target = ? ORDER BY name').all(target)
+        ? this.prepared('SELECT * FROM networks ORDER BY target, name').all()
+        : this.prepared('SELECT * FROM networks WHERE target = ? ORDER BY name').all(target)
     ) as Row[]
     return rows.map(fromRow)
   }
@@ -126,8 +133,8 @@ export class NetworkStore {
   /** Insert a new network (persistent when configXml is given, else transient with liveXml). */
   insert(input: { target: string; name: string; uuid: string; configXml?: string; liveXml?: string; status: NetworkStatus; owner?: ProcessOwner }): void {
     const now = this.nowMs()
-    this.db
-      .prepare(
+    this
+      .prepared(
         `INSERT INTO networks (target, name, uuid, config_xml, live_xml, status, owner_pid, owner_start, created_ms, updated_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -187,13 +194,22 @@ export class NetworkStore {
 
   /** False if there was no such network. */
   delete(target: string, name: string): boolean {
-    return this.db.prepare('DELETE FROM networks WHERE target = ? AND name = ?').run(target, name).changes === 1
+    return this.prepared('DELETE FROM networks WHERE target = ? AND name = ?').run(target, name).changes === 1
   }
 
   private update(target: string, name: string, sets: string, ...args: unknown[]): void {
-    const info = this.db
-      .prepare(`UPDATE networks SET ${sets}, updated_ms = ? WHERE target = ? AND name = ?`)
+    const info = this
+      .prepared(`UPDATE networks SET ${sets}, updated_ms = ? WHERE target = ? AND name = ?`)
       .run(...args, this.nowMs(), target, name)
     if (info.changes !== 1) throw new HostnetError('not-found', `network not found: no network with matching name '${name}'`)
+  }
+
+  private prepared(sql: string): Database.Statement {
+    let s = this.statements.get(sql)
+    if (s === undefined) {
+      s = this.db.prepare(sql)
+      this.statements.set(sql, s)
+    }
+    return s
   }
 }

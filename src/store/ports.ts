@@ -122,6 +122,7 @@ const SQL = {
   insert: `INSERT INTO network_ports (target, network, uuid, status, def_json, device, exclusive, class_id, floor, plug_json,
              owner_pid, owner_start, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   get: 'SELECT * FROM network_ports WHERE target = ? AND uuid = ?',
+  state: 'SELECT status, owner_pid, owner_start FROM network_ports WHERE target = ? AND uuid = ?',
   byNetwork: 'SELECT * FROM network_ports WHERE target = ? AND network = ? ORDER BY created_ms, uuid',
   all: 'SELECT * FROM network_ports ORDER BY target, network, created_ms, uuid',
   usage: 'SELECT device, COUNT(*) AS n, SUM(floor) AS floor FROM network_ports WHERE target = ? AND network = ? GROUP BY device',
@@ -135,15 +136,21 @@ type StatementName = keyof typeof SQL
 
 export class PortStore {
   private readonly statements = new Map<StatementName, Database.Statement>()
+  /** UPDATE statements of `transition`, by the columns they set. */
+  private readonly updates = new Map<string, Database.Statement>()
+  /** One IMMEDIATE transaction wrapper, made once (better-sqlite3 builds four wrappers per `transaction()`). */
+  private readonly immediate: (fn: () => unknown) => unknown
 
   constructor(
     private readonly db: Database.Database,
     private readonly nowMs: () => number,
-  ) {}
+  ) {
+    this.immediate = db.transaction((fn: () => unknown) => fn()).immediate
+  }
 
   /** Run `fn` in one IMMEDIATE transaction (nested calls become savepoints of the outer one). */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate()
+    return this.immediate(fn) as T
   }
 
   insert(p: PortInsert): void {
@@ -202,28 +209,41 @@ export class PortStore {
 
   /** Compare-and-set the status (and owner, plug record). False if the port is gone or not in `from`. */
   transition(target: string, uuid: string, req: PortTransition): boolean {
-    return this.atomically((): boolean => {
-      const cur = this.get(target, uuid)
-      if (cur === undefined || !req.from.includes(cur.status)) return false
-      if (req.expectOwner !== undefined) {
-        const o = cur.owner
-        if (o === undefined || o.pid !== req.expectOwner.pid || o.startTicks !== req.expectOwner.startTicks) return false
-      }
-      const sets = ['status = ?']
-      const args: unknown[] = [req.to]
-      if (req.owner !== undefined) sets.push('owner_pid = ?', 'owner_start = ?')
-      if (req.owner !== undefined) args.push(req.owner?.pid ?? null, req.owner?.startTicks ?? null)
-      if (req.plug !== undefined) sets.push('plug_json = ?')
-      if (req.plug !== undefined) args.push(req.plug === null ? null : JSON.stringify(req.plug))
-      this.db.prepare(`UPDATE network_ports SET ${sets.join(', ')}, updated_ms = ? WHERE target = ? AND uuid = ?`).run(...args, this.nowMs(), target, uuid)
-      return true
-    })
+    // inside the caller's transaction (a batch) no savepoint is needed: the check and the one UPDATE cannot half-fail
+    return this.db.inTransaction ? this.transitionNow(target, uuid, req) : this.atomically(() => this.transitionNow(target, uuid, req))
+  }
+
+  private transitionNow(target: string, uuid: string, req: PortTransition): boolean {
+    // status and owner only: the definition and plug record are not parsed for a compare-and-set
+    const cur = this.stmt('state').get(target, uuid) as Pick<Row, 'status' | 'owner_pid' | 'owner_start'> | undefined
+    if (cur === undefined || !(req.from as readonly string[]).includes(cur.status)) return false
+    if (req.expectOwner !== undefined) {
+      if (cur.owner_pid !== req.expectOwner.pid || (cur.owner_start ?? '') !== req.expectOwner.startTicks) return false
+    }
+    const sets = ['status = ?']
+    const args: unknown[] = [req.to]
+    if (req.owner !== undefined) sets.push('owner_pid = ?', 'owner_start = ?')
+    if (req.owner !== undefined) args.push(req.owner?.pid ?? null, req.owner?.startTicks ?? null)
+    if (req.plug !== undefined) sets.push('plug_json = ?')
+    if (req.plug !== undefined) args.push(req.plug === null ? null : JSON.stringify(req.plug))
+    this.update(sets).run(...args, this.nowMs(), target, uuid)
+    return true
   }
 
   /** Delete a port (only while it has `status`, when given). False if nothing was deleted. */
   delete(target: string, uuid: string, status?: PortStatus): boolean {
     const info = status === undefined ? this.stmt('delete').run(target, uuid) : this.stmt('deleteWithStatus').run(target, uuid, status)
     return info.changes === 1
+  }
+
+  private update(sets: readonly string[]): Database.Statement {
+    const key = sets.join(', ')
+    let s = this.updates.get(key)
+    if (s === undefined) {
+      s = this.db.prepare(`UPDATE network_ports SET ${key}, updated_ms = ? WHERE target = ? AND uuid = ?`)
+      this.updates.set(key, s)
+    }
+    return s
   }
 
   private stmt(name: StatementName): Database.Statement {

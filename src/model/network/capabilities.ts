@@ -77,6 +77,19 @@ const DIRECT: Omit<ForwardCapabilities, 'mode' | 'exclusivePool' | 'directMode' 
  * vSwitch bridge; pass `hasBridgeName: true`) and without (macvtap in bridge mode over a device pool).
  */
 export function forwardCapabilities(mode: ForwardMode, opts: { hasBridgeName?: boolean } = {}): ForwardCapabilities {
+  // port allocation asks for every port: the table is built once per (mode, form) and shared (it is read-only)
+  const key = opts.hasBridgeName === true && mode === 'bridge' ? 'bridge+name' : mode
+  let caps = computed.get(key)
+  if (caps === undefined) {
+    caps = buildCapabilities(mode, opts.hasBridgeName === true)
+    computed.set(key, caps)
+  }
+  return caps
+}
+
+const computed = new Map<string, ForwardCapabilities>()
+
+function buildCapabilities(mode: ForwardMode, hasBridgeName: boolean): ForwardCapabilities {
   switch (mode) {
     case 'none':
       return { ...L3, mode, firewall: true, pool: 'none' }
@@ -86,7 +99,7 @@ export function forwardCapabilities(mode: ForwardMode, opts: { hasBridgeName?: b
     case 'open':
       return { ...L3, mode, firewall: false, pool: 'forbidden' }
     case 'bridge':
-      if (opts.hasBridgeName) {
+      if (hasBridgeName) {
         return {
           ...DIRECT,
           mode,

@@ -131,6 +131,18 @@ test('capability table: plug kinds, virtualport types, floor and exclusivity per
   assert.ok(!forwardCapabilities('open').firewall && forwardCapabilities('none').firewall)
 })
 
+test('capability table: built once per mode and form, the same answer every time', () => {
+  for (const m of FORWARD_MODES) {
+    assert.equal(forwardCapabilities(m), forwardCapabilities(m))
+    assert.equal(forwardCapabilities(m, { hasBridgeName: true }).mode, m)
+  }
+  assert.notEqual(forwardCapabilities('bridge'), forwardCapabilities('bridge', { hasBridgeName: true }))
+  assert.equal(forwardCapabilities('bridge', { hasBridgeName: true }).plug, 'bridge')
+  assert.equal(forwardCapabilities('bridge').plug, 'direct')
+  // the bridge-name form only matters for mode bridge
+  assert.equal(forwardCapabilities('nat', { hasBridgeName: true }), forwardCapabilities('nat'))
+})
+
 test('effective prefix and portgroup selection', () => {
   assert.equal(networkIpPrefix({ address: v4('10.24.10.1'), dhcpRanges: [], dhcpHosts: [] }), 8)
   assert.equal(networkIpPrefix({ address: v4('172.16.0.1'), netmask: v4('255.255.0.0'), dhcpRanges: [], dhcpHosts: [] }), 16)
