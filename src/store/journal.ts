@@ -124,7 +124,25 @@ export class Journal {
            VALUES (?, ?, 'applying', ?, ?, ?, ?, ?)`,
         )
         .run(input.target, input.kind, now, now, input.owner.pid, input.owner.startTicks, JSON.stringify(input.desired ?? null))
-      return { ok: true, entry: this.require(Number(info.lastInsertRowid)) }
+      // the row as written (not read back: the desired document of a big state is megabytes of JSON to parse)
+      const entry: JournalEntry = {
+        id: Number(info.lastInsertRowid),
+        target: input.target,
+        kind: input.kind,
+        status: 'applying',
+        createdMs: now,
+        updatedMs: now,
+        owner: { pid: input.owner.pid, startTicks: input.owner.startTicks },
+        desired: input.desired ?? null,
+        snapshot: undefined,
+        ops: undefined,
+        expected: undefined,
+        touched: [],
+        progress: 0,
+        error: undefined,
+        confirmDeadlineMs: undefined,
+      }
+      return { ok: true, entry }
     })
     return run.immediate()
   }

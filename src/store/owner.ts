@@ -30,9 +30,12 @@ function readProcStat(pid: number): ProcStat | undefined {
   return { state: fields[0] ?? '', startTicks: fields[19] ?? '' }
 }
 
-/** This process. */
+let self: ProcessOwner | undefined
+
+/** This process (read once: a process's pid and start time do not change). */
 export function currentOwner(): ProcessOwner {
-  return { pid: process.pid, startTicks: readProcStat(process.pid)?.startTicks ?? '' }
+  if (self === undefined || self.pid !== process.pid) self = { pid: process.pid, startTicks: readProcStat(process.pid)?.startTicks ?? '' }
+  return { ...self }
 }
 
 /** Whether the owner is still running (a zombie or a recycled pid counts as gone). */
