@@ -79,9 +79,8 @@ async function attachGuests(rt: Runtime, sandbox: string, say: Say): Promise<voi
   await ensureSandboxOutside(sandbox)
   const leases = await Promise.all(
     GUESTS.map(async (g) => {
-      const bridge = rt.networks().info(target, g.network).bridge ?? ''
-      const ns = await addGuest({ sandbox, guest: g.name, bridge, mac: g.mac })
-      return { g, lease: await leaseGuest(ns, g.mac) }
+      const { netns } = await addGuest({ networks: rt.networks(), sandbox, guest: g.name, network: g.network, mac: g.mac })
+      return { g, lease: await leaseGuest(netns, g.mac) }
     }),
   )
   for (const { g, lease } of leases) {

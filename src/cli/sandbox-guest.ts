@@ -1,15 +1,26 @@
 /**
- * `hostnet sandbox guest add|del|list|reach`: guest namespaces (`SANDBOX-g-NAME`) plugged by a veth into a
- * virtual network's bridge in the sandbox namespace, so a new user can watch a guest get a DHCP lease from the
- * network's dnsmasq and reach the sandbox's "outside" (sys/sandbox-outside.ts) through NAT. The DHCP and DNS clients
- * are hostnet's small node clients (sys/guest/; this machine has no dhclient, udhcpc or dig).
+ * `hostnet sandbox guest add|del|list|reach`: guest namespaces (`SANDBOX-g-NAME`) attached to a virtual network of
+ * the sandbox through the port driver, as a hypervisor attaches a VM: a port is created on the network (with the
+ * guest's portgroup) and plugged, and its guest side (a macvtap device on a direct network, the peer of the veth
+ * playing the tap on a bridge) goes into the guest namespace as eth0; `del` deletes the port. On a network with
+ * DHCP a new user can watch the guest get a lease from the network's dnsmasq and reach the sandbox's "outside"
+ * (sys/sandbox-outside.ts) through NAT. The DHCP and DNS clients are hostnet's small node clients (sys/guest/;
+ * this machine has no dhclient, udhcpc or dig).
  * @module
  */
 import type { Command } from 'commander'
-import { randomBytes } from 'node:crypto'
-import { HostnetError, ValidationError } from '../errors.js'
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { Target } from '../backend/backend.js'
+import { parseNetworkXml } from '../codec/libvirt-xml/network/index.js'
+import type { NetworkDriver } from '../driver/network/index.js'
+import type { PortInfo } from '../driver/port/index.js'
+import { HostnetError, RollbackError, ValidationError } from '../errors.js'
+import type { DomainInterfaceDef } from '../model/domain-interface.js'
+import type { NetworkDef } from '../model/network/network-def.js'
+import { portRequestFromInterface } from '../model/port/index.js'
+import type { Uuid } from '../model/values/uuid.js'
 import { netmaskToPrefix, tryParseIpv4 } from '../model/values/ip.js'
-import { macFromBytes } from '../model/values/mac.js'
+import { isMulticastMac, macFromBytes, parseMac } from '../model/values/mac.js'
 import { systemRunner, type Runner } from '../sys/exec.js'
 import { dhcpClientArgv, dnsClientArgv } from '../sys/guest/index.js'
 import { createNetns, deleteNetns, listNetns, netnsExists } from '../sys/netns.js'
@@ -74,21 +85,78 @@ export async function leaseGuest(guestNs: string, mac: string, runner: Runner = 
   return lease
 }
 
-/** Create guest NAME of the sandbox, plugged into `bridge`; undone completely when a step fails. */
-export async function addGuest(o: { sandbox: string; guest: string; bridge: string; mac: string; runner?: Runner }): Promise<string> {
+export interface AddGuestOptions {
+  /** The virtual-network driver of the sandbox's state directory (its port driver plugs the guest). */
+  networks: NetworkDriver
+  sandbox: string
+  guest: string
+  /** The (active) network of the sandbox the guest's port is created on. */
+  network: string
+  mac: string
+  /** `<source portgroup>` of the guest's interface. */
+  portGroup?: string
+  runner?: Runner
+}
+
+export interface AddedGuest {
+  netns: string
+  port: PortInfo
+  /** Whether the network serves DHCP (an `<ip>` with ranges or hosts): the guest can ask for a lease. */
+  dhcp: boolean
+}
+
+function hasDhcp(def: NetworkDef): boolean {
+  return def.ips.some((i) => i.dhcpRanges.length > 0 || i.dhcpHosts.length > 0)
+}
+
+/**
+ * Create guest NAME of the sandbox the way a hypervisor attaches a VM: a port on the network (from the guest's
+ * `<interface type='network'>`, with its portgroup) plugged by the port driver, whose guest side (a macvtap device,
+ * or the peer of the veth playing the tap on a bridge) goes into the guest namespace as eth0. Undone completely
+ * when a step fails.
+ */
+export async function addGuest(o: AddGuestOptions): Promise<AddedGuest> {
   checkGuestName(o.guest)
   const runner = o.runner ?? systemRunner
+  const target: Target = { kind: 'netns', name: o.sandbox }
   const ns = guestNetnsName(o.sandbox, o.guest)
   if (netnsExists(ns)) throw new HostnetError('conflict', `guest '${o.guest}' of sandbox '${o.sandbox}' already exists`)
+  const mac = parseMac(o.mac, 'guest MAC address', '--mac')
+  if (isMulticastMac(mac)) throw new ValidationError(`guest MAC address '${o.mac}' is a multicast address`, { path: '--mac', value: o.mac })
+  const def = parseNetworkXml(o.networks.dumpXml(target, o.network))
+  const iface: DomainInterfaceDef = { type: 'network', network: o.network, mac, ...(o.portGroup === undefined ? {} : { portGroup: o.portGroup }) }
+  const owner = { name: o.guest, uuid: randomUUID() as Uuid }
+  const req = { port: portRequestFromInterface(owner, iface, randomUUID() as Uuid), iface, ifname: portName(o.guest), guest: { netns: ns, name: 'eth0' } }
   await createNetns(ns)
+  let port: PortInfo | undefined
   try {
-    await ip(runner, o.sandbox, [`link add ${portName(o.guest)} type veth peer name eth0 netns ${ns}`, `link set dev ${portName(o.guest)} master ${o.bridge} up`])
-    await ip(runner, ns, ['link set dev lo up', `link set dev eth0 address ${o.mac} up`, 'route add 255.255.255.255 dev eth0'])
+    port = await o.networks.ports.create(target, o.network, req)
+    await ip(runner, ns, ['link set dev lo up', 'route add 255.255.255.255 dev eth0'])
   } catch (e) {
-    await deleteNetns(ns) // the veth goes with it
-    throw e
+    const problems: unknown[] = []
+    if (port !== undefined) await o.networks.ports.delete(target, o.network, port.uuid).catch((err: unknown) => problems.push(err))
+    await deleteNetns(ns).catch((err: unknown) => problems.push(err))
+    throw problems.length > 0 ? new RollbackError(e, problems) : e
   }
-  return ns
+  return { netns: ns, port, dhcp: hasDhcp(def) }
+}
+
+/** Remove guest NAME: its ports (on any active network of the sandbox) are deleted, then its namespace. */
+export async function removeGuest(networks: NetworkDriver, sandbox: string, guest: string): Promise<{ existed: boolean; ports: string[] }> {
+  checkGuestName(guest)
+  const target: Target = { kind: 'netns', name: sandbox }
+  const ns = guestNetnsName(sandbox, guest)
+  const ports: string[] = []
+  for (const net of networks.list(target)) {
+    if (net.state !== 'active') continue
+    for (const p of networks.ports.list(target, net.name)) {
+      if (p.guest?.netns !== ns) continue
+      await networks.ports.delete(target, net.name, p.uuid)
+      ports.push(p.uuid)
+    }
+  }
+  const existed = await deleteNetns(ns)
+  return { existed: existed || ports.length > 0, ports }
 }
 
 export async function listGuests(sandbox: string, runner: Runner = systemRunner): Promise<GuestInfo[]> {
@@ -140,17 +208,26 @@ export async function guestReach(guestNs: string, outsideNs: string, runner: Run
 interface GuestFlags {
   sandbox?: string
   network?: string
+  portgroup?: string
   mac?: string
   stateDir?: string
   json?: boolean
 }
 
+function plugText(p: PortInfo): string {
+  const plug = p.port.plug
+  if (plug?.type === 'direct') return `macvtap on ${plug.dev}, mode ${plug.mode}`
+  if (plug?.type === 'network' || plug?.type === 'bridge') return `bridge ${plug.bridge}`
+  return plug?.type ?? 'no plug'
+}
+
 function registerAdd(guest: Command): void {
   const cmd = guest
     .command('add')
-    .description("create a guest namespace on a virtual network of the sandbox and get it an address by DHCP")
+    .description('create a guest namespace with a port on a virtual network of the sandbox (and a DHCP lease when the network serves DHCP)')
     .argument('<name>', 'guest name (1-11 of a-z, 0-9, -)')
-    .requiredOption('--network <net>', 'the (active) virtual network whose bridge the guest is plugged into')
+    .requiredOption('--network <net>', 'the (active) virtual network the guest gets a port on')
+    .option('--portgroup <name>', "the portgroup of the guest's interface")
     .option('--sandbox <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
     .option('--mac <mac>', 'guest MAC address (default: 52:54:00 and three random bytes)')
     .option('--json', 'print machine-readable JSON')
@@ -159,15 +236,37 @@ function registerAdd(guest: Command): void {
     checkGuestName(name)
     await withRuntime(flags, async (rt) => {
       const info = rt.networks().info({ kind: 'netns', name: sandbox }, flags.network ?? '')
-      if (info.state !== 'active' || info.bridge === undefined) {
+      if (info.state !== 'active') {
         throw new HostnetError('conflict', `network '${info.name}' is not active (hostnet net-start --netns ${sandbox} ${info.name})`)
       }
       await ensureSandboxOutside(sandbox)
       const mac = flags.mac ?? macFromBytes([0x52, 0x54, 0x00, ...randomBytes(3)])
-      const ns = await addGuest({ sandbox, guest: name, bridge: info.bridge, mac })
-      const lease = await leaseGuest(ns, mac)
-      if (flags.json === true) printJson({ name, netns: ns, mac, network: info.name, lease })
-      else process.stdout.write(`guest '${name}' (namespace ${ns}, MAC ${mac}) on network '${info.name}': leased ${lease.ip}/${lease.prefix}${lease.router ? ` via ${lease.router}` : ''}\n`)
+      const added = await addGuest({ networks: rt.networks(), sandbox, guest: name, network: info.name, mac, ...(flags.portgroup === undefined ? {} : { portGroup: flags.portgroup }) })
+      const lease = added.dhcp ? await leaseGuest(added.netns, mac) : undefined
+      const port = { uuid: added.port.uuid, plug: added.port.port.plug, group: added.port.port.group, device: portName(name) }
+      if (flags.json === true) printJson({ name, netns: added.netns, mac, network: info.name, port, ...(lease === undefined ? {} : { lease }) })
+      else {
+        const where = `guest '${name}' (namespace ${added.netns}, MAC ${mac}) on network '${info.name}': port ${added.port.uuid} (${plugText(added.port)})`
+        const got = lease === undefined ? 'no DHCP on this network' : `leased ${lease.ip}/${lease.prefix}${lease.router ? ` via ${lease.router}` : ''}`
+        process.stdout.write(`${where}, ${got}\n`)
+      }
+    })
+  })
+}
+
+function registerRemove(guest: Command): void {
+  const cmd = guest
+    .command('del')
+    .alias('remove')
+    .description('remove a guest: its network port (unplugged) and its namespace')
+    .argument('<name>', 'guest name')
+    .option('--sandbox <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
+  addStateDirOption(cmd).action(async (name: string, flags: GuestFlags) => {
+    checkGuestName(name)
+    await withRuntime(flags, async (rt) => {
+      const r = await removeGuest(rt.networks(), flags.sandbox ?? DEFAULT_SANDBOX_NAME, name)
+      const ports = r.ports.length === 0 ? '' : ` (port ${r.ports.join(', ')} deleted)`
+      process.stdout.write(r.existed ? `guest '${name}' removed${ports}\n` : `guest '${name}' did not exist\n`)
     })
   })
 }
@@ -176,16 +275,7 @@ export function registerSandboxGuestCommands(program: Command): void {
   const sandbox = program.commands.find((c) => c.name() === 'sandbox') ?? program.command('sandbox')
   const guest = sandbox.command('guest').description('guest namespaces plugged into a virtual network of the sandbox')
   registerAdd(guest)
-  guest
-    .command('del')
-    .description('remove a guest namespace (and its veth)')
-    .argument('<name>', 'guest name')
-    .option('--sandbox <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
-    .action(async (name: string, flags: GuestFlags) => {
-      checkGuestName(name)
-      const gone = await deleteNetns(guestNetnsName(flags.sandbox ?? DEFAULT_SANDBOX_NAME, name))
-      process.stdout.write(gone ? `guest '${name}' removed\n` : `guest '${name}' did not exist\n`)
-    })
+  registerRemove(guest)
   guest
     .command('list')
     .description('list the guests of the sandbox: address, MAC, bridge')

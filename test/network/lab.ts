@@ -76,7 +76,13 @@ export class NetworkLab {
       ip(lab.outside, 'link', 'set', 'out0', 'up')
       ip(lab.outside, 'link', 'set', 'lo', 'up')
     }
-    lab.store = openStore(lab.dir)
+    try {
+      lab.store = openStore(lab.dir)
+    } catch (e) {
+      for (const ns of lab.namespaces) await removeNetns(ns)
+      rmSync(lab.dir, { recursive: true, force: true })
+      throw e
+    }
     lab.driver = lab.makeDriver()
     return lab
   }

@@ -44,7 +44,7 @@ test('sandbox guest add/list/reach/del on a NAT network, and sandbox destroy rem
     assert.equal(reach.code, 0, reach.stdout + reach.stderr)
     assert.match(reach.stdout, /the outside saw it as 203\.0\.113\.1/)
     assert.equal((await runCli(['sandbox', 'guest', 'add', 'Bad_Name', '--network', 'gnat', '--sandbox', sb, ...sd])).code, 2)
-    assert.equal((await runCli(['sandbox', 'guest', 'del', 'g1', '--sandbox', sb])).code, 0)
+    assert.equal((await runCli(['sandbox', 'guest', 'del', 'g1', '--sandbox', sb, ...sd])).code, 0)
     assert.ok(!listNetns().includes(`${sb}-g-g1`))
     assert.equal((await runCli(['net-destroy', '--netns', sb, ...sd, 'gnat'])).code, 0)
     assert.deepEqual(processesIn(sb), [])
