@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3'
 import { HostnetError } from '../errors.js'
 import { NETWORKS_MIGRATION_SQL } from './networks-schema.js'
-import { PORTS_MIGRATION_SQL, PORTS_WITHOUT_ROWID_MIGRATION_SQL } from './ports-schema.js'
+import { PORTS_MIGRATION_SQL, PORTS_WITHOUT_ROWID_MIGRATION_SQL, PORT_USAGE_MIGRATION_SQL } from './ports-schema.js'
 
 export interface Migration {
   version: number
@@ -75,6 +75,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'network ports without rowid, usage index covering the floor',
     sql: PORTS_WITHOUT_ROWID_MIGRATION_SQL,
+  },
+  {
+    version: 5,
+    name: 'network port counts kept by triggers',
+    sql: PORT_USAGE_MIGRATION_SQL,
   },
 ]
 

@@ -10,8 +10,10 @@
  * - `plug_json`: what the port has (or is about to have) on the host: written BEFORE the kernel is touched, so
  *   recovery knows what may exist after a crash.
  *
- * Counts (a network's connections, a pool device's connections, the floor sum, the class ids in use) are always
- * derived from these rows: there is no counter that could drift.
+ * Counts (a network's connections, a pool device's connections, the floor sum) are kept by SQLite itself in
+ * `network_port_usage` (migration 5): triggers on this table update them in the same statement that inserts,
+ * deletes or moves a row, so they always equal what the rows say and reading them costs the same for 10 ports or
+ * 10,000; the class ids in use come from the rows (the partial index `ports_class_id` holds only those rows).
  *
  * Migration 4 rebuilds the table WITHOUT ROWID (the primary key is the table's only b-tree) with the usage index
  * covering the floor, and drops the unused status index: a port's insert or delete then writes two b-trees instead
@@ -77,4 +79,37 @@ export const PORTS_WITHOUT_ROWID_MIGRATION_SQL = `
   CREATE INDEX ports_by_network ON network_ports (target, network, device, floor);
   CREATE UNIQUE INDEX ports_exclusive_device ON network_ports (target, network, device) WHERE exclusive = 1;
   CREATE UNIQUE INDEX ports_class_id ON network_ports (target, network, class_id) WHERE class_id IS NOT NULL;
+`
+
+/**
+ * Migration 5: per (target, network, pool device) the number of ports and the sum of their floors, kept by
+ * triggers (device '' stands for ports without a pool device; rows that drop to 0 ports stay, with 0).
+ */
+export const PORT_USAGE_MIGRATION_SQL = `
+  CREATE TABLE network_port_usage (
+    target TEXT NOT NULL,
+    network TEXT NOT NULL,
+    device TEXT NOT NULL,
+    ports INTEGER NOT NULL,
+    floor_sum INTEGER NOT NULL,
+    PRIMARY KEY (target, network, device)
+  ) WITHOUT ROWID;
+  INSERT INTO network_port_usage (target, network, device, ports, floor_sum)
+    SELECT target, network, COALESCE(device, ''), COUNT(*), SUM(floor) FROM network_ports GROUP BY 1, 2, 3;
+  CREATE TRIGGER network_ports_usage_insert AFTER INSERT ON network_ports BEGIN
+    INSERT INTO network_port_usage (target, network, device, ports, floor_sum)
+      VALUES (NEW.target, NEW.network, COALESCE(NEW.device, ''), 1, NEW.floor)
+      ON CONFLICT (target, network, device) DO UPDATE SET ports = ports + 1, floor_sum = floor_sum + excluded.floor_sum;
+  END;
+  CREATE TRIGGER network_ports_usage_delete AFTER DELETE ON network_ports BEGIN
+    UPDATE network_port_usage SET ports = ports - 1, floor_sum = floor_sum - OLD.floor
+      WHERE target = OLD.target AND network = OLD.network AND device = COALESCE(OLD.device, '');
+  END;
+  CREATE TRIGGER network_ports_usage_update AFTER UPDATE OF target, network, device, floor ON network_ports BEGIN
+    UPDATE network_port_usage SET ports = ports - 1, floor_sum = floor_sum - OLD.floor
+      WHERE target = OLD.target AND network = OLD.network AND device = COALESCE(OLD.device, '');
+    INSERT INTO network_port_usage (target, network, device, ports, floor_sum)
+      VALUES (NEW.target, NEW.network, COALESCE(NEW.device, ''), 1, NEW.floor)
+      ON CONFLICT (target, network, device) DO UPDATE SET ports = ports + 1, floor_sum = floor_sum + excluded.floor_sum;
+  END;
 `

@@ -27,7 +27,7 @@ function row(uuid: string, extra: Partial<PortInsert> = {}): PortInsert {
   return { target: 'netns:a', network: 'n', uuid, status: 'allocated', def: { port: { uuid } }, ...extra }
 }
 
-test('ports: usage is derived from the rows (connections, per device, floor sum, class ids) and follows deletes', () => {
+test('ports: usage (connections, per device, floor sum, class ids) follows inserts and deletes', () => {
   withPorts((p) => {
     p.insert(row('u1', { device: 'eth0' }))
     p.insert(row('u2', { device: 'eth0' }))
@@ -128,7 +128,7 @@ test('ports: migration 4 keeps every row, drops the status index, and the table 
     p3.insert(row('u1', { device: 'eth0', exclusive: true, classId: 3, floor: 10, owner: me, status: 'plugging', plug: { device: { ifname: 'd' } } }))
     p3.insert(row('u2', { network: 'm' }))
     const before = p3.listAll()
-    assert.equal(migrate(db), 4)
+    assert.equal(migrate(db, MIGRATIONS.filter((m) => m.version <= 4)), 4)
     const p4 = new PortStore(db, () => 5)
     assert.deepEqual(p4.listAll(), before)
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'network_ports' AND sql IS NOT NULL").all() as Array<{ name: string }>).map((r) => r.name).sort()
@@ -136,11 +136,67 @@ test('ports: migration 4 keeps every row, drops the status index, and the table 
     assert.throws(() => db.prepare('SELECT rowid FROM network_ports').all(), /rowid/)
     assert.throws(() => p4.insert(row('u3', { device: 'eth0', exclusive: true })), /UNIQUE/)
     assert.throws(() => p4.insert(row('u4', { status: 'bogus' as 'allocated' })), /CHECK/)
+    // migration 5 counts the rows that are there
+    assert.equal(migrate(db), 5)
     assert.deepEqual(p4.usage('netns:a', 'n', { classIds: true }), { connections: 1, devices: { eth0: 1 }, floorSum: 10, classIds: [3] })
+    assert.deepEqual(p4.usage('netns:a', 'm'), { connections: 1, devices: {}, floorSum: 0, classIds: [] })
   } finally {
     db.close()
     rmSync(dir, { recursive: true, force: true })
   }
+})
+
+/** The usage as a GROUP BY over the rows says it is. */
+function usageFromRows(db: Database.Database, target: string, network: string): { connections: number; devices: Record<string, number>; floorSum: number } {
+  const rows = db.prepare('SELECT device, COUNT(*) AS n, SUM(floor) AS f FROM network_ports WHERE target = ? AND network = ? GROUP BY device').all(target, network) as Array<{ device: string | null; n: number; f: number }>
+  const out = { connections: 0, devices: {} as Record<string, number>, floorSum: 0 }
+  for (const r of rows) {
+    out.connections += r.n
+    out.floorSum += r.f
+    if (r.device !== null) out.devices[r.device] = r.n
+  }
+  return out
+}
+
+test('ports: the counts kept by triggers equal the rows after random inserts, deletes, moves and rolled-back batches', () => {
+  withPorts((p, db) => {
+    let seed = 7
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % n
+    }
+    const live = new Set<string>()
+    const nets = ['n', 'm']
+    for (let i = 0; i < 600; i++) {
+      const op = rnd(10)
+      const uuid = `u${rnd(80)}`
+      if (op < 5 && !live.has(uuid)) {
+        const device = rnd(3) === 0 ? undefined : `eth${rnd(4)}`
+        p.insert(row(uuid, { network: nets[rnd(2)]!, device, floor: rnd(4) * 10 }))
+        live.add(uuid)
+      } else if (op < 8 && live.has(uuid)) {
+        assert.equal(p.delete('netns:a', uuid), true)
+        live.delete(uuid)
+      } else if (op === 8 && live.has(uuid)) {
+        db.prepare('UPDATE network_ports SET device = ?, floor = ?, network = ? WHERE target = ? AND uuid = ?').run(rnd(2) === 0 ? null : `eth${rnd(4)}`, rnd(4), nets[rnd(2)], 'netns:a', uuid)
+      } else {
+        assert.throws(() =>
+          p.atomically(() => {
+            p.insert(row(`tmp${i}`, { device: 'eth0', floor: 5 }))
+            if (live.has(uuid)) p.delete('netns:a', uuid)
+            throw new Error('rolled back')
+          }),
+        /rolled back/)
+      }
+      if (i % 50 === 0 || i === 599) {
+        for (const n of nets) {
+          const { classIds: _ignored, ...kept } = p.usage('netns:a', n)
+          assert.deepEqual(kept, usageFromRows(db, 'netns:a', n), `after step ${i}, network ${n}`)
+        }
+      }
+    }
+    assert.equal(p.count('netns:a', 'n') + p.count('netns:a', 'm'), live.size)
+  })
 })
 
 test('networks: cached statements see every change; atomically rolls back on a throw', () => {

@@ -1,8 +1,9 @@
 /**
  * Network ports in the store (schema: ./ports-schema.ts). The port driver (driver/port) allocates inside ONE
  * IMMEDIATE transaction (`atomically`) that reads the network's current usage and inserts the new row, so two
- * processes never hand out the same exclusive device or class id; every count is derived from the rows
- * (`usage`). Status changes are compare-and-set. The driver gives `def` and `plug` their types.
+ * processes never hand out the same exclusive device or class id; the counts (`usage`) are kept by triggers in
+ * the same statements that change the rows (ports-schema.ts), so they always match them. Status changes are
+ * compare-and-set. The driver gives `def` and `plug` their types.
  * @module
  */
 import type Database from 'better-sqlite3'
@@ -48,7 +49,7 @@ export interface PortInsert {
   owner?: ProcessOwner | undefined
 }
 
-/** What a network's ports use, derived from the rows. */
+/** What a network's ports use (counts equal to the rows': kept by triggers). */
 export interface PortUsage {
   /** Ports of the network (libvirt's `connections`). */
   connections: number
@@ -125,7 +126,7 @@ const SQL = {
   state: 'SELECT status, owner_pid, owner_start FROM network_ports WHERE target = ? AND uuid = ?',
   byNetwork: 'SELECT * FROM network_ports WHERE target = ? AND network = ? ORDER BY created_ms, uuid',
   all: 'SELECT * FROM network_ports ORDER BY target, network, created_ms, uuid',
-  usage: 'SELECT device, COUNT(*) AS n, SUM(floor) AS floor FROM network_ports WHERE target = ? AND network = ? GROUP BY device',
+  usage: 'SELECT device, ports AS n, floor_sum AS floor FROM network_port_usage WHERE target = ? AND network = ? AND ports > 0',
   classIds: 'SELECT class_id FROM network_ports WHERE target = ? AND network = ? AND class_id IS NOT NULL',
   count: 'SELECT COUNT(*) AS n FROM network_ports WHERE target = ? AND network = ?',
   delete: 'DELETE FROM network_ports WHERE target = ? AND uuid = ?',
@@ -192,14 +193,14 @@ export class PortStore {
     return (this.stmt('count').get(target, network) as { n: number }).n
   }
 
-  /** The network's usage, derived from its rows; class ids only when `classIds` is asked for. */
+  /** The network's usage (counts kept by SQLite's triggers, equal to the rows'); class ids only when asked for. */
   usage(target: string, network: string, opts: { classIds?: boolean } = {}): PortUsage {
-    const rows = this.stmt('usage').all(target, network) as Array<{ device: string | null; n: number; floor: number | null }>
+    const rows = this.stmt('usage').all(target, network) as Array<{ device: string; n: number; floor: number }>
     const out: PortUsage = { connections: 0, devices: {}, floorSum: 0, classIds: [] }
     for (const r of rows) {
       out.connections += r.n
-      out.floorSum += r.floor ?? 0
-      if (r.device !== null) out.devices[r.device] = r.n
+      out.floorSum += r.floor
+      if (r.device !== '') out.devices[r.device] = r.n
     }
     if (opts.classIds === true) {
       out.classIds = (this.stmt('classIds').all(target, network) as Array<{ class_id: number }>).map((r) => r.class_id)

@@ -1,6 +1,6 @@
 /**
  * Allocation inside ONE IMMEDIATE store transaction: look the network up (it must be active), build its pool from
- * a `<pf>` if that was not done yet, read what the network's current ports use (derived from their rows), run
+ * a `<pf>` if that was not done yet, read what the network's current ports use (counts kept with the rows), run
  * the pure allocation (model/port: allocatePort, or notifyPort for a reclaim) for every request in turn, and
  * insert the rows, with their plug records, before anything touches the kernel. Any error throws before the
  * commit: no row, no count changes. Two processes allocating at once are serialised by SQLite's write lock, so

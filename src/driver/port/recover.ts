@@ -1,7 +1,7 @@
 /**
  * Port recovery, run before every command and on every serve tick (after network recovery): a port left
  * 'plugging' or 'unplugging' by a process that is gone has whatever its plug record names removed and its row
- * deleted (so after a kill -9 during a port creation, the counts, which are derived from the rows, equal the
+ * deleted (so after a kill -9 during a port creation, the counts, which follow the rows, equal the
  * ports in the store and no half-plugged device stays); ports of a network that is no longer active (or no
  * longer exists) go the same way. With `scan`, port devices (`hnp…`) found in a target without a row are deleted.
  * @module
