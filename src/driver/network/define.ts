@@ -8,6 +8,8 @@
 import { HostnetError, ValidationError } from '../../errors.js'
 import { networkFileNameProblem } from '../../backend/dnsmasq/names.js'
 import { parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
+import { firstChild, getAttr } from '../../codec/xml/dom.js'
+import { parseXml } from '../../codec/xml/parse.js'
 import { forwardCapabilities } from '../../model/network/capabilities.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
 import { validateNetworkDef } from '../../model/network/validate.js'
@@ -31,6 +33,20 @@ export function checkNetworkName(name: string): void {
   }
 }
 
+/**
+ * A live definition whose pool was built from its `<pf>` is stored with both (libvirt's live and status XML show
+ * the `<pf>` and the generated list). libvirt's parser keeps only the pool when both are present, so the `<pf>` is
+ * read back here: without it the live XML would lose the `<pf>` and `--inactive` would show the generated pool.
+ */
+function withStoredPf(def: NetworkDef, xml: string): NetworkDef {
+  const f = def.forward
+  if (f.pf !== undefined || (f.interfaces.length === 0 && f.addresses.length === 0) || !xml.includes('<pf')) return def
+  const forward = firstChild(parseXml(xml), 'forward')
+  const pf = forward === undefined ? undefined : firstChild(forward, 'pf')
+  const dev = pf === undefined ? undefined : getAttr(pf, 'dev')
+  return dev === undefined ? def : { ...def, forward: { ...f, pf: dev } }
+}
+
 const parsed = new Map<string, NetworkDef>()
 const PARSE_CACHE_MAX = 2048
 
@@ -38,7 +54,7 @@ const PARSE_CACHE_MAX = 2048
 export function parseStoredXml(xml: string): NetworkDef {
   const hit = parsed.get(xml)
   if (hit !== undefined) return hit
-  const def = parseNetworkXml(xml)
+  const def = withStoredPf(parseNetworkXml(xml), xml)
   if (parsed.size >= PARSE_CACHE_MAX) parsed.clear()
   parsed.set(xml, def)
   return def
