@@ -8,6 +8,7 @@
 import { HostnetError, RollbackError } from '../../errors.js'
 import type { Target } from '../../backend/backend.js'
 import type { NetworkPortDef } from '../../model/networkport.js'
+import { portError } from '../../model/port/index.js'
 import { targetKey } from '../../txn/target-key.js'
 import type { Allocated } from './allocate-txn.js'
 import type { PortContext } from './context.js'
@@ -91,11 +92,54 @@ async function rollBack(ctx: PortContext, target: Target, items: Plugging[], ori
   throw original
 }
 
+/** The domain interface's `<target dev>` / `<guest dev>`: where a port's device names come from. */
+const FIELD_TARGET_DEV = '/interface/target/@dev'
+const FIELD_GUEST_DEV = '/interface/guest/@dev'
+
+/**
+ * Before anything is made: every device name is free (in the target, and in its guest namespace, which must exist)
+ * and not used twice in the batch. Creating a device under a taken name fails, and the rollback would then delete
+ * the device that had the name (the caller's `ifname`, another port's device, the guest's own interface).
+ */
+async function checkDeviceNames(ctx: PortContext, target: Target, items: readonly Plugging[]): Promise<void> {
+  const devices = items.flatMap((it) => (it.record.device === undefined ? [] : [{ it, d: it.record.device }]))
+  if (devices.length === 0) return
+  const inTarget = await ctx.services.linkNames(target)
+  const inGuest = new Map<string, Set<string>>()
+  const claimed = new Set<string>()
+  const where = target.kind === 'netns' ? `namespace '${target.name}'` : 'the host'
+  for (const { it, d } of devices) {
+    const pctx = { portUuid: it.port.uuid, network: it.network.name }
+    if (inTarget.has(d.ifname) || claimed.has(`\0${d.ifname}`)) {
+      throw portError('conflict', pctx, `device '${d.ifname}' already exists in ${where} (network '${it.network.name}')`, FIELD_TARGET_DEV)
+    }
+    claimed.add(`\0${d.ifname}`)
+    if (d.guest === undefined) continue
+    const ns: Target = { kind: 'netns', name: d.guest.netns }
+    if (!ctx.services.namespaceExists(ns)) {
+      throw portError('not-found', pctx, `guest namespace '${d.guest.netns}' does not exist (network '${it.network.name}')`, FIELD_GUEST_DEV)
+    }
+    const have = inGuest.get(d.guest.netns) ?? (await ctx.services.linkNames(ns))
+    inGuest.set(d.guest.netns, have)
+    if (have.has(d.guest.name) || claimed.has(`${d.guest.netns}\0${d.guest.name}`)) {
+      throw portError('conflict', pctx, `device '${d.guest.name}' already exists in guest namespace '${d.guest.netns}' (network '${it.network.name}')`, FIELD_GUEST_DEV)
+    }
+    claimed.add(`${d.guest.netns}\0${d.guest.name}`)
+  }
+}
+
 /** Plug the host side of allocated ports; on success their rows are 'plugged'. */
 export async function plugAll(ctx: PortContext, target: Target, allocated: readonly Allocated[]): Promise<void> {
   const key = targetKey(target)
   let items = allocated.filter((a): a is Plugging => a.status === 'plugging' && a.record !== undefined)
   if (items.length === 0) return
+  try {
+    await checkDeviceNames(ctx, target, items)
+  } catch (e) {
+    // nothing was made: the rows go (no count changes)
+    ctx.ports.atomically(() => items.forEach((it) => ctx.ports.delete(key, it.port.uuid, 'plugging')))
+    throw e
+  }
   try {
     items = await rememberLowerMacs(ctx, target, items)
     await plugSteps(ctx, target, items)
