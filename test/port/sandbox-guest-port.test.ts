@@ -25,6 +25,7 @@ after(async () => {
   try {
     await runCli(['net-destroy', '--netns', sb, ...sd, 'mvb'])
     await runCli(['net-destroy', '--netns', sb, ...sd, 'gnat'])
+    await runCli(['net-destroy', '--netns', sb, ...sd, 'pt'])
   } finally {
     await destroySandbox(sb)
     dir?.remove()
@@ -128,6 +129,21 @@ test('sandbox guests get ports from the port driver: direct (macvtap bridge mode
   const unknown = await runCli(['sandbox', 'guest', 'add', 'g4', '--network', 'nosuch', '--sandbox', sb, ...sd])
   assert.equal(unknown.code, 3, unknown.stderr)
   assert.ok(!listNetns().includes(`${sb}-g-g4`))
+
+  // a port the network refuses (exhausted passthrough pool): typed error, no guest namespace, no port left
+  ip(sb, 'link', 'add', 'pool1', 'type', 'veth', 'peer', 'name', 'pool1p')
+  ip(sb, 'link', 'set', 'pool1p', 'up')
+  ip(sb, 'link', 'set', 'pool1', 'up')
+  await define('pt', `<network><name>pt</name><forward mode='passthrough'><interface dev='pool1'/></forward></network>`)
+  await ok(['sandbox', 'guest', 'add', 'g5', '--network', 'pt', '--sandbox', sb, ...sd])
+  const exhausted = await runCli(['sandbox', 'guest', 'add', 'g6', '--network', 'pt', '--sandbox', sb, ...sd])
+  assert.equal(exhausted.code, 4, exhausted.stderr)
+  assert.match(exhausted.stderr, /^error: network port '[0-9a-f-]{36}': /)
+  assert.ok(!listNetns().includes(`${sb}-g-g6`), 'the guest namespace was removed again')
+  assert.equal((await portsOf('pt')).length, 1)
+  assert.equal(linkDetails(`${sb}-g-g5`).get('eth0')?.mode, 'passthru')
+  await ok(['sandbox', 'guest', 'remove', 'g5', '--sandbox', sb, ...sd])
+  await ok(['net-destroy', '--netns', sb, ...sd, 'pt'])
 
   await ok(['sandbox', 'guest', 'remove', 'g3', '--sandbox', sb, ...sd])
   assert.deepEqual(await portsOf('gnat'), [])
