@@ -61,6 +61,8 @@ test('ports: transition is compare-and-set on status and owner, alone or inside 
     assert.equal(p.transition('netns:a', 'u1', { from: ['plugged'], to: 'unplugging' }), false)
     assert.equal(p.transition('netns:a', 'u1', { from: ['plugging'], to: 'plugged', expectOwner: other }), false)
     assert.equal(p.transition('netns:a', 'nope', { from: ['plugging'], to: 'plugged' }), false)
+    assert.equal(p.transition('netns:a', 'u1', { from: [], to: 'plugged' }), false)
+    assert.deepEqual([p.has('netns:a', 'u1'), p.has('netns:a', 'nope'), p.has('netns:b', 'u1')], [true, false, false])
     assert.equal(p.transition('netns:a', 'u1', { from: ['plugging'], to: 'plugged', expectOwner: me, owner: null }), true)
     const r1 = p.get('netns:a', 'u1')!
     assert.deepEqual([r1.status, r1.owner, r1.plug], ['plugged', undefined, { device: { ifname: 'x' } }])

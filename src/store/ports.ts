@@ -123,7 +123,7 @@ const SQL = {
   insert: `INSERT INTO network_ports (target, network, uuid, status, def_json, device, exclusive, class_id, floor, plug_json,
              owner_pid, owner_start, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   get: 'SELECT * FROM network_ports WHERE target = ? AND uuid = ?',
-  state: 'SELECT status, owner_pid, owner_start FROM network_ports WHERE target = ? AND uuid = ?',
+  exists: 'SELECT 1 FROM network_ports WHERE target = ? AND uuid = ?',
   byNetwork: 'SELECT * FROM network_ports WHERE target = ? AND network = ? ORDER BY created_ms, uuid',
   all: 'SELECT * FROM network_ports ORDER BY target, network, created_ms, uuid',
   usage: 'SELECT device, ports AS n, floor_sum AS floor FROM network_port_usage WHERE target = ? AND network = ? AND ports > 0',
@@ -137,7 +137,7 @@ type StatementName = keyof typeof SQL
 
 export class PortStore {
   private readonly statements = new Map<StatementName, Database.Statement>()
-  /** UPDATE statements of `transition`, by the columns they set. */
+  /** UPDATE statements of `transition`, by their SET and WHERE clauses. */
   private readonly updates = new Map<string, Database.Statement>()
   /** One IMMEDIATE transaction wrapper, made once (better-sqlite3 builds four wrappers per `transaction()`). */
   private readonly immediate: (fn: () => unknown) => unknown
@@ -172,6 +172,11 @@ export class PortStore {
       now,
       now,
     )
+  }
+
+  /** Whether the target has a port with this UUID (nothing parsed). */
+  has(target: string, uuid: string): boolean {
+    return this.stmt('exists').get(target, uuid) !== undefined
   }
 
   get(target: string, uuid: string): PortRecord | undefined {
@@ -210,25 +215,21 @@ export class PortStore {
 
   /** Compare-and-set the status (and owner, plug record). False if the port is gone or not in `from`. */
   transition(target: string, uuid: string, req: PortTransition): boolean {
-    // inside the caller's transaction (a batch) no savepoint is needed: the check and the one UPDATE cannot half-fail
-    return this.db.inTransaction ? this.transitionNow(target, uuid, req) : this.atomically(() => this.transitionNow(target, uuid, req))
-  }
-
-  private transitionNow(target: string, uuid: string, req: PortTransition): boolean {
-    // status and owner only: the definition and plug record are not parsed for a compare-and-set
-    const cur = this.stmt('state').get(target, uuid) as Pick<Row, 'status' | 'owner_pid' | 'owner_start'> | undefined
-    if (cur === undefined || !(req.from as readonly string[]).includes(cur.status)) return false
-    if (req.expectOwner !== undefined) {
-      if (cur.owner_pid !== req.expectOwner.pid || (cur.owner_start ?? '') !== req.expectOwner.startTicks) return false
-    }
+    // one UPDATE whose WHERE is the compare: atomic on its own, so no transaction (or savepoint inside a batch)
+    if (req.from.length === 0) return false
     const sets = ['status = ?']
     const args: unknown[] = [req.to]
     if (req.owner !== undefined) sets.push('owner_pid = ?', 'owner_start = ?')
     if (req.owner !== undefined) args.push(req.owner?.pid ?? null, req.owner?.startTicks ?? null)
     if (req.plug !== undefined) sets.push('plug_json = ?')
     if (req.plug !== undefined) args.push(req.plug === null ? null : JSON.stringify(req.plug))
-    this.update(sets).run(...args, this.nowMs(), target, uuid)
-    return true
+    const where = [`status IN (${req.from.map(() => '?').join(', ')})`]
+    const whereArgs: unknown[] = [...req.from]
+    if (req.expectOwner !== undefined) {
+      where.push("owner_pid = ? AND COALESCE(owner_start, '') = ?")
+      whereArgs.push(req.expectOwner.pid, req.expectOwner.startTicks)
+    }
+    return this.update(sets, where).run(...args, this.nowMs(), target, uuid, ...whereArgs).changes === 1
   }
 
   /** Delete a port (only while it has `status`, when given). False if nothing was deleted. */
@@ -237,11 +238,11 @@ export class PortStore {
     return info.changes === 1
   }
 
-  private update(sets: readonly string[]): Database.Statement {
-    const key = sets.join(', ')
+  private update(sets: readonly string[], where: readonly string[]): Database.Statement {
+    const key = `${sets.join(', ')} WHERE target = ? AND uuid = ? AND ${where.join(' AND ')}`
     let s = this.updates.get(key)
     if (s === undefined) {
-      s = this.db.prepare(`UPDATE network_ports SET ${key}, updated_ms = ? WHERE target = ? AND uuid = ?`)
+      s = this.db.prepare(`UPDATE network_ports SET ${sets.join(', ')}, updated_ms = ? WHERE target = ? AND uuid = ? AND ${where.join(' AND ')}`)
       this.updates.set(key, s)
     }
     return s

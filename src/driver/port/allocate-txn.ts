@@ -162,7 +162,7 @@ export function allocateAll(ctx: PortContext, target: Target, network: string, r
     const usage = ctx.ports.usage(key, network, { classIds: def.bandwidth?.inbound !== undefined })
     const seen = new Set<string>()
     return reqs.map((req) => {
-      if (seen.has(req.port.uuid) || ctx.ports.get(key, req.port.uuid) !== undefined) throw duplicate(network, req.port.uuid)
+      if (seen.has(req.port.uuid) || ctx.ports.has(key, req.port.uuid)) throw duplicate(network, req.port.uuid)
       seen.add(req.port.uuid)
       const one = allocateOne(ctx, def, usage, req, reclaim)
       const record = reclaim ? undefined : hostPlugFor({ port: one.port, network: def, plug: opts.plug !== false, ifname: req.ifname, guest: req.guest, floor: one.floor })
