@@ -1,0 +1,198 @@
+/**
+ * Benchmark port-churn (issue 6): network-port churn on a started `<forward mode='bridge'>` network over a Linux
+ * bridge, allocation only (no plug).
+ *   - ours: 10,000 create + delete pairs through the public driver API (NetworkDriver.ports), one port at a time:
+ *     each pair parses the client's `<networkport>` document (as the daemon does with what virsh sends),
+ *     `ports.create(..., {plug: false})`, then `ports.delete(...)`, in this process, on a namespace the
+ *     benchmark creates and removes; ms per pair;
+ *   - baseline: libvirt's net-port-create / net-port-delete on the same network definition, libvirtd in private
+ *     namespaces (bench/harness/libvirtd.ts), one virsh process; a few hundred pairs, each the sum of the two
+ *     commands' times as virsh's client sees them; ms per pair.
+ *   The two run in alternating rounds (ours: 1,000 pairs, libvirt: 30 pairs, 10 rounds by default); each side's
+ *   figure is the median of its rounds' ms per pair. Targets: ours <= 0.2 ms, ratio <= 0.2.
+ * It then reports `port-memory`: the peak resident memory (VmHWM, MB) of a child process
+ * (bench/lib/port-memory-child.js) that starts 100 bridge networks and holds 10,000 ports allocated at once
+ * (100 per network, createMany without plug). Target < 150 MB. Baseline: null (the child's VmHWM before it
+ * allocates is printed for comparison, not used as a baseline).
+ * Last line: {"bench":"port-churn","results":[{"name":"port-churn",...},{"name":"port-memory",...}]}
+ * Options: --pairs N (ours, total), --libvirt-pairs N (total), --rounds N, --no-baseline, --no-memory.
+ */
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { parsePortInput } from '../src/driver/port/index.js'
+import { libvirtMissing, startPrivateLibvirtd, type LibvirtHarness } from './harness/libvirtd.js'
+import { bridgeNetworkXml, macForIndex, networkPortXml } from './harness/libvirt-docs.js'
+import type { VirshSession } from './harness/virsh-session.js'
+import { freshNetns, dropNetns } from './lib/netns.js'
+import { ipBatch, openDriverEnv, portMac, portUuid, type DriverEnv } from './lib/port-env.js'
+import { loadLine, log, printResults, result } from './lib/result.js'
+import { median, round } from './lib/stats.js'
+
+const argv = process.argv.slice(2)
+
+function intArg(name: string, dflt: number): number {
+  const i = argv.indexOf(name)
+  if (i < 0) return dflt
+  const v = Number(argv[i + 1])
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive integer`)
+  return v
+}
+
+const NETWORK = 'hnportchurn'
+const BRIDGE = 'hnpcbr0'
+const OWNER_UUID = '6f0a8f3e-2d55-4b0e-9a53-9b0f3c1d2e01'
+
+interface Ours {
+  env: DriverEnv
+  ns: string
+  next: number
+}
+
+async function setUpOurs(): Promise<Ours> {
+  const ns = await freshNetns('churn')
+  let env: DriverEnv | undefined
+  try {
+    ipBatch(ns, [`link add ${BRIDGE} type bridge`, `link set ${BRIDGE} up`])
+    env = openDriverEnv(ns)
+    await env.driver.define(env.target, bridgeNetworkXml(NETWORK, BRIDGE))
+    await env.driver.start(env.target, NETWORK)
+    return { env, ns, next: 0 }
+  } catch (e) {
+    env?.close()
+    await dropNetns(ns)
+    throw e
+  }
+}
+
+function portDoc(i: number): string {
+  return networkPortXml({ uuid: portUuid(1, i), ownerName: 'vm-churn', ownerUuid: OWNER_UUID, mac: portMac(i) })
+}
+
+/** CPU time (user + system) of this process per pair in each round: context for the wall-clock figure on a busy machine. */
+const oursCpuMs: number[] = []
+
+/** `pairs` create + delete pairs, one at a time; returns ms (wall clock) per pair. */
+async function oursRound(o: Ours, pairs: number): Promise<number> {
+  const { driver, target } = o.env
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  for (let k = 0; k < pairs; k++) {
+    const i = o.next++
+    const port = parsePortInput(portDoc(i))
+    const info = await driver.ports.create(target, NETWORK, { port }, { plug: false })
+    await driver.ports.delete(target, NETWORK, info.uuid)
+  }
+  const wall = (performance.now() - t0) / pairs
+  const cpu = process.cpuUsage(c0)
+  oursCpuMs.push((cpu.user + cpu.system) / 1000 / pairs)
+  return wall
+}
+
+interface Lv {
+  lv: LibvirtHarness
+  virsh: VirshSession
+  next: number
+}
+
+async function setUpLibvirt(): Promise<Lv> {
+  const lv = await startPrivateLibvirtd()
+  try {
+    await lv.exec(['ip', 'link', 'add', BRIDGE, 'type', 'bridge'])
+    await lv.exec(['ip', 'link', 'set', BRIDGE, 'up'])
+    const virsh = await lv.openVirsh()
+    for (const c of [['net-define', lv.writeFile(`${NETWORK}.xml`, bridgeNetworkXml(NETWORK, BRIDGE))], ['net-start', NETWORK]]) {
+      const s = await virsh.run(c)
+      if (!s.ok) throw new Error(`virsh ${c.join(' ')} failed: ${s.error}`)
+    }
+    return { lv, virsh, next: 0 }
+  } catch (e) {
+    await lv.stop()
+    throw e
+  }
+}
+
+/** `pairs` net-port-create + net-port-delete pairs; returns the median ms per pair (virsh's client times). */
+async function libvirtRound(l: Lv, pairs: number): Promise<number> {
+  const files: Array<{ file: string; uuid: string }> = []
+  for (let k = 0; k < pairs; k++) {
+    const i = l.next++
+    const uuid = randomUUID()
+    files.push({ uuid, file: l.lv.writeFile(`port-${i}.xml`, networkPortXml({ uuid, ownerName: 'vm-churn', ownerUuid: OWNER_UUID, mac: macForIndex(i) })) })
+  }
+  const perPair: number[] = []
+  for (const f of files) {
+    const c = await l.virsh.run(['net-port-create', NETWORK, f.file])
+    const d = await l.virsh.run(['net-port-delete', NETWORK, f.uuid])
+    if (!c.ok || !d.ok) throw new Error(`virsh net-port-create/delete failed: ${c.error} ${d.error}`)
+    perPair.push(c.ms + d.ms)
+  }
+  return median(perPair)
+}
+
+interface MemoryReport {
+  ports: number
+  storedPorts: number
+  startMb: number
+  beforeMb: number
+  vmHwmMb: number
+}
+
+async function portMemory(): Promise<MemoryReport> {
+  const ns = await freshNetns('pmem')
+  try {
+    const networks = 100
+    ipBatch(ns, Array.from({ length: networks }, (_, i) => [`link add hnpm${i} type bridge`, `link set hnpm${i} up`]).flat())
+    const child = fileURLToPath(new URL('./lib/port-memory-child.js', import.meta.url))
+    const r = spawnSync(process.execPath, [child, ns, String(networks), '100'], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    assert.equal(r.status, 0, r.stderr)
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as MemoryReport
+  } finally {
+    await dropNetns(ns)
+  }
+}
+
+async function main(): Promise<void> {
+  const rounds = intArg('--rounds', 10)
+  const oursPairs = Math.ceil(intArg('--pairs', 10_000) / rounds)
+  const lvPairs = Math.ceil(intArg('--libvirt-pairs', 300) / rounds)
+  log(`port-churn: ${rounds} rounds of ${oursPairs} pairs (ours) and ${lvPairs} pairs (libvirt); ${loadLine()}`)
+  const missing = argv.includes('--no-baseline') ? 'skipped (--no-baseline)' : libvirtMissing()
+  const ours = await setUpOurs()
+  let lv: Lv | undefined
+  const oursMs: number[] = []
+  const lvMs: number[] = []
+  try {
+    lv = missing === undefined ? await setUpLibvirt() : undefined
+    await oursRound(ours, 1000) // warm-up (JIT, statement cache), not counted
+    for (let r = 0; r < rounds; r++) {
+      oursMs.push(await oursRound(ours, oursPairs))
+      if (lv !== undefined) lvMs.push(await libvirtRound(lv, lvPairs))
+      log(`  round ${r + 1}: ours ${round(oursMs[r]!, 4)} ms/pair (cpu ${round(oursCpuMs[oursCpuMs.length - 1]!, 4)})${lv === undefined ? '' : `, libvirt ${round(lvMs[r]!, 3)} ms/pair`}; ${loadLine()}`)
+    }
+    const left = ours.env.driver.ports.list(ours.env.target, NETWORK).length
+    assert.equal(left, 0, `${left} ports left in the store`)
+  } finally {
+    if (lv !== undefined) {
+      await lv.virsh.close()
+      await lv.lv.stop()
+    }
+    ours.env.close()
+    await dropNetns(ours.ns)
+  }
+  if (missing !== undefined) log(`libvirt baseline: ${missing}`)
+  const oursMed = median(oursMs)
+  const lvMed = lvMs.length === 0 ? null : median(lvMs)
+  log(`ours: ${round(oursMed, 4)} ms per create+delete pair (${round(1000 / oursMed, 0)} pairs/s; cpu ${round(median(oursCpuMs.slice(1)), 4)} ms); libvirt: ${lvMed === null ? '-' : `${round(lvMed, 3)} ms`}`)
+  const results = [result('port-churn', oursMed, lvMed, 'ms')]
+  if (!argv.includes('--no-memory')) {
+    const m = await portMemory()
+    log(`port-memory: ${m.ports} ports held (${m.storedPorts} in the store), VmHWM ${m.vmHwmMb.toFixed(1)} MB; ${m.startMb.toFixed(1)} MB after start-up, ${m.beforeMb.toFixed(1)} MB with the networks started, before allocating`)
+    results.push(result('port-memory', m.vmHwmMb, null, 'MB'))
+  }
+  printResults('port-churn', results)
+}
+
+await main()
