@@ -36,6 +36,12 @@ export interface HostBackend {
    */
   queryInterfaces?(target: Target, names: readonly string[]): Promise<HostState>
   /**
+   * Optional: the part of the state plan/scope.ts defines for these seeds (scopeOf restricted with
+   * restrictState), read without reading everything; undefined when that part would hold more than
+   * `maxInterfaces` interfaces or the backend cannot tell (the caller then queries everything).
+   */
+  queryScope?(target: Target, seeds: readonly string[], opts: { maxInterfaces: number }): Promise<HostState | undefined>
+  /**
    * Apply ops in order, in as few kernel round trips as possible. On failure throws ApplyError telling how many
    * ops were applied before the failing one.
    */

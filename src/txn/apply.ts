@@ -78,14 +78,39 @@ function mayFlushRoutes(op: HostOp): boolean {
 /** Documents up to this size usually change something: their routes are read with the interfaces (in parallel). */
 export const SMALL_DOCUMENT_IFACES = 32
 
+/** A scoped read (see plan/scope.ts) holding more interfaces than this is given up for a whole query. */
+export const SCOPE_MAX_INTERFACES = 64
+
 /**
- * Query and plan. When the backend can read the routes separately, a big document that names no routes and
+ * A small document, when the backend and the planner can scope: read only the part of the state the document
+ * can involve (its interfaces, their peers, bases, ports and children, and the controllers above them, with the
+ * routes through them) and plan against that: the same plan as against everything (plan/scope.test.ts), and
+ * the snapshot covers every interface a rollback restores. Undefined when not possible (too big a scope, or a
+ * plan that deletes or recreates links): the caller reads everything.
+ */
+async function readScoped(eng: Engine, target: Target, desired: DesiredState): Promise<Planned | undefined> {
+  const scope = eng.planner.scope
+  const query = eng.backend.queryScope?.bind(eng.backend)
+  if (scope === undefined || query === undefined || desired.interfaces.length > SMALL_DOCUMENT_IFACES) return undefined
+  const seeds = scope.seeds(desired)
+  if (seeds === undefined) return undefined
+  const state = await query(target, seeds, { maxInterfaces: SCOPE_MAX_INTERFACES })
+  if (state === undefined) return undefined
+  const change = eng.planner.plan(state, desired, eng.caps === undefined ? {} : { caps: eng.caps })
+  return scope.usable(change) ? { snapshot: state, change } : undefined
+}
+
+/**
+ * Query and plan. A small document is planned against a scoped read when possible (readScoped). Otherwise, when
+ * the backend can read the routes separately, a big document that names no routes and
  * removes or downs no link is planned without them first: without routes in the document, the current routes
  * matter to the plan only if an op may flush them and they go through an interface the plan touches. So
  * re-applying a big state costs no route dump. If there is something to apply, the routes are then read for the
  * snapshot (a rollback restores them), and the plan is redone with them if they matter after all.
  */
 async function readAndPlan(eng: Engine, target: Target, desired: DesiredState): Promise<Planned> {
+  const scoped = await readScoped(eng, target, desired)
+  if (scoped !== undefined) return scoped
   const caps = eng.caps === undefined ? {} : { caps: eng.caps }
   const laterRoutes = eng.backend.queryRoutes?.bind(eng.backend)
   const removes = desired.interfaces.some((i) => i.state === 'absent' || i.state === 'down')

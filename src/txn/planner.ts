@@ -29,4 +29,12 @@ export interface HostPlanner {
   verify(expected: DesiredState, current: HostState): StateMismatch[]
   /** The desired state that brings the touched interfaces back to the snapshot. */
   revert(snapshot: HostState, touched: readonly string[]): DesiredState
+  /**
+   * Optional scoped planning: the seeds of the part of the current state `plan` can involve for this document
+   * (undefined: plan it against everything), and whether a change planned against that part may be used.
+   */
+  scope?: {
+    seeds(desired: DesiredState): readonly string[] | undefined
+    usable(change: PlannedChange): boolean
+  }
 }

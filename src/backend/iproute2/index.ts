@@ -13,6 +13,7 @@ import { applyHostOps } from './apply.js'
 import { kernelCaps } from './caps.js'
 import { fileIdResolver } from './ids.js'
 import { queryHostState, queryNamedInterfaces, queryRoutes } from './query.js'
+import { queryScopedState } from './query-scope.js'
 import { DEFAULT_DELETE_GROUP } from './render.js'
 
 export { renderOps, renderBatch, DEFAULT_DELETE_GROUP, type RenderOptions, type RenderedBatch } from './render.js'
@@ -49,6 +50,10 @@ export class Iproute2Backend implements HostBackend {
 
   queryInterfaces(target: Target, names: readonly string[]): Promise<HostState> {
     return queryNamedInterfaces(this.runner, target, names, this.ids)
+  }
+
+  queryScope(target: Target, seeds: readonly string[], opts: { maxInterfaces: number }): Promise<HostState | undefined> {
+    return queryScopedState(this.runner, target, seeds, this.ids, opts)
   }
 
   apply(target: Target, ops: readonly HostOp[]): Promise<void> {
