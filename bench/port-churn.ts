@@ -71,7 +71,7 @@ function portDoc(i: number): string {
   return networkPortXml({ uuid: portUuid(1, i), ownerName: 'vm-churn', ownerUuid: OWNER_UUID, mac: portMac(i) })
 }
 
-/** CPU time (user + system) of this process per pair in each round: context for the wall-clock figure on a busy machine. */
+/** CPU time (user + system, all threads: JIT and GC included) per pair in each round: context for the wall clock on a busy machine. */
 const oursCpuMs: number[] = []
 
 /** `pairs` create + delete pairs, one at a time; returns ms (wall clock) per pair. */

@@ -23,7 +23,13 @@ export interface DriverEnv {
 /** A network driver with its own store (a temporary state directory) for namespace `ns`. */
 export function openDriverEnv(ns: string): DriverEnv {
   const dir = mkdtempSync(join(tmpdir(), 'hostnet-portbench-'))
-  const store = openStore(dir)
+  let store: Store
+  try {
+    store = openStore(dir)
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true })
+    throw e
+  }
   const driver = createNetworkDriver({ backend: new Iproute2Backend(), store, stateDir: dir })
   return {
     target: { kind: 'netns', name: ns },
