@@ -15,9 +15,10 @@
  * deletes or moves a row, so they always equal what the rows say and reading them costs the same for 10 ports or
  * 10,000; the class ids in use come from the rows (the partial index `ports_class_id` holds only those rows).
  *
- * Migration 4 rebuilds the table WITHOUT ROWID (the primary key is the table's only b-tree) with the usage index
- * covering the floor, and drops the unused status index: a port's insert or delete then writes two b-trees instead
- * of four, which is most of the cost of a create + delete pair.
+ * Migration 4 rebuilds the table WITHOUT ROWID (the primary key is the table's only b-tree) and drops the unused
+ * status index; migration 6 drops the per-network index once the counts have their own table (migration 5): a
+ * port's insert or delete then writes the row's b-tree and one count row, which is most of the cost of a create +
+ * delete pair.
  * @module
  */
 
@@ -112,4 +113,13 @@ export const PORT_USAGE_MIGRATION_SQL = `
       VALUES (NEW.target, NEW.network, COALESCE(NEW.device, ''), 1, NEW.floor)
       ON CONFLICT (target, network, device) DO UPDATE SET ports = ports + 1, floor_sum = floor_sum + excluded.floor_sum;
   END;
+`
+
+/**
+ * Migration 6: no per-network index. With the counts in `network_port_usage`, it only served listing a network's
+ * ports (net-port-list, network destroy), which now reads the target's rows by primary key and skips the other
+ * networks'; each insert or delete of a port writes one b-tree page fewer.
+ */
+export const PORTS_NO_NETWORK_INDEX_MIGRATION_SQL = `
+  DROP INDEX ports_by_network;
 `

@@ -40,6 +40,9 @@ test('ports: usage (connections, per device, floor sum, class ids) follows inser
     assert.deepEqual(p.usage('netns:a', 'n'), { connections: 3, devices: { eth0: 1, eth1: 1 }, floorSum: 150, classIds: [] })
     assert.equal(p.count('netns:a', 'n'), 3)
     assert.equal(p.count('netns:a', 'other'), 1)
+    assert.equal(p.count('netns:a', 'nothing'), 0)
+    assert.deepEqual(p.listByNetwork('netns:a', 'n').map((r) => r.uuid), ['u2', 'u3', 'u4'])
+    assert.deepEqual(p.listByNetwork('netns:a', 'other').map((r) => r.uuid), ['u5'])
   })
 })
 
@@ -120,7 +123,7 @@ test('ports: atomically is one IMMEDIATE transaction; nested calls are savepoint
   })
 })
 
-test('ports: migration 4 keeps every row, drops the status index, and the table has no rowid', () => {
+test('ports: migrations 4-6 keep every row; the table has no rowid; the counts match; only the unique indexes stay', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hostnet-portmig-'))
   const db = new Database(join(dir, 'm.db'))
   try {
@@ -138,8 +141,12 @@ test('ports: migration 4 keeps every row, drops the status index, and the table 
     assert.throws(() => db.prepare('SELECT rowid FROM network_ports').all(), /rowid/)
     assert.throws(() => p4.insert(row('u3', { device: 'eth0', exclusive: true })), /UNIQUE/)
     assert.throws(() => p4.insert(row('u4', { status: 'bogus' as 'allocated' })), /CHECK/)
-    // migration 5 counts the rows that are there
-    assert.equal(migrate(db), 5)
+    // migration 5 counts the rows that are there; migration 6 drops the per-network index
+    assert.equal(migrate(db), 6)
+    const after = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'network_ports' AND sql IS NOT NULL").all() as Array<{ name: string }>).map((r) => r.name).sort()
+    assert.deepEqual(after, ['ports_class_id', 'ports_exclusive_device'])
+    assert.equal(p4.count('netns:a', 'n'), 1)
+    assert.deepEqual(p4.listByNetwork('netns:a', 'm').map((r) => r.uuid), ['u2'])
     assert.deepEqual(p4.usage('netns:a', 'n', { classIds: true }), { connections: 1, devices: { eth0: 1 }, floorSum: 10, classIds: [3] })
     assert.deepEqual(p4.usage('netns:a', 'm'), { connections: 1, devices: {}, floorSum: 0, classIds: [] })
   } finally {

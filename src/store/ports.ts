@@ -128,7 +128,7 @@ const SQL = {
   all: 'SELECT * FROM network_ports ORDER BY target, network, created_ms, uuid',
   usage: 'SELECT device, ports AS n, floor_sum AS floor FROM network_port_usage WHERE target = ? AND network = ? AND ports > 0',
   classIds: 'SELECT class_id FROM network_ports WHERE target = ? AND network = ? AND class_id IS NOT NULL',
-  count: 'SELECT COUNT(*) AS n FROM network_ports WHERE target = ? AND network = ?',
+  count: 'SELECT COALESCE(SUM(ports), 0) AS n FROM network_port_usage WHERE target = ? AND network = ?',
   delete: 'DELETE FROM network_ports WHERE target = ? AND uuid = ?',
   deleteWithStatus: 'DELETE FROM network_ports WHERE target = ? AND uuid = ? AND status = ?',
 } as const
