@@ -1,6 +1,8 @@
 /**
  * The engine as the benchmarks call it: one store in a temp state dir (removed at the end), the iproute2 backend
- * with its kernel caps probed beforehand, and applyState from an already parsed document.
+ * with its kernel caps probed beforehand, and applyState from an already parsed document. Like any long-lived
+ * process, the backend starts its commands through a LauncherRunner (a small launcher process: starting
+ * programs from this process's big heap costs several ms each).
  * @module
  */
 import { spawnSync } from 'node:child_process'
@@ -8,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Target } from '../../src/backend/backend.js'
-import { Iproute2Backend } from '../../src/backend/iproute2/index.js'
+import { Iproute2Backend, LauncherRunner } from '../../src/backend/iproute2/index.js'
 import type { DesiredState } from '../../src/model/host/state.js'
 import type { KernelCaps } from '../../src/plan/caps.js'
 import { openStore, type Store } from '../../src/store/index.js'
@@ -27,7 +29,8 @@ export const target = (ns: string): Target => ({ kind: 'netns', name: ns })
 export async function openEngine(): Promise<BenchEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'hostnet-bench-'))
   const store = openStore(join(dir, 'state'))
-  const backend = new Iproute2Backend()
+  const runner = new LauncherRunner()
+  const backend = new Iproute2Backend({ runner })
   const caps = await backend.caps({ kind: 'host' })
   return {
     backend,
@@ -35,6 +38,7 @@ export async function openEngine(): Promise<BenchEngine> {
     caps,
     apply: (ns, desired) => applyState({ backend, store, caps, target: target(ns), desired }),
     close: () => {
+      runner.close()
       store.close()
       rmSync(dir, { recursive: true, force: true })
     },

@@ -3,10 +3,10 @@
  * against it (a scoped read): the same plan as against the whole state, at the cost of a few named reads.
  *
  * - Seeds: every name the document mentions (entries, listed ports, controllers, bases, veth peers).
- * - Full members: the seeds, closed under veth peer, base, ports and children. The planner follows exactly these
- *   relations from an interface it may change (cascades, MTU propagation, port-list replacement, VLAN id clashes,
- *   the dependency-cycle walk), and revertDesired widens `touched` along peers, children and ports. A full
- *   member is read with its ports, children and routes.
+ * - Full members: the seeds, closed under base, ports and children. The planner follows these relations from an
+ *   interface it may change (MTU propagation, port-list replacement, VLAN id clashes, the dependency-cycle walk),
+ *   and revertDesired widens `touched` along children and ports. A full member is read with its ports, children
+ *   and routes.
  * - Shallow members: the controllers and bases of members, closed the same way (the planner reads their type and
  *   MTU, and op ordering their depth), read as themselves only.
  *
@@ -14,15 +14,18 @@
  * interfaces it touches (all full members), and revertDesired only at routes through the widened `touched`.
  * A document with routes is never scoped (an absent selector may match any route).
  *
- * The backend finds children through the kernel's upper/lower links, which VXLANs and tunnels with a `dev` do not
- * make; those children matter to the planner only when their base is deleted or recreated, so a scoped plan with
- * a `link.delete` op is not used (`scopedPlanUsable`).
+ * A scoped plan is used only without deletes and recreates (`scopedPlanUsable`): those drag along what the scope
+ * leaves out, an existing veth's peer and the children the backend cannot find (it finds children through the
+ * kernel's upper/lower links, which VXLANs and tunnels with a `dev` do not make). Without them the planner never
+ * looks at an existing veth's peer (a new veth's peer is a seed), and the kernel never changes the peer along,
+ * so a rollback from the scoped snapshot, which leaves the peer alone, does what one from the whole snapshot
+ * does (plan/scope.test.ts checks both).
  * @module
  */
 import type { Iface } from '../model/host/iface.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
 import { viewCurrent } from './current.js'
-import { baseOf, listedPortNames, peerOf, withoutPortLists } from './graph.js'
+import { baseOf, listedPortNames, withoutPortLists } from './graph.js'
 import type { HostOp } from './ops.js'
 
 /** Every interface name a document mentions, document order first. */
@@ -75,15 +78,14 @@ export function scopeOf(state: HostState, seeds: readonly string[], maxInterface
 }
 
 /**
- * Where the scope grows from one interface: a full member takes its peer, base, ports and children in as full
+ * Where the scope grows from one interface: a full member takes its base, ports and children in as full
  * members; any member takes its controller (and a shallow one its base) in as shallow.
  */
 export function scopeNeighbours(i: Iface, asFull: boolean, ports: readonly string[], children: readonly string[]): Array<[string, boolean]> {
   const out: Array<[string, boolean]> = []
   const base = baseOf(i)
   if (asFull) {
-    const peer = peerOf(i)
-    for (const m of [peer, base, ...ports, ...children]) if (m !== undefined && m !== i.name) out.push([m, true])
+    for (const m of [base, ...ports, ...children]) if (m !== undefined && m !== i.name) out.push([m, true])
   } else if (base !== undefined && base !== i.name) out.push([base, false])
   if (i.controller) out.push([i.controller, false])
   return out

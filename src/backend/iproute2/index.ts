@@ -19,6 +19,7 @@ import { DEFAULT_DELETE_GROUP } from './render.js'
 export { renderOps, renderBatch, DEFAULT_DELETE_GROUP, type RenderOptions, type RenderedBatch } from './render.js'
 export { kernelCaps, probeKernelCaps } from './caps.js'
 export { buildHostState } from './query-state.js'
+export { LauncherRunner } from './launcher.js'
 
 export interface Iproute2BackendOptions {
   runner?: Runner

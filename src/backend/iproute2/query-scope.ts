@@ -3,7 +3,7 @@
  * `ip -json -details address show dev NAME` (a single command: ip asks the kernel to filter the dumps, which
  * `ip -batch` does not, so a batch line costs a whole address dump), in rounds: a round reads the interfaces
  * found by the last one, in parallel. Ports and children of a full member come from its `lower_*` and `upper_*`
- * links in sysfs (read inside the namespace, one `find` per round), its peer and base from its own link, and
+ * links in sysfs (read inside the namespace, one `find` per round), its base and controller from its own link, and
  * its routes from one kernel-filtered `route show table all dev NAME` dump (both families), filtered to the
  * route protocols a whole query reads.
  * Undefined when the scope grows past the limit: the caller then reads everything. Open vSwitch interfaces

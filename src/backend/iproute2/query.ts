@@ -95,11 +95,27 @@ function kindOf(raw: unknown): string | undefined {
   return (raw as { linkinfo?: { info_kind?: string } } | null)?.linkinfo?.info_kind
 }
 
+/** Up to this many names, a named read runs one kernel-filtered command per name (in parallel) instead of a batch. */
+export const NAMED_SINGLE_MAX = 4
+
+/** `ip -json -details ARGS` as a command of its own (ip asks the kernel to filter; a batch line does not). */
+async function singleLinks(runner: Runner, target: Target, args: string[]): Promise<unknown[]> {
+  const res = await runner.run(ipArgv(target, '-json', '-details', ...args), { allowFailure: true, timeoutMs: QUERY_TIMEOUT_MS })
+  if (res.exitCode !== 0) {
+    const problem = targetProblem(target, res.stderr)
+    if (problem !== undefined) throw problem
+    return [] // the link does not exist
+  }
+  const list = res.stdout.trim() === '' ? [] : parseJson(res.stdout, args.join(' '), target)
+  return Array.isArray(list) ? (list as unknown[]) : []
+}
+
 /**
  * A partial state: `address show dev NAME` for every name (a missing link fails its line, which -force skips),
  * then `link show master NAME` for the controllers among them, so that their port lists are complete (a
  * second run: ip gives up on the whole batch at `master` of a missing link). A link read twice keeps the entry
- * with addresses.
+ * with addresses. For a few names, one command per name and controller instead of the two batches: a batch
+ * line makes the kernel dump every address of the namespace.
  */
 export async function queryNamedInterfaces(
   runner: Runner,
@@ -108,9 +124,14 @@ export async function queryNamedInterfaces(
   ids: IdResolver,
 ): Promise<HostState> {
   const unique = [...new Set(names)]
-  const named = await batchLinks(runner, target, unique.map((n) => `address show dev ${nameToken(n)}`))
+  const single = unique.length <= NAMED_SINGLE_MAX
+  const named = single
+    ? (await Promise.all(unique.map((n) => singleLinks(runner, target, ['address', 'show', 'dev', n])))).flat()
+    : await batchLinks(runner, target, unique.map((n) => `address show dev ${nameToken(n)}`))
   const controllers = named.filter((l) => CONTROLLER_KINDS.has(kindOf(l) ?? '')).map((l) => (l as { ifname: string }).ifname)
-  const ports = await batchLinks(runner, target, controllers.map((n) => `link show master ${nameToken(n)}`))
+  const ports = single
+    ? (await Promise.all(controllers.map((n) => singleLinks(runner, target, ['link', 'show', 'master', n])))).flat()
+    : await batchLinks(runner, target, controllers.map((n) => `link show master ${nameToken(n)}`))
   const byIndex = new Map<unknown, unknown>()
   for (const raw of [...named, ...ports]) {
     const key = (raw as { ifindex?: unknown } | null)?.ifindex

@@ -1,0 +1,58 @@
+/**
+ * The process launcher's child (see launcher.ts): reads one JSON request per line on stdin
+ * ({id, argv, input?, env?, timeoutMs}), runs argv (no shell), and answers each with a JSON header line
+ * ({id, exitCode, timedOut, stdoutBytes, stderrBytes} or {id, error}) followed by the raw stdout and stderr
+ * bytes. Exits when its stdin closes (its parent is gone).
+ * @module
+ */
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+
+interface Request {
+  id: number
+  argv: string[]
+  input?: string
+  env?: Record<string, string>
+  timeoutMs: number
+}
+
+function answer(header: Record<string, unknown>, out: Buffer = Buffer.alloc(0), err: Buffer = Buffer.alloc(0)): void {
+  process.stdout.write(Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, stdoutBytes: out.length, stderrBytes: err.length })}\n`), out, err]))
+}
+
+function run(req: Request): void {
+  const [cmd, ...args] = req.argv
+  const child = spawn(cmd ?? '', args, { stdio: ['pipe', 'pipe', 'pipe'], env: req.env ? { ...process.env, ...req.env } : process.env })
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  let done = false
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    child.kill('SIGKILL')
+  }, req.timeoutMs)
+  child.stdout.on('data', (b: Buffer) => out.push(b))
+  child.stderr.on('data', (b: Buffer) => err.push(b))
+  child.on('error', (e: NodeJS.ErrnoException) => {
+    if (done) return
+    done = true
+    clearTimeout(timer)
+    answer({ id: req.id, error: { code: e.code, message: e.message } })
+  })
+  child.on('close', (code) => {
+    if (done) return
+    done = true
+    clearTimeout(timer)
+    answer({ id: req.id, exitCode: code ?? -1, timedOut }, Buffer.concat(out), Buffer.concat(err))
+  })
+  child.stdin.on('error', () => {
+    /* the child may exit before reading stdin; its exit status reports the problem */
+  })
+  child.stdin.end(req.input ?? '')
+}
+
+const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })
+lines.on('line', (line) => {
+  if (line.trim() !== '') run(JSON.parse(line) as Request)
+})
+lines.on('close', () => process.exit(0))
