@@ -2,7 +2,7 @@
  * The process launcher's child (see launcher.ts): reads one JSON request per line on stdin
  * ({id, argv, input?, env?, timeoutMs}), runs argv (no shell), and answers each with a JSON header line
  * ({id, exitCode, timedOut, stdoutBytes, stderrBytes} or {id, error}) followed by the raw stdout and stderr
- * bytes. Exits when its stdin closes (its parent is gone).
+ * bytes. Exits when its stdin is closed (its parent closed it or is gone) and the commands under way are done.
  * @module
  */
 import { spawn } from 'node:child_process'
@@ -16,11 +16,17 @@ interface Request {
   timeoutMs: number
 }
 
+let running = 0
+let closed = false
+
 function answer(header: Record<string, unknown>, out: Buffer = Buffer.alloc(0), err: Buffer = Buffer.alloc(0)): void {
   process.stdout.write(Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, stdoutBytes: out.length, stderrBytes: err.length })}\n`), out, err]))
+  running--
+  if (closed && running === 0) process.exitCode = 0 // nothing keeps the loop alive: exits once stdout is flushed
 }
 
 function run(req: Request): void {
+  running++
   const [cmd, ...args] = req.argv
   const child = spawn(cmd ?? '', args, { stdio: ['pipe', 'pipe', 'pipe'], env: req.env ? { ...process.env, ...req.env } : process.env })
   const out: Buffer[] = []
@@ -55,4 +61,7 @@ const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE
 lines.on('line', (line) => {
   if (line.trim() !== '') run(JSON.parse(line) as Request)
 })
-lines.on('close', () => process.exit(0))
+// stdin closed (the parent closed it or is gone): finish the commands under way, answer them, then exit
+lines.on('close', () => {
+  closed = true
+})

@@ -37,42 +37,46 @@ type Launcher = ChildProcessByStdio<Writable, Readable, null>
 /** The launcher's stdout is a pipe socket: referenced only while answers are awaited. */
 const pipe = (p: Launcher): Socket => p.stdout as unknown as Socket
 
+/** One launcher process and the answers it owes. */
+interface Session {
+  proc: Launcher
+  pending: Map<number, Pending>
+  buf: Buffer
+  header: Header | undefined
+}
+
 export class LauncherRunner implements Runner {
-  private proc: Launcher | undefined
+  private session: Session | undefined
   private nextId = 1
-  private readonly pending = new Map<number, Pending>()
-  private buf: Buffer = Buffer.alloc(0)
-  private header: Header | undefined
 
   run(argv0: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const argv = opts.netns === undefined ? argv0 : ['ip', 'netns', 'exec', opts.netns, ...argv0]
     if (argv.length === 0) return Promise.reject(new HostnetError('bug', 'exec: empty argv'))
-    const proc = this.launcher()
+    const s = this.launcher()
     const id = this.nextId++
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { argv, opts, resolve, reject })
-      pipe(proc).ref()
+      s.pending.set(id, { argv, opts, resolve, reject })
+      pipe(s.proc).ref()
       const req = { id, argv, input: opts.input, env: opts.env, timeoutMs: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS }
-      proc.stdin.write(`${JSON.stringify(req)}\n`)
+      s.proc.stdin.write(`${JSON.stringify(req)}\n`)
     })
   }
 
-  /** Stop the launcher (it also stops by itself when this process exits). */
+  /** Stop the launcher once it answered what it owes (it also stops by itself when this process exits). */
   close(): void {
-    this.proc?.stdin.end()
-    this.proc = undefined
+    this.session?.proc.stdin.end()
+    this.session = undefined
   }
 
-  private launcher(): Launcher {
-    if (this.proc !== undefined) return this.proc
+  private launcher(): Session {
+    if (this.session !== undefined) return this.session
     const proc = spawn(process.execPath, [CHILD], { stdio: ['pipe', 'pipe', 'inherit'] })
-    proc.stdout.on('data', (b: Buffer) => this.onData(b))
+    const s: Session = { proc, pending: new Map(), buf: Buffer.alloc(0), header: undefined }
+    proc.stdout.on('data', (b: Buffer) => onData(s, b))
     const gone = (why: string): void => {
-      if (this.proc === proc) this.proc = undefined
-      this.buf = Buffer.alloc(0)
-      this.header = undefined
-      const waiting = [...this.pending.values()]
-      this.pending.clear()
+      if (this.session === s) this.session = undefined
+      const waiting = [...s.pending.values()]
+      s.pending.clear()
       for (const p of waiting) p.reject(new HostnetError('backend-failure', `cannot run ${p.argv[0]}: the process launcher ${why}`, { details: { argv: [...p.argv] } }))
     }
     proc.on('exit', (code, signal) => gone(`exited (${signal ?? code})`))
@@ -83,44 +87,43 @@ export class LauncherRunner implements Runner {
     proc.unref()
     pipe(proc).unref()
     ;(proc.stdin as Writable & { unref?: () => void }).unref?.()
-    this.proc = proc
-    return proc
+    this.session = s
+    return s
   }
+}
 
-  private onData(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk])
-    for (;;) {
-      if (this.header === undefined) {
-        const nl = this.buf.indexOf(10)
-        if (nl < 0) break
-        this.header = JSON.parse(this.buf.subarray(0, nl).toString('utf8')) as Header
-        this.buf = this.buf.subarray(nl + 1)
-      }
-      const h = this.header
-      if (this.buf.length < h.stdoutBytes + h.stderrBytes) break
-      const stdout = this.buf.subarray(0, h.stdoutBytes).toString('utf8')
-      const stderr = this.buf.subarray(h.stdoutBytes, h.stdoutBytes + h.stderrBytes).toString('utf8')
-      this.buf = this.buf.subarray(h.stdoutBytes + h.stderrBytes)
-      this.header = undefined
-      this.settle(h, stdout, stderr)
+function onData(s: Session, chunk: Buffer): void {
+  s.buf = s.buf.length === 0 ? chunk : Buffer.concat([s.buf, chunk])
+  for (;;) {
+    if (s.header === undefined) {
+      const nl = s.buf.indexOf(10)
+      if (nl < 0) break
+      s.header = JSON.parse(s.buf.subarray(0, nl).toString('utf8')) as Header
+      s.buf = s.buf.subarray(nl + 1)
     }
-    if (this.pending.size === 0 && this.proc !== undefined) pipe(this.proc).unref()
+    const h = s.header
+    if (s.buf.length < h.stdoutBytes + h.stderrBytes) break
+    const stdout = s.buf.subarray(0, h.stdoutBytes).toString('utf8')
+    const stderr = s.buf.subarray(h.stdoutBytes, h.stdoutBytes + h.stderrBytes).toString('utf8')
+    s.buf = s.buf.subarray(h.stdoutBytes + h.stderrBytes)
+    s.header = undefined
+    const p = s.pending.get(h.id)
+    s.pending.delete(h.id)
+    if (p !== undefined) settle(p, h, stdout, stderr)
   }
+  if (s.pending.size === 0) pipe(s.proc).unref()
+}
 
-  private settle(h: Header, stdout: string, stderr: string): void {
-    const p = this.pending.get(h.id)
-    if (p === undefined) return
-    this.pending.delete(h.id)
-    const cmd = p.argv[0]!
-    if (h.error !== undefined) {
-      const kind = h.error.code === 'ENOENT' ? 'dependency' : 'backend-failure'
-      p.reject(new HostnetError(kind, `cannot run ${cmd}: ${h.error.message}`, { details: { argv: [...p.argv] } }))
-      return
-    }
-    const res: ExecResult = { stdout, stderr, exitCode: h.exitCode ?? -1 }
-    const timeoutMs = p.opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS
-    if (h.timedOut === true) p.reject(new HostnetError('timeout', `${cmd} timed out after ${timeoutMs} ms`, { details: { argv: [...p.argv] } }))
-    else if (res.exitCode !== 0 && p.opts.allowFailure !== true) p.reject(new CommandError(p.argv, h.exitCode ?? null, stderr))
-    else p.resolve(res)
+function settle(p: Pending, h: Header, stdout: string, stderr: string): void {
+  const cmd = p.argv[0]!
+  if (h.error !== undefined) {
+    const kind = h.error.code === 'ENOENT' ? 'dependency' : 'backend-failure'
+    p.reject(new HostnetError(kind, `cannot run ${cmd}: ${h.error.message}`, { details: { argv: [...p.argv] } }))
+    return
   }
+  const res: ExecResult = { stdout, stderr, exitCode: h.exitCode ?? -1 }
+  const timeoutMs = p.opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS
+  if (h.timedOut === true) p.reject(new HostnetError('timeout', `${cmd} timed out after ${timeoutMs} ms`, { details: { argv: [...p.argv] } }))
+  else if (res.exitCode !== 0 && p.opts.allowFailure !== true) p.reject(new CommandError(p.argv, h.exitCode ?? null, stderr))
+  else p.resolve(res)
 }
