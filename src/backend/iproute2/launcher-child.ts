@@ -1,8 +1,8 @@
 /**
  * The process launcher's child (see launcher.ts): reads one JSON request per line on stdin
- * ({id, argv, input?, env?, timeoutMs}), runs argv (no shell), and answers each with a JSON header line
+ * ({id, argv, input?, env?, timeoutMs, stream?}), runs argv (no shell), and answers each with a JSON header line
  * ({id, exitCode, timedOut, stdoutBytes, stderrBytes} or {id, error}) followed by the raw stdout and stderr
- * bytes. Exits when its stdin is closed (its parent closed it or is gone) and the commands under way are done.
+ * bytes; with `stream`, stdout also goes out as it comes, in {id, chunk: true, stdoutBytes} messages. Exits when its stdin is closed (its parent closed it or is gone) and the commands under way are done.
  * @module
  */
 import { spawn } from 'node:child_process'
@@ -14,6 +14,8 @@ interface Request {
   input?: string
   env?: Record<string, string>
   timeoutMs: number
+  /** Forward stdout as it comes, in {id, chunk: true, stdoutBytes} messages, before the final answer. */
+  stream?: boolean
 }
 
 let running = 0
@@ -37,7 +39,22 @@ function run(req: Request): void {
     timedOut = true
     child.kill('SIGKILL')
   }, req.timeoutMs)
-  child.stdout.on('data', (b: Buffer) => out.push(b))
+  // streamed output is forwarded at most once per turn of the event loop (ip writes in small pieces)
+  let flushing = false
+  const flush = (): void => {
+    flushing = false
+    if (out.length === 0 || done) return
+    const b = Buffer.concat(out)
+    out.length = 0
+    process.stdout.write(Buffer.concat([Buffer.from(`${JSON.stringify({ id: req.id, chunk: true, stdoutBytes: b.length, stderrBytes: 0 })}\n`), b]))
+  }
+  child.stdout.on('data', (b: Buffer) => {
+    out.push(b)
+    if (req.stream === true && !flushing) {
+      flushing = true
+      setImmediate(flush)
+    }
+  })
   child.stderr.on('data', (b: Buffer) => err.push(b))
   child.on('error', (e: NodeJS.ErrnoException) => {
     if (done) return

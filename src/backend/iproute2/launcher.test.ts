@@ -19,6 +19,11 @@ test('LauncherRunner runs argv like systemRunner: output, input, exit codes, err
   } finally {
     r.close()
   }
+  const parts: string[] = []
+  const streamed = await r.runStreaming(['sh', '-c', 'for i in 1 2 3; do echo "$i é"; sleep 0.02; done'], {}, (t) => parts.push(t))
+  assert.equal(streamed.stdout, '')
+  assert.equal(parts.join(''), '1 é\n2 é\n3 é\n')
+  assert.ok(parts.length >= 2, 'stdout came in pieces while the command ran')
   // a closed runner starts a new launcher when used again; closing lets the commands under way finish
   assert.equal((await r.run(['echo', 'again'])).stdout, 'again\n')
   const late = r.run(['sh', '-c', 'sleep 0.1; echo late'])

@@ -11,7 +11,8 @@ import { parseLink } from './query-link.js'
 import { parseRoutes } from './query-routes.js'
 import type { IdResolver } from './query-sections.js'
 
-function addPortLists(ifaces: Iface[]): void {
+/** Fill the controller-side port lists from the ports' `controller` (once every link is parsed). */
+export function addPortLists(ifaces: Iface[]): void {
   const ports = new Map<string, string[]>()
   for (const i of ifaces) {
     if (typeof i.controller !== 'string') continue

@@ -16,7 +16,10 @@ import { nameToken } from './render-tokens.js'
 import { fileIdResolver } from './ids.js'
 import type { IdResolver } from './query-sections.js'
 import { parseRoutes } from './query-routes.js'
-import { buildHostState } from './query-state.js'
+import { addPortLists, buildHostState, linksToIfaces } from './query-state.js'
+import { isStreamingRunner } from './launcher.js'
+import { LinkStream } from './link-stream.js'
+import type { Iface } from '../../model/host/iface.js'
 import { targetProblem } from './target-error.js'
 
 export const QUERY_TIMEOUT_MS = 60_000
@@ -146,18 +149,30 @@ export async function queryRoutes(runner: Runner, target: Target): Promise<Route
   return [...parseRoutes(routes4, 'ipv4'), ...parseRoutes(routes6, 'ipv6')]
 }
 
+/** The interfaces of a target: parsed while ip prints them when the runner can stream (see link-stream.ts). */
+async function readIfaces(runner: Runner, target: Target, ids: IdResolver): Promise<Iface[]> {
+  if (!isStreamingRunner(runner)) return linksToIfaces(parseJson(await readText(runner, target, LINKS_ARGS), 'address show', target), ids)
+  const stream = new LinkStream(ids)
+  try {
+    await runner.runStreaming(ipArgv(target, ...LINKS_ARGS), { timeoutMs: QUERY_TIMEOUT_MS }, (t) => stream.push(t))
+  } catch (e) {
+    if (e instanceof CommandError) throw targetProblem(target, e.stderr) ?? e
+    throw e
+  }
+  const done = stream.finish((text) => parseJson(text, 'address show', target))
+  if ('links' in done) return linksToIfaces(done.links, ids)
+  addPortLists(done.ifaces)
+  return done.ifaces
+}
+
 export async function queryHostState(
   runner: Runner,
   target: Target,
   opts: QueryOptions = {},
   ids: IdResolver = fileIdResolver(),
 ): Promise<HostState> {
-  if (opts.routes === false) {
-    return buildHostState({ links: parseJson(await readText(runner, target, LINKS_ARGS), 'address show', target) }, ids)
-  }
-  const [links, routes] = await Promise.all([
-    readText(runner, target, LINKS_ARGS),
-    readText(runner, target, ROUTES_ARGS, ROUTES_BATCH),
-  ])
-  return buildHostState({ links: parseJson(links, 'address show', target), ...splitRouteDumps(routes, target) }, ids)
+  if (opts.routes === false) return { interfaces: await readIfaces(runner, target, ids), routes: [] }
+  const [interfaces, routes] = await Promise.all([readIfaces(runner, target, ids), readText(runner, target, ROUTES_ARGS, ROUTES_BATCH)])
+  const { routes4, routes6 } = splitRouteDumps(routes, target)
+  return { interfaces, routes: [...parseRoutes(routes4, 'ipv4'), ...parseRoutes(routes6, 'ipv6')] }
 }
