@@ -19,15 +19,17 @@ import { ifaceMismatches } from './verify.js'
 function fromEntry(e: DesiredEntry, current: Iface | undefined, caps: KernelCaps): Merged {
   validateEntry(e, current, caps)
   const want: Iface = { ...e.iface, type: resolvedType(e.iface, current) }
-  const base = { name: want.name, index: e.index, path: ifacePath(e.index), current, desired: want }
-  if (want.state === 'absent') return { ...base, target: undefined, action: current === undefined ? 'absent' : 'delete' }
-  if (current === undefined) return { ...base, target: createTarget(want), action: 'create' }
+  // one object literal per outcome (no spreads): this runs for every entry of a document
+  const path = ifacePath(e.index)
+  const make = (target: Iface | undefined, action: Merged['action']): Merged => ({ name: want.name, index: e.index, path, current, desired: want, target, action })
+  if (want.state === 'absent') return make(undefined, current === undefined ? 'absent' : 'delete')
+  if (current === undefined) return make(createTarget(want), 'create')
   // already as asked: the target is the current interface itself, which tells diff there is nothing to do
   // (anything implied later replaces the target object)
-  if (ifaceMismatches(want, current).length === 0) return { ...base, target: current, action: 'modify' }
+  if (ifaceMismatches(want, current).length === 0) return make(current, 'modify')
   const change = immutableChange(current, want)
-  if (change === undefined) return { ...base, target: overlayTarget(current, want), action: 'modify' }
-  const m: Merged = { ...base, target: recreateTarget(current, want), action: 'recreate' }
+  if (change === undefined) return make(overlayTarget(current, want), 'modify')
+  const m = make(recreateTarget(current, want), 'recreate')
   checkCreatable(m, caps)
   return m
 }
