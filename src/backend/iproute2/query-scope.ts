@@ -39,21 +39,36 @@ async function runJson(runner: Runner, target: Target, argv: string[]): Promise<
   return text === '' ? [] : asArray(JSON.parse(text) as unknown)
 }
 
+interface SysfsLinks {
+  links: Map<string, { uppers: string[]; lowers: string[] }>
+  /** Names find reported missing. */
+  missing: Set<string>
+  /** find failed in another way (e.g. `ip netns exec` could not mount sysfs): the links are not known. */
+  failed: boolean
+}
+
 /** The `upper_*` and `lower_*` names of each link in sysfs, read inside the target. */
-async function sysfsLinks(runner: Runner, target: Target, names: readonly string[]): Promise<Map<string, { uppers: string[]; lowers: string[] }>> {
-  const out = new Map<string, { uppers: string[]; lowers: string[] }>()
+async function sysfsLinks(runner: Runner, target: Target, names: readonly string[]): Promise<SysfsLinks> {
+  const out: SysfsLinks = { links: new Map(), missing: new Set(), failed: false }
   if (names.length === 0) return out
   const find = ['find', ...names.map((n) => `/sys/class/net/${n}/`), '-maxdepth', '1', '(', '-name', 'upper_*', '-o', '-name', 'lower_*', ')']
   const argv = target.kind === 'host' ? find : ['ip', 'netns', 'exec', target.name, ...find]
   const res = await runner.run(argv, { allowFailure: true, timeoutMs: SCOPE_TIMEOUT_MS })
   const problem = res.exitCode === 0 ? undefined : targetProblem(target, res.stderr)
   if (problem !== undefined) throw problem
+  for (const line of res.stderr.split('\n')) {
+    if (line.trim() === '') continue
+    const m = /\/sys\/class\/net\/([^/]+)\/\W*: No such file or directory$/.exec(line.trim())
+    if (m !== null && names.includes(m[1]!)) out.missing.add(m[1]!)
+    else out.failed = true
+  }
+  if (res.exitCode !== 0 && out.missing.size === 0) out.failed = true
   for (const line of res.stdout.split('\n')) {
     const m = /^\/sys\/class\/net\/([^/]+)\/(upper|lower)_(.+)$/.exec(line.trim())
     if (m === null) continue
-    const entry = out.get(m[1]!) ?? { uppers: [], lowers: [] }
+    const entry = out.links.get(m[1]!) ?? { uppers: [], lowers: [] }
     ;(m[2] === 'upper' ? entry.uppers : entry.lowers).push(m[3]!)
-    out.set(m[1]!, entry)
+    out.links.set(m[1]!, entry)
   }
   return out
 }
@@ -125,12 +140,14 @@ export async function queryScopedState(
       const i = l === undefined ? undefined : parseLink(l, ids)
       if (i !== undefined) parsed.set(n, i)
     })
+    // sysfs unreadable, or not agreeing with ip about which links exist (one came or went): read everything
+    if (sysfs.failed || [...wantFull].some((n) => sysfs.missing.has(n) === (raw.get(n) !== undefined))) return undefined
     const next: Array<[string, boolean]> = []
     for (const n of [...wantFull, ...wantShallow]) {
       const i = parsed.get(n)
       if (i === undefined) continue
       const asFull = wantFull.has(n)
-      const rel = sysfs.get(n) ?? { uppers: [], lowers: [] }
+      const rel = sysfs.links.get(n) ?? { uppers: [], lowers: [] }
       // lower links are ports (of a controller) or the base; upper links are children, or the controller
       const children = rel.uppers.filter((u) => u !== i.controller)
       next.push(...scopeNeighbours(i, asFull, asFull ? rel.lowers : [], asFull ? children : []))
