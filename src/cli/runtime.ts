@@ -6,7 +6,7 @@
 import type { Target } from '../backend/backend.js'
 import { OvsHostBackend, defaultOvsdbResolver } from '../backend/ovs-host/index.js'
 import type { KernelCaps } from '../plan/caps.js'
-import { Iproute2Backend } from '../backend/iproute2/index.js'
+import { Iproute2Backend, LauncherRunner } from '../backend/iproute2/index.js'
 import { openStore, resolveStateDir, type Store } from '../store/index.js'
 import { recoverPending, type EngineDeps, type RecoveryReport } from '../txn/index.js'
 import { createNetworkDriver, type NetworkDriver } from '../driver/network/index.js'
@@ -38,13 +38,19 @@ export interface RuntimeFlags {
   stateDir?: string | undefined
   /** OVSDB address for every target (else $HOSTNET_OVSDB, the sandbox's private OVS, the system's for --host). */
   ovsdb?: string | undefined
+  /**
+   * A long-lived process (`hostnet serve`): start commands from a small launcher process (LauncherRunner), whose
+   * fork stays cheap however big this process grows, instead of from this process.
+   */
+  longLived?: boolean
 }
 
 export function openRuntime(flags: RuntimeFlags): Runtime {
   const stateDir = resolveStateDir({ flag: flags.stateDir })
   const resolve = defaultOvsdbResolver({ address: flags.ovsdb, stateDir })
   const store = openStore(stateDir)
-  const backend = new OvsHostBackend({ kernel: new Iproute2Backend(), resolve })
+  const launcher = flags.longLived === true ? new LauncherRunner() : undefined
+  const backend = new OvsHostBackend({ kernel: new Iproute2Backend(launcher === undefined ? {} : { runner: launcher }), resolve })
   const caps = async (target: Target): Promise<KernelCaps | undefined> => {
     try {
       return await backend.caps(target)
@@ -60,6 +66,7 @@ export function openRuntime(flags: RuntimeFlags): Runtime {
       store,
       stateDir,
       log: logLine,
+      ...(launcher === undefined ? {} : { runner: launcher }),
       ...(flags.ovsdb === undefined ? {} : { ovsdb: flags.ovsdb }),
       ...netPauseHook(),
       ...portOptions(),
@@ -68,6 +75,7 @@ export function openRuntime(flags: RuntimeFlags): Runtime {
     networks?.close()
     store.close()
     void backend.close()
+    launcher?.close()
   }
   return { stateDir, store, backend, ovsdb: flags.ovsdb, deps: { backend, store, log: logLine }, caps, networks: networkDriver, close }
 }

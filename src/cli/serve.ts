@@ -43,7 +43,7 @@ function removePidFile(path: string): void {
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
-  const rt = openRuntime(flags)
+  const rt = openRuntime({ ...flags, longLived: true })
   const pidFile = join(rt.stateDir, SERVE_PID_FILE)
   const ac = new AbortController()
   const stop = (): void => ac.abort()
