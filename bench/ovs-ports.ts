@@ -2,7 +2,7 @@
  * Benchmark ovs-ports: 500 ports with VLAN tags (internal ports, access tag 100 + i) added to one OVS bridge in
  * ONE apply, through the whole engine (applyState with the composite backend: recover, query of kernel + OVS,
  * plan, journal, one OVSDB transaction + wait until ovs-vswitchd applied it, verify), from a document parsed
- * beforehand. The document asks for what the baseline's rows give: the ports listed on the bridge, and given as
+ * beforehand, with commands started from a launcher process as in `hostnet serve`. The document asks for what the baseline's rows give: the ports listed on the bridge, and given as
  * ovs-interface entries with `state: down` (new internal ports are down; a document that only lists them makes
  * hostnet bring them up as nmstate does, which costs 500 more kernel ops: measured once and printed, not in the
  * result). Each measurement runs against a fresh private OVS (ovsdb-server in a temp dir, ovs-vswitchd in a fresh
@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Target } from '../src/backend/backend.js'
-import { Iproute2Backend } from '../src/backend/iproute2/index.js'
+import { Iproute2Backend, LauncherRunner } from '../src/backend/iproute2/index.js'
 import { OvsHostBackend } from '../src/backend/ovs-host/index.js'
 import { OvsdbClient } from '../src/backend/ovsdb/client.js'
 import { addBridgeOps, addPortsOps } from '../src/backend/ovsdb/vswitch-ops.js'
@@ -80,7 +80,9 @@ function portsYaml(n: number, opts: { up: boolean }): string {
 async function measureOurs(desired: DesiredState, n: number, up: boolean): Promise<number> {
   const lab = await openLab('ours')
   const store = openStore(join(lab.dir, 'state'))
-  const backend = new OvsHostBackend({ kernel: new Iproute2Backend(), resolve: () => lab.ovs.address, applyTimeoutMs: 120_000 })
+  // commands start from a launcher process, as in `hostnet serve` (and the host benchmarks)
+  const runner = new LauncherRunner()
+  const backend = new OvsHostBackend({ kernel: new Iproute2Backend({ runner }), resolve: () => lab.ovs.address, applyTimeoutMs: 120_000 })
   const target: Target = { kind: 'netns', name: lab.ns }
   try {
     const caps = await backend.caps(target)
@@ -95,6 +97,7 @@ async function measureOurs(desired: DesiredState, n: number, up: boolean): Promi
     return t.ms
   } finally {
     await backend.close()
+    runner.close()
     store.close()
     await closeLab(lab)
   }
