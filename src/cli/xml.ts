@@ -20,7 +20,9 @@ export function normalizeXml(kind: XmlKind, xml: string, opts: { inactive?: bool
     case 'interface':
       return formatInterfaceXml(parseInterfaceXml(xml))
     case 'domain-interface':
-      return formatDomainInterfaceXml(parseDomainInterfaceXml(xml))
+      return opts.inactive === true
+        ? formatDomainInterfaceXml(parseDomainInterfaceXml(xml, { inactive: true }), { inactive: true })
+        : formatDomainInterfaceXml(parseDomainInterfaceXml(xml))
   }
 }
 
@@ -30,7 +32,7 @@ export function registerXmlCommands(program: Command): void {
     .command('normalize')
     .description('parse a libvirt XML document and print its canonical form (exit status 2 if invalid)')
     .requiredOption('--kind <kind>', `document kind: ${XML_KINDS.join('|')}`)
-    .option('--inactive', 'format as inactive XML (VIR_NETWORK_XML_INACTIVE: no connections, no PF-generated pool)')
+    .option('--inactive', 'format as inactive XML (network: VIR_NETWORK_XML_INACTIVE, no connections or PF-generated pool; domain-interface: configuration only, no <actual> or portid)')
     .option('--json', 'print {"xml": ...} as JSON')
     .argument('<file>', 'XML file, or - for standard input')
     .action(async (file: string, opts: { kind: string; inactive?: boolean; json?: boolean }) => {
