@@ -39,8 +39,9 @@ export interface RuntimeFlags {
   /** OVSDB address for every target (else $HOSTNET_OVSDB, the sandbox's private OVS, the system's for --host). */
   ovsdb?: string | undefined
   /**
-   * A long-lived process (`hostnet serve`): start commands from a small launcher process (LauncherRunner), whose
-   * fork stays cheap however big this process grows, instead of from this process.
+   * A long-lived process (`hostnet serve`): the host-interface backend starts its commands from a small launcher
+   * process (LauncherRunner), whose fork stays cheap however big this process grows. The network driver keeps
+   * starting its own (many short commands in parallel: measured slower through the launcher).
    */
   longLived?: boolean
 }
@@ -66,7 +67,6 @@ export function openRuntime(flags: RuntimeFlags): Runtime {
       store,
       stateDir,
       log: logLine,
-      ...(launcher === undefined ? {} : { runner: launcher }),
       ...(flags.ovsdb === undefined ? {} : { ovsdb: flags.ovsdb }),
       ...netPauseHook(),
       ...portOptions(),
