@@ -12,7 +12,7 @@ import { createNetns, deleteNetns } from '../../src/sys/netns.js'
 import { canUseNetns, leakedNetns, makeNetns, removeNetns } from '../helpers/netns.js'
 import { runCli, spawnCli, tempDir } from '../engine/cli-helpers.js'
 import { natXml } from './fakes.js'
-import { links, nftTables, processesIn } from './lab.js'
+import { links, nftChains, processesIn } from './lab.js'
 
 const skip = !canUseNetns() ? 'needs root and ip netns' : false
 
@@ -136,7 +136,7 @@ test('kill -9 during net-start: the next hostnet command tears the half-started 
     assert.ok(!links(ns).includes('virbr0'), links(ns).join(','))
     assert.ok(!links(ns).some((l) => l.startsWith('hngc')), 'no retired bridge left')
     assert.deepEqual(processesIn(ns), [])
-    assert.deepEqual(nftTables(ns), [])
+    assert.deepEqual(nftChains(ns), [])
     assert.equal((await runCli(['net-start', ...t, 'crash'])).code, 0, 'and it starts cleanly afterwards')
     assert.equal((await runCli(['net-destroy', ...t, 'crash'])).code, 0)
   } finally {

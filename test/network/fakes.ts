@@ -45,11 +45,14 @@ export class FakeWorld {
   services(): NetworkServices {
     return {
       links: {
-        createBridge: async (_t, spec: BridgeSpec) => {
+        createBridge: async (_t, spec: BridgeSpec, opts?: { routesV4?: boolean }) => {
+          // the real service dumps the IPv4 routes in the same batch, before the bridge
+          const dumped = opts?.routesV4 === true ? (await this.step('routes', 'routes'), this.routes.filter((r) => !r.destination.includes(':'))) : []
           await this.step('createBridge', `create ${spec.name}`)
           if (this.devices.has(spec.name)) throw new HostnetError('conflict', `bridge name '${spec.name}' is already in use by a network device`)
           this.devices.add(spec.name)
           this.addresses.set(spec.name, spec.addresses)
+          return [...dumped]
         },
         retireBridge: async (_t, name) => {
           await this.step('retireBridge', `retire ${name}`)
@@ -65,9 +68,9 @@ export class FakeWorld {
         },
         linkNames: async () => new Set(this.devices),
         linkKind: async (_t, name) => (this.devices.has(name) ? (name.startsWith('br') ? 'bridge' : 'veth') : undefined),
-        routes: async () => {
+        routes: async (_t, families: { v4: boolean; v6: boolean }) => {
           await this.step('routes', 'routes')
-          return [...this.routes]
+          return this.routes.filter((r) => (r.destination.includes(':') ? families.v6 : families.v4))
         },
         targetExists: () => this.targetPresent,
       },

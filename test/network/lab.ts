@@ -34,6 +34,13 @@ export function nftTables(ns: string): string[] {
   return doc.nftables.flatMap((x) => (x.table ? [`${x.table.family} ${x.table.name}`] : [])).sort()
 }
 
+/** Every chain of the namespace's ruleset as `family table chain`, sorted (hostnet's are `inet hostnet <kind>_<bridge>`). */
+export function nftChains(ns: string): string[] {
+  const out = execFileSync('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'chains'], { encoding: 'utf8' })
+  const doc = JSON.parse(out) as { nftables: Array<{ chain?: { family: string; table: string; name: string } }> }
+  return doc.nftables.flatMap((x) => (x.chain ? [`${x.chain.family} ${x.chain.table} ${x.chain.name}`] : [])).sort()
+}
+
 /** Commands (comm) of the processes running in a namespace. */
 export function processesIn(ns: string): string[] {
   const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter((p) => /^\d+$/.test(p))

@@ -1,17 +1,17 @@
 /**
- * hostnet's tables beside other people's: removing or replacing one network's firewall leaves every other
- * table alone; a script that fails changes nothing; errors carry nft's message.
+ * hostnet's chains beside other people's tables: removing or replacing one network's firewall leaves every other
+ * network's chains and every other table alone; a script that fails changes nothing; errors carry nft's message.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { applyNetworkFirewall, listHostnetTables, removeNetworkFirewall } from '../../src/backend/nftables/apply.js'
+import { applyNetworkFirewall, listHostnetFirewalls, removeNetworkFirewall } from '../../src/backend/nftables/apply.js'
 import { NftError } from '../../src/backend/nftables/nft-error.js'
 import { renderNetworkFirewall } from '../../src/backend/nftables/render.js'
 import { renderNftScript } from '../../src/backend/nftables/ruleset.js'
 import { parseNetworkXml } from '../../src/codec/libvirt-xml/network/index.js'
 import { HostnetError } from '../../src/errors.js'
 import { canUseNetns, leakedNetns, uniqueNetnsName, withNetns } from '../helpers/netns.js'
-import { nftAvailable, nftIn, rulesetOf } from './nft-ns.js'
+import { networkChains, nftAvailable, nftIn, rulesetOf } from './nft-ns.js'
 
 const skip = canUseNetns() && nftAvailable() ? false : 'needs root, ip netns and nft'
 
@@ -33,24 +33,27 @@ function table(ns: string, family: string, name: string): string {
   return nftIn(ns, ['-s', 'list', 'table', family, name])
 }
 
+const VIRBR1 = ['forward_virbr1', 'postrouting_virbr1']
+
 test("removing a network's firewall leaves another network's table and foreign tables untouched", { skip }, async () => {
   await withNetns(async (ns, target) => {
     nftIn(ns, ['-f', '-'], FOREIGN)
     await applyNetworkFirewall(target, script('nat', 'virbr0', '192.168.122.1'))
     await applyNetworkFirewall(target, script('route', 'virbr1', '192.168.123.1'))
-    const other = table(ns, 'inet', 'hostnet_virbr1')
+    const other = networkChains(ns, VIRBR1)
+    assert.match(other, /forward_virbr1/)
     const foreign = [table(ns, 'inet', 'admin'), table(ns, 'ip', 'nat')]
-    assert.deepEqual((await listHostnetTables(target)).map((t) => t.bridgeName), ['virbr0', 'virbr1'])
+    assert.deepEqual((await listHostnetFirewalls(target)).map((t) => t.bridgeName), ['virbr0', 'virbr1'])
 
     await removeNetworkFirewall(target, 'virbr0')
     await removeNetworkFirewall(target, 'virbr0') // idempotent
-    assert.deepEqual((await listHostnetTables(target)).map((t) => t.bridgeName), ['virbr1'])
-    assert.equal(table(ns, 'inet', 'hostnet_virbr1'), other)
+    assert.deepEqual((await listHostnetFirewalls(target)).map((t) => t.bridgeName), ['virbr1'])
+    assert.equal(networkChains(ns, VIRBR1), other)
     assert.deepEqual([table(ns, 'inet', 'admin'), table(ns, 'ip', 'nat')], foreign)
 
     // replacing one network's ruleset (here by another mode) touches nothing else either
     await applyNetworkFirewall(target, script('nat', 'virbr1', '192.168.123.1'))
-    assert.notEqual(table(ns, 'inet', 'hostnet_virbr1'), other)
+    assert.notEqual(networkChains(ns, VIRBR1), other)
     assert.deepEqual([table(ns, 'inet', 'admin'), table(ns, 'ip', 'nat')], foreign)
   }, 'tables')
 })
@@ -73,7 +76,7 @@ test('a script that fails, in nft or in the kernel, changes nothing', { skip }, 
     const before = rulesetOf(ns)
     const replacement = script('route', 'virbr0', '10.1.0.1')
     const badLine = replacement.split('\n').length
-    const syntax = `${replacement}add rule inet hostnet_virbr0 forward bogus\n`
+    const syntax = `${replacement}add rule inet hostnet forward_virbr0 bogus\n`
     await assert.rejects(applyNetworkFirewall(target, syntax), (e: unknown) => {
       assert.ok(e instanceof NftError, String(e))
       assert.equal(e.kind, 'backend-failure')
@@ -82,8 +85,8 @@ test('a script that fails, in nft or in the kernel, changes nothing', { skip }, 
       return true
     })
     assert.equal(rulesetOf(ns), before)
-    // valid syntax, refused when the kernel runs the transaction: the table's deletion is rolled back too
-    const kernel = `${replacement}delete table inet hostnet_missing\n`
+    // valid syntax, refused when the kernel runs the transaction: the chains' deletion is rolled back too
+    const kernel = `${replacement}delete chain inet hostnet forward_missing\n`
     const refused = (e: unknown) => e instanceof NftError && /Could not process rule: No such file/.test(e.message)
     await assert.rejects(applyNetworkFirewall(target, kernel), refused)
     assert.equal(rulesetOf(ns), before)
@@ -97,7 +100,7 @@ test('a namespace that does not exist is a not-found error', { skip }, async () 
   const target = { kind: 'netns', name: uniqueNetnsName('missing') } as const
   const notFound = (e: unknown) => e instanceof HostnetError && e.kind === 'not-found'
   await assert.rejects(applyNetworkFirewall(target, script('nat', 'virbr0', '192.168.122.1')), notFound)
-  await assert.rejects(listHostnetTables(target), notFound)
+  await assert.rejects(listHostnetFirewalls(target), notFound)
 })
 
 test('no namespace is left behind', () => {

@@ -35,8 +35,9 @@ test('start: files written, dnsmasq run in the namespace with our files; its ref
       (e: unknown) => e instanceof HostnetError && e.kind === 'backend-failure' && e.message === "cannot start dnsmasq for network 'pt': dnsmasq: bad option at line 19 of x.conf",
     )
     const paths = dnsmasqPaths(dir, 'pt')
-    assert.deepEqual(runner.calls[1]?.argv, ['dnsmasq', `--conf-file=${paths.conf}`, `--dhcp-leasefile=${paths.leases}`, '--user=root'])
-    assert.equal(runner.calls[1]?.opts.netns, 'ns1')
+    // entered into the namespace's network only (nsenter --net), not through `ip netns exec`
+    assert.deepEqual(runner.calls[1]?.argv, ['nsenter', '--net=/run/netns/ns1', 'dnsmasq', `--conf-file=${paths.conf}`, `--dhcp-leasefile=${paths.leases}`, '--user=root'])
+    assert.equal(runner.calls[1]?.opts.netns, undefined)
     const conf = await readFile(paths.conf, 'utf8')
     assert.match(conf, new RegExp(`^pid-file=${dir}/pt\\.pid$`, 'm'))
     assert.match(conf, new RegExp(`^dhcp-hostsfile=${dir}/pt\\.hostsfile$`, 'm'))

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { HostnetError } from '../../errors.js'
 import { RecordingRunner } from '../../sys/exec.js'
-import { applyNetworkFirewall, checkNftScript, listHostnetTables, removeNetworkFirewall, tableNamesFromJson } from './apply.js'
+import { applyNetworkFirewall, chainNamesFromJson, checkNftScript, listHostnetFirewalls, removeNetworkFirewall } from './apply.js'
 import { NftError, nftErrorLine, nftErrorMessage } from './nft-error.js'
 
 const NS = { kind: 'netns', name: 'ns1' } as const
@@ -17,7 +17,17 @@ test('apply, check and remove run nft with the script on stdin, in the target na
     [
       [['nft', '-f', '-'], 'ns1', 'SCRIPT\n'],
       [['nft', '-c', '-f', '-'], undefined, 'S2\n'],
-      [['nft', '-f', '-'], 'ns1', 'table inet hostnet_br_5f0 {}\ndelete table inet hostnet_br_5f0\n'],
+      [
+        ['nft', '-f', '-'],
+        'ns1',
+        'table inet hostnet {}\n' +
+          'add chain inet hostnet forward_br_5f0 { type filter hook forward priority filter; policy accept; }\n' +
+          'flush chain inet hostnet forward_br_5f0\n' +
+          'delete chain inet hostnet forward_br_5f0\n' +
+          'add chain inet hostnet postrouting_br_5f0 { type nat hook postrouting priority srcnat; policy accept; }\n' +
+          'flush chain inet hostnet postrouting_br_5f0\n' +
+          'delete chain inet hostnet postrouting_br_5f0\n',
+      ],
     ],
   )
 })
@@ -51,26 +61,27 @@ test('a missing namespace, a missing nft and no permission get their own kinds',
   }
 })
 
-test('listHostnetTables keeps only canonical hostnet inet tables, decoding their bridges', async () => {
+test('listHostnetFirewalls keeps the canonical chains of inet hostnet, grouped by the bridge they decode to', async () => {
   const json = JSON.stringify({
     nftables: [
       { metainfo: { version: '1.0.6' } },
-      { table: { family: 'inet', name: 'hostnet_virbr0', handle: 1 } },
-      { table: { family: 'inet', name: 'filter', handle: 2 } },
-      { table: { family: 'ip', name: 'hostnet_ip', handle: 3 } },
-      { table: { family: 'inet', name: 'hostnet_br_5f0', handle: 4 } },
-      { table: { family: 'inet', name: 'hostnet_bad_zz', handle: 5 } },
+      { chain: { family: 'inet', table: 'hostnet', name: 'forward_virbr0', handle: 1 } },
+      { chain: { family: 'inet', table: 'filter', name: 'forward_virbr1', handle: 2 } },
+      { chain: { family: 'ip', table: 'hostnet', name: 'forward_virbr2', handle: 3 } },
+      { chain: { family: 'inet', table: 'hostnet', name: 'postrouting_virbr0', handle: 4 } },
+      { chain: { family: 'inet', table: 'hostnet', name: 'forward_br_5f0', handle: 5 } },
+      { chain: { family: 'inet', table: 'hostnet', name: 'forward_bad_zz', handle: 6 } },
     ],
   })
   const runner = new RecordingRunner(() => ({ stdout: json }))
-  assert.deepEqual(await listHostnetTables(NS, { runner }), [
-    { family: 'inet', table: 'hostnet_br_5f0', bridgeName: 'br_0' },
-    { family: 'inet', table: 'hostnet_virbr0', bridgeName: 'virbr0' },
+  assert.deepEqual(await listHostnetFirewalls(NS, { runner }), [
+    { bridgeName: 'br_0', chains: ['forward_br_5f0'] },
+    { bridgeName: 'virbr0', chains: ['forward_virbr0', 'postrouting_virbr0'] },
   ])
-  assert.deepEqual(runner.calls[0]?.argv, ['nft', '-j', 'list', 'tables', 'inet'])
-  assert.deepEqual(tableNamesFromJson(''), [])
-  assert.throws(() => tableNamesFromJson('{'), (e: unknown) => e instanceof HostnetError && e.kind === 'backend-failure')
-  assert.throws(() => tableNamesFromJson('{}'), /no 'nftables' array/)
+  assert.deepEqual(runner.calls[0]?.argv, ['nft', '-j', 'list', 'chains', 'inet'])
+  assert.deepEqual(chainNamesFromJson(''), [])
+  assert.throws(() => chainNamesFromJson('{'), (e: unknown) => e instanceof HostnetError && e.kind === 'backend-failure')
+  assert.throws(() => chainNamesFromJson('{}'), /no 'nftables' array/)
 })
 
 test('nft messages: Error lines joined, else the first line', () => {

@@ -1,14 +1,15 @@
 /**
  * Running nft scripts in a target namespace: apply (`nft -f -`, one atomic transaction), check (`nft -c -f -`,
- * nothing applied), remove a network's table, list hostnet's tables. Scripts go on stdin; argv only.
+ * nothing applied), remove a network's chains, list the networks that have chains. Scripts go on stdin; argv only.
  * @module
  */
 import { HostnetError } from '../../errors.js'
 import { systemRunner } from '../../sys/exec.js'
 import type { Runner } from '../../sys/exec.js'
 import type { Target } from '../backend.js'
-import { HOSTNET_TABLE_FAMILY, bridgeFromTableName, nftTableName } from './names.js'
+import { HOSTNET_TABLE, HOSTNET_TABLE_FAMILY, parseChainName } from './names.js'
 import { nftFailure } from './nft-error.js'
+import { emptyRuleset } from './render.js'
 import { renderNftScript } from './ruleset.js'
 
 export const NFT_TIMEOUT_MS = 60_000
@@ -18,11 +19,11 @@ export interface NftRunOptions {
   timeoutMs?: number
 }
 
-/** A table hostnet owns, and the bridge whose network it filters. */
-export interface HostnetTable {
-  readonly family: typeof HOSTNET_TABLE_FAMILY
-  readonly table: string
+/** A network's chains in the target's `inet hostnet` table, and the bridge whose network they filter. */
+export interface HostnetFirewall {
   readonly bridgeName: string
+  /** Chain names, sorted. */
+  readonly chains: readonly string[]
 }
 
 async function runNft(
@@ -53,39 +54,41 @@ export async function checkNftScript(target: Target, script: string, opts: NftRu
   await runNft(target, ['-c', '-f', '-'], script, 'check the firewall script', opts)
 }
 
-/** Delete the table of the network on `bridgeName` (idempotent: no error when it does not exist). */
+/** Delete the chains of the network on `bridgeName` (idempotent: no error when they do not exist). */
 export async function removeNetworkFirewall(target: Target, bridgeName: string, opts: NftRunOptions = {}): Promise<void> {
-  const table = nftTableName(bridgeName)
-  const script = renderNftScript({ family: HOSTNET_TABLE_FAMILY, table, comment: '', chains: [] }, 'delete')
+  const script = renderNftScript(emptyRuleset(bridgeName), 'delete')
   await runNft(target, ['-f', '-'], script, `remove the firewall of bridge '${bridgeName}'`, opts)
 }
 
-/** hostnet's tables in the target (by name: `inet hostnet_<escaped bridge>`), sorted by table name. */
-export async function listHostnetTables(target: Target, opts: NftRunOptions = {}): Promise<HostnetTable[]> {
-  const stdout = await runNft(target, ['-j', 'list', 'tables', HOSTNET_TABLE_FAMILY], '', 'list tables', opts)
-  const out: HostnetTable[] = []
-  for (const name of tableNamesFromJson(stdout)) {
-    const bridgeName = bridgeFromTableName(name)
-    if (bridgeName !== undefined) out.push({ family: HOSTNET_TABLE_FAMILY, table: name, bridgeName })
+/** The networks that have chains in the target's `inet hostnet` table, sorted by bridge name. */
+export async function listHostnetFirewalls(target: Target, opts: NftRunOptions = {}): Promise<HostnetFirewall[]> {
+  const stdout = await runNft(target, ['-j', 'list', 'chains', HOSTNET_TABLE_FAMILY], '', 'list chains', opts)
+  const byBridge = new Map<string, string[]>()
+  for (const name of chainNamesFromJson(stdout)) {
+    const parsed = parseChainName(name)
+    if (parsed === undefined) continue
+    byBridge.set(parsed.bridgeName, [...(byBridge.get(parsed.bridgeName) ?? []), name])
   }
-  return out.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0))
+  return [...byBridge]
+    .map(([bridgeName, chains]) => ({ bridgeName, chains: chains.sort() }))
+    .sort((a, b) => (a.bridgeName < b.bridgeName ? -1 : a.bridgeName > b.bridgeName ? 1 : 0))
 }
 
-/** Names of the inet tables in `nft -j list tables` output. */
-export function tableNamesFromJson(stdout: string): string[] {
+/** Names of the chains of hostnet's table in `nft -j list chains` output. */
+export function chainNamesFromJson(stdout: string): string[] {
   if (stdout.trim() === '') return []
   let doc: unknown
   try {
     doc = JSON.parse(stdout)
   } catch (e) {
-    throw new HostnetError('backend-failure', `cannot read nft's JSON table list: ${(e as Error).message}`, { cause: e })
+    throw new HostnetError('backend-failure', `cannot read nft's JSON chain list: ${(e as Error).message}`, { cause: e })
   }
   const items = (doc as { nftables?: unknown }).nftables
-  if (!Array.isArray(items)) throw new HostnetError('backend-failure', "nft's JSON table list has no 'nftables' array")
+  if (!Array.isArray(items)) throw new HostnetError('backend-failure', "nft's JSON chain list has no 'nftables' array")
   const names: string[] = []
   for (const item of items as unknown[]) {
-    const table = (item as { table?: { family?: unknown; name?: unknown } } | null)?.table
-    if (table?.family === HOSTNET_TABLE_FAMILY && typeof table.name === 'string') names.push(table.name)
+    const chain = (item as { chain?: { family?: unknown; table?: unknown; name?: unknown } } | null)?.chain
+    if (chain?.family === HOSTNET_TABLE_FAMILY && chain.table === HOSTNET_TABLE && typeof chain.name === 'string') names.push(chain.name)
   }
   return names
 }

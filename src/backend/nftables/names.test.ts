@@ -3,36 +3,35 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { HostnetError } from '../../errors.js'
 import { isIfName } from '../../model/values/ifname.js'
-import { bridgeFromTableName, nftComment, nftIfNameProblem, nftIfNameString, nftTableName } from './names.js'
+import { bridgeFromEscaped, escapeBridgeName, nftChainName, nftComment, nftIfNameProblem, nftIfNameString, parseChainName } from './names.js'
 
-test('table names: plain names stay readable, everything else is escaped', () => {
-  assert.equal(nftTableName('virbr0'), 'hostnet_virbr0')
-  assert.equal(nftTableName('br-ex.100'), 'hostnet_br-ex.100')
-  assert.equal(nftTableName('br_0'), 'hostnet_br_5f0')
-  assert.equal(nftTableName("b'r$é"), 'hostnet_b_27r_24_c3_a9')
-  assert.ok(nftTableName('x'.repeat(15)).length <= 8 + 45)
+test('chain names: plain bridge names stay readable, everything else is escaped', () => {
+  assert.equal(nftChainName('forward', 'virbr0'), 'forward_virbr0')
+  assert.equal(nftChainName('postrouting', 'br-ex.100'), 'postrouting_br-ex.100')
+  assert.equal(escapeBridgeName('br_0'), 'br_5f0')
+  assert.equal(escapeBridgeName("b'r$é"), 'b_27r_24_c3_a9')
+  assert.ok(nftChainName('postrouting', 'x'.repeat(15)).length <= 12 + 45)
 })
 
-test('table names are valid nft identifiers, unique per bridge, and decode back to the bridge', () => {
+test('chain names are valid nft identifiers, unique per bridge, and decode back to kind and bridge', () => {
   const ifName = fc
     .string({ minLength: 1, maxLength: 15, unit: 'binary' })
     .filter((s) => isIfName(s) && nftIfNameProblem(s) === undefined)
   fc.assert(
     fc.property(ifName, ifName, (a, b) => {
-      const ta = nftTableName(a)
-      assert.match(ta, /^hostnet_[A-Za-z0-9_.-]+$/)
-      assert.equal(bridgeFromTableName(ta), a)
-      assert.equal(ta === nftTableName(b), a === b)
+      const ca = nftChainName('forward', a)
+      assert.match(ca, /^forward_[A-Za-z0-9_.-]+$/)
+      assert.deepEqual(parseChainName(ca), { kind: 'forward', bridgeName: a })
+      assert.equal(ca === nftChainName('forward', b), a === b)
     }),
     { numRuns: 2000 },
   )
 })
 
-test('names that are not canonical hostnet table names decode to undefined', () => {
-  const notOurs = ['hostnet_', 'filter', 'hostnet_a_zz', 'hostnet_a_5', 'hostnet_a_2F', 'hostnet_a_2d', 'hostnet_a/b']
-  for (const t of [...notOurs, `hostnet_${'a'.repeat(16)}`, 'hostnet_a_ff']) {
-    assert.equal(bridgeFromTableName(t), undefined, t)
-  }
+test('names that are not canonical hostnet chain names decode to undefined', () => {
+  const notOurs = ['forward_', 'input', '_virbr0', 'forward_a_zz', 'forward_a_5', 'forward_a_2F', 'forward_a_2d', 'forward_a/b']
+  for (const c of [...notOurs, `forward_${'a'.repeat(16)}`, 'forward_a_ff']) assert.equal(parseChainName(c), undefined, c)
+  assert.equal(bridgeFromEscaped('a_2F'), undefined)
 })
 
 test('interface strings: trailing * escaped, quote and backslash refused with the field named', () => {
@@ -44,7 +43,7 @@ test('interface strings: trailing * escaped, quote and backslash refused with th
     (e: unknown) => e instanceof HostnetError && /forward dev of network 'n' 'a"b'/.test(e.message),
   )
   assert.throws(() => nftIfNameString('a\\b', 'x'), /backslash/)
-  assert.throws(() => nftTableName('a b'), /whitespace/)
+  assert.throws(() => nftChainName('forward', 'a b'), /whitespace/)
 })
 
 test('comments are printable ASCII without quotes or backslashes, at most 128 bytes', () => {

@@ -1,14 +1,14 @@
 /**
- * Names and strings written into nft scripts: the per-network table name (derived from the bridge name by a
- * reversible escape, so any valid interface name gives a valid, unique nft identifier), interface names as
- * quoted nft strings, and comments.
+ * Names and strings written into nft scripts: hostnet's one table per target, the names of a network's chains in
+ * it (derived from the bridge name by a reversible escape, so any valid interface name gives a valid, unique nft
+ * identifier), interface names as quoted nft strings, and comments.
  * @module
  */
 import { HostnetError } from '../../errors.js'
 import { ifNameProblem } from '../../model/values/ifname.js'
 
-/** Every table hostnet creates is `inet hostnet_<escaped bridge name>`. */
-export const HOSTNET_TABLE_PREFIX = 'hostnet_'
+/** hostnet's table in every target: `inet hostnet`; each network owns chains `<kind>_<escaped bridge>` in it. */
+export const HOSTNET_TABLE = 'hostnet'
 export const HOSTNET_TABLE_FAMILY = 'inet'
 /** nft drops comments longer than this (NFTNL_UDATA_COMMENT_MAXLEN). */
 export const NFT_COMMENT_MAX_BYTES = 128
@@ -17,12 +17,12 @@ export const NFT_COMMENT_MAX_BYTES = 128
 const PLAIN_RE = /^[A-Za-z0-9.-]$/
 
 /**
- * `hostnet_` + the bridge name with every byte outside [A-Za-z0-9.-] written as `_xx` (`_` itself is `_5f`).
- * The escape is injective, so two bridges never share a table, and {@link bridgeFromTableName} reverses it.
+ * The bridge name with every byte outside [A-Za-z0-9.-] written as `_xx` (`_` itself is `_5f`). The escape is
+ * injective, so two bridges never share a chain name, and {@link bridgeFromEscaped} reverses it.
  */
-export function nftTableName(bridgeName: string): string {
+export function escapeBridgeName(bridgeName: string): string {
   checkBridgeName(bridgeName)
-  let out = HOSTNET_TABLE_PREFIX
+  let out = ''
   for (const ch of bridgeName) {
     if (PLAIN_RE.test(ch)) out += ch
     else for (const b of Buffer.from(ch, 'utf8')) out += `_${b.toString(16).padStart(2, '0')}`
@@ -30,10 +30,13 @@ export function nftTableName(bridgeName: string): string {
   return out
 }
 
-/** The bridge name a hostnet table name was made from, or undefined when `table` is not such a name. */
-export function bridgeFromTableName(table: string): string | undefined {
-  if (!table.startsWith(HOSTNET_TABLE_PREFIX)) return undefined
-  const body = table.slice(HOSTNET_TABLE_PREFIX.length)
+/** The chain `kind` (e.g. `forward`) of the network on `bridgeName`: `forward_<escaped bridge>`. */
+export function nftChainName(kind: string, bridgeName: string): string {
+  return `${kind}_${escapeBridgeName(bridgeName)}`
+}
+
+/** The bridge name an escaped body was made from, or undefined when `body` is not such an escape. */
+export function bridgeFromEscaped(body: string): string | undefined {
   const bytes: number[] = []
   for (let i = 0; i < body.length; ) {
     const ch = body[i]!
@@ -52,7 +55,15 @@ export function bridgeFromTableName(table: string): string | undefined {
   const name = Buffer.from(bytes).toString('utf8')
   // only canonical encodings of valid names are ours (this also rejects invalid UTF-8)
   if (nftIfNameProblem(name) !== undefined) return undefined
-  return nftTableName(name) === table ? name : undefined
+  return escapeBridgeName(name) === body ? name : undefined
+}
+
+/** The kind and bridge of one of hostnet's chain names (`forward_virbr0`), or undefined for any other name. */
+export function parseChainName(chain: string): { kind: string; bridgeName: string } | undefined {
+  const at = chain.indexOf('_')
+  if (at <= 0) return undefined
+  const bridgeName = bridgeFromEscaped(chain.slice(at + 1))
+  return bridgeName === undefined ? undefined : { kind: chain.slice(0, at), bridgeName }
 }
 
 /**

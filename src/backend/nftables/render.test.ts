@@ -6,7 +6,8 @@ import { repoRoot } from '../../../test/helpers/paths.js'
 import { parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
 import { HostnetError, ValidationError } from '../../errors.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
-import { renderNetworkFirewall } from './render.js'
+import { escapeBridgeName } from './names.js'
+import { emptyRuleset, renderNetworkFirewall } from './render.js'
 import { countNftObjects, renderNftScript } from './ruleset.js'
 
 const dir = join(repoRoot(), 'src/backend/nftables/testdata')
@@ -47,14 +48,15 @@ for (const name of cases) {
 
 function rulesOf(def: NetworkDef, chain: string): readonly string[] {
   const r = renderNetworkFirewall(def, { bridgeName: bridgeOf(def) })
-  return r.chains.find((c) => c.name === chain)?.rules ?? []
+  return r.chains.find((c) => c.name === `${chain}_${escapeBridgeName(bridgeOf(def))}`)?.rules ?? []
 }
 
-test('nat default: libvirt semantics in 1 table, 2 chains, 8 rules', () => {
+test('nat default: libvirt semantics in 2 chains of the shared table, 8 rules', () => {
   const def = load('nat-default')
   const r = renderNetworkFirewall(def, { bridgeName: 'virbr0' })
-  assert.equal(r.table, 'hostnet_virbr0')
-  assert.deepEqual(countNftObjects(r), { tables: 1, chains: 2, rules: 8, total: 11 })
+  assert.equal(r.table, 'hostnet')
+  assert.deepEqual(r.chains.map((c) => c.name), ['forward_virbr0', 'postrouting_virbr0'])
+  assert.deepEqual(countNftObjects(r), { tables: 0, chains: 2, rules: 8, total: 10 })
   assert.deepEqual(rulesOf(def, 'forward'), [
     'iifname "virbr0" oifname "virbr0" counter accept',
     'iifname "virbr0" ip saddr 192.168.122.0/24 counter accept',
@@ -67,12 +69,15 @@ test('nat default: libvirt semantics in 1 table, 2 chains, 8 rules', () => {
   assert.match(nat[2]!, /ip daddr != 192\.168\.122\.0\/24 counter masquerade$/)
 })
 
-test('open and non-L3 modes render no table; replace then only deletes a stale one', () => {
+test('open and non-L3 modes render no chain; replace then only deletes stale ones', () => {
   for (const name of ['open', 'bridge-host']) {
     const r = renderNetworkFirewall(load(name), { bridgeName: 'br9' })
     assert.equal(r.chains.length, 0)
     assert.equal(countNftObjects(r).total, 0)
-    assert.equal(renderNftScript(r, 'replace'), 'table inet hostnet_br9 {}\ndelete table inet hostnet_br9\n')
+    const script = renderNftScript(r, 'replace')
+    assert.equal(script, renderNftScript(emptyRuleset('br9'), 'delete'))
+    assert.deepEqual(script.split('\n').filter((l) => l.startsWith('delete')), ['delete chain inet hostnet forward_br9', 'delete chain inet hostnet postrouting_br9'])
+    assert.ok(!/add rule/.test(script))
   }
 })
 
@@ -119,23 +124,26 @@ test('subnets are written as network addresses, with classful and netmask prefix
   for (const cidr of ['192.168.127.0/24', '192.168.128.0/23', '10.0.0.0/8', 'fd00:127::/64', 'fd00:128::/48']) assert.ok(fwd.includes(cidr), cidr)
 })
 
-test('the network name only reaches the comment, sanitised; the table name comes from the bridge', () => {
+test('the network name only reaches the comment, sanitised; the chain names come from the bridge', () => {
   const def = load('quoted-name')
   const r = renderNetworkFirewall(def, { bridgeName: 'br_q.1-x' })
-  assert.equal(r.table, 'hostnet_br_5fq.1-x')
+  assert.equal(r.table, 'hostnet')
+  assert.deepEqual(r.owned.map((c) => c.name), ['forward_br_5fq.1-x', 'postrouting_br_5fq.1-x'])
   const script = renderNftScript(r, 'replace')
   assert.ok(script.includes(`comment "hostnet: network 'it's a 'quoted' / name; table x { }' on bridge br_q.1-x"`))
   assert.equal(script.split('\n').filter((l) => l.includes('"')).every((l) => (l.match(/"/g) ?? []).length % 2 === 0), true)
 })
 
-test('delete script is idempotent and names only the network table', () => {
+test('delete script is idempotent and names only the network chains', () => {
   const r = renderNetworkFirewall(load('nat-default'), { bridgeName: 'virbr0' })
-  assert.equal(renderNftScript(r, 'delete'), 'table inet hostnet_virbr0 {}\ndelete table inet hostnet_virbr0\n')
-  const replace = renderNftScript(r, 'replace')
-  assert.deepEqual(
-    [...replace.matchAll(/table (\S+ \S+)/g)].map((m) => m[1]),
-    ['inet hostnet_virbr0', 'inet hostnet_virbr0', 'inet hostnet_virbr0'],
-  )
+  const del = renderNftScript(r, 'delete')
+  assert.equal(del.split('\n')[0], 'table inet hostnet {}')
+  for (const script of [del, renderNftScript(r, 'replace')]) {
+    // every command after the table declaration names one of the network's own chains, nothing else
+    const named = script.split('\n').slice(1).filter((l) => l !== '').map((l) => /^(?:add|flush|delete) (?:chain|rule) inet hostnet (\S+)/.exec(l)?.[1])
+    assert.ok(named.every((c) => c === 'forward_virbr0' || c === 'postrouting_virbr0'), script)
+  }
+  assert.equal((del.match(/^delete chain/gm) ?? []).length, 2)
 })
 
 test('refuses what it cannot write, naming the network and the field', () => {

@@ -7,9 +7,9 @@ import { assertNever } from '../../errors.js'
 import { forwardDev } from '../../model/network/forward.js'
 import type { ForwardMode } from '../../model/network/forward.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
-import { HOSTNET_TABLE_FAMILY, nftIfNameString, nftTableName } from './names.js'
+import { HOSTNET_TABLE, HOSTNET_TABLE_FAMILY, nftChainName, nftIfNameString } from './names.js'
 import { renderNatRules } from './render-nat.js'
-import type { NftChain, NftRuleset } from './ruleset.js'
+import type { NftChain, NftChainSpec, NftRuleset } from './ruleset.js'
 import { firewallSubnets } from './subnets.js'
 import type { FirewallSubnet } from './subnets.js'
 
@@ -18,8 +18,22 @@ export interface FirewallContext {
   readonly bridgeName: string
 }
 
+/** Kinds of chain a network owns (its chains are `<kind>_<escaped bridge>` in the target's `inet hostnet`). */
 export const FORWARD_CHAIN = 'forward'
 export const NAT_CHAIN = 'postrouting'
+
+/** The base chains a network on `bridgeName` may own. */
+export function ownedChains(bridgeName: string): NftChainSpec[] {
+  return [
+    { name: nftChainName(FORWARD_CHAIN, bridgeName), type: 'filter', hook: 'forward', priority: 'filter' },
+    { name: nftChainName(NAT_CHAIN, bridgeName), type: 'nat', hook: 'postrouting', priority: 'srcnat' },
+  ]
+}
+
+/** A ruleset with no chains: its `delete` script removes whatever the network on `bridgeName` had. */
+export function emptyRuleset(bridgeName: string): NftRuleset {
+  return { family: HOSTNET_TABLE_FAMILY, table: HOSTNET_TABLE, comment: '', owned: ownedChains(bridgeName), chains: [] }
+}
 
 /** How forwarding treats one subnet: NAT (replies only inbound), routed (both ways), or not at all. */
 type SubnetPolicy = 'masquerade' | 'route' | 'isolate'
@@ -63,11 +77,12 @@ function subnetPolicy(def: NetworkDef, subnet: FirewallSubnet): SubnetPolicy {
   }
 }
 
-/** The network's whole ruleset; no chains (so no table) for open and the non-L3 modes. */
+/** The network's whole ruleset; no chains for open and the non-L3 modes. */
 export function renderNetworkFirewall(def: NetworkDef, ctx: FirewallContext): NftRuleset {
-  const table = nftTableName(ctx.bridgeName)
+  const owned = ownedChains(ctx.bridgeName)
+  const [fwdSpec, natSpec] = owned as [NftChainSpec, NftChainSpec]
   const comment = `hostnet: network '${def.name}' on bridge ${ctx.bridgeName}`
-  const base = { family: HOSTNET_TABLE_FAMILY, table, comment } as const
+  const base = { family: HOSTNET_TABLE_FAMILY, table: HOSTNET_TABLE, comment, owned } as const
   if (!modeHasFirewall(def.forward.mode)) return { ...base, chains: [] }
 
   const bridge = nftIfNameString(ctx.bridgeName, `bridge of network '${def.name}'`)
@@ -75,12 +90,12 @@ export function renderNetworkFirewall(def: NetworkDef, ctx: FirewallContext): Nf
   const devString = dev === undefined ? undefined : nftIfNameString(dev, `forward dev of network '${def.name}'`)
   const subnets = firewallSubnets(def)
   const forward = forwardRules(subnets.map((s) => ({ subnet: s, policy: subnetPolicy(def, s) })), bridge, devString)
-  const chains: NftChain[] = [{ name: FORWARD_CHAIN, type: 'filter', hook: 'forward', priority: 'filter', rules: forward }]
+  const chains: NftChain[] = [{ ...fwdSpec, rules: forward }]
   const nat = renderNatRules(
     subnets.filter((s) => subnetPolicy(def, s) === 'masquerade'),
     { nat: def.forward.nat, oifMatch: devString === undefined ? '' : `oifname ${devString}`, networkName: def.name },
   )
-  if (nat.length > 0) chains.push({ name: NAT_CHAIN, type: 'nat', hook: 'postrouting', priority: 'srcnat', rules: nat })
+  if (nat.length > 0) chains.push({ ...natSpec, rules: nat })
   return { ...base, chains }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The network firewall through backend/nftables: one `inet hostnet_<bridge>` table per network, replaced or
- * deleted by one atomic nft transaction in the target: a one-shot `nft -f -`, or, for long-lived drivers, a
+ * The network firewall through backend/nftables: a network's base chains in the target's `inet hostnet` table,
+ * replaced or deleted by one atomic nft transaction in the target: a one-shot `nft -f -`, or, for long-lived drivers, a
  * line in a kept `nft -i` session (see nft-session.ts), which spares nft's cache rebuild.
  * @module
  */
@@ -8,11 +8,9 @@ import type { Target } from '../../backend/backend.js'
 import {
   applyNetworkFirewall,
   countNftObjects,
-  HOSTNET_TABLE_FAMILY,
-  nftTableName,
+  emptyRuleset,
   renderNetworkFirewall,
   renderNftScript,
-  type NftRuleset,
 } from '../../backend/nftables/index.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { Runner } from '../../sys/exec.js'
@@ -33,8 +31,7 @@ export class NftFirewallService implements FirewallService {
   }
 
   async remove(target: Target, bridgeName: string): Promise<void> {
-    const empty: NftRuleset = { family: HOSTNET_TABLE_FAMILY, table: nftTableName(bridgeName), comment: '', chains: [] }
-    await this.run(target, renderNftScript(empty, 'delete'))
+    await this.run(target, renderNftScript(emptyRuleset(bridgeName), 'delete'))
   }
 
   objectCount(def: NetworkDef, bridgeName: string): number {

@@ -72,6 +72,21 @@ export function bridgeBatch(spec: BridgeSpec): string[] {
   return out
 }
 
+/** `ip -json route show` output → route entries (routes without a destination string are skipped). */
+export function routeEntries(stdout: string): RouteEntry[] {
+  const parsed: unknown = JSON.parse(stdout.trim() === '' ? '[]' : stdout)
+  const out: RouteEntry[] = []
+  for (const r of Array.isArray(parsed) ? (parsed as Array<Record<string, unknown>>) : []) {
+    if (typeof r['dst'] !== 'string') continue
+    out.push({
+      destination: r['dst'],
+      ...(typeof r['dev'] === 'string' ? { dev: r['dev'] } : {}),
+      ...(typeof r['gateway'] === 'string' ? { gateway: r['gateway'] } : {}),
+    })
+  }
+  return out
+}
+
 interface LinkJson {
   ifname?: unknown
   linkinfo?: { info_kind?: unknown }
@@ -87,22 +102,29 @@ export class IprouteLinkService implements LinkService {
     this.runner = opts.runner ?? systemRunner
   }
 
-  async createBridge(target: Target, spec: BridgeSpec): Promise<void> {
-    const lines = bridgeBatch(spec)
-    const res = await this.runner.run(ipArgv(target, '-batch', '-'), { input: `${lines.join('\n')}\n`, allowFailure: true })
-    if (res.exitCode === 0) return
+  async createBridge(target: Target, spec: BridgeSpec, opts: { routesV4?: boolean } = {}): Promise<RouteEntry[]> {
+    const bridgeLines = bridgeBatch(spec)
+    // the route dump, when asked for, is the batch's first line: it runs before the bridge exists
+    const offset = opts.routesV4 === true ? 1 : 0
+    const lines = opts.routesV4 === true ? ['route show table main', ...bridgeLines] : bridgeLines
+    const argv = opts.routesV4 === true ? ipArgv(target, '-json', '-batch', '-') : ipArgv(target, '-batch', '-')
+    const res = await this.runner.run(argv, { input: `${lines.join('\n')}\n`, allowFailure: true })
+    if (res.exitCode === 0) return opts.routesV4 === true ? routeEntries(res.stdout) : []
     const problem = targetProblem(target, res.stderr)
     if (problem !== undefined) throw problem
     const failure = parseBatchFailure(res.stderr, lines)
-    const cause = new CommandError(ipArgv(target, '-batch', '-'), res.exitCode, res.stderr)
-    if (failure.lineIndex === 0 && /File exists/.test(failure.message)) {
+    const cause = new CommandError(argv, res.exitCode, res.stderr)
+    if (failure.lineIndex !== undefined && failure.lineIndex < offset) {
+      throw new HostnetError('backend-failure', `cannot read the routes of ${describeTarget(target)}: ${failure.message}`, { cause })
+    }
+    if (failure.lineIndex === offset && /File exists/.test(failure.message)) {
       throw new HostnetError('conflict', `bridge name '${spec.name}' is already in use by a network device in ${describeTarget(target)}`, {
         cause,
         details: { path: '/network/bridge/@name', value: spec.name },
       })
     }
-    // ip stopped at the failing line: the bridge exists when the first line went through
-    if (failure.lineIndex !== 0) await this.retireBridge(target, spec.name).then((t) => (t === undefined ? 0 : this.deleteTombstones(target)))
+    // ip stopped at the failing line: the bridge exists when its first line went through
+    if (failure.lineIndex !== offset) await this.retireBridge(target, spec.name).then((t) => (t === undefined ? 0 : this.deleteTombstones(target)))
     const line = failure.lineIndex === undefined ? '' : ` (${lines[failure.lineIndex]})`
     throw new HostnetError('backend-failure', `cannot create bridge '${spec.name}' in ${describeTarget(target)}${line}: ${failure.message}`, { cause })
   }
@@ -153,17 +175,7 @@ export class IprouteLinkService implements LinkService {
     const dump = async (fam: string[]): Promise<RouteEntry[]> => {
       const res = await this.runner.run(ipArgv(target, '-json', ...fam, 'route', 'show', 'table', 'main'), { allowFailure: true })
       if (res.exitCode !== 0) throw targetProblem(target, res.stderr) ?? new HostnetError('backend-failure', `cannot read the routes of ${describeTarget(target)}: ${res.stderr.trim()}`)
-      const parsed: unknown = JSON.parse(res.stdout || '[]')
-      const out: RouteEntry[] = []
-      for (const r of Array.isArray(parsed) ? (parsed as Array<Record<string, unknown>>) : []) {
-        if (typeof r['dst'] !== 'string') continue
-        out.push({
-          destination: r['dst'],
-          ...(typeof r['dev'] === 'string' ? { dev: r['dev'] } : {}),
-          ...(typeof r['gateway'] === 'string' ? { gateway: r['gateway'] } : {}),
-        })
-      }
-      return out
+      return routeEntries(res.stdout)
     }
     const parts = await Promise.all([families.v4 ? dump([]) : [], families.v6 ? dump(['-6']) : []])
     return parts.flat()

@@ -28,8 +28,11 @@ export interface RouteEntry {
 }
 
 export interface LinkService {
-  /** Create the bridge with its addresses and routes and bring it up, in one kernel round trip. */
-  createBridge(target: Target, spec: BridgeSpec): Promise<void>
+  /**
+   * Create the bridge with its addresses and routes and bring it up, in one kernel round trip. With `routesV4`,
+   * the same round trip first dumps the main table's IPv4 routes (as `routes` would) and returns them.
+   */
+  createBridge(target: Target, spec: BridgeSpec, opts?: { routesV4?: boolean }): Promise<RouteEntry[]>
   /**
    * Take the bridge out of service at once (down, addresses flushed, renamed to a tombstone name); the slow
    * kernel deletion happens later in {@link LinkService.deleteTombstones}. Returns the tombstone name, or

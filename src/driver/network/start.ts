@@ -70,17 +70,19 @@ async function startVirtual(ctx: StartContext, r: Reverter): Promise<NetworkRunt
 }
 
 /**
- * The bridge (one ip batch) alongside the route dump and the dnsmasq spawn (with bind-dynamic it binds the
- * bridge's address when it appears), then the sysctls, which need the bridge.
+ * The bridge (one ip batch, which first dumps the IPv4 routes) alongside the IPv6 route dump and the dnsmasq
+ * spawn (with bind-dynamic it binds the bridge's address when it appears), then the sysctls, which need the bridge.
  */
 async function bridgeAndDaemons(ctx: StartContext, r: Reverter, runtime: NetworkRuntime, dnsmasq: boolean): Promise<void> {
   const { target, def, services } = ctx
   const spec = bridgeSpec(def)
   const v4 = def.ips.some((ip) => ip.address.family === 'ipv4')
   const v6 = def.ips.some((ip) => ip.address.family === 'ipv6')
-  let routes: RouteEntry[] = []
-  const created = services.links.createBridge(target, spec).then(
-    async () => {
+  const routes: RouteEntry[] = []
+  // IPv4 routes are dumped by the bridge's own batch, right before it creates the bridge (one process fewer)
+  const created = services.links.createBridge(target, spec, v4 ? { routesV4: true } : {}).then(
+    async (dumped) => {
+      routes.push(...dumped)
       r.add(`remove bridge '${spec.name}'`, () => services.links.retireBridge(target, spec.name))
       if (ctx.pauseAfterBridgeMs !== undefined) await new Promise((res) => setTimeout(res, ctx.pauseAfterBridgeMs))
     },
@@ -91,7 +93,7 @@ async function bridgeAndDaemons(ctx: StartContext, r: Reverter, runtime: Network
     },
   )
   const steps: Array<Promise<void>> = [created]
-  if (def.ips.length > 0) steps.push(services.links.routes(target, { v4, v6 }).then((x) => void (routes = x)))
+  if (v6) steps.push(services.links.routes(target, { v4: false, v6 }).then((x) => void routes.push(...x)))
   steps.push(created.then(() => services.sysctl.set(target, startSysctls(def, spec.name))))
   if (dnsmasq) {
     const dctx = { target, def, bridgeName: spec.name }
