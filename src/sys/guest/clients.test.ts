@@ -1,6 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { createSocket } from 'node:dgram'
 import { existsSync } from 'node:fs'
+import { HostnetError } from '../../errors.js'
+import { udpExchange } from './udp-exchange.js'
 import { DHCP_ACK, DHCP_DISCOVER, dhcpAckOf, dhcpPacket, parseDhcpReply } from './dhcp-client.js'
 import { dnsQuery, parseDnsAnswer } from './dns-client.js'
 import { DHCP6_REPLY, DHCP6_SOLICIT, OPT_IA_NA, OPT_IAADDR, OPT_SERVERID, dhcp6Packet, duidLl, iaNa, ip6String, offeredAddress, parseDhcp6 } from './dhcp6-client.js'
@@ -67,4 +70,35 @@ test('DHCPv6: a SOLICIT carries DUID-LL, elapsed time, ORO and an empty IA_NA; a
   assert.equal(parseDhcp6(Buffer.from([7, 0, 0, 1, 0, 1, 0, 9])), undefined, 'an option longer than the message')
   assert.equal(ip6String(Buffer.from('fe800000000000000000000000000001', 'hex')), 'fe80::1')
   assert.equal(ip6String(Buffer.from('20010db8000100000001000000000001', 'hex')), '2001:db8:1:0:1::1')
+})
+
+test('udpExchange: resends until answered, then closes its socket; no answer is a timeout with the reason', async () => {
+  const server = createSocket('udp4')
+  let seen = 0
+  server.on('message', (m, from) => {
+    seen += 1
+    if (seen === 2) server.send(Buffer.from(`re:${m.toString()}`), from.port, from.address) // ignore the first send
+  })
+  await new Promise<void>((r) => server.bind(0, '127.0.0.1', () => r()))
+  const port = server.address().port
+  try {
+    const sock = createSocket('udp4')
+    const answer = await udpExchange<string>({
+      socket: sock,
+      send: () => sock.send(Buffer.from('q'), port, '127.0.0.1'),
+      retryMs: 20,
+      timeoutMs: 5000,
+      onMessage: (m, settle) => settle.resolve(m.toString()),
+    })
+    assert.equal(answer, 're:q')
+    assert.equal(seen, 2)
+    assert.throws(() => sock.send(Buffer.from('x'), port, '127.0.0.1'), /Not running/, 'the socket is closed')
+    const silent = createSocket('udp4')
+    await assert.rejects(
+      udpExchange<string>({ socket: silent, send: () => undefined, retryMs: 10, timeoutMs: 50, noAnswer: () => 'nothing at all', onMessage: () => undefined }),
+      (e: unknown) => e instanceof HostnetError && e.kind === 'timeout' && e.message === 'nothing at all',
+    )
+  } finally {
+    server.close()
+  }
 })

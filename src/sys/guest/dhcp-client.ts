@@ -8,6 +8,7 @@
 import { createSocket } from 'node:dgram'
 import { randomBytes } from 'node:crypto'
 import { HostnetError } from '../../errors.js'
+import { udpExchange } from './udp-exchange.js'
 
 const MAGIC = [99, 130, 83, 99]
 export const DHCP_DISCOVER = 1
@@ -114,17 +115,12 @@ export function requestDhcpLease(o: DhcpClientOptions): Promise<DhcpAck> {
   const sock = createSocket({ type: 'udp4', reuseAddr: true })
   let current = dhcpPacket(DHCP_DISCOVER, xid, mac, name)
   const send = (): void => sock.send(current, 67, '255.255.255.255')
-  return new Promise<DhcpAck>((resolve, reject) => {
-    const retry = setInterval(send, RETRY_MS)
-    const finish = (fn: () => void): void => {
-      clearInterval(retry)
-      clearTimeout(deadline)
-      sock.close()
-      fn()
-    }
-    const deadline = setTimeout(() => finish(() => reject(new HostnetError('timeout', 'no answer'))), o.timeoutMs ?? DEFAULT_DHCP_TIMEOUT_MS)
-    sock.on('error', (e) => finish(() => reject(e)))
-    sock.on('message', (msg: Buffer) => {
+  return udpExchange<DhcpAck>({
+    socket: sock,
+    send,
+    retryMs: RETRY_MS,
+    timeoutMs: o.timeoutMs ?? DEFAULT_DHCP_TIMEOUT_MS,
+    onMessage: (msg, settle) => {
       const r = parseDhcpReply(msg, xid)
       if (r === undefined) return
       if (r.type === DHCP_OFFER && current[242] === DHCP_DISCOVER) {
@@ -133,14 +129,15 @@ export function requestDhcpLease(o: DhcpClientOptions): Promise<DhcpAck> {
         current = dhcpPacket(DHCP_REQUEST, xid, mac, [requested, ...(server ? [[54, [...server]] as DhcpOption] : []), ...name])
         send()
       } else if (r.type === DHCP_ACK) {
-        finish(() => resolve(dhcpAckOf(r)))
+        settle.resolve(dhcpAckOf(r))
       } else if (r.type === DHCP_NAK) {
-        finish(() => reject(new HostnetError('backend-failure', 'NAK')))
+        settle.reject(new HostnetError('backend-failure', 'NAK'))
       }
-    })
-    sock.bind(68, '0.0.0.0', () => {
-      sock.setBroadcast(true)
-      send()
-    })
+    },
+    start: () =>
+      sock.bind(68, '0.0.0.0', () => {
+        sock.setBroadcast(true)
+        send()
+      }),
   })
 }

@@ -9,6 +9,7 @@
 import { createSocket } from 'node:dgram'
 import { randomBytes } from 'node:crypto'
 import { HostnetError } from '../../errors.js'
+import { udpExchange } from './udp-exchange.js'
 
 export const DHCP6_SOLICIT = 1
 export const DHCP6_ADVERTISE = 2
@@ -189,20 +190,13 @@ export function requestDhcp6Lease(o: Dhcp6ClientOptions): Promise<Dhcp6Lease> {
       lastSendError = e === null || e === undefined ? '' : e.message
     })
   }
-  return new Promise<Dhcp6Lease>((resolve, reject) => {
-    const retry = setInterval(send, RETRY_MS)
-    const finish = (fn: () => void): void => {
-      clearInterval(retry)
-      clearTimeout(deadline)
-      sock.close()
-      fn()
-    }
-    const deadline = setTimeout(() => {
-      const why = lastSendError === '' ? 'no answer' : `no answer (last send failed: ${lastSendError})`
-      finish(() => reject(new HostnetError('timeout', why)))
-    }, o.timeoutMs ?? DEFAULT_DHCP6_TIMEOUT_MS)
-    sock.on('error', (e) => finish(() => reject(e)))
-    sock.on('message', (raw: Buffer) => {
+  return udpExchange<Dhcp6Lease>({
+    socket: sock,
+    send,
+    retryMs: RETRY_MS,
+    timeoutMs: o.timeoutMs ?? DEFAULT_DHCP6_TIMEOUT_MS,
+    noAnswer: () => (lastSendError === '' ? 'no answer' : `no answer (last send failed: ${lastSendError})`),
+    onMessage: (raw, settle) => {
       const m = parseDhcp6(raw)
       if (m === undefined || m.xid !== xid) return
       const offer = offeredAddress(m)
@@ -214,14 +208,13 @@ export function requestDhcp6Lease(o: Dhcp6ClientOptions): Promise<Dhcp6Lease> {
         send()
       } else if (m.type === DHCP6_REPLY && state === 'requesting') {
         if ('refused' in offer) {
-          finish(() => reject(new HostnetError('backend-failure', `the server refused: ${offer.refused}`)))
+          settle.reject(new HostnetError('backend-failure', `the server refused: ${offer.refused}`))
           return
         }
         const dns = dnsServers(m)
-        const lease: Dhcp6Lease = { ...offer, serverId: serverId!.toString('hex'), ...(dns === undefined ? {} : { dns }) }
-        finish(() => resolve(lease))
+        settle.resolve({ ...offer, serverId: serverId!.toString('hex'), ...(dns === undefined ? {} : { dns }) })
       }
-    })
-    sock.bind(CLIENT_PORT, '::', () => send())
+    },
+    start: () => sock.bind(CLIENT_PORT, '::', () => send()),
   })
 }

@@ -6,7 +6,7 @@
  */
 import { createSocket } from 'node:dgram'
 import { randomBytes } from 'node:crypto'
-import { HostnetError } from '../../errors.js'
+import { udpExchange } from './udp-exchange.js'
 
 export const DNS_TYPES: Readonly<Record<string, number>> = { A: 1, TXT: 16, AAAA: 28 }
 const RETRY_MS = 500
@@ -79,21 +79,14 @@ export function resolveDns(o: DnsClientOptions): Promise<DnsAnswer> {
   const id = randomBytes(2).readUInt16BE(0)
   const sock = createSocket(o.server.includes(':') ? 'udp6' : 'udp4')
   const msg = dnsQuery(id, o.name, type)
-  const send = (): void => sock.send(msg, 53, o.server)
-  return new Promise<DnsAnswer>((resolve, reject) => {
-    const retry = setInterval(send, RETRY_MS)
-    const finish = (fn: () => void): void => {
-      clearInterval(retry)
-      clearTimeout(deadline)
-      sock.close()
-      fn()
-    }
-    const deadline = setTimeout(() => finish(() => reject(new HostnetError('timeout', 'no answer'))), o.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS)
-    sock.on('error', (e) => finish(() => reject(e)))
-    sock.on('message', (m: Buffer) => {
+  return udpExchange<DnsAnswer>({
+    socket: sock,
+    send: () => sock.send(msg, 53, o.server),
+    retryMs: RETRY_MS,
+    timeoutMs: o.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS,
+    onMessage: (m, settle) => {
       const r = parseDnsAnswer(m, id, type)
-      if (r !== undefined) finish(() => resolve(r))
-    })
-    send()
+      if (r !== undefined) settle.resolve(r)
+    },
   })
 }
