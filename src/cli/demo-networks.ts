@@ -43,7 +43,7 @@ export const DEMO_OVERLAP_XML = `<network>
 </network>
 `
 
-const DEMO_NETWORKS = ['demo-nat', 'demo-isolated', 'demo-overlap']
+const DEMO_NETWORKS = ['demo-nat', 'demo-isolated', 'demo-overlap', 'demo-vepa']
 const GUESTS = [
   { name: 'nat1', network: 'demo-nat', mac: '52:54:00:de:00:01' },
   { name: 'iso1', network: 'demo-isolated', mac: '52:54:00:de:00:02' },

@@ -11,6 +11,7 @@ import type { Target } from '../backend/backend.js'
 import { createSandbox, destroySandbox } from '../sys/sandbox.js'
 import { rollbackPending, targetKey } from '../txn/index.js'
 import { runApply } from './apply.js'
+import { demoPorts } from './demo-ports.js'
 import { addStateDirOption } from './common.js'
 import { count, describeOps } from './describe-op.js'
 import { exitCodeFor } from './exit.js'
@@ -127,11 +128,13 @@ export async function runDemo(flags: { stateDir?: string }): Promise<void> {
     await demoConfirm(rt, target)
     step(4, 'bad input is refused before the kernel is touched')
     await demoBadInput(rt, target)
-    await demoNetworks(rt, DEMO_SANDBOX, say, step, 5)
+    const next = await demoNetworks(rt, DEMO_SANDBOX, say, step, 5)
+    step(next, 'ports: VM NICs on a vepa network over eth2 and eth3 (allocation, macvtap plugging, the domain <interface>)')
+    await demoPorts(rt, target, say)
   })
   say(`\ndone. Everything is still running in the sandbox:\n`)
   say(`  ./bin/hostnet net-list --netns ${DEMO_SANDBOX}          ./bin/hostnet sandbox guest list --sandbox ${DEMO_SANDBOX}\n`)
-  say(`  ./bin/hostnet sandbox guest reach nat1 --sandbox ${DEMO_SANDBOX}\n`)
+  say(`  ./bin/hostnet sandbox guest reach nat1 --sandbox ${DEMO_SANDBOX}    ./bin/hostnet net-port-list --netns ${DEMO_SANDBOX} demo-vepa\n`)
   say(`remove it with: ./bin/hostnet sandbox destroy --name ${DEMO_SANDBOX}   (or run the demo again)\n`)
 }
 
