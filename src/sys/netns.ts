@@ -81,3 +81,37 @@ export async function deleteNetns(name: string, opts: NetnsOptions = {}): Promis
   if (/No such file or directory/.test(res.stderr)) return false
   throw new CommandError(['ip', 'netns', 'delete', name], res.exitCode, res.stderr)
 }
+
+/** The pids of the processes inside a named namespace (`ip netns pids`); empty when it does not exist. */
+export async function netnsPids(name: string, opts: NetnsOptions = {}): Promise<number[]> {
+  checkNetnsName(name)
+  const res = await (opts.runner ?? systemRunner).run(['ip', 'netns', 'pids', name], { allowFailure: true })
+  if (res.exitCode !== 0) return []
+  return res.stdout
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l.trim()))
+    .map((l) => Number(l.trim()))
+    .filter((pid) => pid !== process.pid)
+}
+
+/**
+ * Stop every process inside a namespace (daemons such as dnsmasq would otherwise keep the namespace alive, out
+ * of sight, after its name is deleted): SIGTERM, up to `graceMs` to exit, then SIGKILL. Returns how many there were.
+ */
+export async function stopNetnsProcesses(name: string, opts: NetnsOptions & { graceMs?: number } = {}): Promise<number> {
+  const pids = await netnsPids(name, opts)
+  const signal = (pid: number, sig: NodeJS.Signals | 0): boolean => {
+    try {
+      process.kill(pid, sig)
+      return true
+    } catch {
+      return false // it exited already
+    }
+  }
+  const alive = (pid: number): boolean => signal(pid, 0)
+  for (const pid of pids) signal(pid, 'SIGTERM')
+  const deadline = Date.now() + (opts.graceMs ?? 1000)
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+  for (const pid of pids.filter(alive)) signal(pid, 'SIGKILL')
+  return pids.length
+}

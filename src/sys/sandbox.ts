@@ -7,7 +7,7 @@
  */
 import { HostnetError, ValidationError } from '../errors.js'
 import { systemRunner, type Runner } from './exec.js'
-import { checkNetnsName, createNetns, deleteNetns, listNetns, netnsExists, NETNS_NAME_MAX, type NetnsOptions } from './netns.js'
+import { checkNetnsName, createNetns, deleteNetns, listNetns, netnsExists, NETNS_NAME_MAX, stopNetnsProcesses, type NetnsOptions } from './netns.js'
 import { guestNetnsName, outsideNetnsName, sandboxGuests } from './sandbox-outside.js'
 
 export const SANDBOX_NIC_COUNT = 4
@@ -123,10 +123,14 @@ export async function createSandbox(opts: SandboxOptions): Promise<SandboxStatus
 export async function destroySandbox(name: string, opts: NetnsOptions = {}): Promise<{ name: string; removed: string[] }> {
   const sw = sandboxSwitchName(name)
   const removed: string[] = []
-  for (const ns of [name, sw]) if (await deleteNetns(ns, opts)) removed.push(ns)
   // what `sandbox guest add` made around it: the outside and the guests (only when they exist)
   const around = [outsideNetnsName(name), ...sandboxGuests(name, listNetns(opts)).map((g) => guestNetnsName(name, g))]
-  for (const ns of around) if (netnsExists(ns, opts) && (await deleteNetns(ns, opts))) removed.push(ns)
+  for (const ns of [name, sw, ...around]) {
+    if (!netnsExists(ns, opts)) continue
+    // the networks' dnsmasq and other daemons inside would keep the namespace alive after its name goes
+    await stopNetnsProcesses(ns, opts)
+    if (await deleteNetns(ns, opts)) removed.push(ns)
+  }
   return { name, removed }
 }
 

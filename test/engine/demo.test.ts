@@ -44,4 +44,7 @@ test('hostnet demo: every step, twice; the sandbox goes with sandbox destroy', {
     dir.remove()
   }
   assert.deepEqual(sandboxNamespaces(), [])
+  // the networks' dnsmasq went with the sandbox (it would otherwise keep the deleted namespace alive)
+  const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(dir.path))
+  assert.deepEqual(left, [])
 })

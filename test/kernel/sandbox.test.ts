@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { Iproute2Backend } from '../../src/backend/iproute2/index.js'
 import { HostnetError, ValidationError } from '../../src/errors.js'
 import type { HostState } from '../../src/model/host/state.js'
@@ -131,4 +131,24 @@ test('a sandbox that fails half-way leaves nothing behind', { skip }, async () =
 
 test('no namespace left behind', () => {
   assert.deepEqual(leakedNetns(), [])
+})
+
+test('destroy stops the processes inside the sandbox (a daemon would keep its namespace alive unseen)', { skip }, async () => {
+  const name = uniqueNetnsName('sbp')
+  await createSandbox({ name })
+  const daemon = spawn('ip', ['netns', 'exec', name, 'sleep', '300'], { stdio: 'ignore' })
+  try {
+    for (let i = 0; i < 100 && !spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).stdout.trim(); i++) await new Promise((r) => setTimeout(r, 20))
+    assert.ok(daemon.pid !== undefined)
+    await destroySandbox(name)
+    const exited = await new Promise<boolean>((resolve) => {
+      if (daemon.exitCode !== null || daemon.signalCode !== null) resolve(true)
+      daemon.once('exit', () => resolve(true))
+      setTimeout(() => resolve(false), 3000)
+    })
+    assert.equal(exited, true, 'the process in the sandbox was stopped')
+  } finally {
+    daemon.kill('SIGKILL')
+    await destroySandbox(name)
+  }
 })
