@@ -28,18 +28,13 @@ import { bridgeNetworkXml, macForIndex, networkPortXml } from './harness/libvirt
 import type { VirshSession } from './harness/virsh-session.js'
 import { freshNetns, dropNetns } from './lib/netns.js'
 import { ipBatch, openDriverEnv, portMac, portUuid, type DriverEnv } from './lib/port-env.js'
+import { intArg as intArgOf } from './lib/args.js'
 import { loadLine, log, printResults, result } from './lib/result.js'
 import { median, round } from './lib/stats.js'
 
 const argv = process.argv.slice(2)
 
-function intArg(name: string, dflt: number): number {
-  const i = argv.indexOf(name)
-  if (i < 0) return dflt
-  const v = Number(argv[i + 1])
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive integer`)
-  return v
-}
+const intArg = (name: string, dflt: number): number => intArgOf(argv, name, dflt)
 
 const NETWORK = 'hnportchurn'
 const BRIDGE = 'hnpcbr0'

@@ -22,18 +22,13 @@ import type { MacAddr } from '../src/model/values/mac.js'
 import type { Uuid } from '../src/model/values/uuid.js'
 import { dropNetns, freshNetns, sleep } from './lib/netns.js'
 import { ipBatch, openDriverEnv, portMac, portUuid, type DriverEnv } from './lib/port-env.js'
+import { intArg as intArgOf } from './lib/args.js'
 import { loadLine, log, printResults, result } from './lib/result.js'
 import { median, round } from './lib/stats.js'
 
 const argv = process.argv.slice(2)
 
-function intArg(name: string, dflt: number): number {
-  const i = argv.indexOf(name)
-  if (i < 0) return dflt
-  const v = Number(argv[i + 1])
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive integer`)
-  return v
-}
+const intArg = (name: string, dflt: number): number => intArgOf(argv, name, dflt)
 
 const NETWORK = 'hnportplug'
 const OWNER = { name: 'vm-plug', uuid: '6f0a8f3e-2d55-4b0e-9a53-9b0f3c1d2e03' as Uuid }
