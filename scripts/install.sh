@@ -14,6 +14,7 @@ DEB_PACKAGES=(
   libvirt-daemon libvirt-clients iptables # bench baseline: private libvirtd + virsh (no qemu, no units)
   procps psmisc     # ps, pkill, fuser used by tests and clean-up
   iputils-ping      # ping: reachability checks in guest namespaces (tests, sandbox)
+  ethtool           # tx checksum offload off on sandbox guest veths of OVS userspace-datapath networks
   python3           # tests: a stand-in VM that holds a tap open (TUNSETIFF) as QEMU does
 )
 

@@ -59,8 +59,8 @@ export interface OvsLab {
   /**
    * A guest namespace whose NIC is the lab's OVS internal port `port`, moved there (keeping its name) with
    * address `cidr`, up. Guests are internal ports (tap devices) rather than veths: packets a veth sends carry
-   * partial checksums that the userspace datapath's packet sockets pass on unfinished (this machine has no
-   * ethtool to turn that offload off), while a tap has no checksum offload.
+   * partial checksums that the userspace datapath's packet sockets pass on unfinished (unless its offload is
+   * turned off with ethtool, as the port driver does), while a tap has no checksum offload.
    */
   guest(port: string, cidr: string): Promise<string>
   /** ovs-vsctl against the private database (never the system's). */

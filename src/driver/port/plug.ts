@@ -73,9 +73,24 @@ async function shape(ctx: PortContext, target: Target, items: Plugging[]): Promi
   }
 }
 
+/**
+ * A "tap" with a guest (a veth: host end on the bridge, peer in the guest namespace) on an Open vSwitch bridge:
+ * the guest end sends with partial checksums, which the userspace datapath's packet sockets pass on unfinished;
+ * software checksums on the guest end make its traffic correct on any datapath (taps held by a VM, and macvtaps,
+ * need nothing).
+ */
+async function finishGuestChecksums(ctx: PortContext, items: Plugging[]): Promise<void> {
+  for (const it of items) {
+    const d = it.record.device
+    if (it.record.ovsBridge === undefined || d?.kind !== 'tap' || d.guest === undefined) continue
+    await ctx.services.txChecksumOff({ kind: 'netns', name: d.guest.netns }, d.guest.name)
+  }
+}
+
 async function plugSteps(ctx: PortContext, target: Target, items: Plugging[]): Promise<void> {
   const devices = items.flatMap((it) => (it.record.device === undefined ? [] : [it.record.device]))
   if (devices.length > 0) await makeDevices(ctx, target, devices)
+  await finishGuestChecksums(ctx, items)
   await addOvsPorts(ctx, target, items)
   await shape(ctx, target, items)
 }

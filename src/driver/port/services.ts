@@ -23,6 +23,11 @@ export interface PortServices {
   linkMac(ns: Target, dev: string): Promise<string | undefined>
   /** Run tc commands in order (steps marked ignoreFailure may fail). */
   tc(ns: Target, commands: readonly ShapingCommand[]): Promise<void>
+  /**
+   * Turn transmit checksum offload off on a device (`ethtool -K DEV tx off`): a veth guest end on an Open vSwitch
+   * userspace-datapath bridge, whose packet sockets would forward its partial checksums unfinished.
+   */
+  txChecksumOff(ns: Target, dev: string): Promise<void>
   /** Whether a device has an htb root qdisc `1:` (a network's QoS tree). */
   hasHtbRoot(ns: Target, dev: string): Promise<boolean>
   /** One transaction on the target's OVSDB; with `wait`, resolved once ovs-vswitchd applied it. */

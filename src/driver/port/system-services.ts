@@ -62,6 +62,16 @@ export class SystemPortServices implements PortServices {
     await applyShapingCommands(this.runner, commands, netnsOpt(ns))
   }
 
+  async txChecksumOff(ns: Target, dev: string): Promise<void> {
+    const netns = ns.kind === 'netns' ? { netns: ns.name } : {}
+    const res = await this.runner.run(['ethtool', '-K', dev, 'tx', 'off'], { ...netns, allowFailure: true })
+    if (res.exitCode !== 0) {
+      throw new HostnetError('backend-failure', `cannot turn checksum offload off on '${dev}': ${res.stderr.trim().split('\n')[0] ?? ''}`, {
+        details: { device: dev, stderr: res.stderr },
+      })
+    }
+  }
+
   async hasHtbRoot(ns: Target, dev: string): Promise<boolean> {
     const res = await this.runner.run(['tc', ...nsArgs(ns), '-json', 'qdisc', 'show', 'dev', dev], { allowFailure: true })
     if (res.exitCode !== 0) return false
