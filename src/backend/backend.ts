@@ -8,13 +8,8 @@ import { HostnetError } from '../errors.js'
 import type { Route } from '../model/host/route.js'
 import type { HostState } from '../model/host/state.js'
 import type { HostOp } from '../plan/ops.js'
+import type { Target } from '../model/target.js'
 
-/** Where changes go: a named network namespace, or (only when asked explicitly) the host's own namespace. */
-export type Target = { kind: 'netns'; name: string } | { kind: 'host' }
-
-export function describeTarget(t: Target): string {
-  return t.kind === 'host' ? 'the host namespace' : `network namespace '${t.name}'`
-}
 
 /** What a query reads besides the interfaces. */
 export interface QueryOptions {

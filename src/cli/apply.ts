@@ -1,7 +1,7 @@
 /** `hostnet apply FILE` and `hostnet diff FILE`: desired-state documents (YAML or JSON). */
 import type { Command } from 'commander'
 import { parseDesiredState } from '../codec/yaml/state.js'
-import { describeTarget, type Target } from '../backend/backend.js'
+import { describeTarget, type Target } from '../model/target.js'
 import type { DesiredState } from '../model/host/state.js'
 import { applyState, diffState, NO_TRANSACTION, type ApplyResult } from '../txn/index.js'
 import { addTargetOptions, documentFormat, parseSeconds, readInput, resolveTarget, type TargetFlags } from './common.js'

@@ -6,7 +6,7 @@
 import type { Command } from 'commander'
 import { readFile } from 'node:fs/promises'
 import { HostnetError, ValidationError } from '../errors.js'
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import { netnsNameProblem } from '../sys/netns.js'
 
 export interface TargetFlags {

@@ -1,6 +1,6 @@
 /** `hostnet commit` / `hostnet rollback`: confirm or undo the pending-confirm transaction of a target. */
 import type { Command } from 'commander'
-import { describeTarget } from '../backend/backend.js'
+import { describeTarget } from '../model/target.js'
 import { commitPending, rollbackPending } from '../txn/index.js'
 import { addTargetOptions, resolveTarget, type TargetFlags } from './common.js'
 import { printJson } from './output.js'

@@ -6,7 +6,7 @@
  * @module
  */
 import { errorMessage, HostnetError } from '../errors.js'
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import { deleteNetns } from '../sys/netns.js'
 import { ensureSandboxOutside, guestNetnsName, OUTSIDE_ADDR, UPLINK_ADDR } from '../sys/sandbox-outside.js'
 import { exitCodeFor } from './exit.js'

@@ -5,7 +5,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import { portFromInterfaceXml } from '../driver/port/index.js'
 import type { Uuid } from '../model/values/uuid.js'
 import type { Say } from './demo-networks.js'

@@ -7,7 +7,7 @@
 import type { Command } from 'commander'
 import { parseDesiredState } from '../codec/yaml/state.js'
 import { errorMessage, HostnetError } from '../errors.js'
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import { createSandbox, destroySandbox } from '../sys/sandbox.js'
 import { rollbackPending, targetKey } from '../txn/index.js'
 import { runApply } from './apply.js'

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander'
 import { HostnetError } from '../errors.js'
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import { formatInterfaceXml, parseInterfaceXml, type InterfaceDef } from '../codec/libvirt-xml/interface.js'
 import { ifaceXmlToDesired } from '../model/host/from-iface-xml.js'
 import { hostIfaceToXmlDef } from '../model/host/to-iface-xml.js'

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from 'commander'
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import type { NetworkDetails, NetworkSummary } from '../driver/network/index.js'
 import { addTargetOptions, readInput, resolveTarget, type TargetFlags } from './common.js'
 import { printJson, table } from './output.js'

@@ -3,7 +3,7 @@
  * crash recovery before any command that touches a target.
  * @module
  */
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import { OvsHostBackend, defaultOvsdbResolver } from '../backend/ovs-host/index.js'
 import type { KernelCaps } from '../plan/caps.js'
 import { Iproute2Backend, LauncherRunner } from '../backend/iproute2/index.js'

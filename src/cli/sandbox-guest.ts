@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander'
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import { parseNetworkXml } from '../codec/libvirt-xml/network/index.js'
 import type { NetworkDriver } from '../driver/network/index.js'
 import type { PortInfo } from '../driver/port/index.js'

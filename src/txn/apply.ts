@@ -10,7 +10,8 @@
  * @module
  */
 import { HostnetError, ValidationError } from '../errors.js'
-import { ApplyError, describeTarget, type Target } from '../backend/backend.js'
+import { ApplyError } from '../backend/backend.js'
+import { describeTarget, type Target } from '../model/target.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
 import type { HostOp } from '../plan/ops.js'
 import type { JournalEntry } from '../store/index.js'

@@ -3,7 +3,7 @@
  * @module
  */
 import { HostnetError } from '../errors.js'
-import { describeTarget, type Target } from '../backend/backend.js'
+import { describeTarget, type Target } from '../model/target.js'
 import type { JournalEntry } from '../store/index.js'
 import { resolveEngine, type Engine, type EngineDeps } from './engine.js'
 import { claimAndRollBack, recover } from './recover.js'

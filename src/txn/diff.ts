@@ -2,7 +2,7 @@
  * What an apply would do, touching nothing: query and plan only (no journal, no lock).
  * @module
  */
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
 import type { EngineDeps } from './engine.js'
 import { hostPlanner } from './host-planner.js'

@@ -5,7 +5,7 @@
  * @module
  */
 import { HostnetError } from '../errors.js'
-import { describeTarget } from '../backend/backend.js'
+import { describeTarget } from '../model/target.js'
 import { ownerAlive, sameOwner, type JournalEntry } from '../store/index.js'
 import { resolveEngine, type Engine, type EngineDeps } from './engine.js'
 import { errorToJson } from './error-json.js'

@@ -5,7 +5,7 @@
  * @module
  */
 import { HostnetError, RollbackError } from '../errors.js'
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import type { HostState } from '../model/host/state.js'
 import type { HostOp } from '../plan/ops.js'
 import type { JournalEntry } from '../store/index.js'

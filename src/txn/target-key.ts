@@ -3,7 +3,7 @@
  * @module
  */
 import { HostnetError } from '../errors.js'
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 
 export function targetKey(t: Target): string {
   return t.kind === 'host' ? 'host' : `netns:${t.name}`

@@ -3,7 +3,7 @@
  * @module
  */
 import { VerificationError } from '../errors.js'
-import type { Target } from '../backend/backend.js'
+import type { Target } from '../model/target.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
 import type { Engine } from './engine.js'
 import type { StateMismatch } from './planner.js'

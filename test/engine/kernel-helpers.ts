@@ -1,7 +1,7 @@
 /** Real-kernel engine tests: a fresh sandbox namespace and state dir per test, removed even on failure. */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Target } from '../../src/backend/backend.js'
+import type { Target } from '../../src/model/target.js'
 import { Iproute2Backend } from '../../src/backend/iproute2/index.js'
 import type { HostState } from '../../src/model/host/state.js'
 import { createSandbox, destroySandbox } from '../../src/sys/sandbox.js'

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ApplyError, type HostBackend, type Target } from '../../src/backend/backend.js'
+import { ApplyError, type HostBackend } from '../../src/backend/backend.js'
+import type { Target } from '../../src/model/target.js'
 import { HostnetError } from '../../src/errors.js'
 import type { HostOp } from '../../src/plan/ops.js'
 import { parseDesiredState } from '../../src/codec/yaml/state.js'

@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { createNetns, deleteNetns, listNetns } from '../../src/sys/netns.js'
-import type { Target } from '../../src/backend/backend.js'
+import type { Target } from '../../src/model/target.js'
 
 export const TEST_NETNS_PREFIX = 'hnt-'
 

@@ -4,7 +4,8 @@
  * asserts with node:assert, and the script prints one JSON line `{"cases": {name: {ok, error?}}}` at the end.
  */
 import assert from 'node:assert/strict'
-import { ApplyError, type Target } from '../../src/backend/backend.js'
+import { ApplyError } from '../../src/backend/backend.js'
+import type { Target } from '../../src/model/target.js'
 import { Iproute2Backend, kernelCaps } from '../../src/backend/iproute2/index.js'
 import { BOND_MODES, type Iface } from '../../src/model/host/iface.js'
 import type { HostState } from '../../src/model/host/state.js'

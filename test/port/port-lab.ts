@@ -6,7 +6,7 @@
  * after a failure. Reachability is a UDP echo (this machine has no ping), retried a few times under load.
  * @module
  */
-import type { Target } from '../../src/backend/backend.js'
+import type { Target } from '../../src/model/target.js'
 import type { PortDriver } from '../../src/driver/port/index.js'
 import { udpReaches } from '../helpers/netns.js'
 import { ip, links, NetworkLab } from '../network/lab.js'

@@ -8,7 +8,8 @@ import { HostnetError } from '../../errors.js'
 import type { HostState } from '../../model/host/state.js'
 import type { HostOp } from '../../plan/ops.js'
 import { applyOpsToState } from '../../plan/simulate.js'
-import { ApplyError, describeTarget, type HostBackend, type Target } from '../backend.js'
+import { ApplyError, type HostBackend } from '../backend.js'
+import { describeTarget, type Target } from '../../model/target.js'
 
 /** Context of one op about to be applied: which apply call (1-based) and which op of that call (0-based). */
 export interface OpContext {

@@ -8,7 +8,7 @@
 import type { IfaceType } from '../../model/host/iface.js'
 import type { KernelCaps } from '../../plan/caps.js'
 import { systemRunner, type Runner } from '../../sys/exec.js'
-import type { Target } from '../backend.js'
+import type { Target } from '../../model/target.js'
 
 interface Probe {
   line: string

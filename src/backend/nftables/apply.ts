@@ -6,7 +6,7 @@
 import { HostnetError } from '../../errors.js'
 import { systemRunner } from '../../sys/exec.js'
 import type { Runner } from '../../sys/exec.js'
-import type { Target } from '../backend.js'
+import type { Target } from '../../model/target.js'
 import { HOSTNET_TABLE, HOSTNET_TABLE_FAMILY, parseChainName } from './names.js'
 import { nftFailure } from './nft-error.js'
 import { emptyRuleset } from './render.js'

@@ -4,8 +4,8 @@
  * @module
  */
 import { CommandError, HostnetError } from '../../errors.js'
-import { describeTarget } from '../backend.js'
-import type { Target } from '../backend.js'
+import { describeTarget } from '../../model/target.js'
+import type { Target } from '../../model/target.js'
 
 /** nft refused a script. `nftMessage` is nft's error text; `line` the 1-based script line it blames, if any. */
 export class NftError extends HostnetError {

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { errorMessage } from '../../errors.js'
-import type { Target } from '../backend.js'
+import type { Target } from '../../model/target.js'
 import { parseOvsdbAddress } from '../ovsdb/address.js'
 import { OvsdbClient } from '../ovsdb/client.js'
 import type { MonitorCache } from '../ovsdb/monitor-cache.js'

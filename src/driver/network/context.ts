@@ -3,7 +3,7 @@
  * @module
  */
 import { HostnetError } from '../../errors.js'
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import { networkObject } from '../../model/network/network-def.js'
 import { currentOwner, type ProcessOwner, type Store } from '../../store/index.js'
 import { NetworkStore, type NetworkRecord } from '../../store/networks.js'

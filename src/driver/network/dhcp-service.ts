@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import { dnsmasqBinaryVersion, dnsmasqPaths, removeDnsmasqFiles, runningDnsmasqPid, startDnsmasq, stopDnsmasq } from '../../backend/dnsmasq/index.js'
 import { processAlive } from '../../backend/dnsmasq/proc.js'
 import { readDnsmasqLeases } from '../../backend/dnsmasq/leases.js'

@@ -5,7 +5,7 @@
  * @module
  */
 import { errorMessage, HostnetError } from '../../errors.js'
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import { formatNetworkXml, parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
 import type { NetworkRecord } from '../../store/networks.js'

@@ -4,7 +4,7 @@
  * line in a kept `nft -i` session (see nft-session.ts), which spares nft's cache rebuild.
  * @module
  */
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import {
   applyNetworkFirewall,
   countNftObjects,

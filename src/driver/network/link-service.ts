@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { CommandError, HostnetError } from '../../errors.js'
-import { describeTarget, type HostBackend, type Target } from '../../backend/backend.js'
+import { type HostBackend } from '../../backend/backend.js'
+import { describeTarget, type Target } from '../../model/target.js'
 import { ipArgv } from '../../backend/iproute2/argv.js'
 import { targetProblem } from '../../backend/iproute2/target-error.js'
 import { parseBatchFailure } from '../../backend/iproute2/batch-failure.js'

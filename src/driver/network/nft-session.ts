@@ -16,7 +16,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { HostnetError } from '../../errors.js'
-import { describeTarget, type Target } from '../../backend/backend.js'
+import { describeTarget, type Target } from '../../model/target.js'
 import { NETNS_RUN_DIR } from '../../sys/netns.js'
 
 const MARK_PREFIX = 'hostnetmark'

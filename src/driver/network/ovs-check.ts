@@ -6,7 +6,7 @@
  * @module
  */
 import { HostnetError } from '../../errors.js'
-import { describeTarget, type Target } from '../../backend/backend.js'
+import { describeTarget, type Target } from '../../model/target.js'
 import { defaultOvsdbResolver, OvsConnections, readOvsDb } from '../../backend/ovs-host/index.js'
 
 export type OvsBridgeCheck = (target: Target, bridge: string) => Promise<boolean>

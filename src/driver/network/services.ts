@@ -4,7 +4,7 @@
  * `*-service.ts` files next to this one; tests substitute fakes with fault injection.
  * @module
  */
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { DaemonRef } from './runtime-status.js'
 

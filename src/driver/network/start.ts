@@ -8,7 +8,7 @@
  * @module
  */
 import { HostnetError } from '../../errors.js'
-import { describeTarget, type Target } from '../../backend/backend.js'
+import { describeTarget, type Target } from '../../model/target.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
 import type { Reverter } from '../../txn/reverter.js'
 import { checkRouteCollision } from './checks.js'

@@ -7,7 +7,7 @@
  * @module
  */
 import { HostnetError } from '../../errors.js'
-import { describeTarget, type Target } from '../../backend/backend.js'
+import { describeTarget, type Target } from '../../model/target.js'
 import { systemRunner, type Runner } from '../../sys/exec.js'
 import { NETNS_RUN_DIR } from '../../sys/netns.js'
 import type { SysctlService } from './services.js'

@@ -6,7 +6,7 @@
  * @module
  */
 import { errorMessage, HostnetError } from '../../errors.js'
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { NetworkRuntime } from './runtime-status.js'
 import type { NetworkServices } from './services.js'

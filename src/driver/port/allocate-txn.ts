@@ -8,7 +8,7 @@
  * @module
  */
 import { HostnetError } from '../../errors.js'
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import { formatNetworkXml } from '../../codec/libvirt-xml/network/index.js'
 import type { DomainInterfaceDef } from '../../model/domain-interface.js'
 import { formatPciAddress } from '../../model/netdev/pci-address.js'

@@ -6,7 +6,7 @@
  * and one kernel batch for all their ports.
  * @module
  */
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import type { DomainInterfaceDef } from '../../model/domain-interface.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { NetworkPortDef } from '../../model/networkport.js'

@@ -6,7 +6,7 @@
  * @module
  */
 import { HostnetError, RollbackError } from '../../errors.js'
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import type { NetworkPortDef } from '../../model/networkport.js'
 import { portError } from '../../model/port/index.js'
 import { targetKey } from '../../txn/target-key.js'

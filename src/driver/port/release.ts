@@ -7,7 +7,7 @@
  * @module
  */
 import { HostnetError } from '../../errors.js'
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import { FIELD, portError, releasePort, type FloorState } from '../../model/port/index.js'
 import { ownerAlive, sameOwner } from '../../store/index.js'

@@ -4,7 +4,7 @@
  * implementation is ./system-services.ts; tests substitute a recording fake.
  * @module
  */
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import type { OperationResult, OvsdbOperation } from '../../backend/ovsdb/ops.js'
 import type { ShapingCommand } from '../../backend/tc/index.js'
 import type { VirtualFunction } from '../../model/port/index.js'

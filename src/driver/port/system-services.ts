@@ -4,7 +4,7 @@
  * @module
  */
 import { HostnetError } from '../../errors.js'
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import { defaultOvsdbResolver, OvsConnections } from '../../backend/ovs-host/index.js'
 import type { OperationResult, OvsdbOperation } from '../../backend/ovsdb/ops.js'
 import { transactAndWait, VSWITCH_DB } from '../../backend/ovsdb/wait-applied.js'

@@ -7,7 +7,7 @@
  * @module
  */
 import { errorMessage } from '../../errors.js'
-import type { Target } from '../../backend/backend.js'
+import type { Target } from '../../model/target.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { PortContext } from './context.js'
 import { ovsFindPortOps, ovsRemovePortOps } from './ovs-plug.js'
