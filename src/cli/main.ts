@@ -1,56 +1,18 @@
 /**
- * The `hostnet` command line. Each subcommand lives in its own file and registers itself here.
+ * The whole `hostnet` program with every command group loaded, for tests and tools that walk the command tree.
+ * bin/hostnet does not load this module: it runs program.ts's `main`, which loads only the group of the command
+ * being run (see command-table.ts).
  * @module
  */
-import { Command, CommanderError } from 'commander'
-import { exitCodeFor } from './exit.js'
-import { printError } from './output.js'
-import { registerXmlCommands } from './xml.js'
-import { registerShowCommand } from './show.js'
-import { registerOvsCommands } from './ovs.js'
-import { registerApplyCommands } from './apply.js'
-import { registerConfirmCommands } from './confirm.js'
-import { registerIfaceCommands } from './iface.js'
-import { registerSandboxCommands } from './sandbox.js'
-import { registerServeCommand } from './serve.js'
-import { registerDemoCommand } from './demo.js'
-import { registerNetCommands } from './net.js'
-import { registerNetPortCommands } from './net-port.js'
-import { registerSandboxGuestCommands } from './sandbox-guest.js'
-import { registerDebugCommands } from './debug.js'
+import type { Command } from 'commander'
+import { COMMAND_GROUPS } from './command-table.js'
+import { loadGroups, programWith } from './program.js'
 
+export { main } from './program.js'
+
+const ALL_GROUPS = await loadGroups(COMMAND_GROUPS, {})
+
+/** Every command registered (no stubs). */
 export function buildProgram(): Command {
-  const program = new Command('hostnet')
-    .description('Network manager for KVM hosts: host interfaces, virtual networks and ports')
-    .version('0.1.0')
-    .showHelpAfterError()
-    .exitOverride()
-  registerXmlCommands(program)
-  registerShowCommand(program)
-  registerOvsCommands(program)
-  registerApplyCommands(program)
-  registerConfirmCommands(program)
-  registerIfaceCommands(program)
-  registerNetCommands(program)
-  registerNetPortCommands(program)
-  registerSandboxCommands(program)
-  registerSandboxGuestCommands(program)
-  registerServeCommand(program)
-  registerDemoCommand(program)
-  registerDebugCommands(program)
-  return program
-}
-
-/** Entry point used by bin/hostnet; resolves to the process exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram()
-  const json = argv.includes('--json')
-  try {
-    await program.parseAsync([...argv])
-    return 0
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2
-    printError(e, { json })
-    return exitCodeFor(e)
-  }
+  return programWith(ALL_GROUPS)
 }
