@@ -4,7 +4,7 @@
  * (`["map", [[k, v]...]]`). Builders produce the wire form; readers turn wire values into plain JS values.
  * @module
  */
-import { OvsdbProtocolError } from './errors.js'
+import { OvsdbProtocolError } from './protocol-error.js'
 import type { Uuid } from '../../model/values/uuid.js'
 
 export type UuidAtom = readonly ['uuid', string]

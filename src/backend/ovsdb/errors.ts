@@ -11,17 +11,9 @@
  * @module
  */
 import { HostnetError, type ErrorKind } from '../../errors.js'
-import type { OvsdbOperation } from './ops.js'
+import { isOvsdbErrorObject, type OvsdbErrorObject, type OvsdbOperation } from './ops.js'
 
-/** OVSDB's error object as it appears in a transaction result or an RPC error answer. */
-export interface OvsdbErrorObject {
-  error: string
-  details?: string
-}
-
-export function isOvsdbErrorObject(v: unknown): v is OvsdbErrorObject {
-  return typeof v === 'object' && v !== null && typeof (v as { error?: unknown }).error === 'string'
-}
+export { OvsdbProtocolError } from './protocol-error.js'
 
 /**
  * Error kind for an OVSDB transaction error: duplicates are conflicts; a `wait` with timeout 0 is a
@@ -128,12 +120,5 @@ export class OvsdbRpcError extends HostnetError {
 
   get canceled(): boolean {
     return this.rpcError === 'canceled'
-  }
-}
-
-export class OvsdbProtocolError extends HostnetError {
-  constructor(message: string, details: Record<string, unknown> = {}) {
-    super('backend-failure', `OVSDB protocol error: ${message}`, { details })
-    this.name = 'OvsdbProtocolError'
   }
 }

@@ -11,7 +11,6 @@
  * @module
  */
 import type { OvsdbAtom, OvsdbRow, OvsdbValue } from './atoms.js'
-import type { OvsdbErrorObject } from './errors.js'
 
 export type ConditionFunction = '<' | '<=' | '==' | '!=' | '>=' | '>' | 'includes' | 'excludes'
 export type Condition = readonly [column: string, fn: ConditionFunction, value: OvsdbValue]
@@ -81,6 +80,16 @@ export interface OperationResult {
   uuid?: readonly ['uuid', string]
   rows?: Array<Record<string, OvsdbValue>>
   count?: number
+}
+
+/** OVSDB's error object as it appears in a transaction result or an RPC error answer. */
+export interface OvsdbErrorObject {
+  error: string
+  details?: string
+}
+
+export function isOvsdbErrorObject(v: unknown): v is OvsdbErrorObject {
+  return typeof v === 'object' && v !== null && typeof (v as { error?: unknown }).error === 'string'
 }
 
 export type RawOperationResult = OperationResult | OvsdbErrorObject | null

@@ -5,8 +5,8 @@
  * slot. Any error means nothing was committed.
  * @module
  */
-import { OvsdbProtocolError, OvsdbTxnError, isOvsdbErrorObject } from './errors.js'
-import type { OperationResult, OvsdbOperation } from './ops.js'
+import { OvsdbProtocolError, OvsdbTxnError } from './errors.js'
+import { isOvsdbErrorObject, type OperationResult, type OvsdbOperation } from './ops.js'
 
 /** The results of a successful transaction, or throws OvsdbTxnError / OvsdbProtocolError. */
 export function checkTxnResult(db: string, ops: readonly OvsdbOperation[], result: unknown): OperationResult[] {
