@@ -5,8 +5,8 @@
  * status-only `<actual>` connection), the other interface types typed enough to round-trip, and the device
  * elements hostnet does not interpret (driver, address, alias, boot, tune, coalesce, …) kept as opaque XML.
  *
- * The codec is codec/libvirt-xml/domain-interface.ts; the `<actual>` part and libvirt's "actual" getters are
- * in ./domain-interface-actual.ts.
+ * The codec is codec/libvirt-xml/domain-interface.ts; libvirt's "actual" getters (which read through the
+ * `<actual>` connection) are in ./domain-interface-actual.ts.
  * @module
  */
 import type { Bandwidth } from './netdev/bandwidth.js'
@@ -17,7 +17,7 @@ import type { ForeignXmlElement } from './network/metadata.js'
 import type { MacvlanMode } from './networkport.js'
 import type { MacAddr } from './values/mac.js'
 import type { Uuid } from './values/uuid.js'
-import type { DomainInterfaceActual } from './domain-interface-actual.js'
+import type { MacTableManager } from './network/network-def.js'
 
 /** libvirt's virDomainNetType, in libvirt's order (an `<interface>` without type is `user`). */
 export const DOMAIN_NET_TYPES = [
@@ -205,3 +205,50 @@ export const VIRTUALPORT_TYPES: readonly DomainNetType[] = ['network', 'bridge',
 export function domainInterfaceObject(mac: string | undefined, type: string): string {
   return mac === undefined ? `interface of type '${type}'` : `interface '${mac}'`
 }
+
+// The `<actual>` connection of a domain interface of type network (libvirt's virDomainActualNetDef): what the
+// network driver allocated for it — a tap on the network's bridge (`network`), on a host bridge (`bridge`), a
+// macvtap device (`direct`) or a VF (`hostdev`) — with the virtualport, bandwidth, vlan and isolation that
+// resulted from merging interface, portgroup and network. It lives only in status XML; libvirt's getters that
+// read through it are in ./domain-interface-actual.ts.
+
+/** Types an `<actual>` may have. */
+export const ACTUAL_TYPES = ['network', 'bridge', 'direct', 'hostdev'] as const
+export type ActualType = (typeof ACTUAL_TYPES)[number]
+
+interface ActualCommon {
+  /** 802.1Qbg/Qbh/openvswitch/midonet, complete (types bridge, direct and hostdev only). */
+  readonly virtualPort?: VirtualPort
+  /** `floor` only for type network. */
+  readonly bandwidth?: Bandwidth
+  readonly vlan?: Vlan
+  readonly isolatedPort?: boolean
+  /**
+   * Parsed from `<actual trustGuestRxFilters>`. Note that libvirt formats that attribute from the interface's own
+   * value, so this one is read by the getter but never written.
+   */
+  readonly trustGuestRxFilters?: boolean
+}
+
+export interface ActualBridge extends ActualCommon {
+  readonly type: 'network' | 'bridge'
+  readonly bridge?: string
+  readonly macTableManager?: MacTableManager
+  /** tc class id of the port's floor on the network bridge (status only). */
+  readonly classId?: number
+}
+
+export interface ActualDirect extends ActualCommon {
+  readonly type: 'direct'
+  readonly dev?: string
+  readonly mode: MacvlanMode
+}
+
+export interface ActualHostdev extends ActualCommon {
+  readonly type: 'hostdev'
+  readonly managed?: boolean
+  readonly driver?: HostdevPciBackend
+  readonly address: PciAddress
+}
+
+export type DomainInterfaceActual = ActualBridge | ActualDirect | ActualHostdev

@@ -8,16 +8,9 @@ import type { XmlElement } from '../xml/dom.js'
 import { el } from '../xml/write.js'
 import type { OutElement, OutNode } from '../xml/write.js'
 import { assertNever } from '../../errors.js'
-import {
-  ACTUAL_TYPES,
-  actualBandwidth,
-  actualIsolatedPort,
-  actualVirtualPort,
-  actualVlan,
-} from '../../model/domain-interface-actual.js'
-import type { DomainInterfaceActual } from '../../model/domain-interface-actual.js'
-import { DOMAIN_NET_TYPES } from '../../model/domain-interface.js'
-import type { DomainInterfaceDef, NetworkInterfaceData } from '../../model/domain-interface.js'
+import { actualBandwidth, actualIsolatedPort, actualVirtualPort, actualVlan } from '../../model/domain-interface-actual.js'
+import { ACTUAL_TYPES, DOMAIN_NET_TYPES } from '../../model/domain-interface.js'
+import type { DomainInterfaceActual, DomainInterfaceDef, NetworkInterfaceData } from '../../model/domain-interface.js'
 import { MAC_TABLE_MANAGERS } from '../../model/network/network-def.js'
 import { formatHostdevPci, macvlanMode, parseHostdevPci } from './domain-interface-source.js'
 import { formatBandwidth, parseBandwidth } from './netdev/bandwidth.js'

@@ -16,8 +16,7 @@
 import { el } from '../xml/write.js'
 import type { OutAttr, OutElement, OutNode } from '../xml/write.js'
 import { isGeneratedTargetName, isVirtioModel } from '../../model/domain-interface.js'
-import type { DomainInterfaceDef, InterfaceTarget, NetworkInterfaceData } from '../../model/domain-interface.js'
-import type { DomainInterfaceActual } from '../../model/domain-interface-actual.js'
+import type { DomainInterfaceActual, DomainInterfaceDef, InterfaceTarget, NetworkInterfaceData } from '../../model/domain-interface.js'
 import { formatActual, formatActualContents } from './domain-interface-actual.js'
 import {
   EXTRAS_AFTER_ACTUAL,

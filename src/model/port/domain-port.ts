@@ -10,8 +10,7 @@
  * @module
  */
 import { assertNever, HostnetError } from '../../errors.js'
-import type { DomainInterfaceActual } from '../domain-interface-actual.js'
-import type { DomainInterfaceDef, NetworkInterfaceData } from '../domain-interface.js'
+import type { DomainInterfaceActual, DomainInterfaceDef, NetworkInterfaceData } from '../domain-interface.js'
 import type { NetworkPortDef, NetworkPortOwner, NetworkPortPlug } from '../networkport.js'
 import type { Uuid } from '../values/uuid.js'
 import type { PortRequest } from './types.js'
