@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import ts from 'typescript'
+import { importsOf } from './helpers/imports.js'
 import { repoRoot } from './helpers/paths.js'
 
 /** layer → layers it may import (itself always allowed); `node`/`pkg` allow node: builtins / npm packages. */
@@ -31,14 +32,6 @@ function walk(dir: string, out: string[]): string[] {
     if (statSync(p).isDirectory()) walk(p, out)
     else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) out.push(p)
   }
-  return out
-}
-
-const IMPORT_RE = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g
-
-export function importsOf(src: string): string[] {
-  const out: string[] = []
-  for (const m of src.matchAll(IMPORT_RE)) out.push((m[1] ?? m[2] ?? m[3])!)
   return out
 }
 
@@ -136,5 +129,50 @@ test('the test/ check catches imports, paths and templates naming test/, not com
     "cli/bad.ts: names a path under test/ ('../../test/network/lab.js')",
     "cli/bad.ts: names a path under test/ ('../../test/dnsmasq/${…}')",
     "cli/bad.ts: names a path under test/ ('dist/test')",
+  ])
+})
+
+/**
+ * Rooms inside a layer that must stay apart: plan/ovs wraps the kernel planner, which plan/host.ts hands it as a
+ * parameter, so neither room imports the other (both use plan/'s shared files: ops, caps, problems, planner).
+ */
+export const ROOM_RULES: ReadonlyArray<{ room: string; mayNotImport: readonly string[] }> = [
+  { room: 'plan/kernel', mayNotImport: ['plan/ovs'] },
+  { room: 'plan/ovs', mayNotImport: ['plan/kernel'] },
+]
+
+function inRoom(srcDir: string, file: string, room: string): boolean {
+  return relative(srcDir, file).startsWith(`${room}/`)
+}
+
+/** Imports from one room into a room it must not import. Exported so a test can prove the check catches one. */
+export function roomViolations(srcDir: string, files: string[], read: (f: string) => string): string[] {
+  const problems: string[] = []
+  for (const file of files) {
+    for (const { room, mayNotImport } of ROOM_RULES) {
+      if (!inRoom(srcDir, file, room)) continue
+      for (const spec of importsOf(read(file))) {
+        if (!spec.startsWith('.')) continue
+        const target = resolve(dirname(file), spec)
+        const other = mayNotImport.find((r) => inRoom(srcDir, target, r))
+        if (other !== undefined) problems.push(`${relative(srcDir, file)}: room '${room}' may not import room '${other}' ('${spec}')`)
+      }
+    }
+  }
+  return problems
+}
+
+test('plan/kernel and plan/ovs do not import each other', () => {
+  const srcDir = join(repoRoot(), 'src')
+  assert.deepEqual(roomViolations(srcDir, walk(srcDir, []), (f) => readFileSync(f, 'utf8')), [])
+})
+
+test('the room check catches plan/ovs importing plan/kernel, not plan/ops or a kernel file importing plan/', () => {
+  const files: Record<string, string> = {
+    '/x/src/plan/ovs/plan.ts': "import { planKernel } from '../kernel/plan.js'\nimport type { HostOp } from '../ops.js'\n",
+    '/x/src/plan/kernel/diff.ts': "import type { HostOp } from '../ops.js'\nimport { x } from './kernel-ovs.js'\n",
+  }
+  assert.deepEqual(roomViolations('/x/src', Object.keys(files), (f) => files[f]!), [
+    "plan/ovs/plan.ts: room 'plan/ovs' may not import room 'plan/kernel' ('../kernel/plan.js')",
   ])
 })

@@ -6,8 +6,8 @@ import { assertNever } from '../errors.js'
 import type { Iface } from '../model/host/iface.js'
 import type { Route } from '../model/host/route.js'
 import type { HostOp } from '../plan/ops.js'
-import { describeOvsChange, describeOvsTransact } from '../plan/ovs-describe.js'
-import type { OvsChange } from '../plan/ovs-ops.js'
+import { describeOvsChange, describeOvsTransact } from '../plan/ovs/describe.js'
+import type { OvsChange } from '../plan/ovs/ops.js'
 
 function q(name: string): string {
   return `'${name}'`

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { HostnetError } from '../errors.js'
 import { parseDesiredState } from '../codec/yaml/state.js'
 import { hostStateFromYaml } from '../../test/helpers/host-state.js'
-import { planHost } from './plan-host.js'
+import { planHost } from './host.js'
 
 const CURRENT = hostStateFromYaml(`
 interfaces:

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict'
 import { parse, stringify } from 'yaml'
 import { parseDesiredState } from '../codec/yaml/state.js'
 import { golden, goldenCases, hostStateFromYaml, readText } from '../../test/helpers/host-state.js'
-import { planHost } from './plan-host.js'
-import { applyOpsToState } from './simulate.js'
-import { verifyHost } from './verify.js'
+import { planHost, verifyHost } from './host.js'
+import { applyOpsToState } from '../backend/fake/simulate.js'
 
 const cases = goldenCases('plan/testdata')
 

@@ -18,13 +18,9 @@
  *   down, last IPv4 address removed) are added back unless the document removes them.
  * @module
  */
-export { planHost } from './plan-host.js'
-export type { HostPlan, PlanOptions } from './plan-host.js'
+export { planHost, verifyHost, revertDesired } from './host.js'
+export type { HostPlan, Mismatch, PlanOptions } from './planner.js'
 export type { KernelCaps } from './caps.js'
-export { verifyHost } from './verify.js'
-export type { Mismatch } from './verify.js'
-export { revertDesired } from './revert.js'
-export { applyOpsToState } from './simulate.js'
 export type { HostOp, HostOpKind } from './ops.js'
 export { scopeSeeds, scopable, scopeOf, scopeNeighbours, restrictState, scopedPlanUsable } from './scope.js'
 export type { Scope } from './scope.js'

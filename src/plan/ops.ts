@@ -5,7 +5,7 @@
  */
 import type { BridgeOptions, BridgePortOptions, Iface, IpAddress } from '../model/host/iface.js'
 import type { Route } from '../model/host/route.js'
-import type { OvsChange } from './ovs-ops.js'
+import type { OvsChange } from './ovs/ops.js'
 
 export type HostOp =
   /** Create a link from the type-specific section of `iface` (and its mtu/mac if set); created down. */

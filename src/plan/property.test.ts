@@ -11,11 +11,9 @@ import { HostnetError } from '../errors.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
 import { desiredArb, HOST } from '../../test/helpers/host-arbitraries.js'
 import { projectState } from '../../test/helpers/host-state.js'
-import { planHost } from './plan-host.js'
-import type { HostPlan } from './plan-host.js'
-import { revertDesired } from './revert.js'
-import { applyOpsToState } from './simulate.js'
-import { verifyHost } from './verify.js'
+import { planHost, revertDesired, verifyHost } from './host.js'
+import type { HostPlan } from './planner.js'
+import { applyOpsToState } from '../backend/fake/simulate.js'
 
 const RUNS = Number(process.env['HOSTNET_PROPERTY_RUNS'] ?? 300)
 

@@ -7,10 +7,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { formatState, parseDesiredState } from '../codec/yaml/state.js'
 import { golden, goldenCases, hostStateFromYaml, projectState, readText, restrictTo } from '../../test/helpers/host-state.js'
-import { planHost } from './plan-host.js'
-import { revertDesired } from './revert.js'
-import { applyOpsToState } from './simulate.js'
-import { verifyHost } from './verify.js'
+import { planHost, revertDesired, verifyHost } from './host.js'
+import { applyOpsToState } from '../backend/fake/simulate.js'
 
 const cases = goldenCases('plan/testdata-revert')
 

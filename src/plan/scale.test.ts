@@ -7,9 +7,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Iface } from '../model/host/iface.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
-import { planHost } from './plan-host.js'
-import { applyOpsToState } from './simulate.js'
-import { verifyHost } from './verify.js'
+import { planHost, verifyHost } from './host.js'
+import { applyOpsToState } from '../backend/fake/simulate.js'
 
 const EMPTY: HostState = { interfaces: [{ name: 'lo', type: 'loopback', state: 'up', mtu: 65536, controller: null }], routes: [] }
 

@@ -10,11 +10,10 @@ import fc from 'fast-check'
 import { HostnetError } from '../errors.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
 import { desiredArb, HOST } from '../../test/helpers/host-arbitraries.js'
-import { planHost } from './plan-host.js'
-import type { HostPlan } from './plan-host.js'
-import { revertDesired } from './revert.js'
+import { planHost, revertDesired } from './host.js'
+import type { HostPlan } from './planner.js'
 import { restrictState, scopable, scopedPlanUsable, scopeOf, scopeSeeds } from './scope.js'
-import { applyOpsToState } from './simulate.js'
+import { applyOpsToState } from '../backend/fake/simulate.js'
 
 const RUNS = Number(process.env['HOSTNET_PROPERTY_RUNS'] ?? 300)
 

@@ -24,8 +24,8 @@
  */
 import type { Iface } from '../model/host/iface.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
-import { viewCurrent } from './current.js'
-import { baseOf, listedPortNames, withoutPortLists } from './graph.js'
+import { viewCurrent } from './kernel/current.js'
+import { baseOf, listedPortNames, withoutPortLists } from './kernel/graph.js'
 import type { HostOp } from './ops.js'
 
 /** Every interface name a document mentions, document order first. */

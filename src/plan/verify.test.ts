@@ -2,8 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseDesiredState } from '../codec/yaml/state.js'
 import { hostStateFromYaml } from '../../test/helpers/host-state.js'
-import { planHost } from './plan-host.js'
-import { verifyHost } from './verify.js'
+import { planHost, verifyHost } from './host.js'
 
 const OBSERVED = hostStateFromYaml(`
 interfaces:

@@ -4,7 +4,7 @@ import { formatInterfaceXml, parseInterfaceXml } from '../../src/codec/libvirt-x
 import { ifaceXmlToDesired } from '../../src/model/host/from-iface-xml.js'
 import { bondMonitorOf, hostIfaceToXmlDef } from '../../src/model/host/to-iface-xml.js'
 import { planHost } from '../../src/plan/index.js'
-import { applyOpsToState } from '../../src/plan/simulate.js'
+import { applyOpsToState } from '../../src/backend/fake/simulate.js'
 import { destroyDesired, ifaceList } from '../../src/cli/iface.js'
 import { fourNics, nic } from './helpers.js'
 

@@ -1,7 +1,7 @@
 /**
  * The OVS renderer against a real ovsdb-server (no ovs-vswitchd needed): every kind of change, rendered to one
  * transaction and committed, reads back (query + merge) exactly as the plan layer's OVS model predicts. This
- * keeps render.ts, merge.ts and ovs-simulate.ts in agreement.
+ * keeps render.ts, merge.ts and plan/ovs/simulate.ts in agreement.
  */
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -10,8 +10,8 @@ import { OvsdbTxnError } from '../../src/backend/ovsdb/errors.js'
 import { VSWITCH_DB } from '../../src/backend/ovsdb/wait-applied.js'
 import type { Iface } from '../../src/model/host/iface.js'
 import type { HostState } from '../../src/model/host/state.js'
-import type { OvsChange } from '../../src/plan/ovs-ops.js'
-import { applyOvsChanges } from '../../src/plan/ovs-simulate.js'
+import type { OvsChange } from '../../src/plan/ovs/ops.js'
+import { applyOvsChanges } from '../../src/plan/ovs/simulate.js'
 import { SKIP_OVS, connectClient, startOvs, stopAllAndCheck } from '../ovsdb/helpers.js'
 
 after(async () => assert.deepEqual(await stopAllAndCheck(), []))

@@ -1,13 +1,13 @@
 /**
- * An in-memory HostBackend for engine tests: one HostState per target, changed by the plan layer's kernel model
- * (applyOpsToState) one op at a time, so a failure leaves exactly the prefix applied — as a real batch does.
+ * An in-memory HostBackend for engine tests: one HostState per target, changed by the kernel model beside it
+ * (simulate.ts, applyOpsToState) one op at a time, so a failure leaves exactly the prefix applied — as a real batch does.
  * Fault injection: fail an op (by apply call and op index), tamper with what query reports, fail a query.
  * @module
  */
 import { HostnetError } from '../../errors.js'
 import type { HostState } from '../../model/host/state.js'
 import type { HostOp } from '../../plan/ops.js'
-import { applyOpsToState } from '../../plan/simulate.js'
+import { applyOpsToState } from './simulate.js'
 import { ApplyError, type HostBackend } from '../backend.js'
 import { describeTarget, type Target } from '../../model/target.js'
 

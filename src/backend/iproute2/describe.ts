@@ -1,7 +1,7 @@
 /** Short descriptions of ops for error messages, naming the interface (or route) an op acts on. */
 import { assertNever } from '../../errors.js'
 import type { HostOp } from '../../plan/ops.js'
-import { describeOvsTransact } from '../../plan/ovs-describe.js'
+import { describeOvsTransact } from '../../plan/ovs/describe.js'
 
 function quoted(names: readonly string[]): string {
   return names.map((n) => `'${n}'`).join(', ')

@@ -68,7 +68,7 @@ export function staticAddresses(link: JsonObject, family: 'inet' | 'inet6'): IpA
   return out
 }
 
-/** Same convention as the plan layer's kernel model: `enabled` means "has static addresses". */
+/** Same convention as the fake backend's kernel model: `enabled` means "has static addresses". */
 function ipConfig(addresses: IpAddress[]): IpConfig {
   return { enabled: addresses.length > 0, addresses }
 }

@@ -12,7 +12,7 @@
 import type { Iface } from '../../model/host/iface.js'
 import type { OvsBridgePort, OvsDbConfig } from '../../model/host/ovs.js'
 import type { HostState } from '../../model/host/state.js'
-import { bondModeFromColumns, vlanFromColumns } from '../../plan/ovs-columns.js'
+import { bondModeFromColumns, vlanFromColumns } from '../../plan/ovs/columns.js'
 import type { OvsBridge, OvsPort } from '../ovsdb/vswitch-rows.js'
 import type { OvsDbSnapshot, OvsInterfaceRow } from './read.js'
 

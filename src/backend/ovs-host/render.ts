@@ -1,5 +1,5 @@
 /**
- * OVS changes (plan/ovs-ops.ts) → the operations of ONE OVSDB transaction, given a fresh read of the database
+ * OVS changes (plan/ovs/ops.ts) → the operations of ONE OVSDB transaction, given a fresh read of the database
  * (for the UUIDs of existing rows). Pure. New rows are linked with named UUIDs; every bridge's port set changes
  * in one `mutate` (deletes, then inserts); new bridges are inserted with their ports and attached to
  * Open_vSwitch.bridges; removed rows are dropped from their parent's set and garbage-collected by OVSDB.
@@ -8,7 +8,7 @@
  * @module
  */
 import { HostnetError, assertNever } from '../../errors.js'
-import type { OvsBridgeColumns, OvsChange, OvsIfaceColumns, OvsIfaceSpec, OvsPortColumns } from '../../plan/ovs-ops.js'
+import type { OvsBridgeColumns, OvsChange, OvsIfaceColumns, OvsIfaceSpec, OvsPortColumns } from '../../plan/ovs/ops.js'
 import { namedUuid, ovsMap, ovsSet, uuidAtom, type NamedUuidAtom, type OvsdbAtom, type OvsdbRow, type OvsdbValue } from '../ovsdb/atoms.js'
 import { Op, eq, mutation, type Mutation, type OvsdbOperation } from '../ovsdb/ops.js'
 import { expectNamedRow } from '../ovsdb/vswitch-ops.js'

@@ -4,7 +4,7 @@
  * Interface.lacp_current), all from one database read.
  * @module
  */
-import { bondModeFromColumns } from '../../plan/ovs-columns.js'
+import { bondModeFromColumns } from '../../plan/ovs/columns.js'
 import type { OvsDbSnapshot, OvsInterfaceRow, OvsPortRow } from './read.js'
 
 export interface OvsIfaceStatus {

@@ -10,7 +10,7 @@
  * transactions are atomic, so nothing of it took effect.
  * @module
  */
-import type { OvsChange } from '../../plan/ovs-ops.js'
+import type { OvsChange } from '../../plan/ovs/ops.js'
 import type { OvsdbClient } from '../ovsdb/client.js'
 import { OvsdbConnectionError } from '../ovsdb/errors.js'
 import { Op } from '../ovsdb/ops.js'

@@ -4,8 +4,8 @@ import fc from 'fast-check'
 import { ValidationError } from '../../errors.js'
 import type { HostState } from '../../model/host/state.js'
 import { desiredArb, HOST } from '../../../test/helpers/host-arbitraries.js'
-import { planHost } from '../../plan/plan-host.js'
-import { applyOpsToState } from '../../plan/simulate.js'
+import { planHost } from '../../plan/host.js'
+import { applyOpsToState } from '../../backend/fake/simulate.js'
 import { formatState, parseDesiredState } from './state.js'
 
 const NMSTATE_EXAMPLE = `

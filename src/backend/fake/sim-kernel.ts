@@ -1,0 +1,225 @@
+/**
+ * The state and the rules of the in-memory kernel model used by simulate.ts: links with their kernel defaults,
+ * deletion cascades (children, veth peers, port release), MTU propagation, and the flushes a link going down
+ * causes (IPv6 addresses, routes). Mutable on purpose; simulate.ts works on a private copy.
+ * @module
+ */
+import { HostnetError } from '../../errors.js'
+import type { BridgeOptions, BridgePortOptions, Iface, IfaceType } from '../../model/host/iface.js'
+import { CONTROLLER_TYPES, CREATABLE_TYPES } from '../../model/host/iface.js'
+import type { Route } from '../../model/host/route.js'
+import { baseOf, CHILD_TYPES, KERNEL_DEFAULT_MTU as DEFAULT_MTU, peerOf, VXLAN_OVERHEAD_BYTES } from '../../plan/kernel/graph.js'
+
+/** Kernel defaults of a new bridge (net/bridge/br_device.c, br_stp_if.c), times in seconds. */
+export const KERNEL_BRIDGE_DEFAULTS: Required<BridgeOptions> = {
+  stp: false,
+  forwardDelaySec: 15,
+  helloTimeSec: 2,
+  maxAgeSec: 20,
+  priority: 32768,
+  macAgeingTimeSec: 300,
+  multicastSnooping: true,
+  vlanFiltering: false,
+  groupFwdMask: 0,
+}
+
+/** Kernel defaults of a new bridge port (path cost as for a 10 Gb/s or unknown-speed link). */
+export const KERNEL_BRIDGE_PORT_DEFAULTS: Required<BridgePortOptions> = {
+  hairpin: false,
+  isolated: false,
+  stpPathCost: 100,
+  stpPriority: 32,
+  learning: true,
+  unicastFlood: true,
+}
+
+
+export function simError(message: string): HostnetError {
+  return new HostnetError('backend-failure', `simulated kernel: ${message}`)
+}
+
+/** A deterministic locally administered unicast MAC for a new link. */
+function newMac(name: string, serial: number): string {
+  let h = 0x811c9dc5
+  for (const c of `${name}#${serial}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0
+  const b = [0x02, serial & 0xff, (h >>> 24) & 0xff, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff]
+  return b.map((x) => x.toString(16).padStart(2, '0')).join(':')
+}
+
+export class SimKernel {
+  readonly links: Map<string, Iface>
+  routes: Route[]
+  private serial = 0
+
+  constructor(links: Map<string, Iface>, routes: Route[]) {
+    this.links = links
+    this.routes = routes
+  }
+
+  get(name: string, what = 'link'): Iface {
+    const l = this.links.get(name)
+    if (l === undefined) throw simError(`${what} '${name}' does not exist (Cannot find device)`)
+    return l
+  }
+
+  childrenOf(name: string): Iface[] {
+    return [...this.links.values()].filter((l) => CHILD_TYPES.has(l.type) && baseOf(l) === name)
+  }
+
+  portsOf(name: string): Iface[] {
+    return [...this.links.values()].filter((l) => l.controller === name)
+  }
+
+  /** A new link of `src`'s type with kernel defaults for what `src` leaves out. */
+  create(src: Iface): void {
+    if (!CREATABLE_TYPES.has(src.type)) throw new HostnetError('not-supported', `simulated kernel: cannot create a link of type ${src.type}`)
+    if (this.links.has(src.name)) throw simError(`cannot create '${src.name}': File exists`)
+    const base = baseOf(src)
+    const lower = base === undefined ? undefined : this.get(base, `base interface of '${src.name}'`)
+    if (CHILD_TYPES.has(src.type) && src.type !== 'vxlan' && lower === undefined) throw simError(`'${src.name}' needs a base interface`)
+    const inherited = lower === undefined ? DEFAULT_MTU : src.type === 'vxlan' ? lower.mtu! - VXLAN_OVERHEAD_BYTES : lower.mtu!
+    const mtu = src.mtu ?? (src.type === 'vxlan' && lower === undefined ? DEFAULT_MTU - VXLAN_OVERHEAD_BYTES : inherited)
+    if (lower !== undefined && src.type !== 'vxlan' && mtu > lower.mtu!) throw simError(`mtu ${mtu} of '${src.name}' exceeds its base's ${lower.mtu}`)
+    const link: Iface = {
+      name: src.name,
+      type: src.type,
+      state: 'down',
+      mtu,
+      mac: src.mac ?? newMac(src.name, ++this.serial),
+      controller: null,
+      ipv4: { enabled: false, addresses: [] },
+      ipv6: { enabled: false, addresses: [] },
+      ...this.section(src),
+    }
+    this.checkTypeRules(link)
+    this.links.set(link.name, link)
+    if (src.type === 'veth') this.createPeer(link)
+  }
+
+  private createPeer(link: Iface): void {
+    const peer = peerOf(link)
+    if (peer === undefined || peer === link.name) throw simError(`veth '${link.name}' needs a peer name`)
+    if (this.links.has(peer)) throw simError(`cannot create veth peer '${peer}': File exists`)
+    this.links.set(peer, {
+      name: peer,
+      type: 'veth',
+      state: 'down',
+      mtu: DEFAULT_MTU,
+      mac: newMac(peer, ++this.serial),
+      controller: null,
+      ipv4: { enabled: false, addresses: [] },
+      ipv6: { enabled: false, addresses: [] },
+      veth: { peer: link.name },
+    })
+  }
+
+  private section(src: Iface): Partial<Iface> {
+    const t: IfaceType = src.type
+    switch (t) {
+      case 'linux-bridge': return { bridge: { options: this.startStp({ ...KERNEL_BRIDGE_DEFAULTS }, src.bridge?.options ?? {}) } }
+      case 'bond': return { bond: { mode: src.bond?.mode ?? 'balance-rr', options: { ...src.bond?.options } } }
+      case 'vlan': return { vlan: { protocol: '802.1q', ...src.vlan } }
+      case 'veth': return { veth: { ...src.veth } }
+      case 'mac-vlan':
+      case 'mac-vtap': return { macvlan: { mode: 'vepa', ...src.macvlan } }
+      case 'vxlan': return { vxlan: { destinationPort: 8472, learning: true, ...src.vxlan } }
+      case 'vrf': return { vrf: { ...src.vrf } }
+      case 'tap': return { tap: { mode: 'tap', multiQueue: false, ...src.tap } }
+      default: return {}
+    }
+  }
+
+  private checkTypeRules(l: Iface): void {
+    if (l.type === 'vlan') {
+      if (l.vlan?.id === undefined) throw simError(`vlan '${l.name}' needs an id`)
+      const dup = [...this.links.values()].find((o) => o.type === 'vlan' && o.vlan?.baseIface === l.vlan?.baseIface && o.vlan?.id === l.vlan?.id)
+      if (dup !== undefined) throw simError(`vlan id ${l.vlan.id} on '${l.vlan.baseIface}' is already used by '${dup.name}'`)
+    }
+    if (l.type === 'vxlan' && l.vxlan?.id === undefined) throw simError(`vxlan '${l.name}' needs an id`)
+    if (l.type === 'vrf' && l.vrf?.tableId === undefined) throw simError(`vrf '${l.name}' needs a table id`)
+  }
+
+  /** Apply bridge options in the kernel's order: delay checked against the old STP state, then STP start clamps. */
+  startStp(cur: BridgeOptions, next: BridgeOptions): BridgeOptions {
+    const d = next.forwardDelaySec
+    if (d !== undefined && cur.stp === true && (d < 2 || d > 30)) throw simError(`forward delay ${d} out of range 2..30 with STP on`)
+    const out = { ...cur, ...next }
+    if (out.stp === true && cur.stp !== true) out.forwardDelaySec = Math.min(30, Math.max(2, out.forwardDelaySec ?? 15))
+    return out
+  }
+
+  /** Delete `name` with what the kernel deletes along: children, the veth peer; ports are released. */
+  delete(name: string): void {
+    const l = this.links.get(name)
+    if (l === undefined) return
+    this.links.delete(name)
+    this.routes = this.routes.filter((r) => r.nextHopInterface !== name)
+    for (const c of this.childrenOf(name)) this.delete(c.name)
+    const peer = peerOf(l)
+    if (peer !== undefined) this.delete(peer)
+    for (const p of this.portsOf(name)) this.release(p, l.type)
+  }
+
+  /** Release `port` from its controller (of type `ctrlType`: given when the controller is already deleted). */
+  release(port: Iface, ctrlType: IfaceType | undefined = port.controller ? this.links.get(port.controller)?.type : undefined): void {
+    port.controller = null
+    delete port.bridgePort
+    if (ctrlType === 'vrf') this.cycle(port)
+    // the bonding driver closes the ports it releases (bond_release: dev_close)
+    if (ctrlType === 'bond' && port.state === 'up') {
+      this.flushOnDown(port)
+      port.state = 'down'
+    }
+  }
+
+  /** What a link going down does: IPv6 addresses (keep_addr_on_down=0) and routes through it go. */
+  flushOnDown(l: Iface): void {
+    l.ipv6 = { ...l.ipv6, addresses: [] }
+    this.routes = this.routes.filter((r) => r.nextHopInterface !== l.name)
+  }
+
+  /** A down/up cycle of an up link (VRF enslave/release). */
+  cycle(l: Iface): void {
+    if (l.state === 'up') this.flushOnDown(l)
+  }
+
+  setMtu(l: Iface, mtu: number): void {
+    const base = baseOf(l)
+    const lower = CHILD_TYPES.has(l.type) && l.type !== 'vxlan' && base !== undefined ? this.links.get(base) : undefined
+    if (lower !== undefined && mtu > lower.mtu!) throw simError(`mtu ${mtu} of '${l.name}' exceeds its base's ${lower.mtu} (Numerical result out of range)`)
+    l.mtu = mtu
+    for (const c of this.childrenOf(l.name)) if (c.type !== 'vxlan' && c.mtu! > mtu) this.setMtu(c, mtu)
+    if (l.type === 'bond') for (const p of this.portsOf(l.name)) this.setMtu(p, mtu)
+  }
+
+  /** Whether `target` is `from` or lies below it (base or port, transitively): enslaving would make a loop. */
+  isBelow(target: string, from: string): boolean {
+    const seen = new Set<string>()
+    const stack = [from]
+    while (stack.length > 0) {
+      const n = stack.pop()!
+      if (n === target) return true
+      if (seen.has(n)) continue
+      seen.add(n)
+      const l = this.links.get(n)
+      const base = l === undefined ? undefined : baseOf(l)
+      if (base !== undefined) stack.push(base)
+      for (const p of this.portsOf(n)) stack.push(p.name)
+    }
+    return false
+  }
+
+  attach(port: Iface, ctrlName: string): void {
+    const ctrl = this.get(ctrlName, 'controller')
+    if (!CONTROLLER_TYPES.has(ctrl.type)) throw simError(`'${ctrlName}' (${ctrl.type}) cannot have ports`)
+    if (this.isBelow(ctrlName, port.name)) throw simError(`enslaving '${port.name}' to '${ctrlName}' would make a loop (Too many levels of symbolic links)`)
+    if (ctrl.type === 'linux-bridge' && port.type === 'linux-bridge') throw simError(`bridge '${port.name}' cannot be a port of bridge '${ctrlName}'`)
+    if (ctrl.type === 'bond' && port.state === 'up') throw simError(`'${port.name}' can not be enslaved to bond '${ctrlName}' while up`)
+    if (port.controller === ctrlName) return
+    if (ctrl.type === 'bond' && port.mtu !== ctrl.mtu) this.setMtu(port, ctrl.mtu!)
+    if (port.controller) this.release(port)
+    port.controller = ctrlName
+    if (ctrl.type === 'linux-bridge') port.bridgePort = { ...KERNEL_BRIDGE_PORT_DEFAULTS }
+    if (ctrl.type === 'vrf') this.cycle(port)
+  }
+}

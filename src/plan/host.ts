@@ -1,0 +1,33 @@
+/**
+ * The host planner: plan, verify and revert for a whole target. Kernel links alone go to plan/kernel/; with
+ * Open vSwitch in the current state or the document, plan/ovs/ takes over and calls the kernel planner (given
+ * to it here) for the kernel part.
+ * @module
+ */
+import { bridgeOfKey } from '../model/host/ovs.js'
+import type { DesiredState, HostState } from '../model/host/state.js'
+import { planKernel } from './kernel/plan.js'
+import { revertKernel } from './kernel/revert.js'
+import { verifyKernel } from './kernel/verify.js'
+import { planWithOvs, verifyWithOvs } from './ovs/plan.js'
+import { revertWithOvs } from './ovs/revert.js'
+import { involvesOvs, involvesOvsState } from './ovs/state.js'
+import type { HostPlan, Mismatch, PlanOptions } from './planner.js'
+
+/** (current, desired) → ordered ops, the expected state to verify, and every interface touched. */
+export function planHost(current: HostState, desired: DesiredState, opts: PlanOptions = {}): HostPlan {
+  if (involvesOvs(current, desired)) return planWithOvs(current, desired, opts, planKernel)
+  return planKernel(current, desired, opts)
+}
+
+/** Differences between what `expected` asks and what `current` shows; empty when verified. */
+export function verifyHost(expected: DesiredState, current: HostState): Mismatch[] {
+  if (involvesOvsState(expected) || involvesOvsState(current)) return verifyWithOvs(expected, current, verifyKernel)
+  return verifyKernel(expected, current)
+}
+
+/** The desired state that puts every touched interface (and OVS bridge key) back as `snapshot` shows it. */
+export function revertDesired(snapshot: HostState, touched: readonly string[]): DesiredState {
+  if (involvesOvsState(snapshot) || touched.some((k) => bridgeOfKey(k) !== undefined)) return revertWithOvs(snapshot, touched, revertKernel)
+  return revertKernel(snapshot, touched)
+}

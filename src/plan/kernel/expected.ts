@@ -1,0 +1,36 @@
+/**
+ * The normalized desired state verification checks: for each touched interface, what was asked of it (the
+ * document entry with port claims and defaults for new links, or the implied change), and the routes.
+ * @module
+ */
+import type { Iface } from '../../model/host/iface.js'
+import type { Route } from '../../model/host/route.js'
+import type { DesiredState } from '../../model/host/state.js'
+import { isCreated } from './merged.js'
+import type { Merged } from './merged.js'
+
+function expectedIface(m: Merged): Iface | undefined {
+  const t = m.target
+  if (t === undefined) {
+    if (m.current === undefined && m.index < 0) return undefined
+    return { name: m.name, type: m.desired.type === 'unknown' ? (m.current?.type ?? 'unknown') : m.desired.type, state: 'absent' }
+  }
+  const e: Iface = { ...m.desired, type: t.type }
+  delete e.info
+  if (isCreated(m)) {
+    if (t.state !== undefined) e.state = t.state
+    if (t.type === 'linux-bridge' && t.bridge?.options !== undefined) e.bridge = { ...e.bridge, options: t.bridge.options }
+  }
+  return e
+}
+
+export function buildExpected(merged: ReadonlyMap<string, Merged>, routes: readonly Route[]): DesiredState {
+  const interfaces: Iface[] = []
+  for (const m of merged.values()) {
+    const e = expectedIface(m)
+    if (e !== undefined) interfaces.push(e)
+  }
+  const out: DesiredState = { interfaces }
+  if (routes.length > 0) out.routes = { config: [...routes] }
+  return out
+}

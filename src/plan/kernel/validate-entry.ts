@@ -1,0 +1,98 @@
+/**
+ * Checks of each document entry against the current interface of the same name, before any merging: type
+ * changes, what cannot be created or removed, what hostnet does not do (DHCP, autoconf), sections that do not
+ * belong to the type, and the fields a new interface of each type needs.
+ * @module
+ */
+import type { Iface, IfaceType, IpConfig } from '../../model/host/iface.js'
+import { CREATABLE_TYPES } from '../../model/host/iface.js'
+import type { KernelCaps } from '../caps.js'
+import type { DesiredEntry } from './normalize.js'
+import { ifacePath, invalid, unsupported } from '../problems.js'
+
+/** Section property of Iface → the types it applies to, and its YAML key. */
+const SECTIONS: ReadonlyArray<{ prop: keyof Iface; types: readonly IfaceType[]; key: string }> = [
+  { prop: 'bridge', types: ['linux-bridge'], key: 'bridge' },
+  { prop: 'bond', types: ['bond'], key: 'link-aggregation' },
+  { prop: 'vlan', types: ['vlan'], key: 'vlan' },
+  { prop: 'veth', types: ['veth'], key: 'veth' },
+  { prop: 'macvlan', types: ['mac-vlan', 'mac-vtap'], key: 'mac-vlan' },
+  { prop: 'vxlan', types: ['vxlan'], key: 'vxlan' },
+  { prop: 'vrf', types: ['vrf'], key: 'vrf' },
+  { prop: 'tap', types: ['tap'], key: 'tap' },
+]
+
+function checkIp(c: IpConfig | undefined, family: 'ipv4' | 'ipv6', index: number, name: string): void {
+  if (c === undefined) return
+  if (c.dhcp === true) {
+    unsupported(ifacePath(index, `${family}/dhcp`), name, `${family}.dhcp: hostnet configures the kernel directly and runs no DHCP client; give static addresses (or run a DHCP client yourself)`)
+  }
+  if (c.autoconf === true) {
+    unsupported(ifacePath(index, `${family}/autoconf`), name, `${family}.autoconf: IPv6 autoconfiguration (router advertisements) is not managed by hostnet; give static addresses`)
+  }
+  if (c.enabled === false && (c.addresses?.length ?? 0) > 0) invalid(ifacePath(index, `${family}/address`), name, `${family} is disabled but lists addresses`)
+}
+
+function checkSections(i: Iface, type: IfaceType, index: number): void {
+  for (const s of SECTIONS) {
+    if (i[s.prop] !== undefined && !s.types.includes(type)) {
+      invalid(ifacePath(index, s.key), i.name, `section '${s.key}' does not apply to an interface of type ${type}`)
+    }
+  }
+}
+
+/** Fields a new interface of its type cannot do without, as [condition, YAML field]. */
+function missingForCreate(i: Iface): string | undefined {
+  switch (i.type) {
+    case 'vlan':
+      if (i.vlan?.baseIface === undefined) return 'vlan/base-iface'
+      return i.vlan.id === undefined ? 'vlan/id' : undefined
+    case 'mac-vlan':
+      return i.macvlan?.baseIface === undefined ? 'mac-vlan/base-iface' : undefined
+    case 'mac-vtap':
+      return i.macvlan?.baseIface === undefined ? 'mac-vtap/base-iface' : undefined
+    case 'vxlan':
+      return i.vxlan?.id === undefined ? 'vxlan/id' : undefined
+    case 'veth':
+      return i.veth?.peer === undefined ? 'veth/peer' : undefined
+    case 'vrf':
+      return i.vrf?.tableId === undefined ? 'vrf/route-table-id' : undefined
+    default:
+      return undefined
+  }
+}
+
+function checkCreate(i: Iface, index: number, caps: KernelCaps): void {
+  if (i.type === 'unknown') invalid(ifacePath(index, 'type'), i.name, 'does not exist; give its type to create it')
+  if (!CREATABLE_TYPES.has(i.type)) invalid(ifacePath(index, 'type'), i.name, `does not exist, and interfaces of type ${i.type} cannot be created`, i.type)
+  if (caps.creatableKinds !== undefined && !caps.creatableKinds.has(i.type)) {
+    unsupported(ifacePath(index, 'type'), i.name, `cannot be created: this kernel does not support interfaces of type ${i.type}`)
+  }
+  const missing = missingForCreate(i)
+  if (missing !== undefined) invalid(ifacePath(index, missing), i.name, `${missing.replace('/', '.')} is required to create a ${i.type}`)
+}
+
+/** The type an entry resolves to: its own, or the current interface's when the document says 'unknown'. */
+export function resolvedType(i: Iface, current: Iface | undefined): IfaceType {
+  return i.type === 'unknown' && current !== undefined ? current.type : i.type
+}
+
+export function validateEntry(e: DesiredEntry, current: Iface | undefined, caps: KernelCaps): void {
+  const { iface: i, index } = e
+  if (current !== undefined && i.type !== 'unknown' && i.type !== current.type) {
+    invalid(ifacePath(index, 'type'), i.name, `is a ${current.type}; changing its type to ${i.type} is not supported (remove it first)`, i.type)
+  }
+  if (i.state === 'absent') {
+    if (current !== undefined && !CREATABLE_TYPES.has(current.type)) {
+      invalid(ifacePath(index, 'state'), i.name, `is a ${current.type} and cannot be removed (set state: down instead)`, i.state)
+    }
+    return
+  }
+  checkSections(i, resolvedType(i, current), index)
+  checkIp(i.ipv4, 'ipv4', index, i.name)
+  checkIp(i.ipv6, 'ipv6', index, i.name)
+  if (current === undefined) checkCreate(i, index, caps)
+  if (caps.bridgeVlanFiltering === false && i.bridge?.options?.vlanFiltering === true) {
+    unsupported(ifacePath(index, 'bridge/options/vlan-filtering'), i.name, 'bridge VLAN filtering is not supported by this kernel')
+  }
+}
