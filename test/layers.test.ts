@@ -11,8 +11,12 @@ import ts from 'typescript'
 import { importsOf } from './helpers/imports.js'
 import { repoRoot } from './helpers/paths.js'
 
-/** layer → layers it may import (itself always allowed); `node`/`pkg` allow node: builtins / npm packages. */
-export const RULES: Record<string, { layers: string[]; node: boolean; pkg: string[] }> = {
+/**
+ * layer → layers it may import (itself always allowed); `node`/`pkg` allow node: builtins / npm packages; `gates`:
+ * layers it may enter only through their gates: a folder's `index.ts` (`backend/iproute2/index.ts`) or a file at
+ * the layer's top (`backend/backend.ts`).
+ */
+export const RULES: Record<string, { layers: string[]; node: boolean; pkg: string[]; gates?: string[] }> = {
   errors: { layers: [], node: false, pkg: [] },
   model: { layers: ['errors'], node: false, pkg: [] },
   codec: { layers: ['errors', 'model'], node: false, pkg: ['yaml'] },
@@ -21,7 +25,7 @@ export const RULES: Record<string, { layers: string[]; node: boolean; pkg: strin
   backend: { layers: ['errors', 'model', 'codec', 'plan', 'sys'], node: true, pkg: [] },
   store: { layers: ['errors', 'model', 'codec', 'sys'], node: true, pkg: ['better-sqlite3'] },
   txn: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys'], node: true, pkg: [] },
-  driver: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn'], node: true, pkg: [] },
+  driver: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn'], node: true, pkg: [], gates: ['backend'] },
   api: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver'], node: true, pkg: ['*'] },
   cli: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver', 'api'], node: true, pkg: ['*'] },
 }
@@ -41,6 +45,12 @@ function layerOf(srcDir: string, file: string): string {
   return first.replace(/\.(ts|js)$/, '')
 }
 
+/** A layer's gate: `<layer>/<folder>/index.js` or `<layer>/<file>.js`. */
+function isGate(srcDir: string, resolved: string): boolean {
+  const parts = relative(srcDir, resolved).split('/')
+  return parts.length === 2 || (parts.length === 3 && /^index\.(js|ts)$/.test(parts[2]!))
+}
+
 /** Violations for every file under srcDir. Exported so a test can prove the check catches one. */
 export function layerViolations(srcDir: string, files: string[], read: (f: string) => string): string[] {
   const problems: string[] = []
@@ -56,9 +66,12 @@ export function layerViolations(srcDir: string, files: string[], read: (f: strin
       if (spec.startsWith('node:')) {
         if (!rule.node) problems.push(`${relative(srcDir, file)}: layer '${layer}' may not import '${spec}'`)
       } else if (spec.startsWith('.')) {
-        const target = layerOf(srcDir, resolve(dirname(file), spec))
+        const resolved = resolve(dirname(file), spec)
+        const target = layerOf(srcDir, resolved)
         if (target !== layer && !rule.layers.includes(target)) {
           problems.push(`${relative(srcDir, file)}: layer '${layer}' may not import layer '${target}' ('${spec}')`)
+        } else if (rule.gates?.includes(target) === true && !isGate(srcDir, resolved)) {
+          problems.push(`${relative(srcDir, file)}: layer '${layer}' may enter layer '${target}' only through an index.ts or a top-level file ('${spec}')`)
         }
       } else if (!rule.pkg.includes('*') && !rule.pkg.includes(spec.split('/')[0]!)) {
         problems.push(`${relative(srcDir, file)}: layer '${layer}' may not import package '${spec}'`)
@@ -95,6 +108,20 @@ export function testPathReferences(srcDir: string, files: string[], read: (f: st
   }
   return problems
 }
+
+test('the layer check lets driver/ into a backend only through its index.ts (or backend/backend.ts)', () => {
+  const src = [
+    "import { LinkLayer } from '../../backend/iproute2/index.js'",
+    "import type { HostBackend } from '../../backend/backend.js'",
+    "import { ipArgv } from '../../backend/iproute2/argv.js'",
+    "import { Op } from '../../backend/ovsdb/ops.js'",
+  ].join('\n')
+  const problems = layerViolations('/x/src', ['/x/src/driver/port/bad.ts'], () => src)
+  assert.deepEqual(problems, [
+    "driver/port/bad.ts: layer 'driver' may enter layer 'backend' only through an index.ts or a top-level file ('../../backend/iproute2/argv.js')",
+    "driver/port/bad.ts: layer 'driver' may enter layer 'backend' only through an index.ts or a top-level file ('../../backend/ovsdb/ops.js')",
+  ])
+})
 
 test('every src/ import respects the layer rules', () => {
   const srcDir = join(repoRoot(), 'src')

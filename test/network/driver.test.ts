@@ -7,6 +7,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { HostnetError, RollbackError } from '../../src/errors.js'
 import { parseNetworkXml } from '../../src/codec/libvirt-xml/network/index.js'
+import { parseCidr, parseIpAddr } from '../../src/model/values/ip.js'
 import { DEAD_OWNER } from '../engine/helpers.js'
 import { fixture, natXml, NS, type FaultPoint } from './fakes.js'
 
@@ -156,7 +157,7 @@ test('overlapping subnets cannot both be active; a bridge name held by a device 
 test('a subnet that collides with a connected route of the target is refused before anything is touched', async () => {
   const f = fixture()
   try {
-    f.world.routes.push({ destination: '10.7.0.0/16', dev: 'eth0' }, { destination: 'default', gateway: '10.7.0.254', dev: 'eth0' })
+    f.world.routes.push({ destination: parseCidr('10.7.0.0/16'), dev: 'eth0' }, { destination: 'default', gateway: parseIpAddr('10.7.0.254'), dev: 'eth0' })
     await f.driver.define(NS, natXml('a', '10.7.5'))
     await rejects(() => f.driver.start(NS, 'a'), 'conflict', /Network is already in use by interface eth0/)
     assert.ok(f.world.clean())

@@ -14,13 +14,18 @@ import type { BridgeSpec, DhcpContext, DhcpLeaseEntry, NetworkServices, RouteEnt
 import type { NetworkDef } from '../../src/model/network/network-def.js'
 import { openStore, type ProcessOwner, type Store } from '../../src/store/index.js'
 
+/** An IPv6 route (a default route by its gateway's family). */
+function isV6Route(r: RouteEntry): boolean {
+  return r.destination === 'default' ? r.gateway?.family === 'ipv6' : r.destination.addr.family === 'ipv6'
+}
+
 export const NS: Target = { kind: 'netns', name: 'fake-ns' }
 
 export type FaultPoint = 'createBridge' | 'retireBridge' | 'firewall.apply' | 'firewall.remove' | 'dhcp.start' | 'dhcp.stop' | 'sysctl' | 'routes'
 
 export class FakeWorld {
   readonly devices = new Set<string>(['lo', 'eth0'])
-  readonly addresses = new Map<string, string[]>()
+  readonly addresses = new Map<string, BridgeSpec['addresses']>()
   readonly routes: RouteEntry[] = []
   readonly tables = new Set<string>()
   readonly daemons = new Map<string, DaemonRef>()
@@ -47,7 +52,7 @@ export class FakeWorld {
       links: {
         createBridge: async (_t, spec: BridgeSpec, opts?: { routesV4?: boolean }) => {
           // the real service dumps the IPv4 routes in the same batch, before the bridge
-          const dumped = opts?.routesV4 === true ? (await this.step('routes', 'routes'), this.routes.filter((r) => !r.destination.includes(':'))) : []
+          const dumped = opts?.routesV4 === true ? (await this.step('routes', 'routes'), this.routes.filter((r) => !isV6Route(r))) : []
           await this.step('createBridge', `create ${spec.name}`)
           if (this.devices.has(spec.name)) throw new HostnetError('conflict', `bridge name '${spec.name}' is already in use by a network device`)
           this.devices.add(spec.name)
@@ -70,7 +75,7 @@ export class FakeWorld {
         linkKind: async (_t, name) => (this.devices.has(name) ? (name.startsWith('br') ? 'bridge' : 'veth') : undefined),
         routes: async (_t, families: { v4: boolean; v6: boolean }) => {
           await this.step('routes', 'routes')
-          return this.routes.filter((r) => (r.destination.includes(':') ? families.v6 : families.v4))
+          return this.routes.filter((r) => (isV6Route(r) ? families.v6 : families.v4))
         },
         targetExists: () => this.targetPresent,
       },

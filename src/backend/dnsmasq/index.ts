@@ -24,3 +24,4 @@ export {
   stopDnsmasq,
 } from './process.js'
 export type { DnsmasqInstance, DnsmasqRunOptions } from './process.js'
+export { processAlive } from './proc.js'

@@ -1,6 +1,8 @@
 /**
  * The kernel backend for host interfaces through iproute2: `ip -json -details address show` (+ route dumps)
  * to read, one `ip -batch -` run to write. Construct with `{ runner }` to record or fake the commands.
+ * Device plumbing outside host-interface transactions (network bridges, port devices, sandboxes) goes through
+ * the typed {@link LinkLayer} and its {@link LinkOp}s: this index is the only way in for the layers above.
  * @module
  */
 import type { Route } from '../../model/host/route.js'
@@ -21,6 +23,9 @@ export { renderOps, renderBatch, DEFAULT_DELETE_GROUP, type RenderOptions, type 
 export { kernelCaps, probeKernelCaps } from './caps.js'
 export { buildHostState } from './query-state.js'
 export { LauncherRunner } from './launcher.js'
+export { LinkLayer, parseRouteEntries, type LinkBatchResult, type LinkInfo, type LinkAddresses, type LinkLayerOptions, type RouteEntry } from './link-layer.js'
+export { deletionGroup, netnsToken, renderLinkOps, type LinkOp, type LinkAddOp, type LinkAddType, type LinkSetOp, type MacvtapMode, type VethPeer } from './link-ops.js'
+export { bridgeBatch, bridgeOps, createNetworkBridge, retireLink, type BridgeCreateResult, type BridgeSpec } from './net-bridge.js'
 
 export interface Iproute2BackendOptions {
   runner?: Runner

@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { errorMessage } from '../../errors.js'
+import { errorMessage, HostnetError } from '../../errors.js'
 import type { Target } from '../../model/target.js'
 import { parseOvsdbAddress } from '../ovsdb/address.js'
 import { OvsdbClient } from '../ovsdb/client.js'
@@ -123,5 +123,30 @@ export class OvsConnections {
     const all = [...this.clients.values()]
     this.clients.clear()
     for (const p of all) (await p.catch(() => undefined))?.close()
+  }
+}
+
+/** The OVSDB client of each target (its resolution as {@link defaultOvsdbResolver}), for the network port plugging. */
+export class OvsTargetClients {
+  private readonly conns = new OvsConnections()
+  private readonly resolve: OvsdbResolver
+
+  constructor(opts: ResolverOptions = {}) {
+    this.resolve = defaultOvsdbResolver(opts)
+  }
+
+  /** A connected client for the target's OVSDB; a 'dependency' error when none serves it or it is unreachable. */
+  async client(target: Target): Promise<OvsdbClient> {
+    const address = this.resolve(target)
+    if (address === undefined) {
+      throw new HostnetError('dependency', `no Open vSwitch database serves ${target.kind === 'host' ? 'the host' : `namespace '${target.name}'`}`)
+    }
+    const probe = await this.conns.probe(address)
+    if (!probe.ok) throw new HostnetError('dependency', `Open vSwitch database ${address} is not reachable: ${probe.reason}`)
+    return probe.client
+  }
+
+  close(): Promise<void> {
+    return this.conns.close()
   }
 }

@@ -196,3 +196,11 @@ export async function readTcState(runner: Runner, dev: string, opts: ShapingAppl
   const ingressFilters = parseFilterText(ingressText)
   return { qdiscs, classes, filters, ingressFilters }
 }
+
+/** Whether a device (in a named namespace, or the host's) has an htb root qdisc `1:`: a network's QoS tree. */
+export async function hasHtbRoot(runner: Runner, dev: string, opts: { netns?: string } = {}): Promise<boolean> {
+  const res = await runner.run([TC, ...(opts.netns === undefined ? [] : ['-n', opts.netns]), '-json', 'qdisc', 'show', 'dev', dev], { allowFailure: true })
+  if (res.exitCode !== 0) return false
+  const qdiscs = JSON.parse(res.stdout || '[]') as Array<{ kind?: string; handle?: string; root?: boolean }>
+  return qdiscs.some((q) => q.kind === 'htb' && q.handle === '1:' && q.root === true)
+}

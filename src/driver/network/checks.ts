@@ -7,7 +7,7 @@
 import { HostnetError } from '../../errors.js'
 import { networkIpPrefix } from '../../model/network/ip.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
-import { formatIp, networkAddress, parseCidr, parseIpAddr, subnetsOverlap, type IpAddr } from '../../model/values/ip.js'
+import { formatCidr, formatIp, networkAddress, subnetsOverlap, type IpAddr } from '../../model/values/ip.js'
 import type { RouteEntry } from './services.js'
 
 export interface Subnet {
@@ -57,14 +57,14 @@ export function checkBridgeNotRunning(def: NetworkDef, bridge: string, others: R
 }
 
 function routeSubnet(r: RouteEntry): { addr: IpAddr; prefix: number } | undefined {
-  if (r.destination === 'default') return undefined
-  const slash = r.destination.indexOf('/')
-  if (slash >= 0) {
-    const c = parseCidr(r.destination, 'route destination')
-    return c.prefix === 0 ? undefined : c
-  }
-  const addr = parseIpAddr(r.destination, 'route destination')
-  return { addr, prefix: addr.family === 'ipv4' ? 32 : 128 }
+  return r.destination === 'default' || r.destination.prefix === 0 ? undefined : r.destination
+}
+
+/** A route as ip prints it: `default`, `10.0.0.0/24`, a host route without its prefix. */
+function routeText(r: RouteEntry): string {
+  if (r.destination === 'default') return 'default'
+  const full = r.destination.prefix === (r.destination.addr.family === 'ipv4' ? 32 : 128)
+  return full ? formatIp(r.destination.addr) : formatCidr(r.destination)
 }
 
 function ignoredRoute(s: { addr: IpAddr }): boolean {
@@ -85,8 +85,9 @@ export function checkRouteCollision(def: NetworkDef, routes: readonly RouteEntry
       const exact = rs.prefix === s.prefix && subnetText(rs) === subnetText(s)
       if (!exact && (r.gateway !== undefined || !subnetsOverlap(s.addr, s.prefix, rs.addr, rs.prefix))) continue
       const where = r.dev === undefined ? '' : ` by interface ${r.dev}`
-      throw new HostnetError('conflict', `Network is already in use${where}: subnet ${subnetText(s)} of network '${def.name}' collides with route ${r.destination}`, {
-        details: { path: `/network/ip[${s.index}]`, object: networkObject(def.name), route: r },
+      const route = routeText(r)
+      throw new HostnetError('conflict', `Network is already in use${where}: subnet ${subnetText(s)} of network '${def.name}' collides with route ${route}`, {
+        details: { path: `/network/ip[${s.index}]`, object: networkObject(def.name), route: { destination: route, ...(r.dev === undefined ? {} : { dev: r.dev }), ...(r.gateway === undefined ? {} : { gateway: formatIp(r.gateway) }) } },
       })
     }
   }

@@ -6,7 +6,7 @@
  * @module
  */
 import { HostnetError, ValidationError } from '../../errors.js'
-import { networkFileNameProblem } from '../../backend/dnsmasq/names.js'
+import { networkFileNameProblem } from '../../backend/dnsmasq/index.js'
 import { parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
 import { firstChild, getAttr } from '../../codec/xml/dom.js'
 import { parseXml } from '../../codec/xml/parse.js'

@@ -7,9 +7,16 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Target } from '../../model/target.js'
-import { dnsmasqBinaryVersion, dnsmasqPaths, removeDnsmasqFiles, runningDnsmasqPid, startDnsmasq, stopDnsmasq } from '../../backend/dnsmasq/index.js'
-import { processAlive } from '../../backend/dnsmasq/proc.js'
-import { readDnsmasqLeases } from '../../backend/dnsmasq/leases.js'
+import {
+  dnsmasqBinaryVersion,
+  dnsmasqPaths,
+  processAlive,
+  readDnsmasqLeases,
+  removeDnsmasqFiles,
+  runningDnsmasqPid,
+  startDnsmasq,
+  stopDnsmasq,
+} from '../../backend/dnsmasq/index.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import { formatIp } from '../../model/values/ip.js'
 import { ownerAlive } from '../../store/index.js'

@@ -8,7 +8,6 @@ import { forwardCapabilities } from '../../model/network/capabilities.js'
 import { networkIpHasDhcp, networkIpPrefix } from '../../model/network/ip.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
 import { routePrefix } from '../../model/network/route.js'
-import { formatIp } from '../../model/values/ip.js'
 import type { BridgeSpec } from './services.js'
 
 export type StartKind = 'virtual' | 'existing-bridge' | 'external'
@@ -38,11 +37,11 @@ export function bridgeSpec(def: NetworkDef): BridgeSpec {
         details: { path: `/network/ip[${i + 1}]`, object: networkObject(def.name) },
       })
     }
-    return `${formatIp(ip.address)}/${prefix}`
+    return { addr: ip.address, prefix }
   })
   const routes = def.routes.map((r) => ({
-    destination: `${formatIp(r.address)}/${routePrefix(r)}`,
-    gateway: formatIp(r.gateway),
+    destination: { addr: r.address, prefix: routePrefix(r) },
+    gateway: r.gateway,
     ...(r.metric === undefined ? {} : { metric: r.metric }),
   }))
   return {

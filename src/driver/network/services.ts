@@ -6,26 +6,11 @@
  */
 import type { Target } from '../../model/target.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
+import type { BridgeSpec, RouteEntry } from '../../backend/iproute2/index.js'
 import type { DaemonRef } from './runtime-status.js'
 
-/** A bridge to create, with everything one `ip -batch` sets up. */
-export interface BridgeSpec {
-  name: string
-  mac?: string
-  mtu?: number
-  stp: boolean
-  delaySec: number
-  /** `ADDR/PREFIX` strings. */
-  addresses: string[]
-  routes: Array<{ destination: string; gateway: string; metric?: number }>
-}
-
-/** A kernel route of the target, as far as the subnet checks need it. */
-export interface RouteEntry {
-  destination: string
-  dev?: string
-  gateway?: string
-}
+/** A bridge to create (typed addresses and routes), and a kernel route as the subnet checks see it. */
+export type { BridgeSpec, RouteEntry } from '../../backend/iproute2/index.js'
 
 export interface LinkService {
   /**

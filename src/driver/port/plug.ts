@@ -12,9 +12,8 @@ import { portError } from '../../model/port/index.js'
 import { targetKey } from '../../txn/target-key.js'
 import type { Allocated } from './allocate-txn.js'
 import type { PortContext } from './context.js'
-import { ovsAddPortOps } from './ovs-plug.js'
+import { guestUpOps, plugOps } from './device-ops.js'
 import type { PlugRecord, PortDevice } from './plug-record.js'
-import { guestUpLines, plugLines } from './render.js'
 import { deviceShaping, floorPlugCommands, networkTree } from './shaping.js'
 import { unplugAll } from './unplug.js'
 
@@ -42,20 +41,20 @@ async function rememberLowerMacs(ctx: PortContext, target: Target, items: Pluggi
 }
 
 async function makeDevices(ctx: PortContext, target: Target, devices: PortDevice[]): Promise<void> {
-  const res = await ctx.services.ipBatch(target, plugLines(devices))
+  const res = await ctx.services.linkBatch(target, plugOps(devices))
   if (!res.ok) throw failure(`cannot create the port devices ${devices.map((d) => d.ifname).join(', ')}`, res.stderr)
-  for (const [ns, lines] of guestUpLines(devices)) {
-    const up = await ctx.services.ipBatch({ kind: 'netns', name: ns }, lines)
+  for (const [ns, ops] of guestUpOps(devices)) {
+    const up = await ctx.services.linkBatch({ kind: 'netns', name: ns }, ops)
     if (!up.ok) throw failure(`cannot bring up the guest side in namespace '${ns}'`, up.stderr)
   }
 }
 
 async function addOvsPorts(ctx: PortContext, target: Target, items: Plugging[]): Promise<void> {
-  const ops = items.flatMap((it) => {
+  const ports = items.flatMap((it) => {
     const d = it.record.device
-    return it.record.ovsBridge === undefined || d === undefined ? [] : ovsAddPortOps(it.record.ovsBridge, d.ifname, it.port)
+    return it.record.ovsBridge === undefined || d === undefined ? [] : [{ bridge: it.record.ovsBridge, ifname: d.ifname, port: it.port }]
   })
-  if (ops.length > 0) await ctx.services.ovsTransact(target, ops, { wait: true })
+  if (ports.length > 0) await ctx.services.ovsAddPorts(target, ports)
 }
 
 async function shape(ctx: PortContext, target: Target, items: Plugging[]): Promise<void> {

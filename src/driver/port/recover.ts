@@ -16,7 +16,7 @@ import type { PortContext } from './context.js'
 import { isPortDeviceName } from './names.js'
 import { deviceLocation, readPlugRecord } from './plug-record.js'
 import { finishRelease } from './release.js'
-import { deleteLines, deletionGroup } from './render.js'
+import { deletionGroup } from '../../backend/iproute2/index.js'
 
 export interface PortRecoveryReport {
   /** `target/network/uuid` of ports removed (interrupted, or of a network that stopped). */
@@ -65,7 +65,7 @@ async function scanOrphans(ctx: PortContext, report: PortRecoveryReport): Promis
     )
     const orphans = [...links].filter((n) => isPortDeviceName(n) && !known.has(n))
     if (orphans.length === 0) continue
-    const res = await ctx.services.ipBatch(target, deleteLines(orphans, deletionGroup()), { force: true })
+    const res = await ctx.services.linkBatch(target, [{ kind: 'links.delete', names: orphans, group: deletionGroup() }], { force: true })
     if (!res.ok) ctx.log(`warning: port devices without a port in ${key}: ${res.stderr.trim()}`)
     report.orphans.push(...orphans.map((n) => `${key}/${n}`))
   }

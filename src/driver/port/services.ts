@@ -1,11 +1,13 @@
 /**
- * What the port driver needs from the system, as one narrow interface: `ip -batch` in a namespace, link names and
- * MACs, tc, the target's Open vSwitch database, and the SR-IOV virtual functions of a PF (sysfs). The real
- * implementation is ./system-services.ts; tests substitute a recording fake.
+ * What the port driver needs from the system, as one narrow interface: typed link operations in a namespace
+ * (backend/iproute2), link names and MACs, tc, the target's Open vSwitch ports (backend/ovs-host), and the SR-IOV
+ * virtual functions of a PF (sysfs). The real implementation is ./system-services.ts; tests substitute a recording
+ * fake.
  * @module
  */
 import type { Target } from '../../model/target.js'
-import type { OperationResult, OvsdbOperation } from '../../backend/ovsdb/ops.js'
+import type { LinkOp } from '../../backend/iproute2/index.js'
+import type { VmPort, VmPortRef } from '../../backend/ovs-host/index.js'
 import type { ShapingCommand } from '../../backend/tc/index.js'
 import type { VirtualFunction } from '../../model/port/index.js'
 
@@ -15,8 +17,8 @@ export interface BatchResult {
 }
 
 export interface PortServices {
-  /** Run `ip` batch lines in a namespace; `force` goes on after a failing line (the result says whether all worked). */
-  ipBatch(ns: Target, lines: readonly string[], opts?: { force?: boolean }): Promise<BatchResult>
+  /** Run link operations in one `ip -batch` in a namespace; `force` goes on after a failing one (the result says whether all worked). */
+  linkBatch(ns: Target, ops: readonly LinkOp[], opts?: { force?: boolean }): Promise<BatchResult>
   /** The names of the namespace's links. */
   linkNames(ns: Target): Promise<Set<string>>
   /** A device's MAC, or undefined when it does not exist. */
@@ -30,8 +32,10 @@ export interface PortServices {
   txChecksumOff(ns: Target, dev: string): Promise<void>
   /** Whether a device has an htb root qdisc `1:` (a network's QoS tree). */
   hasHtbRoot(ns: Target, dev: string): Promise<boolean>
-  /** One transaction on the target's OVSDB; with `wait`, resolved once ovs-vswitchd applied it. */
-  ovsTransact(target: Target, ops: readonly OvsdbOperation[], opts: { wait: boolean }): Promise<OperationResult[]>
+  /** Add VMs' taps as ports of Open vSwitch bridges: one OVSDB transaction, resolved once ovs-vswitchd applied it. */
+  ovsAddPorts(target: Target, ports: readonly VmPort[]): Promise<void>
+  /** Remove such ports with the QoS rows they had (ports already gone are no error). */
+  ovsRemovePorts(target: Target, ports: readonly VmPortRef[]): Promise<void>
   /** The virtual functions of an SR-IOV PF, in index order. */
   virtualFunctions(pf: string): VirtualFunction[]
   /** Whether a namespace exists (the host always does). */

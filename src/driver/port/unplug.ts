@@ -10,9 +10,9 @@ import { errorMessage } from '../../errors.js'
 import type { Target } from '../../model/target.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { PortContext } from './context.js'
-import { ovsFindPortOps, ovsRemovePortOps } from './ovs-plug.js'
+import { deletionGroup } from '../../backend/iproute2/index.js'
+import { restoreLowerMacOps } from './device-ops.js'
 import { deviceLocation, type PlugRecord, type PortDevice } from './plug-record.js'
-import { deleteLines, deletionGroup, restoreLowerMacLines } from './render.js'
 import { floorUnplugCommands } from './shaping.js'
 
 export interface UnplugItem {
@@ -42,9 +42,7 @@ async function unplugOvs(ctx: PortContext, target: Target, items: readonly Unplu
   const ovs = items.filter((i) => i.record.ovsBridge !== undefined && i.record.device !== undefined)
   if (ovs.length === 0) return
   try {
-    const found = await ctx.services.ovsTransact(target, ovs.flatMap((i) => ovsFindPortOps(i.record.device!.ifname)), { wait: false })
-    const ops = ovs.flatMap((i, k) => ovsRemovePortOps(i.record.ovsBridge!, found.slice(3 * k, 3 * k + 3)))
-    if (ops.length > 0) await ctx.services.ovsTransact(target, ops, { wait: true })
+    await ctx.services.ovsRemovePorts(target, ovs.map((i) => ({ bridge: i.record.ovsBridge!, ifname: i.record.device!.ifname })))
   } catch (e) {
     problems.push(`Open vSwitch ports ${ovs.map((i) => i.record.device!.ifname).join(', ')}: ${errorMessage(e)}`)
   }
@@ -53,7 +51,7 @@ async function unplugOvs(ctx: PortContext, target: Target, items: readonly Unplu
 /** Delete the devices of one namespace; a failed batch is checked against the namespace's links. */
 async function deleteIn(ctx: PortContext, ns: Target, names: readonly string[], problems: string[]): Promise<void> {
   if (names.length === 0 || !ctx.services.namespaceExists(ns)) return
-  const res = await ctx.services.ipBatch(ns, deleteLines(names, deletionGroup()), { force: true })
+  const res = await ctx.services.linkBatch(ns, [{ kind: 'links.delete', names, group: deletionGroup() }], { force: true })
   if (res.ok) return
   const left = await ctx.services.linkNames(ns).then(
     (have) => names.filter((n) => have.has(n)),
@@ -69,9 +67,9 @@ async function deleteDevices(ctx: PortContext, target: Target, devices: readonly
     byNs.set(at.netns, [...(byNs.get(at.netns) ?? []), at.name])
   }
   await Promise.all([...byNs].map(([ns, names]) => deleteIn(ctx, ns === undefined ? target : netns(ns), names, problems)))
-  const restore = restoreLowerMacLines(devices)
+  const restore = restoreLowerMacOps(devices)
   if (restore.length > 0 && ctx.services.namespaceExists(target)) {
-    const res = await ctx.services.ipBatch(target, restore, { force: true })
+    const res = await ctx.services.linkBatch(target, restore, { force: true })
     if (!res.ok) problems.push(`cannot restore the MAC of a pool interface: ${res.stderr.trim()}`)
   }
 }
