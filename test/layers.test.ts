@@ -26,8 +26,9 @@ export const RULES: Record<string, { layers: string[]; node: boolean; pkg: strin
   store: { layers: ['errors', 'model', 'codec', 'sys'], node: true, pkg: ['better-sqlite3'] },
   txn: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys'], node: true, pkg: [] },
   driver: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn'], node: true, pkg: [], gates: ['backend'] },
-  api: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver'], node: true, pkg: ['*'] },
-  cli: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver', 'api'], node: true, pkg: ['*'] },
+  service: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver'], node: true, pkg: [] },
+  api: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver', 'service'], node: true, pkg: ['*'] },
+  cli: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver', 'service', 'api'], node: true, pkg: ['*'] },
 }
 
 function walk(dir: string, out: string[]): string[] {

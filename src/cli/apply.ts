@@ -2,22 +2,24 @@
 import type { Command } from 'commander'
 import { parseDesiredState } from '../codec/yaml/state.js'
 import { describeTarget, type Target } from '../model/target.js'
-import type { DesiredState } from '../model/host/state.js'
-import { applyState, diffState, NO_TRANSACTION, type ApplyResult } from '../txn/index.js'
+import { NO_TRANSACTION } from '../txn/apply.js'
+import type { ApplyResult, DocumentText } from '../service/ops.js'
 import { addTargetOptions, documentFormat, parseSeconds, readInput, resolveTarget, type TargetFlags } from './common.js'
 import { count, describeOps } from './describe-op.js'
 import { printJson } from './output.js'
-import { pauseAfterApplyMs, withRuntime, type Runtime } from './runtime.js'
-import { ensureConfirmTimer } from './serve.js'
+import { withOps } from './ops.js'
 
 interface ApplyFlags extends TargetFlags {
   confirmWithin?: string
   verify?: boolean
 }
 
-export async function readDesired(file: string): Promise<DesiredState> {
+/** The document of FILE, checked here (bad input fails before anything is opened) and applied by whoever runs the verb. */
+async function readDocument(file: string): Promise<DocumentText> {
   const text = await readInput(file)
-  return parseDesiredState(text, { format: documentFormat(file, text) })
+  const doc: DocumentText = { text, format: documentFormat(file, text) }
+  parseDesiredState(doc.text, { format: doc.format })
+  return doc
 }
 
 export function targetFlagText(t: Target): string {
@@ -39,27 +41,8 @@ export function applySummary(target: Target, r: ApplyResult): string {
   return out
 }
 
-export interface RunApplyOptions {
-  confirmWithinSec?: number | undefined
-  noVerify?: boolean
-}
-
-/** applyState with the CLI's runtime; starts the confirm timer daemon when the result waits for confirmation. */
-export async function runApply(rt: Runtime, target: Target, desired: DesiredState, opts: RunApplyOptions = {}): Promise<ApplyResult> {
-  const pause = pauseAfterApplyMs()
-  const caps = await rt.caps(target)
-  const result = await applyState({
-    ...rt.deps,
-    ...(caps === undefined ? {} : { caps }),
-    target,
-    desired,
-    ...(opts.confirmWithinSec === undefined ? {} : { confirmWithinSec: opts.confirmWithinSec }),
-    ...(opts.noVerify === true ? { noVerify: true } : {}),
-    ...(pause === undefined ? {} : { pauseAfterApplyMs: pause }),
-  })
-  if (result.status === 'pending-confirm') await ensureConfirmTimer(rt)
-  return result
-}
+export { runApply } from '../service/host.js'
+export type { ApplyOptions as RunApplyOptions } from '../service/ops.js'
 
 export function registerApplyCommands(program: Command): void {
   const apply = program
@@ -71,9 +54,9 @@ export function registerApplyCommands(program: Command): void {
   addTargetOptions(apply).action(async (file: string, flags: ApplyFlags) => {
     const target = resolveTarget(flags)
     const confirmWithinSec = flags.confirmWithin === undefined ? undefined : parseSeconds(flags.confirmWithin, '--confirm-within')
-    const desired = await readDesired(file)
-    await withRuntime(flags, async (rt) => {
-      const result = await runApply(rt, target, desired, { confirmWithinSec, noVerify: flags.verify === false })
+    const doc = await readDocument(file)
+    await withOps(flags, async (ops) => {
+      const result = await ops.apply(target, doc, { confirmWithinSec, noVerify: flags.verify === false })
       if (flags.json === true) printJson(result)
       else process.stdout.write(applySummary(target, result))
     })
@@ -85,10 +68,9 @@ export function registerApplyCommands(program: Command): void {
     .argument('<file>', 'YAML or JSON document, or - for standard input')
   addTargetOptions(diff).action(async (file: string, flags: TargetFlags) => {
     const target = resolveTarget(flags)
-    const desired = await readDesired(file)
-    await withRuntime(flags, async (rt) => {
-      const caps = await rt.caps(target)
-      const { change } = await diffState({ backend: rt.backend, target, desired, ...(caps === undefined ? {} : { caps }) })
+    const doc = await readDocument(file)
+    await withOps(flags, async (ops) => {
+      const change = await ops.diff(target, doc)
       if (flags.json === true) printJson({ ops: change.ops, touched: change.touched })
       else if (change.ops.length === 0) process.stdout.write(`${describeTarget(target)} already matches: no changes\n`)
       else process.stdout.write(`${count(change.ops.length, 'change')} to ${describeTarget(target)} (${change.touched.join(', ')}):\n${describeOps(change.ops)}`)

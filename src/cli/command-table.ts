@@ -107,8 +107,16 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     },
   },
   {
-    commands: [['serve [options]', 'run the daemon: the confirm timer, virtual-network autostart and dnsmasq supervision (stops on SIGTERM)']],
+    commands: [['serve [options]', 'run the daemon: the API, the confirm timer, virtual-network autostart and dnsmasq supervision (stops on SIGTERM)']],
     load: async () => (await import('./serve.js')).registerServeCommand,
+  },
+  {
+    commands: [['token', 'API bearer tokens (create prints the token once; only its hash is stored)']],
+    load: async () => (await import('./token.js')).registerTokenCommands,
+  },
+  {
+    commands: [['api', "the REST API served by 'hostnet serve'"]],
+    load: async () => (await import('./api.js')).registerApiCommands,
   },
   {
     commands: [

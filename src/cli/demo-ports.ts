@@ -10,6 +10,7 @@ import { portFromInterfaceXml } from '../driver/port/index.js'
 import type { Uuid } from '../model/values/uuid.js'
 import type { Say } from './demo-networks.js'
 import { portListText } from './net-port.js'
+import { portView } from '../service/ports.js'
 import type { Runtime } from './runtime.js'
 
 export const DEMO_VEPA = 'demo-vepa'
@@ -43,7 +44,7 @@ export async function demoPorts(rt: Runtime, target: Target, say: Say): Promise<
   }
   say(`  three VMs' NICs, each <interface type='network'> on ${DEMO_VEPA}: a macvtap (vepa) on the least-used NIC\n`)
   say(`\n$ hostnet net-port-list --netns ${target.kind === 'netns' ? target.name : ''} ${DEMO_VEPA}\n`)
-  say(portListText(net.ports.list(target, DEMO_VEPA)))
+  say(portListText(net.ports.list(target, DEMO_VEPA).map(portView)))
   // the <forward> element as it stands in the document (two spaces in), re-indented as a block of its own
   const forward = (/<forward[\s\S]*?<\/forward>/.exec(net.dumpXml(target, DEMO_VEPA))?.[0] ?? '').replace(/\n {2}/g, '\n')
   say(`\n  the live network XML counts the connections:\n${indent(`${forward}\n`)}`)

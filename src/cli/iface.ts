@@ -5,61 +5,16 @@
  * @module
  */
 import type { Command } from 'commander'
-import { HostnetError } from '../errors.js'
-import type { Target } from '../model/target.js'
-import { formatInterfaceXml, parseInterfaceXml, type InterfaceDef } from '../codec/libvirt-xml/interface.js'
-import { ifaceXmlToDesired } from '../model/host/from-iface-xml.js'
-import { hostIfaceToXmlDef } from '../model/host/to-iface-xml.js'
-import type { Iface } from '../model/host/iface.js'
-import type { DesiredState, HostState } from '../model/host/state.js'
-import { interfaceNames } from '../model/iface-xml/interface-def.js'
-import { targetKey } from '../txn/index.js'
-import { runApply } from './apply.js'
+import { checkIfaceXml, defineIface, destroyIface, dumpIfaceXml, listIfaces, startIface, undefineIface } from '../service/ifaces.js'
 import { addTargetOptions, readInput, resolveTarget, type TargetFlags } from './common.js'
 import { printJson, table } from './output.js'
-import { withRuntime, type Runtime } from './runtime.js'
+import { withRuntime } from './runtime.js'
+
+export { destroyDesired, ifaceList, type IfaceListEntry } from '../service/ifaces.js'
 
 interface ListFlags extends TargetFlags {
   all?: boolean
   inactive?: boolean
-}
-
-export interface IfaceListEntry {
-  name: string
-  state: 'active' | 'inactive'
-  mac: string
-  defined: boolean
-}
-
-/** virsh iface-list: live interfaces (not loopback) and stored definitions; active = present and up. */
-export function ifaceList(state: HostState, definedNames: readonly string[]): IfaceListEntry[] {
-  const defined = new Set(definedNames)
-  const out: IfaceListEntry[] = state.interfaces
-    .filter((i) => i.type !== 'loopback')
-    .map((i) => ({ name: i.name, state: i.state === 'up' ? 'active' : 'inactive', mac: i.mac ?? '', defined: defined.has(i.name) }))
-  const live = new Set(out.map((e) => e.name))
-  for (const n of definedNames) if (!live.has(n)) out.push({ name: n, state: 'inactive', mac: '', defined: true })
-  return out.sort((a, b) => a.name.localeCompare(b.name))
-}
-
-/** What `iface-destroy` asks for: links the start created go away, the rest of the document goes down. */
-export function destroyDesired(def: InterfaceDef, createdLinks: readonly string[], current: HostState): DesiredState {
-  const created = new Set(createdLinks)
-  const live = new Map(current.interfaces.map((i) => [i.name, i] as const))
-  const interfaces: Iface[] = []
-  for (const name of interfaceNames(def)) {
-    const i = live.get(name)
-    if (i === undefined) continue
-    if (created.has(name)) interfaces.push({ name, type: i.type, state: 'absent' })
-    else if (name === def.name) interfaces.push({ name, type: i.type, state: 'down' })
-  }
-  return { interfaces }
-}
-
-function storedDef(rt: Runtime, target: Target, name: string): { def: InterfaceDef; createdLinks: string[] } {
-  const d = rt.store.ifaceDefs.get(targetKey(target), name)
-  if (d === undefined) throw new HostnetError('not-found', `Interface not found: no interface with matching name '${name}' is defined`)
-  return { def: parseInterfaceXml(d.xml), createdLinks: d.createdLinks }
 }
 
 function registerInspect(program: Command): void {
@@ -70,9 +25,7 @@ function registerInspect(program: Command): void {
     .action(async (flags: ListFlags) => {
       const target = resolveTarget(flags)
       await withRuntime(flags, async (rt) => {
-        const defs = rt.store.ifaceDefs.list(targetKey(target)).map((d) => d.name)
-        const all = ifaceList(await rt.backend.query(target), defs)
-        const shown = all.filter((e) => (flags.inactive ? e.state === 'inactive' : flags.all === true || e.state === 'active'))
+        const shown = await listIfaces(rt, target, { ...(flags.all === true ? { all: true } : {}), ...(flags.inactive === true ? { inactive: true } : {}) })
         if (flags.json === true) printJson(shown)
         else process.stdout.write(table([['Name', 'State', 'MAC Address'], ...shown.map((e) => [e.name, e.state, e.mac])]))
       })
@@ -85,8 +38,7 @@ function registerInspect(program: Command): void {
     .action(async (name: string, flags: ListFlags) => {
       const target = resolveTarget(flags)
       await withRuntime(flags, async (rt) => {
-        const def = flags.inactive === true ? storedDef(rt, target, name).def : hostIfaceToXmlDef(await rt.backend.query(target), name)
-        const xml = formatInterfaceXml(def)
+        const xml = await dumpIfaceXml(rt, target, name, flags.inactive === true ? { inactive: true } : {})
         if (flags.json === true) printJson({ name, xml })
         else process.stdout.write(xml)
       })
@@ -99,10 +51,10 @@ function registerDefine(program: Command): void {
     .argument('<file>', 'interface XML file, or - for standard input')
     .action(async (file: string, flags: TargetFlags) => {
       const target = resolveTarget(flags)
-      const def = parseInterfaceXml(await readInput(file))
-      ifaceXmlToDesired(def) // refuse now what could never be started
+      const xml = await readInput(file)
+      checkIfaceXml(xml) // refuse now what could never be started
       await withRuntime(flags, async (rt) => {
-        rt.store.ifaceDefs.put(targetKey(target), def.name, formatInterfaceXml(def))
+        const def = defineIface(rt, target, xml)
         if (flags.json === true) printJson({ name: def.name, defined: true })
         else process.stdout.write(`Interface ${def.name} defined from ${file}\n`)
       })
@@ -116,13 +68,8 @@ function registerStart(program: Command): void {
     .action(async (name: string, flags: TargetFlags) => {
       const target = resolveTarget(flags)
       await withRuntime(flags, async (rt) => {
-        const { def, createdLinks } = storedDef(rt, target, name)
-        const current = await rt.backend.query(target)
-        const existing = new Set(current.interfaces.map((i) => i.name))
-        const result = await runApply(rt, target, ifaceXmlToDesired(def, { current }))
-        const created = interfaceNames(def).filter((n) => !existing.has(n))
-        rt.store.ifaceDefs.setCreatedLinks(targetKey(target), name, [...new Set([...createdLinks, ...created])])
-        if (flags.json === true) printJson({ name, transactionId: result.transactionId, ops: result.ops, created })
+        const started = await startIface(rt, target, name)
+        if (flags.json === true) printJson(started)
         else process.stdout.write(`Interface ${name} started\n`)
       })
     })
@@ -135,11 +82,8 @@ function registerDestroy(program: Command): void {
     .action(async (name: string, flags: TargetFlags) => {
       const target = resolveTarget(flags)
       await withRuntime(flags, async (rt) => {
-        const { def, createdLinks } = storedDef(rt, target, name)
-        const desired = destroyDesired(def, createdLinks, await rt.backend.query(target))
-        const result = await runApply(rt, target, desired)
-        rt.store.ifaceDefs.setCreatedLinks(targetKey(target), name, [])
-        if (flags.json === true) printJson({ name, transactionId: result.transactionId, ops: result.ops })
+        const destroyed = await destroyIface(rt, target, name)
+        if (flags.json === true) printJson(destroyed)
         else process.stdout.write(`Interface ${name} destroyed\n`)
       })
     })
@@ -152,9 +96,7 @@ function registerUndefine(program: Command): void {
     .action(async (name: string, flags: TargetFlags) => {
       const target = resolveTarget(flags)
       await withRuntime(flags, async (rt) => {
-        if (!rt.store.ifaceDefs.delete(targetKey(target), name)) {
-          throw new HostnetError('not-found', `Interface not found: no interface with matching name '${name}' is defined`)
-        }
+        undefineIface(rt, target, name)
         if (flags.json === true) printJson({ name, defined: false })
         else process.stdout.write(`Interface ${name} undefined\n`)
       })

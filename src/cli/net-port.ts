@@ -6,14 +6,11 @@
  * @module
  */
 import type { Command } from 'commander'
-import { randomUUID } from 'node:crypto'
-import { assertNever, ValidationError } from '../errors.js'
-import type { PortCreateRequest, PortInfo } from '../driver/port/index.js'
-import { checkDeviceName, parsePortInput, portFromInterfaceXml } from '../driver/port/index.js'
-import { tryParseUuid, type Uuid } from '../model/values/uuid.js'
+import { assertNever } from '../errors.js'
+import type { PortSource, PortView } from '../service/ops.js'
 import { addTargetOptions, readInput, resolveTarget, type TargetFlags } from './common.js'
 import { printJson, table } from './output.js'
-import { withRuntime } from './runtime.js'
+import { withOps } from './ops.js'
 
 interface PortFlags extends TargetFlags {
   reclaim?: boolean
@@ -31,8 +28,8 @@ function say(flags: PortFlags, json: unknown, text: string): void {
   else process.stdout.write(text)
 }
 
-function plugText(p: PortInfo): string {
-  const plug = p.port.plug
+function plugText(p: PortView): string {
+  const plug = p.plug
   if (plug === undefined) return '-'
   switch (plug.type) {
     case 'network':
@@ -47,28 +44,19 @@ function plugText(p: PortInfo): string {
   }
 }
 
-export function portListText(rows: readonly PortInfo[]): string {
-  const body = rows.map((p) => [p.uuid, p.port.owner.name, p.port.mac, plugText(p), p.device ?? p.guest?.netns ?? '-', p.status])
+export function portListText(rows: readonly PortView[]): string {
+  const body = rows.map((p) => [p.uuid, p.owner.name, p.mac, plugText(p), p.device ?? p.guest?.netns ?? '-', p.status])
   return table([['UUID', 'Owner', 'MAC', 'Plug', 'Device', 'Status'], ...body])
 }
 
-function portJson(p: PortInfo): Record<string, unknown> {
-  return { uuid: p.uuid, network: p.network, target: p.target, status: p.status, owner: p.port.owner, mac: p.port.mac, plug: p.port.plug, device: p.device, guest: p.guest, hostdev: p.hostdev }
-}
-
-function ownerUuid(flags: PortFlags): Uuid {
-  if (flags.domainUuid === undefined) return randomUUID() as Uuid
-  const u = tryParseUuid(flags.domainUuid)
-  if (u === undefined) throw new ValidationError(`invalid domain UUID '${flags.domainUuid}'`, { path: '--domain-uuid', value: flags.domainUuid })
-  return u
-}
-
-function request(xml: string, flags: PortFlags): PortCreateRequest {
-  const base: PortCreateRequest =
-    flags.interface === true
-      ? portFromInterfaceXml(xml, { name: flags.domain ?? 'hostnet', uuid: ownerUuid(flags) }, () => randomUUID() as Uuid)
-      : { port: parsePortInput(xml, flags.validate === true ? { validate: true } : {}) }
-  return flags.ifname === undefined ? base : { ...base, ifname: checkDeviceName(flags.ifname, '--ifname') }
+/** The port's source as the flags describe it (parsed by whoever creates the port: here, or the remote hostnet). */
+function portSource(xml: string, flags: PortFlags): PortSource {
+  const src: PortSource = { xml, kind: flags.interface === true ? 'interface' : 'networkport' }
+  if (flags.validate === true) src.validate = true
+  if (flags.domain !== undefined) src.domain = flags.domain
+  if (flags.domainUuid !== undefined) src.domainUuid = flags.domainUuid
+  if (flags.ifname !== undefined) src.ifname = flags.ifname
+  return src
 }
 
 function registerCreate(program: Command): void {
@@ -85,12 +73,12 @@ function registerCreate(program: Command): void {
     .option('--ifname <name>', 'host device name (default: hnp + 12 hex digits of the port UUID)')
   cmd.action(async (network: string, file: string, flags: PortFlags) => {
     const target = resolveTarget(flags)
-    const req = request(await readInput(file), flags)
-    await withRuntime(flags, async (rt) => {
+    const source = portSource(await readInput(file), flags)
+    await withOps(flags, async (ops) => {
       const opts = { ...(flags.reclaim === true ? { reclaim: true } : {}), ...(flags.plug === false ? { plug: false } : {}) }
-      const p = await rt.networks().ports.create(target, network, req, opts)
+      const p = await ops.portCreate(target, network, source, opts)
       const where = p.device !== undefined ? ` (device ${p.device})` : p.hostdev !== undefined ? ` (PCI ${p.hostdev})` : ''
-      say(flags, portJson(p), `Network port ${p.uuid} created from ${file}${where}\n`)
+      say(flags, p, `Network port ${p.uuid} created from ${file}${where}\n`)
     })
   })
 }
@@ -100,9 +88,9 @@ function registerInspect(program: Command): void {
   addTargetOptions(list).argument('<network>', 'network name')
   list.action(async (network: string, flags: PortFlags) => {
     const target = resolveTarget(flags)
-    await withRuntime(flags, async (rt) => {
-      const rows = rt.networks().ports.list(target, network)
-      say(flags, rows.map(portJson), portListText(rows))
+    await withOps(flags, async (ops) => {
+      const rows = await ops.portList(target, network)
+      say(flags, rows, portListText(rows))
     })
   })
   const dump = program.command('net-port-dumpxml').description('the <networkport> XML of a port (--domain-interface: the domain status <interface>)')
@@ -110,8 +98,8 @@ function registerInspect(program: Command): void {
   dump.option('--domain-interface', 'the <interface> with <actual> as libvirt keeps it in the domain status')
   dump.action(async (network: string, uuid: string, flags: PortFlags) => {
     const target = resolveTarget(flags)
-    await withRuntime(flags, async (rt) => {
-      const xml = rt.networks().ports.dumpXml(target, network, uuid, flags.domainInterface === true ? { domainInterface: true } : {})
+    await withOps(flags, async (ops) => {
+      const xml = await ops.portDumpXml(target, network, uuid, flags.domainInterface === true ? { domainInterface: true } : {})
       say(flags, { network, uuid, xml }, xml)
     })
   })
@@ -122,8 +110,8 @@ function registerDelete(program: Command): void {
   addTargetOptions(cmd).argument('<network>', 'network name').argument('<uuid>', 'port UUID')
   cmd.action(async (network: string, uuid: string, flags: PortFlags) => {
     const target = resolveTarget(flags)
-    await withRuntime(flags, async (rt) => {
-      await rt.networks().ports.delete(target, network, uuid)
+    await withOps(flags, async (ops) => {
+      await ops.portDelete(target, network, uuid)
       say(flags, { network, uuid, deleted: true }, `Network port ${uuid} deleted\n`)
     })
   })

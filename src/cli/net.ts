@@ -6,10 +6,10 @@
  */
 import type { Command } from 'commander'
 import type { Target } from '../model/target.js'
-import type { NetworkDetails, NetworkSummary } from '../driver/network/index.js'
+import type { NetworkDetails, NetworkSummary } from '../service/ops.js'
 import { addTargetOptions, readInput, resolveTarget, type TargetFlags } from './common.js'
 import { printJson, table } from './output.js'
-import { withRuntime } from './runtime.js'
+import { withOps } from './ops.js'
 
 interface NetFlags extends TargetFlags {
   all?: boolean
@@ -65,10 +65,10 @@ function registerDefineCreate(program: Command): void {
     cmd.action(async (file: string, flags: NetFlags) => {
       const target = resolveTarget(flags)
       const xml = await readInput(file)
-      await withRuntime(flags, async (rt) => {
-        const def = verb === 'net-define' ? await rt.networks().define(target, xml) : await rt.networks().create(target, xml)
+      await withOps(flags, async (ops) => {
+        const def = verb === 'net-define' ? await ops.netDefine(target, xml) : await ops.netCreate(target, xml)
         const done = verb === 'net-define' ? 'defined' : 'created'
-        say(flags, { name: def.name, uuid: def.uuid, bridge: def.bridge?.name, [done]: true }, `Network ${def.name} ${done} from ${file}\n`)
+        say(flags, { name: def.name, uuid: def.uuid, bridge: def.bridge, [done]: true }, `Network ${def.name} ${done} from ${file}\n`)
       })
     })
   }
@@ -76,27 +76,27 @@ function registerDefineCreate(program: Command): void {
 
 function registerLifecycle(program: Command): void {
   nameVerb(program, 'net-start', 'start a defined network', (target, name, flags) =>
-    withRuntime(flags, async (rt) => {
-      await rt.networks().start(target, name)
+    withOps(flags, async (ops) => {
+      await ops.netStart(target, name)
       say(flags, { name, active: true }, `Network ${name} started\n`)
     }),
   )
   nameVerb(program, 'net-destroy', 'stop an active network (a transient one is removed)', (target, name, flags) =>
-    withRuntime(flags, async (rt) => {
-      await rt.networks().destroy(target, name, flags.deferDelete === true ? { deferDelete: true } : {})
+    withOps(flags, async (ops) => {
+      await ops.netDestroy(target, name, flags.deferDelete === true ? { deferDelete: true } : {})
       say(flags, { name, active: false }, `Network ${name} destroyed\n`)
     }),
   ).option('--defer-delete', 'leave the retired bridge for hostnet serve to delete (faster)')
   nameVerb(program, 'net-undefine', 'remove a persistent definition (an active network keeps running, transient)', (target, name, flags) =>
-    withRuntime(flags, async (rt) => {
-      rt.networks().undefine(target, name)
+    withOps(flags, async (ops) => {
+      await ops.netUndefine(target, name)
       say(flags, { name, defined: false }, `Network ${name} has been undefined\n`)
     }),
   )
   nameVerb(program, 'net-autostart', 'start the network whenever hostnet serve starts (--disable: no longer)', (target, name, flags) =>
-    withRuntime(flags, async (rt) => {
+    withOps(flags, async (ops) => {
       const on = flags.disable !== true
-      rt.networks().setAutostart(target, name, on)
+      await ops.netAutostart(target, name, on)
       say(flags, { name, autostart: on }, on ? `Network ${name} marked as autostarted\n` : `Network ${name} unmarked as autostarted\n`)
     }),
   ).option('--disable', 'turn autostart off')
@@ -107,26 +107,26 @@ function registerInspect(program: Command): void {
   addTargetOptions(list).option('--all', 'list inactive networks too')
   list.action(async (flags: NetFlags) => {
     const target = flags.netns === undefined && flags.host !== true ? undefined : resolveTarget(flags)
-    await withRuntime(flags, async (rt) => {
-      const rows = rt.networks().list(target, flags.all === true ? { all: true } : {})
+    await withOps(flags, async (ops) => {
+      const rows = await ops.netList(target, flags.all === true ? { all: true } : {})
       say(flags, rows, netListText(rows, target === undefined))
     })
   })
   nameVerb(program, 'net-info', 'basic information about a network', (target, name, flags) =>
-    withRuntime(flags, async (rt) => {
-      const d = rt.networks().info(target, name)
+    withOps(flags, async (ops) => {
+      const d = await ops.netInfo(target, name)
       say(flags, d, netInfoText(d))
     }),
   )
   nameVerb(program, 'net-dumpxml', 'network XML: the live definition of an active network (--inactive: the persistent one)', (target, name, flags) =>
-    withRuntime(flags, async (rt) => {
-      const xml = rt.networks().dumpXml(target, name, flags.inactive === true ? { inactive: true } : {})
+    withOps(flags, async (ops) => {
+      const xml = await ops.netDumpXml(target, name, flags.inactive === true ? { inactive: true } : {})
       say(flags, { name, xml }, xml)
     }),
   ).option('--inactive', 'the persistent definition')
   nameVerb(program, 'net-dhcp-leases', "the DHCP leases of an active network's dnsmasq", (target, name, flags) =>
-    withRuntime(flags, async (rt) => {
-      const leases = await rt.networks().leases(target, name)
+    withOps(flags, async (ops) => {
+      const leases = await ops.netLeases(target, name)
       const rows = leases.map((l) => [
         l.expires === 'infinite' ? 'infinite' : new Date(l.expires * 1000).toISOString(),
         l.mac ?? '-',

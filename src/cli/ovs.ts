@@ -1,6 +1,7 @@
 /** `hostnet ovs-show`: Open vSwitch bridges, ports with their VLAN columns, and bond status of a target. */
 import type { Command } from 'commander'
-import { ovsStatus, readOvsDb, type OvsBridgeStatus, type OvsPortStatus, type OvsStatus } from '../backend/ovs-host/index.js'
+import type { OvsBridgeStatus, OvsPortStatus, OvsStatus } from '../backend/ovs-host/index.js'
+import { LocalOps } from '../service/local.js'
 import { addTargetOptions, resolveTarget, type TargetFlags } from './common.js'
 import { printJson } from './output.js'
 import { withRuntime } from './runtime.js'
@@ -51,8 +52,7 @@ export function registerOvsCommands(program: Command): void {
     await withRuntime(
       flags,
       async (rt) => {
-        const client = await rt.backend.client(target)
-        const status = ovsStatus(await readOvsDb(client, { status: true }), client.address)
+        const status = await new LocalOps(rt).ovsShow(target)
         if (flags.json === true) printJson(status)
         else process.stdout.write(ovsStatusText(status))
       },

@@ -8,6 +8,7 @@ import { Command, CommanderError, Help } from 'commander'
 import { COMMAND_GROUPS, commandName, type CommandGroup, type GlobalFlags, type RegisterCommands } from './command-table.js'
 import { exitCodeFor } from './exit.js'
 import { printError } from './output.js'
+import { CACERT_ENV, setRemoteOptions, TOKEN_ENV, URL_ENV } from './remote.js'
 
 export const HOSTNET_VERSION = '0.1.0'
 
@@ -28,6 +29,10 @@ export function programWith(loaded: LoadedGroups, groups: readonly CommandGroup[
     .showHelpAfterError()
     .exitOverride()
     .configureHelp({ subcommandTerm: (cmd) => stubTerms.get(cmd) ?? defaultHelp.subcommandTerm(cmd) })
+    .option('--url <url>', `run the verb on a remote hostnet through its API: http(s)://HOST:PORT or unix:/path (default: $${URL_ENV})`)
+    .option('--token <token>', `bearer token for --url (default: $${TOKEN_ENV})`)
+    .option('--cacert <file>', `CA certificate to trust for an https --url (default: $${CACERT_ENV})`)
+  program.hook('preAction', (_root, action) => setRemoteOptions(action.optsWithGlobals(), topLevelName(action)))
   for (const group of groups) {
     const register = loaded.get(group)
     if (register !== undefined) {
@@ -37,6 +42,13 @@ export function programWith(loaded: LoadedGroups, groups: readonly CommandGroup[
     for (const line of group.commands) stubTerms.set(program.command(commandName(line)).description(line[1]), line[0])
   }
   return program
+}
+
+/** The top-level command an action belongs to (`sandbox` for `sandbox guest add`). */
+function topLevelName(cmd: Command): string {
+  let c = cmd
+  while (c.parent !== null && c.parent.parent !== null) c = c.parent
+  return c.name()
 }
 
 /** Import and register-ready the given groups (in parallel). */

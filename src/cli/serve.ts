@@ -5,33 +5,46 @@
  * @module
  */
 import type { Command } from 'commander'
-import { spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { HostnetError } from '../errors.js'
-import type { DaemonHolder } from '../store/index.js'
 import { CONFIRM_TIMER_ROLE, runConfirmTimer, TIMER_POLL_MS } from '../txn/index.js'
 import { runNetworkSupervisor } from '../driver/network/supervisor-loop.js'
 import { addStateDirOption } from './common.js'
-import { OVSDB_ENV } from '../backend/ovs-host/index.js'
-import { logLine, openRuntime, PAUSE_AFTER_APPLY_ENV, type Runtime } from './runtime.js'
+import { logLine, openRuntime, type Runtime } from './runtime.js'
 
 export const SERVE_PID_FILE = 'serve.pid'
-export const SERVE_LOG_FILE = 'serve.log'
-/** How long `apply` waits for a daemon it started to take the lock. */
-export const DAEMON_START_TIMEOUT_MS = 5_000
-const DAEMON_START_POLL_MS = 50
+export { DAEMON_START_TIMEOUT_MS, ensureConfirmTimer, hostnetBin, SERVE_LOG_FILE } from '../service/confirm-daemon.js'
 
 interface ServeFlags {
   stateDir?: string
   exitWhenIdle?: boolean
   pollMs?: string
+  api?: boolean
+  socketDir?: string
+  listen?: string
+  tlsCert?: string
+  tlsKey?: string
+  tls?: boolean
+  pamService?: string
 }
 
-/** bin/hostnet of this installation (dist/src/cli/serve.js → ../../../bin/hostnet). */
-export function hostnetBin(): string {
-  return fileURLToPath(new URL('../../../bin/hostnet', import.meta.url))
+/** Start the API on its listeners (not for the short-lived --exit-when-idle daemon, nor with --no-api). */
+async function startApi(rt: Runtime, flags: ServeFlags): Promise<{ close(): Promise<void> }> {
+  const [{ ApiServer }, { resolveSocketDir }, { LocalOps }] = await Promise.all([import('../api/server.js'), import('../api/listeners.js'), import('../service/local.js')])
+  const server = await ApiServer.start(
+    { rt, ops: new LocalOps(rt), log: logLine },
+    {
+      socketDir: resolveSocketDir(flags.socketDir, rt.stateDir),
+      ...(flags.listen === undefined ? {} : { listen: flags.listen }),
+      ...(flags.tlsCert === undefined ? {} : { tlsCert: flags.tlsCert }),
+      ...(flags.tlsKey === undefined ? {} : { tlsKey: flags.tlsKey }),
+      ...(flags.tls === false ? { noTls: true } : {}),
+      ...(flags.pamService === undefined ? {} : { pamService: flags.pamService }),
+    },
+  )
+  for (const l of server.listeners) logLine(`API listening on ${l.kind === 'tcp' ? l.address : `unix:${l.address}`} (${l.kind})`)
+  return server
 }
 
 function removePidFile(path: string): void {
@@ -54,13 +67,28 @@ export async function serve(flags: ServeFlags): Promise<void> {
     // virtual networks: autostart, dnsmasq supervision, retired-bridge deletion (not in the short-lived
     // --exit-when-idle daemon that apply --confirm-within starts)
     const networks = flags.exitWhenIdle === true ? undefined : superviseNetworks(rt, ac.signal)
+    let api: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined)
+    let apiError: unknown
     const exit = await runConfirmTimer({
       ...rt.deps,
       signal: ac.signal,
       pollMs: Number.isFinite(pollMs) && pollMs > 0 ? pollMs : TIMER_POLL_MS,
       exitWhenIdle: flags.exitWhenIdle === true,
-      onReady: () => writeFileSync(pidFile, `${process.pid}\n`),
+      onReady: () => {
+        writeFileSync(pidFile, `${process.pid}\n`)
+        if (flags.exitWhenIdle === true || flags.api === false) return
+        api = startApi(rt, flags).catch((e: unknown) => {
+          apiError = e
+          ac.abort()
+          return undefined
+        })
+      },
     })
+    await (await api)?.close()
+    if (apiError !== undefined) {
+      await networks
+      throw apiError
+    }
     if (exit === 'already-running') {
       ac.abort()
       await networks
@@ -82,40 +110,19 @@ async function superviseNetworks(rt: Runtime, signal: AbortSignal): Promise<void
   if (exit === 'already-running') logLine('virtual networks are supervised by another hostnet serve')
 }
 
-/** Make sure a confirm timer runs for this store: start `hostnet serve --exit-when-idle` detached if needed. */
-export async function ensureConfirmTimer(rt: Runtime): Promise<DaemonHolder | undefined> {
-  const running = rt.store.daemons.holder(CONFIRM_TIMER_ROLE)
-  if (running !== undefined) return running
-  const logFd = openSync(join(rt.stateDir, SERVE_LOG_FILE), 'a')
-  try {
-    const env = { ...process.env }
-    delete env[PAUSE_AFTER_APPLY_ENV]
-    if (rt.ovsdb !== undefined) env[OVSDB_ENV] = rt.ovsdb // the rollback must reach the same OVS
-    const child = spawn(process.execPath, [hostnetBin(), 'serve', '--state-dir', rt.stateDir, '--exit-when-idle'], {
-      detached: true,
-      stdio: ['ignore', logFd, logFd],
-      env,
-    })
-    child.unref()
-  } finally {
-    closeSync(logFd)
-  }
-  for (let waited = 0; waited < DAEMON_START_TIMEOUT_MS; waited += DAEMON_START_POLL_MS) {
-    await new Promise((r) => setTimeout(r, DAEMON_START_POLL_MS))
-    const h = rt.store.daemons.holder(CONFIRM_TIMER_ROLE)
-    if (h !== undefined) return h
-    if (rt.store.journal.countByStatus('pending-confirm') === 0) return undefined // it ran and finished already
-  }
-  logLine(`warning: the confirm timer did not start (see ${join(rt.stateDir, SERVE_LOG_FILE)}); the next hostnet command after the deadline rolls back`)
-  return undefined
-}
-
 export function registerServeCommand(program: Command): void {
   const cmd = program
     .command('serve')
-    .description('run the daemon: the confirm timer, virtual-network autostart and dnsmasq supervision (stops on SIGTERM)')
+    .description('run the daemon: the API, the confirm timer, virtual-network autostart and dnsmasq supervision (stops on SIGTERM)')
     .option('--exit-when-idle', 'exit once no transaction is waiting for confirmation')
     .option('--poll-ms <ms>', `how often to check deadlines (default ${TIMER_POLL_MS})`)
+    .option('--no-api', 'do not serve the API')
+    .option('--socket-dir <dir>', 'directory of the API sockets hostnet.sock (admins) and hostnet-ro.sock (viewers) (default: $HOSTNET_SOCKET_DIR, /run/hostnet for the default state directory, else STATE-DIR/api)')
+    .option('--listen <addr:port>', 'also serve the API on TCP (TLS: give --tls-cert and --tls-key)')
+    .option('--tls-cert <file>', 'TLS certificate (PEM) for --listen')
+    .option('--tls-key <file>', 'TLS private key (PEM) for --listen')
+    .option('--no-tls', 'plain HTTP on --listen (loopback addresses only)')
+    .option('--pam-service <name>', 'PAM service for host-account logins (default hostnet)')
   addStateDirOption(cmd).action(async (flags: ServeFlags) => {
     await serve(flags)
   })

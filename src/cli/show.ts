@@ -1,10 +1,9 @@
 /** `hostnet show`: the current state of a target as YAML (default) or JSON. */
 import type { Command } from 'commander'
 import { formatState } from '../codec/yaml/state.js'
-import type { HostState } from '../model/host/state.js'
 import { addTargetOptions, resolveTarget, type TargetFlags } from './common.js'
 import { printJson } from './output.js'
-import { withRuntime } from './runtime.js'
+import { withOps } from './ops.js'
 import { stateTable } from './state-table.js'
 
 interface ShowFlags extends TargetFlags {
@@ -12,12 +11,7 @@ interface ShowFlags extends TargetFlags {
   brief?: boolean
 }
 
-/** Only the named interfaces (all when none are named). */
-export function selectInterfaces(state: HostState, names: readonly string[]): HostState {
-  if (names.length === 0) return state
-  const wanted = new Set(names)
-  return { ...state, interfaces: state.interfaces.filter((i) => wanted.has(i.name)) }
-}
+export { selectInterfaces } from '../service/host.js'
 
 export function registerShowCommand(program: Command): void {
   const cmd = program
@@ -29,8 +23,8 @@ export function registerShowCommand(program: Command): void {
     .option('--brief', 'print one line per interface')
     .action(async (names: string[], flags: ShowFlags) => {
       const target = resolveTarget(flags)
-      await withRuntime(flags, async (rt) => {
-        const state = selectInterfaces(await rt.backend.query(target), names)
+      await withOps(flags, async (ops) => {
+        const state = await ops.show(target, names)
         if (flags.json === true) printJson(state)
         else if (flags.brief === true) process.stdout.write(stateTable(state))
         else process.stdout.write(formatState(state))

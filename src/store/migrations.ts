@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3'
 import { HostnetError } from '../errors.js'
 import { NETWORKS_MIGRATION_SQL } from './networks-schema.js'
+import { TOKENS_MIGRATION_SQL } from './tokens.js'
 import { PORTS_MIGRATION_SQL, PORTS_WITHOUT_ROWID_MIGRATION_SQL, PORT_USAGE_MIGRATION_SQL, PORTS_NO_NETWORK_INDEX_MIGRATION_SQL } from './ports-schema.js'
 
 export interface Migration {
@@ -85,6 +86,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'network ports without the per-network index',
     sql: PORTS_NO_NETWORK_INDEX_MIGRATION_SQL,
+  },
+  {
+    version: 7,
+    name: 'API tokens',
+    sql: TOKENS_MIGRATION_SQL,
   },
 ]
 

@@ -8,6 +8,7 @@ import { HostnetError } from '../errors.js'
 import { DaemonLocks } from './daemon-lock.js'
 import { IfaceDefinitions } from './iface-defs.js'
 import { Journal } from './journal.js'
+import { ApiTokens } from './tokens.js'
 import { migrate } from './migrations.js'
 import { ensureStateDir, STORE_FILE_NAME } from './state-dir.js'
 
@@ -26,6 +27,8 @@ export interface Store {
   readonly journal: Journal
   readonly ifaceDefs: IfaceDefinitions
   readonly daemons: DaemonLocks
+  /** API bearer tokens (hashes). */
+  readonly tokens: ApiTokens
   readonly nowMs: () => number
   close(): void
 }
@@ -58,6 +61,7 @@ export function openStore(stateDir: string, opts: StoreOptions = {}): Store {
     journal: new Journal(db, nowMs),
     ifaceDefs: new IfaceDefinitions(db, nowMs),
     daemons: new DaemonLocks(db, nowMs),
+    tokens: new ApiTokens(db, nowMs),
     nowMs,
     close: () => db.close(),
   }

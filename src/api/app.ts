@@ -1,0 +1,110 @@
+/**
+ * The API application: one Hono app (served on every listener) with authentication first, then the body limit,
+ * then the operations; every error answered as a problem document. `hostnet api openapi` and
+ * GET /api/v1/openapi.json print the document generated from the operations' schemas.
+ * @module
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { errorMessage } from '../errors.js'
+import { authenticate, routeKey, type AuthDeps, type ListenerKind } from './auth/authenticate.js'
+import type { ApiApp, ApiEnv, ApiServices } from './context.js'
+import { API_BASE, jsonAnswer } from './operation.js'
+import { HttpError, problemOf, PROBLEM_CONTENT_TYPE } from './problem.js'
+import { registerHostRoutes } from './routes/host.js'
+import { registerIfaceRoutes } from './routes/ifaces.js'
+import { registerNetworkRoutes } from './routes/networks.js'
+import { registerPortRoutes } from './routes/ports.js'
+import { registerSessionRoutes, SESSION_PATH } from './routes/session.js'
+
+export const API_VERSION = '1.0.0'
+/** Default largest request body (a desired-state document of thousands of interfaces fits). */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+export const OPENAPI_PATH = '/openapi.json'
+
+export interface AppOptions {
+  maxBodyBytes?: number
+  /** Extra routes on the same app (the event stream). */
+  extend?: (app: ApiApp) => void
+}
+
+export type ListenerEnv = { listener?: ListenerKind }
+
+export function problemResponse(c: Context, e: unknown, log?: (line: string) => void): Response {
+  const p = problemOf(e)
+  if (p.status >= 500 && log !== undefined) log(`api: ${c.req.method} ${c.req.path}: ${p.status} ${p.kind}: ${errorMessage(e)}`)
+  const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE }
+  if (e instanceof HttpError) Object.assign(headers, e.headers)
+  return c.body(JSON.stringify(p), p.status as never, headers)
+}
+
+function documentConfig(): Parameters<OpenAPIHono['getOpenAPI31Document']>[0] {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'hostnet API',
+      version: API_VERSION,
+      description:
+        "Host interfaces, virtual networks and ports of a KVM host. On the read-write Unix socket every caller is an admin, on the read-only one a viewer; on TCP a bearer token, HTTP Basic (a host account through PAM) or the session cookie of POST /api/v1/session. Viewers may only read. Errors are RFC 9457 problem documents whose `kind` is hostnet's error kind.",
+    },
+    security: [{ bearer: [] }, { basic: [] }, { session: [] }],
+  }
+}
+
+/** The OpenAPI 3.1 document of an app. */
+export function openApiDocument(app: ApiApp): unknown {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'basic', { type: 'http', scheme: 'basic' })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'hostnet_session' })
+  return app.getOpenAPI31Document(documentConfig())
+}
+
+export function createApp(svc: ApiServices, auth: Omit<AuthDeps, 'anyAccess' | 'publicAccess'>, opts: AppOptions = {}): ApiApp {
+  const app: ApiApp = new OpenAPIHono<ApiEnv>()
+  const deps: AuthDeps = {
+    ...auth,
+    anyAccess: new Set([routeKey('GET', API_BASE + SESSION_PATH), routeKey('DELETE', API_BASE + SESSION_PATH)]),
+    publicAccess: new Set([routeKey('POST', API_BASE + SESSION_PATH), routeKey('GET', API_BASE + OPENAPI_PATH)]),
+  }
+  app.onError((e, c) => problemResponse(c, e, svc.log))
+  app.notFound((c) => problemResponse(c, new HttpError('no-route', `no such resource: ${c.req.method} ${c.req.path.slice(0, 200)}`)))
+  const listener = (c: Context): ListenerKind => (c.env as ListenerEnv | undefined)?.listener ?? 'tcp'
+  app.use(`${API_BASE}/*`, authenticate(deps, listener, (c) => routeKey(c.req.method, c.req.path)))
+  const maxSize = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  app.use(
+    `${API_BASE}/*`,
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new HttpError('payload-too-large', `request body larger than ${maxSize} bytes`, { limit: maxSize })
+      },
+    }),
+  )
+  registerHostRoutes(app, svc)
+  registerIfaceRoutes(app, svc)
+  registerNetworkRoutes(app, svc)
+  registerPortRoutes(app, svc)
+  registerSessionRoutes(app, svc, deps)
+  opts.extend?.(app)
+  let doc: unknown
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: API_BASE + OPENAPI_PATH,
+    operationId: 'getOpenApi',
+    summary: 'this document (OpenAPI 3.1)',
+    tags: ['meta'],
+    security: [],
+    responses: { 200: { description: 'the OpenAPI document' } },
+    'x-hostnet-access': 'public',
+  } as never)
+  app.get(API_BASE + OPENAPI_PATH, (c) => jsonAnswer(c, (doc ??= openApiDocument(app))))
+  return app
+}
+
+/** The OpenAPI document without a running server (`hostnet api openapi`): handlers are never called. */
+export function standaloneOpenApiDocument(extend?: AppOptions['extend']): unknown {
+  const none = undefined as never
+  const app = createApp(none, { tokens: none, sessions: none, pam: none, limiter: none }, extend === undefined ? {} : { extend })
+  return openApiDocument(app)
+}

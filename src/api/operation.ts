@@ -1,0 +1,232 @@
+/**
+ * One API operation = one spec: method, path, the zod schemas of its parameters, query and JSON body, the
+ * content types of text bodies (libvirt XML, YAML), its answer and who may call it. `defineOperation` registers
+ * the spec in the OpenAPI registry AND routes it through a validator built from the same schemas, so the
+ * document and the checks cannot drift apart.
+ * @module
+ */
+import { z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { ApiApp } from './context.js'
+import { HttpError, PROBLEM_CONTENT_TYPE } from './problem.js'
+import { Problem } from './schemas.js'
+
+export const XML_TYPES = ['application/xml', 'text/xml'] as const
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'] as const
+export const JSON_TYPE = 'application/json'
+
+/** Who may call: viewers may read; admins may do everything; `any` authenticated principal (sessions). */
+export type Access = 'viewer' | 'admin' | 'any' | 'public'
+
+export type Method = 'get' | 'post' | 'put' | 'delete'
+
+export interface BodySpec {
+  /** A JSON body validated with this schema (a strict object: unknown fields are refused). */
+  json?: z.ZodType
+  /** Text bodies (XML, YAML) passed to the service, which parses and validates them as the CLI does. */
+  text?: readonly string[]
+  description: string
+  required: boolean
+}
+
+export interface AnswerSpec {
+  status: number
+  description: string
+  json?: z.ZodType
+  /** Other representations chosen by Accept (application/xml, application/yaml). */
+  text?: readonly string[]
+  /** text/event-stream and the like: documented, produced by the handler itself. */
+  stream?: string
+}
+
+export interface OperationSpec {
+  method: Method
+  /** OpenAPI path below /api/v1, `{param}` style. */
+  path: string
+  operationId: string
+  summary: string
+  tag: string
+  params?: Record<string, z.ZodType>
+  query?: Record<string, z.ZodType>
+  body?: BodySpec
+  ok: AnswerSpec
+  access?: Access
+}
+
+export interface OperationInput {
+  params: Record<string, string>
+  query: Record<string, unknown>
+  /** The validated JSON body, or the text body; undefined when none was sent. */
+  json?: unknown
+  text?: string
+  /** The media type of the body, without parameters. */
+  bodyType?: string
+}
+
+export type Handler = (c: Context, input: OperationInput) => Promise<Response>
+
+export const API_BASE = '/api/v1'
+
+/** Default access: reads are for viewers, everything else for admins. */
+export function accessOf(spec: Pick<OperationSpec, 'method' | 'access'>): Access {
+  return spec.access ?? (spec.method === 'get' ? 'viewer' : 'admin')
+}
+
+function honoPath(path: string): string {
+  return API_BASE + path.replace(/\{(\w+)\}/g, ':$1')
+}
+
+/** The first zod issue as one message that names the field. */
+export function zodMessage(where: string, err: z.ZodError): { message: string; path: string } {
+  const issue = err.issues[0]
+  const field = issue === undefined || issue.path.length === 0 ? where : `${where}.${issue.path.map(String).join('.')}`
+  const msg = issue?.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}` : (issue?.message ?? 'invalid')
+  return { message: `invalid ${field}: ${msg}`, path: field }
+}
+
+function mediaType(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined
+  return header.split(';')[0]!.trim().toLowerCase()
+}
+
+function parseWith(schema: z.ZodType, value: unknown, where: string): unknown {
+  const r = schema.safeParse(value)
+  if (!r.success) {
+    const { message, path } = zodMessage(where, r.error)
+    throw new HttpError('bad-request', message, { path })
+  }
+  return r.data
+}
+
+async function readBody(c: Context, spec: BodySpec | undefined): Promise<Pick<OperationInput, 'json' | 'text' | 'bodyType'>> {
+  const type = mediaType(c.req.header('content-type'))
+  const length = c.req.header('content-length')
+  const chunked = c.req.header('transfer-encoding') !== undefined
+  const hasBody = chunked || (length !== undefined && length !== '0')
+  if (spec === undefined) {
+    if (hasBody && (await c.req.arrayBuffer()).byteLength > 0) throw new HttpError('bad-request', 'this operation takes no request body')
+    return {}
+  }
+  if (!hasBody) {
+    if (spec.required) throw new HttpError('bad-request', `a request body is required: ${spec.description}`)
+    return {}
+  }
+  const accepted = [...(spec.json === undefined ? [] : [JSON_TYPE]), ...(spec.text ?? [])]
+  if (type === undefined || !accepted.includes(type)) {
+    throw new HttpError('unsupported-media-type', `unsupported content type '${type ?? '(none)'}': expected ${accepted.join(', ')}`, { path: 'content-type', value: type })
+  }
+  const text = await c.req.text()
+  if (type === JSON_TYPE && spec.json !== undefined) {
+    let doc: unknown
+    try {
+      doc = JSON.parse(text)
+    } catch (e) {
+      throw new HttpError('bad-request', `malformed JSON body: ${(e as Error).message}`, { path: 'body' })
+    }
+    return { json: parseWith(spec.json, doc, 'body'), bodyType: type }
+  }
+  return { text, bodyType: type }
+}
+
+function readQuery(c: Context, spec: Record<string, z.ZodType> | undefined): Record<string, unknown> {
+  const all = c.req.queries()
+  const flat: Record<string, string> = {}
+  for (const [k, vs] of Object.entries(all)) {
+    if (vs.length > 1) throw new HttpError('bad-request', `query parameter '${k}' given ${vs.length} times`, { path: `query.${k}` })
+    flat[k] = vs[0] ?? ''
+  }
+  return parseWith(z.object(spec ?? {}).strict(), flat, 'query') as Record<string, unknown>
+}
+
+function readParams(c: Context, spec: Record<string, z.ZodType> | undefined): Record<string, string> {
+  if (spec === undefined) return {}
+  const raw: Record<string, string> = {}
+  for (const k of Object.keys(spec)) raw[k] = c.req.param(k) ?? ''
+  return parseWith(z.object(spec), raw, 'path') as Record<string, string>
+}
+
+const ERROR_ANSWERS: Record<number, string> = {
+  400: 'malformed request (parameters, query, JSON body)',
+  401: 'no or bad credentials (TCP listener)',
+  403: 'a viewer asked for a change, or a denied principal',
+  404: 'no such object',
+  409: 'conflicts with the current state',
+  413: 'request body too large',
+  415: 'unsupported content type',
+  422: 'the document is invalid (the message names the field)',
+  503: 'a dependency is missing (e.g. no reachable Open vSwitch)',
+}
+
+function registerDoc(app: ApiApp, spec: OperationSpec): void {
+  const content: Record<string, { schema: z.ZodType }> = {}
+  if (spec.ok.json !== undefined) content[JSON_TYPE] = { schema: spec.ok.json }
+  for (const t of spec.ok.text ?? []) content[t] = { schema: z.string() }
+  if (spec.ok.stream !== undefined) content[spec.ok.stream] = { schema: z.string() }
+  const responses: Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }> = {
+    [String(spec.ok.status)]: { description: spec.ok.description, ...(Object.keys(content).length === 0 ? {} : { content }) },
+  }
+  for (const [status, description] of Object.entries(ERROR_ANSWERS)) responses[status] = { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } } }
+  const request: Record<string, unknown> = {}
+  if (spec.params !== undefined) request['params'] = z.object(spec.params)
+  if (spec.query !== undefined) request['query'] = z.object(spec.query)
+  if (spec.body !== undefined) {
+    const bodyContent: Record<string, { schema: z.ZodType }> = {}
+    if (spec.body.json !== undefined) bodyContent[JSON_TYPE] = { schema: spec.body.json }
+    for (const t of spec.body.text ?? []) bodyContent[t] = { schema: z.string() }
+    request['body'] = { description: spec.body.description, required: spec.body.required, content: bodyContent }
+  }
+  const access = accessOf(spec)
+  app.openAPIRegistry.registerPath({
+    method: spec.method,
+    path: API_BASE + spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    tags: [spec.tag],
+    request: request as never,
+    responses: responses as never,
+    ...(access === 'public' ? { security: [] } : {}),
+    'x-hostnet-access': access,
+  } as never)
+}
+
+/** Register the operation's documentation and route it through the validator. */
+export function defineOperation(app: ApiApp, spec: OperationSpec, handler: Handler): void {
+  registerDoc(app, spec)
+  app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
+    const params = readParams(c, spec.params)
+    const query = readQuery(c, spec.query)
+    const body = await readBody(c, spec.body)
+    return handler(c, { params, query, ...body })
+  })
+}
+
+/** Which representation the client asked for among `offered` (the first when Accept names none of them). */
+export function negotiate(c: Context, offered: readonly string[]): string {
+  const accept = c.req.header('accept')
+  if (accept === undefined || accept === '') return offered[0]!
+  const wanted = accept.split(',').map((p) => {
+    const [type, ...params] = p.trim().split(';')
+    const q = params.map((x) => x.trim()).find((x) => x.startsWith('q='))
+    return { type: (type ?? '').trim().toLowerCase(), q: q === undefined ? 1 : Number(q.slice(2)) }
+  })
+  let best: { type: string; q: number } | undefined
+  for (const o of offered) {
+    const [major] = o.split('/')
+    for (const w of wanted) {
+      const matches = w.type === o || w.type === `${major}/*` || w.type === '*/*'
+      if (matches && w.q > 0 && (best === undefined || w.q > best.q)) best = { type: o, q: w.q }
+    }
+  }
+  if (best === undefined) throw new HttpError('not-acceptable', `cannot answer with '${accept}': available ${offered.join(', ')}`, { path: 'accept' })
+  return best.type
+}
+
+/** A JSON answer (bigints as strings). */
+export function jsonAnswer(c: Context, value: unknown, status = 200): Response {
+  const body = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+  return c.body(body, status as never, { 'content-type': 'application/json; charset=utf-8' })
+}
+
+export function textAnswer(c: Context, text: string, type: string, status = 200): Response {
+  return c.body(text, status as never, { 'content-type': `${type}; charset=utf-8` })
+}

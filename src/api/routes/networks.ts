@@ -1,0 +1,169 @@
+/** Virtual networks (libvirt's net-* verbs) and their DHCP leases. */
+import { z } from '@hono/zod-openapi'
+import type { ApiApp } from '../context.js'
+import { HostnetError } from '../../errors.js'
+import { parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
+import { targetOf, type ApiServices } from '../context.js'
+import { defineOperation, JSON_TYPE, jsonAnswer, negotiate, textAnswer, XML_TYPES, type OperationInput } from '../operation.js'
+import { HttpError } from '../problem.js'
+import { Autostart, Lease, NameParam, NetworkDefined, NetworkDetails, NetworkSummary, QueryBool, TargetParam } from '../schemas.js'
+
+const XML = 'application/xml'
+
+function xmlOf(input: OperationInput): string {
+  if (input.text === undefined) throw new HttpError('bad-request', 'a libvirt <network> document is required')
+  return input.text
+}
+
+const networkBody = { text: XML_TYPES, description: "libvirt's <network> XML", required: true } as const
+
+export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
+  const target = { target: TargetParam }
+  const named = { target: TargetParam, name: NameParam }
+  defineOperation(
+    app,
+    {
+      method: 'get',
+      path: '/networks',
+      operationId: 'listAllNetworks',
+      summary: 'networks of every target (net-list without a target)',
+      tag: 'networks',
+      query: { all: QueryBool.optional().openapi({ description: 'inactive networks too' }) },
+      ok: { status: 200, description: 'networks', json: z.array(NetworkSummary) },
+    },
+    async (c, { query }) => jsonAnswer(c, await svc.ops.netList(undefined, { all: query['all'] === true })),
+  )
+  defineOperation(
+    app,
+    {
+      method: 'get',
+      path: '/targets/{target}/networks',
+      operationId: 'listNetworks',
+      summary: 'networks of a target (net-list)',
+      tag: 'networks',
+      params: target,
+      query: { all: QueryBool.optional().openapi({ description: 'inactive networks too' }) },
+      ok: { status: 200, description: 'networks', json: z.array(NetworkSummary) },
+    },
+    async (c, { params, query }) => jsonAnswer(c, await svc.ops.netList(targetOf(params['target']), { all: query['all'] === true })),
+  )
+  defineOperation(
+    app,
+    {
+      method: 'post',
+      path: '/targets/{target}/networks',
+      operationId: 'defineNetwork',
+      summary: 'define a persistent network (net-define), or with transient=true create and start a transient one (net-create)',
+      tag: 'networks',
+      params: target,
+      query: { transient: QueryBool.optional() },
+      body: networkBody,
+      ok: { status: 201, description: 'the network', json: NetworkDefined },
+    },
+    async (c, input) => {
+      const t = targetOf(input.params['target'])
+      const def = input.query['transient'] === true ? await svc.ops.netCreate(t, xmlOf(input)) : await svc.ops.netDefine(t, xmlOf(input))
+      c.header('location', `${c.req.path.replace(/\/$/, '')}/${encodeURIComponent(def.name)}`)
+      return jsonAnswer(c, def, 201)
+    },
+  )
+  defineOperation(
+    app,
+    {
+      method: 'get',
+      path: '/targets/{target}/networks/{name}',
+      operationId: 'getNetwork',
+      summary: 'a network: JSON (net-info), or its libvirt XML with Accept: application/xml (net-dumpxml; live, or the persistent definition with inactive=true)',
+      tag: 'networks',
+      params: named,
+      query: { inactive: QueryBool.optional() },
+      ok: { status: 200, description: 'the network', json: NetworkDetails, text: [XML] },
+    },
+    async (c, { params, query }) => {
+      const t = targetOf(params['target'])
+      const name = params['name']!
+      if (negotiate(c, [JSON_TYPE, XML]) === XML) return textAnswer(c, await svc.ops.netDumpXml(t, name, { inactive: query['inactive'] === true }), XML)
+      return jsonAnswer(c, await svc.ops.netInfo(t, name))
+    },
+  )
+  defineOperation(
+    app,
+    {
+      method: 'put',
+      path: '/targets/{target}/networks/{name}',
+      operationId: 'redefineNetwork',
+      summary: 'replace the persistent definition (net-define of an existing network; the XML names the same network)',
+      tag: 'networks',
+      params: named,
+      body: networkBody,
+      ok: { status: 200, description: 'the network', json: NetworkDefined },
+    },
+    async (c, input) => {
+      const xml = xmlOf(input)
+      const name = parseNetworkXml(xml).name
+      if (name !== input.params['name']) {
+        throw new HostnetError('invalid-argument', `the XML defines network '${name}', not '${input.params['name']}'`, { details: { path: '/network/name', value: name } })
+      }
+      const t = targetOf(input.params['target'])
+      await svc.ops.netInfo(t, name) // 404 unless it exists: PUT replaces, POST creates
+      return jsonAnswer(c, await svc.ops.netDefine(t, xml))
+    },
+  )
+  defineOperation(
+    app,
+    { method: 'delete', path: '/targets/{target}/networks/{name}', operationId: 'undefineNetwork', summary: 'remove the persistent definition (net-undefine)', tag: 'networks', params: named, ok: { status: 204, description: 'undefined' } },
+    async (c, { params }) => {
+      await svc.ops.netUndefine(targetOf(params['target']), params['name']!)
+      return c.body(null, 204)
+    },
+  )
+  defineOperation(
+    app,
+    { method: 'post', path: '/targets/{target}/networks/{name}/start', operationId: 'startNetwork', summary: 'start a defined network (net-start)', tag: 'networks', params: named, ok: { status: 200, description: 'the started network', json: NetworkDetails } },
+    async (c, { params }) => {
+      const t = targetOf(params['target'])
+      await svc.ops.netStart(t, params['name']!)
+      return jsonAnswer(c, await svc.ops.netInfo(t, params['name']!))
+    },
+  )
+  defineOperation(
+    app,
+    {
+      method: 'post',
+      path: '/targets/{target}/networks/{name}/stop',
+      operationId: 'stopNetwork',
+      summary: 'stop an active network (net-destroy; a transient one disappears)',
+      tag: 'networks',
+      params: named,
+      query: { deferDelete: QueryBool.optional().openapi({ description: 'leave the retired bridge for serve to delete' }) },
+      ok: { status: 204, description: 'stopped' },
+    },
+    async (c, { params, query }) => {
+      await svc.ops.netDestroy(targetOf(params['target']), params['name']!, { deferDelete: query['deferDelete'] === true })
+      return c.body(null, 204)
+    },
+  )
+  defineOperation(
+    app,
+    {
+      method: 'put',
+      path: '/targets/{target}/networks/{name}/autostart',
+      operationId: 'setNetworkAutostart',
+      summary: 'start the network whenever hostnet serve starts, or no longer (net-autostart)',
+      tag: 'networks',
+      params: named,
+      body: { json: Autostart, description: '{"autostart": true|false}', required: true },
+      ok: { status: 200, description: 'the setting', json: Autostart },
+    },
+    async (c, { params, json }) => {
+      const on = (json as { autostart: boolean }).autostart
+      await svc.ops.netAutostart(targetOf(params['target']), params['name']!, on)
+      return jsonAnswer(c, { autostart: on })
+    },
+  )
+  defineOperation(
+    app,
+    { method: 'get', path: '/targets/{target}/networks/{name}/leases', operationId: 'getNetworkLeases', summary: "the DHCP leases of an active network's dnsmasq (net-dhcp-leases)", tag: 'networks', params: named, ok: { status: 200, description: 'leases', json: z.array(Lease) } },
+    async (c, { params }) => jsonAnswer(c, await svc.ops.netLeases(targetOf(params['target']), params['name']!)),
+  )
+}

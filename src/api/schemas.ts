@@ -1,0 +1,185 @@
+/**
+ * The zod schemas of the API: path parameters, query strings, JSON bodies and answers. The same objects validate
+ * requests (operation.ts) and generate the OpenAPI document (openapi.ts); there is no second copy.
+ * @module
+ */
+import { z } from '@hono/zod-openapi'
+import { netnsNameProblem } from '../sys/netns.js'
+
+/** Longest path parameter accepted (names are far shorter; this only bounds the work done on junk). */
+export const MAX_PARAM_CHARS = 256
+
+export const TargetParam = z
+  .string()
+  .max(MAX_PARAM_CHARS)
+  .superRefine((v, ctx) => {
+    if (v === 'host') return
+    if (!v.startsWith('netns:')) {
+      ctx.addIssue({ code: 'custom', message: `invalid target '${v}': expected 'host' or 'netns:NAME'` })
+      return
+    }
+    const problem = netnsNameProblem(v.slice('netns:'.length))
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `invalid network namespace name '${v.slice('netns:'.length)}': ${problem}` })
+  })
+  .openapi({ description: "`host` (the host's own namespace) or `netns:NAME`", example: 'netns:lab' })
+
+/** A network or interface name: checked by the service as the CLI checks it; here only bounded and slash-free. */
+export const NameParam = z
+  .string()
+  .min(1)
+  .max(MAX_PARAM_CHARS)
+  .regex(/^[^/\0]+$/, "must not contain '/' or NUL")
+  .openapi({ example: 'default' })
+
+export const UuidParam = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/, 'must be a UUID')
+  .openapi({ example: '3f9a2c5e-8d1b-4c7a-9e6f-0a1b2c3d4e5f' })
+
+export const IdParam = z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer').openapi({ example: '12' })
+
+/** `true`/`false` (also `1`/`0`) in a query string. */
+export const QueryBool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .openapi({ type: 'string', enum: ['true', 'false'] })
+
+export const Problem = z
+  .object({
+    type: z.string().openapi({ example: 'urn:hostnet:problem:not-found' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().openapi({ description: 'the message the CLI prints' }),
+    kind: z.string().openapi({ description: "hostnet's error kind (invalid-argument, not-found, conflict, ...)" }),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('Problem')
+
+/** An object the service defines (documented by its fields; answers are produced by the service's types). */
+export function loose(name: string, description: string, example?: Record<string, unknown>): z.ZodType {
+  return z
+    .record(z.string(), z.unknown())
+    .openapi(name, { description, ...(example === undefined ? {} : { example }) })
+}
+
+export const TargetInfo = z
+  .object({
+    target: z.string().openapi({ example: 'netns:lab' }),
+    kind: z.enum(['host', 'netns']),
+    name: z.string().optional(),
+    exists: z.boolean(),
+    networks: z.number().int(),
+    transactions: z.number().int(),
+    interfaceDefinitions: z.number().int(),
+  })
+  .openapi('Target')
+
+export const NetworkSummary = z
+  .object({
+    target: z.string(),
+    name: z.string(),
+    uuid: z.string(),
+    state: z.enum(['active', 'inactive', 'starting', 'stopping']),
+    autostart: z.boolean(),
+    persistent: z.boolean(),
+    forwardMode: z.string(),
+    bridge: z.string().optional(),
+  })
+  .openapi('NetworkSummary')
+
+export const NetworkDetails = NetworkSummary.extend({
+  dnsmasqPid: z.number().int().optional(),
+  dnsmasqRestarts: z.number().int(),
+  nftObjects: z.number().int().optional(),
+  lastError: z.unknown().optional(),
+}).openapi('NetworkDetails')
+
+export const NetworkDefined = z
+  .object({ name: z.string(), uuid: z.string(), bridge: z.string().optional() })
+  .openapi('NetworkDefined')
+
+export const Autostart = z.object({ autostart: z.boolean() }).strict().openapi('Autostart')
+
+export const Lease = z
+  .object({
+    expires: z.union([z.number(), z.literal('infinite')]),
+    mac: z.string().optional(),
+    ip: z.string(),
+    hostname: z.string().optional(),
+    clientId: z.string().optional(),
+  })
+  .openapi('DhcpLease')
+
+export const PortView = z
+  .object({
+    uuid: z.string(),
+    network: z.string(),
+    target: z.string(),
+    status: z.string(),
+    owner: z.object({ name: z.string(), uuid: z.string() }).passthrough(),
+    mac: z.string(),
+    plug: z.record(z.string(), z.unknown()).optional(),
+    device: z.string().optional(),
+    guest: z.record(z.string(), z.unknown()).optional(),
+    hostdev: z.string().optional(),
+  })
+  .openapi('Port')
+
+export const TxnOutcome = z.object({ transactionId: z.number().int(), status: z.string() }).openapi('TransactionOutcome')
+
+export const Transaction = z
+  .object({
+    id: z.number().int(),
+    target: z.string(),
+    kind: z.string(),
+    status: z.string(),
+    createdMs: z.number().int(),
+    updatedMs: z.number().int(),
+    touched: z.array(z.string()),
+    progress: z.number().int(),
+    ops: z.array(z.unknown()).optional(),
+    error: z.unknown().optional(),
+    confirmDeadlineMs: z.number().int().optional(),
+  })
+  .openapi('Transaction')
+
+export const DiffOutput = z.object({ ops: z.array(z.record(z.string(), z.unknown())), touched: z.array(z.string()) }).openapi('Diff')
+
+export const IfaceListEntry = z
+  .object({ name: z.string(), state: z.enum(['active', 'inactive']), mac: z.string(), defined: z.boolean() })
+  .openapi('InterfaceListEntry')
+
+export const TokenInfo = z
+  .object({
+    id: z.string(),
+    role: z.enum(['admin', 'viewer']),
+    description: z.string(),
+    createdMs: z.number().int(),
+    expiresMs: z.number().int().optional(),
+    revokedMs: z.number().int().optional(),
+  })
+  .openapi('Token')
+
+export const TokenCreate = z
+  .object({
+    role: z.enum(['admin', 'viewer']),
+    description: z.string().max(200).optional(),
+    expiresInSec: z.number().int().positive().max(10 * 365 * 86_400).optional(),
+  })
+  .strict()
+  .openapi('TokenCreate')
+
+export const TokenCreated = z.object({ token: z.string().openapi({ description: 'shown once; only its hash is stored' }), info: TokenInfo }).openapi('TokenCreated')
+
+export const Login = z
+  .object({
+    username: z.string().min(1).max(64).optional(),
+    password: z.string().max(1024).optional(),
+    token: z.string().max(200).optional(),
+  })
+  .strict()
+  .openapi('Login', { description: 'a host account (checked through PAM) or an API token' })
+
+export const SessionInfo = z
+  .object({ role: z.enum(['admin', 'viewer']), principal: z.string(), via: z.enum(['unix-socket', 'token', 'pam', 'session']), expiresMs: z.number().int().optional() })
+  .openapi('Session')

@@ -1,0 +1,114 @@
+/**
+ * The one implementation of hostnet's verbs over a Runtime (store, engine, drivers): what the local CLI runs,
+ * and what the API runs for its clients (the remote CLI included).
+ * @module
+ */
+import type { Target } from '../model/target.js'
+import { ovsStatus, readOvsDb, type OvsStatus } from '../backend/ovs-host/index.js'
+import type { HostState } from '../model/host/state.js'
+import type { ApplyResult } from '../txn/index.js'
+import type { NetworkDetails, NetworkSummary, DhcpLeaseEntry } from '../driver/network/index.js'
+import { commitTarget, diffDocument, parseDocument, rollbackTarget, runApply, showState } from './host.js'
+import type { ApplyOptions, DiffOutput, DocumentText, NetworkDefined, PortCreateFlags, PortSource, PortView, RemotableOps, TxnOutcome } from './ops.js'
+import { portRequest, portView } from './ports.js'
+import type { Runtime } from './runtime.js'
+
+export class LocalOps implements RemotableOps {
+  constructor(readonly rt: Runtime) {}
+
+  show(target: Target, names: readonly string[] = []): Promise<HostState> {
+    return showState(this.rt, target, names)
+  }
+
+  diff(target: Target, doc: DocumentText): Promise<DiffOutput> {
+    return diffDocument(this.rt, target, parseDocument(doc))
+  }
+
+  apply(target: Target, doc: DocumentText, opts: ApplyOptions = {}): Promise<ApplyResult> {
+    return runApply(this.rt, target, parseDocument(doc), opts)
+  }
+
+  commit(target: Target): Promise<TxnOutcome> {
+    return commitTarget(this.rt, target)
+  }
+
+  rollback(target: Target): Promise<TxnOutcome> {
+    return rollbackTarget(this.rt, target)
+  }
+
+  async netList(target: Target | undefined, opts: { all?: boolean } = {}): Promise<NetworkSummary[]> {
+    return this.rt.networks().list(target, opts.all === true ? { all: true } : {})
+  }
+
+  async netDefine(target: Target, xml: string): Promise<NetworkDefined> {
+    return defined(await this.rt.networks().define(target, xml))
+  }
+
+  async netCreate(target: Target, xml: string): Promise<NetworkDefined> {
+    return defined(await this.rt.networks().create(target, xml))
+  }
+
+  netStart(target: Target, name: string): Promise<void> {
+    return this.rt.networks().start(target, name)
+  }
+
+  netDestroy(target: Target, name: string, opts: { deferDelete?: boolean } = {}): Promise<void> {
+    return this.rt.networks().destroy(target, name, opts.deferDelete === true ? { deferDelete: true } : {})
+  }
+
+  async netUndefine(target: Target, name: string): Promise<void> {
+    this.rt.networks().undefine(target, name)
+  }
+
+  async netAutostart(target: Target, name: string, on: boolean): Promise<void> {
+    this.rt.networks().setAutostart(target, name, on)
+  }
+
+  async netInfo(target: Target, name: string): Promise<NetworkDetails> {
+    return this.rt.networks().info(target, name)
+  }
+
+  async netDumpXml(target: Target, name: string, opts: { inactive?: boolean } = {}): Promise<string> {
+    return this.rt.networks().dumpXml(target, name, opts.inactive === true ? { inactive: true } : {})
+  }
+
+  netLeases(target: Target, name: string): Promise<DhcpLeaseEntry[]> {
+    return this.rt.networks().leases(target, name)
+  }
+
+  async portList(target: Target, network: string): Promise<PortView[]> {
+    return this.rt.networks().ports.list(target, network).map(portView)
+  }
+
+  async portCreate(target: Target, network: string, source: PortSource, flags: PortCreateFlags = {}): Promise<PortView> {
+    return this.portCreateRequest(target, network, portRequest(source), flags)
+  }
+
+  /** portCreate with the request already built (the caller parsed the source, e.g. before opening the runtime). */
+  async portCreateRequest(target: Target, network: string, req: ReturnType<typeof portRequest>, flags: PortCreateFlags = {}): Promise<PortView> {
+    const opts = { ...(flags.reclaim === true ? { reclaim: true } : {}), ...(flags.plug === false ? { plug: false } : {}) }
+    return portView(await this.rt.networks().ports.create(target, network, req, opts))
+  }
+
+  async portGet(target: Target, network: string, uuid: string): Promise<PortView> {
+    return portView(this.rt.networks().ports.get(target, network, uuid))
+  }
+
+  async portDumpXml(target: Target, network: string, uuid: string, opts: { domainInterface?: boolean } = {}): Promise<string> {
+    return this.rt.networks().ports.dumpXml(target, network, uuid, opts.domainInterface === true ? { domainInterface: true } : {})
+  }
+
+  portDelete(target: Target, network: string, uuid: string): Promise<void> {
+    return this.rt.networks().ports.delete(target, network, uuid)
+  }
+
+  /** Open vSwitch bridges, ports and bonds of a target. */
+  async ovsShow(target: Target): Promise<OvsStatus> {
+    const client = await this.rt.backend.client(target)
+    return ovsStatus(await readOvsDb(client, { status: true }), client.address)
+  }
+}
+
+function defined(def: { name: string; uuid: string; bridge?: { name?: string } }): NetworkDefined {
+  return { name: def.name, uuid: def.uuid, ...(def.bridge?.name === undefined ? {} : { bridge: def.bridge.name }) }
+}

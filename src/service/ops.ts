@@ -1,0 +1,102 @@
+/**
+ * What the edges (CLI, REST API, the remote CLI's client) can ask of hostnet: one interface, implemented once over
+ * the store, the engine and the drivers (./local.ts). The remote CLI implements the remotable part over HTTP, so
+ * a verb prints the same whether it runs here or on another host. Types only: importing this costs nothing.
+ * @module
+ */
+import type { Target } from '../model/target.js'
+import type { HostState } from '../model/host/state.js'
+import type { HostOp } from '../plan/ops.js'
+import type { ApplyResult } from '../txn/apply.js'
+import type { NetworkDetails, NetworkSummary } from '../driver/network/driver.js'
+import type { DhcpLeaseEntry } from '../driver/network/services.js'
+import type { GuestEnd } from '../driver/port/plug-record.js'
+import type { NetworkPortDef } from '../model/networkport.js'
+import type { TxnStatus } from '../store/journal.js'
+
+export type { ApplyResult, DhcpLeaseEntry, HostState, NetworkDetails, NetworkSummary }
+
+/** A desired-state document as the user wrote it (parsed by the side that applies it). */
+export interface DocumentText {
+  text: string
+  format: 'json' | 'yaml'
+}
+
+export interface DiffOutput {
+  ops: HostOp[]
+  touched: string[]
+}
+
+export interface ApplyOptions {
+  confirmWithinSec?: number | undefined
+  noVerify?: boolean
+}
+
+export interface TxnOutcome {
+  transactionId: number
+  status: TxnStatus
+}
+
+export interface NetworkDefined {
+  name: string
+  uuid: string
+  bridge?: string
+}
+
+/** A port as the CLI's --json and the API show it. */
+export interface PortView {
+  uuid: string
+  network: string
+  target: string
+  status: string
+  owner: NetworkPortDef['owner']
+  mac: string
+  plug: NetworkPortDef['plug']
+  device?: string
+  guest?: GuestEnd
+  hostdev?: string
+}
+
+/** What a port is made from: a `<networkport>` document, or a domain `<interface type='network'>`. */
+export interface PortSource {
+  xml: string
+  kind: 'networkport' | 'interface'
+  /** networkport: validate against the schema first (virsh --validate). */
+  validate?: boolean
+  /** interface: the owner domain's name (default hostnet) and UUID (default random). */
+  domain?: string
+  domainUuid?: string
+  /** Host device name (default hnp + 12 hex digits of the port UUID). */
+  ifname?: string
+}
+
+export interface PortCreateFlags {
+  reclaim?: boolean
+  /** false: allocate only, the hypervisor plugs. */
+  plug?: boolean
+}
+
+/** The verbs the remote CLI runs through the API (net-*, net-port-*, show, diff, apply, commit, rollback). */
+export interface RemotableOps {
+  show(target: Target, names?: readonly string[]): Promise<HostState>
+  diff(target: Target, doc: DocumentText): Promise<DiffOutput>
+  apply(target: Target, doc: DocumentText, opts?: ApplyOptions): Promise<ApplyResult>
+  commit(target: Target): Promise<TxnOutcome>
+  rollback(target: Target): Promise<TxnOutcome>
+
+  netList(target: Target | undefined, opts?: { all?: boolean }): Promise<NetworkSummary[]>
+  netDefine(target: Target, xml: string): Promise<NetworkDefined>
+  netCreate(target: Target, xml: string): Promise<NetworkDefined>
+  netStart(target: Target, name: string): Promise<void>
+  netDestroy(target: Target, name: string, opts?: { deferDelete?: boolean }): Promise<void>
+  netUndefine(target: Target, name: string): Promise<void>
+  netAutostart(target: Target, name: string, on: boolean): Promise<void>
+  netInfo(target: Target, name: string): Promise<NetworkDetails>
+  netDumpXml(target: Target, name: string, opts?: { inactive?: boolean }): Promise<string>
+  netLeases(target: Target, name: string): Promise<DhcpLeaseEntry[]>
+
+  portList(target: Target, network: string): Promise<PortView[]>
+  portCreate(target: Target, network: string, source: PortSource, flags?: PortCreateFlags): Promise<PortView>
+  portDumpXml(target: Target, network: string, uuid: string, opts?: { domainInterface?: boolean }): Promise<string>
+  portDelete(target: Target, network: string, uuid: string): Promise<void>
+}

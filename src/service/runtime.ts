@@ -1,0 +1,125 @@
+/**
+ * The composition root of the CLI and the API: resolves the state directory, opens the store, picks the kernel
+ * backend, and runs crash recovery before any command that touches a target.
+ * @module
+ */
+import type { Target } from '../model/target.js'
+import { OvsHostBackend, defaultOvsdbResolver } from '../backend/ovs-host/index.js'
+import type { KernelCaps } from '../plan/caps.js'
+import { Iproute2Backend, LauncherRunner } from '../backend/iproute2/index.js'
+import { openStore, resolveStateDir, type Store } from '../store/index.js'
+import { recoverPending, type EngineDeps, type RecoveryReport } from '../txn/index.js'
+import { createNetworkDriver, type NetworkDriver } from '../driver/network/index.js'
+import { SYSFS_ROOT_ENV } from '../driver/port/index.js'
+
+/** Test hook (never set in production): pause this many ms after the kernel apply, before verification. */
+export const PAUSE_AFTER_APPLY_ENV = 'HOSTNET_TEST_PAUSE_AFTER_APPLY_MS'
+
+export interface Runtime {
+  stateDir: string
+  store: Store
+  /** Kernel (iproute2) and, where the target has one, Open vSwitch (OVSDB). */
+  backend: OvsHostBackend
+  /** The OVSDB address given with --ovsdb (passed on to a confirm-timer daemon). */
+  ovsdb: string | undefined
+  deps: EngineDeps
+  /** What the target's kernel can create (undefined if it could not be probed: the planner then assumes yes). */
+  caps(target: Target): Promise<KernelCaps | undefined>
+  /** The virtual-network driver (created on first use). */
+  networks(): NetworkDriver
+  close(): void
+}
+
+export function logLine(line: string): void {
+  process.stderr.write(`hostnet: ${line}\n`)
+}
+
+export interface RuntimeFlags {
+  stateDir?: string | undefined
+  /** OVSDB address for every target (else $HOSTNET_OVSDB, the sandbox's private OVS, the system's for --host). */
+  ovsdb?: string | undefined
+  /**
+   * A long-lived process (`hostnet serve`): the host-interface backend starts its commands from a small launcher
+   * process (LauncherRunner), whose fork stays cheap however big this process grows. The network driver keeps
+   * starting its own (many short commands in parallel: measured slower through the launcher).
+   */
+  longLived?: boolean
+}
+
+export function openRuntime(flags: RuntimeFlags): Runtime {
+  const stateDir = resolveStateDir({ flag: flags.stateDir })
+  const resolve = defaultOvsdbResolver({ address: flags.ovsdb, stateDir })
+  const store = openStore(stateDir)
+  const launcher = flags.longLived === true ? new LauncherRunner() : undefined
+  const backend = new OvsHostBackend({ kernel: new Iproute2Backend(launcher === undefined ? {} : { runner: launcher }), resolve })
+  const caps = async (target: Target): Promise<KernelCaps | undefined> => {
+    try {
+      return await backend.caps(target)
+    } catch (e) {
+      logLine(`warning: cannot probe the kernel's link types: ${(e as Error).message}`)
+      return undefined
+    }
+  }
+  let networks: NetworkDriver | undefined
+  const networkDriver = (): NetworkDriver =>
+    (networks ??= createNetworkDriver({
+      backend,
+      store,
+      stateDir,
+      log: logLine,
+      ...(flags.ovsdb === undefined ? {} : { ovsdb: flags.ovsdb }),
+      ...netPauseHook(),
+      ...portOptions(),
+    }))
+  const close = (): void => {
+    networks?.close()
+    store.close()
+    void backend.close()
+    launcher?.close()
+  }
+  return { stateDir, store, backend, ovsdb: flags.ovsdb, deps: { backend, store, log: logLine }, caps, networks: networkDriver, close }
+}
+
+/** Open the runtime, recover interrupted or expired transactions first (unless told not to), run, close. */
+export async function withRuntime<T>(
+  flags: RuntimeFlags,
+  fn: (rt: Runtime, recovery: RecoveryReport) => Promise<T>,
+  opts: { recover?: boolean } = {},
+): Promise<T> {
+  const rt = openRuntime(flags)
+  try {
+    const recovery = opts.recover === false ? { rolledBack: [], failed: [] } : await recoverPending(rt.deps)
+    if (opts.recover !== false) await rt.networks().recover() // networks left half-started or half-stopped
+    return await fn(rt, recovery)
+  } finally {
+    rt.close()
+  }
+}
+
+/** Test hook (never set in production): a net-start sleeps this many ms once its bridge exists. */
+export const NET_PAUSE_ENV = 'HOSTNET_TEST_NET_PAUSE_AFTER_BRIDGE_MS'
+
+function netPauseHook(): { pauseAfterBridgeMs?: number } {
+  const v = Number(process.env[NET_PAUSE_ENV] ?? '')
+  return Number.isFinite(v) && v > 0 ? { pauseAfterBridgeMs: v } : {}
+}
+
+/** Test hook (never set in production): a port creation sleeps this many ms once its devices exist. */
+export const PORT_PAUSE_ENV = 'HOSTNET_TEST_PORT_PAUSE_AFTER_PLUG_MS'
+
+/** The sysfs root for SR-IOV information ($HOSTNET_SYSFS_ROOT, tests) and the port test hook. */
+function portOptions(): { sysfsRoot?: string; portPauseAfterPlugMs?: number } {
+  const root = process.env[SYSFS_ROOT_ENV]
+  const pause = Number(process.env[PORT_PAUSE_ENV] ?? '')
+  return {
+    ...(root === undefined || root === '' ? {} : { sysfsRoot: root }),
+    ...(Number.isFinite(pause) && pause > 0 ? { portPauseAfterPlugMs: pause } : {}),
+  }
+}
+
+export function pauseAfterApplyMs(env: Readonly<Record<string, string | undefined>> = process.env): number | undefined {
+  const v = env[PAUSE_AFTER_APPLY_ENV]
+  if (v === undefined || v === '') return undefined
+  const n = Number(v)
+  return Number.isFinite(n) && n > 0 ? n : undefined
+}
