@@ -10,6 +10,8 @@ DEB_PACKAGES=(
   dnsmasq-base      # DHCP/DNS for virtual networks (binary only, no system service)
   openvswitch-switch # ovsdb-server + ovs-vswitchd (run privately by tests and the sandbox)
   libxml2-utils     # xmllint: RNG validation of generated XML in tests
+  pamtester         # API logins with host accounts: PAM checked by a helper (no native addon)
+  openssl           # tests make TLS certificates for the API's TCP listener
   user-mode-linux   # full-kernel lane for bonding/802.1q/dummy/vrf tests
   libvirt-daemon libvirt-clients iptables # bench baseline: private libvirtd + virsh (no qemu, no units)
   procps psmisc     # ps, pkill, fuser used by tests and clean-up
