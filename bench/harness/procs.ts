@@ -5,6 +5,7 @@
  * @module
  */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
+import { pidAlive, processRunning, readProcStat } from '../../src/sys/process.js'
 
 export const POLL_MS = 20
 
@@ -22,23 +23,14 @@ function readOrUndefined(path: string): string | undefined {
   }
 }
 
-/** Fields after the `(comm)` of /proc/PID/stat: index 0 is the state, index 19 the start time. */
-function statFields(pid: number): string[] | undefined {
-  const stat = readOrUndefined(`/proc/${pid}/stat`)
-  if (stat === undefined) return undefined
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-}
-
 /** Start time of `pid` in clock ticks since boot, or undefined when it does not exist. */
 export function procStartTime(pid: number): string | undefined {
-  return statFields(pid)?.[19]
+  return readProcStat(pid)?.startTicks
 }
 
 /** Whether `pid` exists and is not a zombie; with `startTime`, also that it is the same process. */
 export function isAlive(pid: number, startTime?: string): boolean {
-  const f = statFields(pid)
-  if (f === undefined || f[0] === 'Z' || f[0] === 'X') return false
-  return startTime === undefined || f[19] === startTime
+  return startTime === undefined ? pidAlive(pid) : processRunning({ pid, startTicks: startTime })
 }
 
 /** The `net:[INODE]` link of a process's network namespace (undefined for a gone or zombie process). */

@@ -107,6 +107,13 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     },
   },
   {
+    commands: [
+      ['history [options]', 'the change record: what changed on this host, when, by whom, and whether it stuck (oldest first)'],
+      ['history-retention [options]', 'show, or change, how long the change record keeps its records'],
+    ],
+    load: async () => (await import('./history.js')).registerHistoryCommands,
+  },
+  {
     commands: [['serve [options]', 'run the daemon: the API, the confirm timer, virtual-network autostart and dnsmasq supervision (stops on SIGTERM)']],
     load: async () => (await import('./serve.js')).registerServeCommand,
   },

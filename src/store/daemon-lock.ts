@@ -5,9 +5,10 @@
  * @module
  */
 import type Database from 'better-sqlite3'
-import { ownerAlive, sameOwner, type ProcessOwner } from './owner.js'
+import { processRunning, sameProcess, type ProcessIdentity } from '../sys/process.js'
+import { atomically, prepared } from './sql.js'
 
-export interface DaemonHolder extends ProcessOwner {
+export interface DaemonHolder extends ProcessIdentity {
   sinceMs: number
 }
 
@@ -21,43 +22,40 @@ export class DaemonLocks {
   constructor(
     private readonly db: Database.Database,
     private readonly nowMs: () => number,
-    private readonly isAlive: (o: ProcessOwner) => boolean = ownerAlive,
+    private readonly isAlive: (o: ProcessIdentity) => boolean = processRunning,
   ) {}
 
   /** The living holder of `role`, if any. */
   holder(role: string): DaemonHolder | undefined {
-    const row = this.db.prepare('SELECT pid, start_ticks, since_ms FROM daemon_lock WHERE role = ?').get(role) as Row | undefined
+    const row = prepared(this.db, 'SELECT pid, start_ticks, since_ms FROM daemon_lock WHERE role = ?').get(role) as Row | undefined
     if (row === undefined) return undefined
     const h = { pid: row.pid, startTicks: row.start_ticks, sinceMs: row.since_ms }
     return this.isAlive(h) ? h : undefined
   }
 
   /** Take the lock unless another living process holds it. */
-  claim(role: string, me: ProcessOwner): boolean {
-    const run = this.db.transaction((): boolean => {
+  claim(role: string, me: ProcessIdentity): boolean {
+    return atomically(this.db, (): boolean => {
       const h = this.holder(role)
-      if (h !== undefined && !sameOwner(h, me)) return false
-      this.db
-        .prepare(
-          `INSERT INTO daemon_lock (role, pid, start_ticks, since_ms) VALUES (?, ?, ?, ?)
-           ON CONFLICT (role) DO UPDATE SET pid = excluded.pid, start_ticks = excluded.start_ticks, since_ms = excluded.since_ms`,
-        )
-        .run(role, me.pid, me.startTicks, this.nowMs())
+      if (h !== undefined && !sameProcess(h, me)) return false
+      prepared(
+        this.db,
+        `INSERT INTO daemon_lock (role, pid, start_ticks, since_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (role) DO UPDATE SET pid = excluded.pid, start_ticks = excluded.start_ticks, since_ms = excluded.since_ms`,
+      ).run(role, me.pid, me.startTicks, this.nowMs())
       return true
     })
-    return run.immediate()
   }
 
   /**
    * Release the lock if `me` holds it and `stillNeeded()` (evaluated inside the same transaction) is false.
    * Returns whether the lock was released.
    */
-  release(role: string, me: ProcessOwner, opts: { stillNeeded?: () => boolean } = {}): boolean {
-    const run = this.db.transaction((): boolean => {
+  release(role: string, me: ProcessIdentity, opts: { stillNeeded?: () => boolean } = {}): boolean {
+    return atomically(this.db, (): boolean => {
       if (opts.stillNeeded?.() === true) return false
-      const info = this.db.prepare('DELETE FROM daemon_lock WHERE role = ? AND pid = ? AND start_ticks = ?').run(role, me.pid, me.startTicks)
+      const info = prepared(this.db, 'DELETE FROM daemon_lock WHERE role = ? AND pid = ? AND start_ticks = ?').run(role, me.pid, me.startTicks)
       return info.changes === 1
     })
-    return run.immediate()
   }
 }

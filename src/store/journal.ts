@@ -7,7 +7,10 @@
  */
 import type Database from 'better-sqlite3'
 import { HostnetError } from '../errors.js'
-import type { ProcessOwner } from './owner.js'
+import type { ProcessIdentity } from '../sys/process.js'
+import { ChangeLog } from './changes.js'
+import { atomically, prepared } from './sql.js'
+import { transitionStatus, type CasContext, type ColumnValues, type StatusTransition } from './status-cas.js'
 
 export const TXN_STATUSES = ['applying', 'pending-confirm', 'committed', 'rolling-back', 'rolled-back', 'failed'] as const
 export type TxnStatus = (typeof TXN_STATUSES)[number]
@@ -23,7 +26,7 @@ export interface JournalEntry {
   createdMs: number
   updatedMs: number
   /** The process driving the transaction right now (none while pending-confirm or when finished). */
-  owner: ProcessOwner | undefined
+  owner: ProcessIdentity | undefined
   desired: unknown
   /** The previous live state, recorded before anything is applied. */
   snapshot: unknown
@@ -38,13 +41,7 @@ export interface JournalEntry {
 
 export type BeginResult = { ok: true; entry: JournalEntry } | { ok: false; open: JournalEntry }
 
-export interface TransitionRequest {
-  from: readonly TxnStatus[]
-  to: TxnStatus
-  /** Only if the current owner is this one (compare-and-set on ownership). */
-  expectOwner?: ProcessOwner | undefined
-  /** New owner; null clears it; undefined keeps it. */
-  owner?: ProcessOwner | null
+export interface TransitionRequest extends StatusTransition<TxnStatus> {
   error?: unknown
   /** New confirm deadline; null clears it; undefined keeps it. */
   confirmDeadlineMs?: number | null
@@ -106,24 +103,30 @@ function fromRow(r: Row): JournalEntry {
 
 const OPEN_SQL = `status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`
 
+const TABLE = { table: 'transactions', key: ['id'] } as const
+
 export class Journal {
+  private readonly cas: CasContext
+
   constructor(
     private readonly db: Database.Database,
     private readonly nowMs: () => number,
-  ) {}
+    changes: ChangeLog = new ChangeLog(db, nowMs),
+  ) {
+    this.cas = { db, nowMs, changes }
+  }
 
   /** Open a transaction on `target` in status 'applying', or report the transaction already open there. */
-  begin(input: { target: string; kind: string; owner: ProcessOwner; desired: unknown }): BeginResult {
-    const run = this.db.transaction((): BeginResult => {
+  begin(input: { target: string; kind: string; owner: ProcessIdentity; desired: unknown }): BeginResult {
+    return atomically(this.db, (): BeginResult => {
       const open = this.findOpen(input.target)
       if (open !== undefined) return { ok: false, open }
       const now = this.nowMs()
-      const info = this.db
-        .prepare(
-          `INSERT INTO transactions (target, kind, status, created_ms, updated_ms, owner_pid, owner_start, desired_json)
-           VALUES (?, ?, 'applying', ?, ?, ?, ?, ?)`,
-        )
-        .run(input.target, input.kind, now, now, input.owner.pid, input.owner.startTicks, JSON.stringify(input.desired ?? null))
+      const info = prepared(
+        this.db,
+        `INSERT INTO transactions (target, kind, status, created_ms, updated_ms, owner_pid, owner_start, desired_json)
+         VALUES (?, ?, 'applying', ?, ?, ?, ?, ?)`,
+      ).run(input.target, input.kind, now, now, input.owner.pid, input.owner.startTicks, JSON.stringify(input.desired ?? null))
       // the row as written (not read back: the desired document of a big state is megabytes of JSON to parse)
       const entry: JournalEntry = {
         id: Number(info.lastInsertRowid),
@@ -144,7 +147,6 @@ export class Journal {
       }
       return { ok: true, entry }
     })
-    return run.immediate()
   }
 
   /** Record what is about to be applied and the state to return to. Must happen before the kernel is touched. */
@@ -167,39 +169,19 @@ export class Journal {
     this.update(id, 'error_json = ?', JSON.stringify(error ?? null))
   }
 
-  /** Compare-and-set the status (and optionally owner, error, deadline). False if the entry was not in `from`. */
+  /**
+   * Compare-and-set the status (and optionally owner, error, deadline); with `change`, the change record is
+   * written in the same SQLite transaction. False if the entry was not in `from` (or not owned by `expectOwner`).
+   */
   transition(id: number, req: TransitionRequest): boolean {
-    const run = this.db.transaction((): boolean => {
-      // status and owner only: the JSON payloads (snapshot, ops: megabytes for big states) need not be parsed
-      const cur = this.db.prepare('SELECT status, owner_pid, owner_start FROM transactions WHERE id = ?').get(id) as
-        | Pick<Row, 'status' | 'owner_pid' | 'owner_start'>
-        | undefined
-      if (cur === undefined || !req.from.includes(toStatus(cur.status, id))) return false
-      if (req.expectOwner !== undefined) {
-        if (cur.owner_pid !== req.expectOwner.pid || (cur.owner_start ?? '') !== req.expectOwner.startTicks) return false
-      }
-      const sets = ['status = ?', 'updated_ms = ?']
-      const args: unknown[] = [req.to, this.nowMs()]
-      if (req.owner !== undefined) {
-        sets.push('owner_pid = ?', 'owner_start = ?')
-        args.push(req.owner?.pid ?? null, req.owner?.startTicks ?? null)
-      }
-      if (req.error !== undefined) {
-        sets.push('error_json = ?')
-        args.push(JSON.stringify(req.error))
-      }
-      if (req.confirmDeadlineMs !== undefined) {
-        sets.push('confirm_deadline_ms = ?')
-        args.push(req.confirmDeadlineMs)
-      }
-      this.db.prepare(`UPDATE transactions SET ${sets.join(', ')} WHERE id = ?`).run(...args, id)
-      return true
-    })
-    return run.immediate()
+    const also: Array<readonly [string, unknown]> = []
+    if (req.error !== undefined) also.push(['error_json', JSON.stringify(req.error)])
+    if (req.confirmDeadlineMs !== undefined) also.push(['confirm_deadline_ms', req.confirmDeadlineMs])
+    return transitionStatus(this.cas, TABLE, [id], req, also as ColumnValues)
   }
 
   get(id: number): JournalEntry | undefined {
-    const row = this.db.prepare('SELECT * FROM transactions WHERE id = ?').get(id) as Row | undefined
+    const row = prepared(this.db, 'SELECT * FROM transactions WHERE id = ?').get(id) as Row | undefined
     return row === undefined ? undefined : fromRow(row)
   }
 
@@ -211,30 +193,30 @@ export class Journal {
 
   /** The id of the newest transaction on `target` (0 when none): ids only grow, so a larger one means a newer one. */
   newestId(target: string): number {
-    const row = this.db.prepare('SELECT id FROM transactions WHERE target = ? ORDER BY id DESC LIMIT 1').get(target) as { id: number } | undefined
+    const row = prepared(this.db, 'SELECT id FROM transactions WHERE target = ? ORDER BY id DESC LIMIT 1').get(target) as { id: number } | undefined
     return row?.id ?? 0
   }
 
   /** The id of the newest transaction on `target` before transaction `id` (0 when none). */
   newestIdBefore(target: string, id: number): number {
-    const row = this.db.prepare('SELECT id FROM transactions WHERE target = ? AND id < ? ORDER BY id DESC LIMIT 1').get(target, id) as
+    const row = prepared(this.db, 'SELECT id FROM transactions WHERE target = ? AND id < ? ORDER BY id DESC LIMIT 1').get(target, id) as
       | { id: number }
       | undefined
     return row?.id ?? 0
   }
 
   findOpen(target: string): JournalEntry | undefined {
-    const row = this.db.prepare(`SELECT * FROM transactions WHERE target = ? AND ${OPEN_SQL}`).get(target) as Row | undefined
+    const row = prepared(this.db, `SELECT * FROM transactions WHERE target = ? AND ${OPEN_SQL}`).get(target) as Row | undefined
     return row === undefined ? undefined : fromRow(row)
   }
 
   listOpen(): JournalEntry[] {
-    const rows = this.db.prepare(`SELECT * FROM transactions WHERE ${OPEN_SQL} ORDER BY id`).all() as Row[]
+    const rows = prepared(this.db, `SELECT * FROM transactions WHERE ${OPEN_SQL} ORDER BY id`).all() as Row[]
     return rows.map(fromRow)
   }
 
   countByStatus(status: TxnStatus): number {
-    const row = this.db.prepare('SELECT COUNT(*) AS n FROM transactions WHERE status = ?').get(status) as { n: number }
+    const row = prepared(this.db, 'SELECT COUNT(*) AS n FROM transactions WHERE status = ?').get(status) as { n: number }
     return row.n
   }
 
@@ -243,14 +225,14 @@ export class Journal {
     const limit = opts.limit ?? 100
     const rows = (
       opts.target === undefined
-        ? this.db.prepare('SELECT * FROM transactions ORDER BY id DESC LIMIT ?').all(limit)
-        : this.db.prepare('SELECT * FROM transactions WHERE target = ? ORDER BY id DESC LIMIT ?').all(opts.target, limit)
+        ? prepared(this.db, 'SELECT * FROM transactions ORDER BY id DESC LIMIT ?').all(limit)
+        : prepared(this.db, 'SELECT * FROM transactions WHERE target = ? ORDER BY id DESC LIMIT ?').all(opts.target, limit)
     ) as Row[]
     return rows.map(fromRow)
   }
 
   private update(id: number, sets: string, ...args: unknown[]): void {
-    const info = this.db.prepare(`UPDATE transactions SET ${sets}, updated_ms = ? WHERE id = ?`).run(...args, this.nowMs(), id)
+    const info = prepared(this.db, `UPDATE transactions SET ${sets}, updated_ms = ? WHERE id = ?`).run(...args, this.nowMs(), id)
     if (info.changes !== 1) throw new HostnetError('bug', `journal entry ${id} vanished`)
   }
 }

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3'
 import { HostnetError } from '../errors.js'
+import { CHANGES_MIGRATION_SQL } from './changes-schema.js'
 import { NETWORKS_MIGRATION_SQL } from './networks-schema.js'
 import { TOKENS_MIGRATION_SQL } from './tokens.js'
 import { PORTS_MIGRATION_SQL, PORTS_WITHOUT_ROWID_MIGRATION_SQL, PORT_USAGE_MIGRATION_SQL, PORTS_NO_NETWORK_INDEX_MIGRATION_SQL } from './ports-schema.js'
@@ -91,6 +92,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     name: 'API tokens',
     sql: TOKENS_MIGRATION_SQL,
+  },
+  {
+    version: 8,
+    name: 'change record and its retention rule',
+    sql: CHANGES_MIGRATION_SQL,
   },
 ]
 

@@ -7,8 +7,11 @@
  */
 import type Database from 'better-sqlite3'
 import { HostnetError } from '../errors.js'
+import type { ProcessIdentity } from '../sys/process.js'
+import { ChangeLog, type ChangeInput } from './changes.js'
 import { NETWORK_STATUSES } from './networks-schema.js'
-import type { ProcessOwner } from './owner.js'
+import { atomically, prepared } from './sql.js'
+import { transitionStatus, type CasContext, type StatusTransition } from './status-cas.js'
 
 export { NETWORK_STATUSES }
 export type NetworkStatus = (typeof NETWORK_STATUSES)[number]
@@ -25,7 +28,7 @@ export interface NetworkRecord {
   status: NetworkStatus
   autostart: boolean
   /** The process starting or stopping the network right now. */
-  owner: ProcessOwner | undefined
+  owner: ProcessIdentity | undefined
   runtime: unknown
   /** Why the last start or stop failed, if it did. */
   error: unknown
@@ -78,13 +81,7 @@ function fromRow(r: Row): NetworkRecord {
   }
 }
 
-export interface NetworkTransition {
-  from: readonly NetworkStatus[]
-  to: NetworkStatus
-  /** Only if the current owner is this one. */
-  expectOwner?: ProcessOwner
-  /** New owner; null clears it; undefined keeps it. */
-  owner?: ProcessOwner | null
+export interface NetworkTransition extends StatusTransition<NetworkStatus> {
   /** New live XML; null clears it; undefined keeps it. */
   liveXml?: string | null
   runtime?: unknown
@@ -92,31 +89,36 @@ export interface NetworkTransition {
   error?: unknown
 }
 
+const TABLE = { table: 'networks', key: ['target', 'name'] } as const
+
 export class NetworkStore {
-  /** Prepared statements by SQL text (the set is small and fixed: the SQL below and transition's column sets). */
-  private readonly statements = new Map<string, Database.Statement>()
-  /** One IMMEDIATE transaction wrapper, made once (better-sqlite3 builds four wrappers per `transaction()`). */
-  private readonly immediate: (fn: () => unknown) => unknown
+  private readonly cas: CasContext
 
   constructor(
     private readonly db: Database.Database,
     private readonly nowMs: () => number,
+    readonly changes: ChangeLog = new ChangeLog(db, nowMs),
   ) {
-    this.immediate = db.transaction((fn: () => unknown) => fn()).immediate
+    this.cas = { db, nowMs, changes }
   }
 
   /** Run `fn` in one IMMEDIATE transaction (a check and the write it allows happen atomically). */
   atomically<T>(fn: () => T): T {
-    return this.immediate(fn) as T
+    return atomically(this.db, fn)
+  }
+
+  /** Append to the change record (inside the transaction of the change: `atomically`). */
+  record(change: ChangeInput): void {
+    this.changes.append(change)
   }
 
   get(target: string, name: string): NetworkRecord | undefined {
-    const row = this.prepared('SELECT * FROM networks WHERE target = ? AND name = ?').get(target, name) as Row | undefined
+    const row = prepared(this.db, 'SELECT * FROM networks WHERE target = ? AND name = ?').get(target, name) as Row | undefined
     return row === undefined ? undefined : fromRow(row)
   }
 
   getByUuid(target: string, uuid: string): NetworkRecord | undefined {
-    const row = this.prepared('SELECT * FROM networks WHERE target = ? AND uuid = ?').get(target, uuid) as Row | undefined
+    const row = prepared(this.db, 'SELECT * FROM networks WHERE target = ? AND uuid = ?').get(target, uuid) as Row | undefined
     return row === undefined ? undefined : fromRow(row)
   }
 
@@ -124,32 +126,31 @@ export class NetworkStore {
   list(target?: string): NetworkRecord[] {
     const rows = (
       target === undefined
-        ? this.prepared('SELECT * FROM networks ORDER BY target, name').all()
-        : this.prepared('SELECT * FROM networks WHERE target = ? ORDER BY name').all(target)
+        ? prepared(this.db, 'SELECT * FROM networks ORDER BY target, name').all()
+        : prepared(this.db, 'SELECT * FROM networks WHERE target = ? ORDER BY name').all(target)
     ) as Row[]
     return rows.map(fromRow)
   }
 
   /** Insert a new network (persistent when configXml is given, else transient with liveXml). */
-  insert(input: { target: string; name: string; uuid: string; configXml?: string; liveXml?: string; status: NetworkStatus; owner?: ProcessOwner }): void {
+  insert(input: { target: string; name: string; uuid: string; configXml?: string; liveXml?: string; status: NetworkStatus; owner?: ProcessIdentity }): void {
     const now = this.nowMs()
-    this
-      .prepared(
-        `INSERT INTO networks (target, name, uuid, config_xml, live_xml, status, owner_pid, owner_start, created_ms, updated_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        input.target,
-        input.name,
-        input.uuid,
-        input.configXml ?? null,
-        input.liveXml ?? null,
-        input.status,
-        input.owner?.pid ?? null,
-        input.owner?.startTicks ?? null,
-        now,
-        now,
-      )
+    prepared(
+      this.db,
+      `INSERT INTO networks (target, name, uuid, config_xml, live_xml, status, owner_pid, owner_start, created_ms, updated_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      input.target,
+      input.name,
+      input.uuid,
+      input.configXml ?? null,
+      input.liveXml ?? null,
+      input.status,
+      input.owner?.pid ?? null,
+      input.owner?.startTicks ?? null,
+      now,
+      now,
+    )
   }
 
   /** Replace (or, with null, drop) the persistent definition. */
@@ -165,51 +166,25 @@ export class NetworkStore {
     this.update(target, name, 'runtime_json = ?', JSON.stringify(runtime ?? null))
   }
 
-  /** Compare-and-set the status (and owner, live XML, runtime, error). False if it was not in `from`. */
+  /**
+   * Compare-and-set the status (and owner, live XML, runtime, error); with `change`, the change record is written
+   * in the same SQLite transaction. False if it was not in `from` (or not owned by `expectOwner`).
+   */
   transition(target: string, name: string, req: NetworkTransition): boolean {
-    return this.atomically((): boolean => {
-      const cur = this.get(target, name)
-      if (cur === undefined || !req.from.includes(cur.status)) return false
-      if (req.expectOwner !== undefined) {
-        const o = cur.owner
-        if (o === undefined || o.pid !== req.expectOwner.pid || o.startTicks !== req.expectOwner.startTicks) return false
-      }
-      const sets = ['status = ?']
-      const args: unknown[] = [req.to]
-      const set = (col: string, value: unknown): void => {
-        sets.push(`${col} = ?`)
-        args.push(value)
-      }
-      if (req.owner !== undefined) {
-        set('owner_pid', req.owner?.pid ?? null)
-        set('owner_start', req.owner?.startTicks ?? null)
-      }
-      if (req.liveXml !== undefined) set('live_xml', req.liveXml)
-      if (req.runtime !== undefined) set('runtime_json', JSON.stringify(req.runtime))
-      if (req.error !== undefined) set('error_json', req.error === null ? null : JSON.stringify(req.error))
-      this.update(target, name, sets.join(', '), ...args)
-      return true
-    })
+    const also: Array<readonly [string, unknown]> = []
+    if (req.liveXml !== undefined) also.push(['live_xml', req.liveXml])
+    if (req.runtime !== undefined) also.push(['runtime_json', JSON.stringify(req.runtime)])
+    if (req.error !== undefined) also.push(['error_json', req.error === null ? null : JSON.stringify(req.error)])
+    return transitionStatus(this.cas, TABLE, [target, name], req, also)
   }
 
   /** False if there was no such network. */
   delete(target: string, name: string): boolean {
-    return this.prepared('DELETE FROM networks WHERE target = ? AND name = ?').run(target, name).changes === 1
+    return prepared(this.db, 'DELETE FROM networks WHERE target = ? AND name = ?').run(target, name).changes === 1
   }
 
   private update(target: string, name: string, sets: string, ...args: unknown[]): void {
-    const info = this
-      .prepared(`UPDATE networks SET ${sets}, updated_ms = ? WHERE target = ? AND name = ?`)
-      .run(...args, this.nowMs(), target, name)
+    const info = prepared(this.db, `UPDATE networks SET ${sets}, updated_ms = ? WHERE target = ? AND name = ?`).run(...args, this.nowMs(), target, name)
     if (info.changes !== 1) throw new HostnetError('not-found', `network not found: no network with matching name '${name}'`)
-  }
-
-  private prepared(sql: string): Database.Statement {
-    let s = this.statements.get(sql)
-    if (s === undefined) {
-      s = this.db.prepare(sql)
-      this.statements.set(sql, s)
-    }
-    return s
   }
 }

@@ -5,6 +5,9 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { HostnetError } from '../errors.js'
+import { currentUserName } from '../sys/process.js'
+import { cliActor, type Actor } from './change-kinds.js'
+import { ChangeLog } from './changes.js'
 import { DaemonLocks } from './daemon-lock.js'
 import { IfaceDefinitions } from './iface-defs.js'
 import { Journal } from './journal.js'
@@ -18,6 +21,11 @@ export const STORE_BUSY_TIMEOUT_MS = 10_000
 export interface StoreOptions {
   /** Clock for timestamps (tests). */
   nowMs?: () => number
+  /**
+   * Who makes the changes of calls that do not name their actor (the composition root's: `cli:<unix user>` by
+   * default; a long-lived API server passes each request's actor per call instead).
+   */
+  actor?: Actor
 }
 
 export interface Store {
@@ -29,6 +37,10 @@ export interface Store {
   readonly daemons: DaemonLocks
   /** API bearer tokens (hashes). */
   readonly tokens: ApiTokens
+  /** The change record: every repository appends to it in the transaction of the change. */
+  readonly changes: ChangeLog
+  /** The actor of calls that do not name one. */
+  readonly actor: Actor
   readonly nowMs: () => number
   close(): void
 }
@@ -54,14 +66,18 @@ export function openStore(stateDir: string, opts: StoreOptions = {}): Store {
     throw e instanceof HostnetError ? e : new HostnetError('backend-failure', `cannot prepare store '${path}': ${(e as Error).message}`, { cause: e })
   }
   const nowMs = opts.nowMs ?? Date.now
+  const changes = new ChangeLog(db, nowMs)
+  const actor = opts.actor ?? cliActor(currentUserName())
   return {
     stateDir,
     path,
     db,
-    journal: new Journal(db, nowMs),
-    ifaceDefs: new IfaceDefinitions(db, nowMs),
+    journal: new Journal(db, nowMs, changes),
+    ifaceDefs: new IfaceDefinitions(db, nowMs, changes, actor),
     daemons: new DaemonLocks(db, nowMs),
     tokens: new ApiTokens(db, nowMs),
+    changes,
+    actor,
     nowMs,
     close: () => db.close(),
   }

@@ -8,8 +8,11 @@
  */
 import type Database from 'better-sqlite3'
 import { HostnetError } from '../errors.js'
-import type { ProcessOwner } from './owner.js'
+import type { ProcessIdentity } from '../sys/process.js'
+import { ChangeLog, type ChangeInput } from './changes.js'
 import { PORT_STATUSES } from './ports-schema.js'
+import { atomically, prepared } from './sql.js'
+import { transitionStatus, type CasContext, type StatusTransition } from './status-cas.js'
 
 export { PORT_STATUSES }
 export type PortStatus = (typeof PORT_STATUSES)[number]
@@ -30,7 +33,7 @@ export interface PortRecord {
   /** What the port has on the host (JSON), when anything. */
   plug: unknown
   /** The process plugging or unplugging the port right now. */
-  owner: ProcessOwner | undefined
+  owner: ProcessIdentity | undefined
   createdMs: number
   updatedMs: number
 }
@@ -46,7 +49,7 @@ export interface PortInsert {
   classId?: number | undefined
   floor?: number
   plug?: unknown
-  owner?: ProcessOwner | undefined
+  owner?: ProcessIdentity | undefined
 }
 
 /** What a network's ports use (counts equal to the rows': kept by triggers). */
@@ -61,13 +64,7 @@ export interface PortUsage {
   classIds: number[]
 }
 
-export interface PortTransition {
-  from: readonly PortStatus[]
-  to: PortStatus
-  /** Only if the current owner is this one. */
-  expectOwner?: ProcessOwner
-  /** New owner; null clears it. */
-  owner?: ProcessOwner | null
+export interface PortTransition extends StatusTransition<PortStatus> {
   /** New host plug record; null clears it. */
   plug?: unknown
 }
@@ -135,23 +132,27 @@ const SQL = {
 
 type StatementName = keyof typeof SQL
 
+const TABLE = { table: 'network_ports', key: ['target', 'uuid'] } as const
+
 export class PortStore {
-  private readonly statements = new Map<StatementName, Database.Statement>()
-  /** UPDATE statements of `transition`, by their SET and WHERE clauses. */
-  private readonly updates = new Map<string, Database.Statement>()
-  /** One IMMEDIATE transaction wrapper, made once (better-sqlite3 builds four wrappers per `transaction()`). */
-  private readonly immediate: (fn: () => unknown) => unknown
+  private readonly cas: CasContext
 
   constructor(
     private readonly db: Database.Database,
     private readonly nowMs: () => number,
+    readonly changes: ChangeLog = new ChangeLog(db, nowMs),
   ) {
-    this.immediate = db.transaction((fn: () => unknown) => fn()).immediate
+    this.cas = { db, nowMs, changes }
   }
 
   /** Run `fn` in one IMMEDIATE transaction (nested calls become savepoints of the outer one). */
   atomically<T>(fn: () => T): T {
-    return this.immediate(fn) as T
+    return atomically(this.db, fn)
+  }
+
+  /** Append to the change record (inside the transaction of the change: `atomically`). */
+  record(change: ChangeInput): void {
+    this.changes.append(change)
   }
 
   insert(p: PortInsert): void {
@@ -213,23 +214,13 @@ export class PortStore {
     return out
   }
 
-  /** Compare-and-set the status (and owner, plug record). False if the port is gone or not in `from`. */
+  /**
+   * Compare-and-set the status (and owner, plug record); with `change`, the change record is written in the same
+   * SQLite transaction. False if the port is gone or not in `from` (or not owned by `expectOwner`).
+   */
   transition(target: string, uuid: string, req: PortTransition): boolean {
-    // one UPDATE whose WHERE is the compare: atomic on its own, so no transaction (or savepoint inside a batch)
-    if (req.from.length === 0) return false
-    const sets = ['status = ?']
-    const args: unknown[] = [req.to]
-    if (req.owner !== undefined) sets.push('owner_pid = ?', 'owner_start = ?')
-    if (req.owner !== undefined) args.push(req.owner?.pid ?? null, req.owner?.startTicks ?? null)
-    if (req.plug !== undefined) sets.push('plug_json = ?')
-    if (req.plug !== undefined) args.push(req.plug === null ? null : JSON.stringify(req.plug))
-    const where = [`status IN (${req.from.map(() => '?').join(', ')})`]
-    const whereArgs: unknown[] = [...req.from]
-    if (req.expectOwner !== undefined) {
-      where.push("owner_pid = ? AND COALESCE(owner_start, '') = ?")
-      whereArgs.push(req.expectOwner.pid, req.expectOwner.startTicks)
-    }
-    return this.update(sets, where).run(...args, this.nowMs(), target, uuid, ...whereArgs).changes === 1
+    const also = req.plug === undefined ? [] : ([['plug_json', req.plug === null ? null : JSON.stringify(req.plug)]] as const)
+    return transitionStatus(this.cas, TABLE, [target, uuid], req, also)
   }
 
   /** Delete a port (only while it has `status`, when given). False if nothing was deleted. */
@@ -238,22 +229,7 @@ export class PortStore {
     return info.changes === 1
   }
 
-  private update(sets: readonly string[], where: readonly string[]): Database.Statement {
-    const key = `${sets.join(', ')} WHERE target = ? AND uuid = ? AND ${where.join(' AND ')}`
-    let s = this.updates.get(key)
-    if (s === undefined) {
-      s = this.db.prepare(`UPDATE network_ports SET ${sets.join(', ')}, updated_ms = ? WHERE target = ? AND uuid = ? AND ${where.join(' AND ')}`)
-      this.updates.set(key, s)
-    }
-    return s
-  }
-
   private stmt(name: StatementName): Database.Statement {
-    let s = this.statements.get(name)
-    if (s === undefined) {
-      s = this.db.prepare(SQL[name])
-      this.statements.set(name, s)
-    }
-    return s
+    return prepared(this.db, SQL[name])
   }
 }

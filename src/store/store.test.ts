@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { DEFAULT_STATE_DIR, resolveStateDir } from './state-dir.js'
 import { MIGRATIONS, migrate, schemaVersion } from './migrations.js'
 import { openStore, type Store } from './open.js'
-import { currentOwner, ownerAlive } from './owner.js'
+import { currentProcess as currentOwner, processRunning as ownerAlive } from '../sys/process.js'
 import { DaemonLocks } from './daemon-lock.js'
 
 function withStore(fn: (s: Store, dir: string) => void): void {

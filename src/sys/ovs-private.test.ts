@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HostnetError, ValidationError } from '../errors.js'
 import { createNetns, deleteNetns } from './netns.js'
-import { OvsPrivate, isAlive, liveInstances, reapStaleRunDirs, stopAll } from './ovs-private.js'
+import { OvsPrivate, liveInstances, reapStaleRunDirs, stopAll } from './ovs-private.js'
+import { pidAlive as isAlive } from './process.js'
 
 function installed(): boolean {
   try {

@@ -20,6 +20,7 @@ import { join } from 'node:path'
 import { HostnetError, errorMessage } from '../errors.js'
 import { systemRunner, type Runner } from './exec.js'
 import { checkNetnsName } from './netns.js'
+import { pidAlive } from './process.js'
 
 export const VSWITCH_SCHEMA_PATH = '/usr/share/openvswitch/vswitch.ovsschema'
 export const RUN_DIR_PREFIX = 'hostnet-ovs-'
@@ -229,7 +230,7 @@ export async function reapStaleRunDirs(parent: string = tmpdir(), prefix: string
     const dir = join(parent, name)
     const owner = readPid(join(dir, 'owner.pid'))
     if (owner === undefined) continue // not a run directory of ours
-    if (owner !== process.pid && isAlive(owner)) continue
+    if (owner !== process.pid && pidAlive(owner)) continue
     if (owner === process.pid && [...live].some((i) => i.runDir === dir)) continue
     for (const d of ['ovs-vswitchd', 'ovsdb-server'] as const) await stopPid(livePid(join(dir, `${d}.pid`), dir))
     rmSync(dir, { recursive: true, force: true })
@@ -272,21 +273,10 @@ function readPid(file: string): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined
 }
 
-/** Whether `pid` is a live (not zombie) process. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
-    return state !== 'Z' && state !== 'X'
-  } catch {
-    return false // no /proc entry: gone
-  }
-}
-
 /** The pid in `pidFile` if that process is alive and its command line mentions `runDir` (guards against pid reuse). */
 function livePid(pidFile: string, runDir: string): number | undefined {
   const pid = readPid(pidFile)
-  if (pid === undefined || !isAlive(pid)) return undefined
+  if (pid === undefined || !pidAlive(pid)) return undefined
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(runDir) ? pid : undefined
   } catch {
@@ -296,7 +286,7 @@ function livePid(pidFile: string, runDir: string): number | undefined {
 
 async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
-  while (isAlive(pid)) {
+  while (pidAlive(pid)) {
     if (Date.now() >= deadline) return false
     await new Promise((r) => setTimeout(r, POLL_MS))
   }

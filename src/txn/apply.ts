@@ -16,11 +16,12 @@ import type { DesiredState, HostState } from '../model/host/state.js'
 import type { HostOp } from '../plan/ops.js'
 import type { JournalEntry } from '../store/index.js'
 import { HOST_TXN_KIND, resolveEngine, type Engine, type EngineDeps } from './engine.js'
-import { errorToJson } from './error-json.js'
+import { errorBrief, errorToJson } from './error-json.js'
 import type { PlannedChange } from './planner.js'
 import { recover, type RecoveryReport } from './recover.js'
 import { completeRollback } from './restore.js'
 import { targetKey } from './target-key.js'
+import { txnChange } from './txn-change.js'
 import { verifyWithRetry } from './verify.js'
 
 export interface ApplyStateOptions extends EngineDeps {
@@ -158,7 +159,8 @@ async function planOrFail(eng: Engine, id: number, target: Target, desired: Desi
   try {
     return await readAndPlan(eng, target, desired)
   } catch (e) {
-    eng.store.journal.transition(id, { from: ['applying'], to: 'failed', owner: null, error: errorToJson(e) })
+    const change = txnChange({ id, target: targetKey(target) }, 'txn.failed', eng.actor, { error: errorBrief(e) })
+    eng.store.journal.transition(id, { from: ['applying'], to: 'failed', owner: null, error: errorToJson(e), change })
     throw e
   }
 }
@@ -175,7 +177,7 @@ async function applyOps(eng: Engine, id: number, target: Target, ops: readonly H
 
 async function rollBackAfter(eng: Engine, id: number, original: unknown): Promise<never> {
   eng.store.journal.transition(id, { from: ['applying'], to: 'rolling-back', error: errorToJson(original) })
-  await completeRollback(eng, eng.store.journal.require(id), original)
+  await completeRollback(eng, eng.store.journal.require(id), original, eng.actor)
   throw original
 }
 
@@ -220,20 +222,25 @@ export async function applyState(opts: ApplyStateOptions): Promise<ApplyResult> 
   } catch (e) {
     return rollBackAfter(eng, id, e)
   }
-  return finish(eng, id, { ops: change.ops, verifyAttempts, recovery, confirmWithinSec: opts.confirmWithinSec })
+  const entry = { id, target: targetKey(opts.target) }
+  return finish(eng, entry, { ops: change.ops, touched: change.touched, verifyAttempts, recovery, confirmWithinSec: opts.confirmWithinSec })
 }
 
 function finish(
   eng: Engine,
-  id: number,
-  r: { ops: HostOp[]; verifyAttempts: number; recovery: RecoveryReport; confirmWithinSec: number | undefined },
+  entry: { id: number; target: string },
+  r: { ops: HostOp[]; touched: string[]; verifyAttempts: number; recovery: RecoveryReport; confirmWithinSec: number | undefined },
 ): ApplyResult {
+  const id = entry.id
   const base = { transactionId: id, ops: r.ops, verifyAttempts: r.verifyAttempts, recovery: r.recovery }
+  const detail = { ops: r.ops.length, touched: r.touched, verified: r.verifyAttempts > 0 }
   if (r.confirmWithinSec === undefined) {
-    eng.store.journal.transition(id, { from: ['applying'], to: 'committed', owner: null })
+    const change = txnChange(entry, 'txn.applied', eng.actor, detail)
+    eng.store.journal.transition(id, { from: ['applying'], to: 'committed', owner: null, change })
     return { ...base, status: 'committed' }
   }
   const deadline = eng.nowMs() + Math.round(r.confirmWithinSec * 1000)
-  eng.store.journal.transition(id, { from: ['applying'], to: 'pending-confirm', owner: null, confirmDeadlineMs: deadline })
+  const change = txnChange(entry, 'txn.pending-confirm', eng.actor, { ...detail, confirmDeadlineMs: deadline })
+  eng.store.journal.transition(id, { from: ['applying'], to: 'pending-confirm', owner: null, confirmDeadlineMs: deadline, change })
   return { ...base, status: 'pending-confirm', confirmDeadlineMs: deadline }
 }

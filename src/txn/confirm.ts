@@ -8,6 +8,7 @@ import type { JournalEntry } from '../store/index.js'
 import { resolveEngine, type Engine, type EngineDeps } from './engine.js'
 import { claimAndRollBack, recover } from './recover.js'
 import { targetKey } from './target-key.js'
+import { txnChange } from './txn-change.js'
 
 function pendingOn(eng: Engine, target: Target, verb: string): JournalEntry {
   const open = eng.store.journal.findOpen(targetKey(target))
@@ -27,7 +28,8 @@ export async function commitPending(deps: EngineDeps & { target: Target }): Prom
   const eng = resolveEngine(deps)
   await recover(eng) // a transaction past its deadline is rolled back here, never committed
   const open = pendingOn(eng, deps.target, 'commit')
-  const ok = eng.store.journal.transition(open.id, { from: ['pending-confirm'], to: 'committed', confirmDeadlineMs: null })
+  const change = txnChange(open, 'txn.committed', eng.actor)
+  const ok = eng.store.journal.transition(open.id, { from: ['pending-confirm'], to: 'committed', confirmDeadlineMs: null, change })
   if (!ok) throw new HostnetError('conflict', `transaction ${open.id} changed while committing it (its confirm deadline passed?)`)
   return eng.store.journal.require(open.id)
 }
@@ -38,7 +40,7 @@ export async function rollbackPending(deps: EngineDeps & { target: Target }): Pr
   await recover(eng)
   const open = pendingOn(eng, deps.target, 'roll back')
   const reason = new HostnetError('conflict', `transaction ${open.id} rolled back on request`)
-  if (!(await claimAndRollBack(eng, open, reason))) {
+  if (!(await claimAndRollBack(eng, open, reason, eng.actor))) {
     throw new HostnetError('conflict', `transaction ${open.id} changed while rolling it back (committed or timed out meanwhile?)`)
   }
   return eng.store.journal.require(open.id)

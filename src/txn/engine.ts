@@ -3,7 +3,9 @@
  * @module
  */
 import type { HostBackend } from '../backend/backend.js'
-import { currentOwner, type ProcessOwner, type Store } from '../store/index.js'
+import { checkActor, type Actor, type Store } from '../store/index.js'
+import { currentProcess, type ProcessIdentity } from '../sys/process.js'
+import { sleepMs } from '../sys/sleep.js'
 import type { KernelCaps } from '../plan/caps.js'
 import { hostPlanner } from './host-planner.js'
 import type { HostPlanner } from './planner.js'
@@ -22,7 +24,12 @@ export interface EngineDeps {
   /** What the target kernel can create (the planner refuses the rest before touching anything). */
   caps?: KernelCaps
   /** The process identity written into the journal (default: this process). */
-  owner?: ProcessOwner
+  owner?: ProcessIdentity
+  /**
+   * Who asks for this call's changes, as written into the change record (default: the store's actor, i.e. the
+   * composition root's). A long-lived API server passes each request's `api:<principal>` here.
+   */
+  actor?: Actor
   sleep?: (ms: number) => Promise<void>
   /** Progress and warning lines for humans (default: nothing). */
   log?: (line: string) => void
@@ -35,7 +42,8 @@ export interface Engine {
   store: Store
   planner: HostPlanner
   caps: KernelCaps | undefined
-  owner: ProcessOwner
+  owner: ProcessIdentity
+  actor: Actor
   sleep: (ms: number) => Promise<void>
   log: (line: string) => void
   nowMs: () => number
@@ -43,16 +51,15 @@ export interface Engine {
   verifyIntervalMs: number
 }
 
-export const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
 export function resolveEngine(d: EngineDeps): Engine {
   return {
     backend: d.backend,
     store: d.store,
     planner: d.planner ?? hostPlanner,
     caps: d.caps,
-    owner: d.owner ?? currentOwner(),
-    sleep: d.sleep ?? sleepMs,
+    owner: d.owner ?? currentProcess(),
+    actor: d.actor === undefined ? d.store.actor : checkActor(d.actor),
+    sleep: d.sleep ?? ((ms) => sleepMs(ms)),
     log: d.log ?? (() => undefined),
     nowMs: d.store.nowMs,
     verifyTimeoutMs: d.verifyTimeoutMs ?? VERIFY_TIMEOUT_MS,

@@ -3,6 +3,7 @@
  * @module
  */
 import { HostnetError, RollbackError } from '../errors.js'
+import { cut } from '../store/change-kinds.js'
 
 export interface ErrorJson {
   name: string
@@ -26,4 +27,14 @@ export function errorToJson(e: unknown, depth = 0): ErrorJson {
 
 function bigintSafe(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v
+}
+
+/** Longest error message a change record keeps. */
+export const CHANGE_ERROR_MAX_CHARS = 300
+
+/** An error as the change record keeps it: its kind and its message, cut. */
+export function errorBrief(e: unknown): { kind: string; message: string } {
+  const kind = e instanceof HostnetError ? e.kind : 'bug'
+  const message = e instanceof Error ? e.message : String(e)
+  return { kind, message: cut(message, CHANGE_ERROR_MAX_CHARS) }
 }

@@ -6,7 +6,8 @@
  */
 import { HostnetError } from '../errors.js'
 import { describeTarget } from '../model/target.js'
-import { ownerAlive, sameOwner, type JournalEntry } from '../store/index.js'
+import { ACTOR_RECOVERY, ACTOR_TIMER, type Actor, type JournalEntry } from '../store/index.js'
+import { processRunning, sameProcess } from '../sys/process.js'
 import { resolveEngine, type Engine, type EngineDeps } from './engine.js'
 import { errorToJson } from './error-json.js'
 import { completeRollback } from './restore.js'
@@ -27,7 +28,7 @@ export function recoveryReason(eng: Engine, e: JournalEntry): HostnetError | und
       return new HostnetError('timeout', `transaction ${e.id} was not confirmed before its deadline`)
     case 'applying':
     case 'rolling-back':
-      if (e.owner !== undefined && (sameOwner(e.owner, eng.owner) || ownerAlive(e.owner))) return undefined
+      if (e.owner !== undefined && (sameProcess(e.owner, eng.owner) || processRunning(e.owner))) return undefined
       return new HostnetError('backend-failure', `transaction ${e.id} was interrupted (process ${e.owner?.pid ?? '?'} is gone)`)
     case 'committed':
     case 'rolled-back':
@@ -36,8 +37,16 @@ export function recoveryReason(eng: Engine, e: JournalEntry): HostnetError | und
   }
 }
 
-/** Claim `e` for rolling back (compare-and-set), then roll it back. Returns false if someone else got it first. */
-export async function claimAndRollBack(eng: Engine, e: JournalEntry, reason: HostnetError): Promise<boolean> {
+/** On whose behalf recovery rolls `e` back: the confirm timer for an expired deadline, else crash recovery. */
+export function recoveryActor(e: JournalEntry): Actor {
+  return e.status === 'pending-confirm' ? ACTOR_TIMER : ACTOR_RECOVERY
+}
+
+/**
+ * Claim `e` for rolling back (compare-and-set), then roll it back on behalf of `actor`. Returns false if someone
+ * else got it first.
+ */
+export async function claimAndRollBack(eng: Engine, e: JournalEntry, reason: HostnetError, actor: Actor): Promise<boolean> {
   const claimed = eng.store.journal.transition(e.id, {
     from: [e.status],
     expectOwner: e.status === 'pending-confirm' ? undefined : e.owner,
@@ -47,7 +56,7 @@ export async function claimAndRollBack(eng: Engine, e: JournalEntry, reason: Hos
   })
   if (!claimed) return false
   eng.log(`${reason.message}: rolling back ${describeTarget(targetFromKey(e.target))}`)
-  await completeRollback(eng, eng.store.journal.require(e.id), reason)
+  await completeRollback(eng, eng.store.journal.require(e.id), reason, actor)
   return true
 }
 
@@ -57,7 +66,7 @@ export async function recover(eng: Engine): Promise<RecoveryReport> {
     const reason = recoveryReason(eng, e)
     if (reason === undefined) continue
     try {
-      if (await claimAndRollBack(eng, e, reason)) report.rolledBack.push(e.id)
+      if (await claimAndRollBack(eng, e, reason, recoveryActor(e))) report.rolledBack.push(e.id)
     } catch (error) {
       eng.log(`warning: recovery of transaction ${e.id} failed: ${error instanceof Error ? error.message : String(error)}`)
       report.failed.push({ id: e.id, target: e.target, error })

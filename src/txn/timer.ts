@@ -5,6 +5,7 @@
  * that check, so a concurrent `apply --confirm-within` either sees the daemon or starts a new one).
  * @module
  */
+import { sleepMs } from '../sys/sleep.js'
 import { resolveEngine, type EngineDeps } from './engine.js'
 import { recover } from './recover.js'
 
@@ -22,19 +23,6 @@ export interface ConfirmTimerOptions extends EngineDeps {
 /** 'already-running': another living process holds the lock; 'idle' (exitWhenIdle); 'stopped' (signal). */
 export type ConfirmTimerExit = 'already-running' | 'idle' | 'stopped'
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const done = (): void => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
-
 export async function runConfirmTimer(opts: ConfirmTimerOptions): Promise<ConfirmTimerExit> {
   const eng = resolveEngine(opts)
   const locks = eng.store.daemons
@@ -49,7 +37,7 @@ export async function runConfirmTimer(opts: ConfirmTimerOptions): Promise<Confir
         opts.onReady?.()
       }
       if (opts.exitWhenIdle === true && locks.release(CONFIRM_TIMER_ROLE, eng.owner, { stillNeeded })) return 'idle'
-      await abortableSleep(opts.pollMs ?? TIMER_POLL_MS, opts.signal)
+      await sleepMs(opts.pollMs ?? TIMER_POLL_MS, opts.signal)
     }
     return 'stopped'
   } finally {

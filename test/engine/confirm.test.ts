@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { HostnetError } from '../../src/errors.js'
-import { currentOwner } from '../../src/store/index.js'
+import { currentProcess as currentOwner } from '../../src/sys/process.js'
 import { applyOpsToState } from '../../src/backend/fake/simulate.js'
 import {
   applyState,

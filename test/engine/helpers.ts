@@ -6,7 +6,8 @@ import type { Iface } from '../../src/model/host/iface.js'
 import type { DesiredState, HostState } from '../../src/model/host/state.js'
 import type { Target } from '../../src/model/target.js'
 import { FakeBackend, type FakeBackendOptions } from '../../src/backend/fake/index.js'
-import { openStore, type ProcessOwner, type Store } from '../../src/store/index.js'
+import { openStore, type Store } from '../../src/store/index.js'
+import type { ProcessIdentity as ProcessOwner } from '../../src/sys/process.js'
 import type { EngineDeps } from '../../src/txn/index.js'
 
 export const TARGET: Target = { kind: 'netns', name: 'engine-test' }

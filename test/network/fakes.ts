@@ -9,10 +9,10 @@ import { join } from 'node:path'
 import { HostnetError } from '../../src/errors.js'
 import type { Target } from '../../src/model/target.js'
 import { NetworkDriver } from '../../src/driver/network/driver.js'
-import type { DaemonRef } from '../../src/driver/network/runtime-status.js'
 import type { BridgeSpec, DhcpContext, DhcpLeaseEntry, NetworkServices, RouteEntry } from '../../src/driver/network/services.js'
 import type { NetworkDef } from '../../src/model/network/network-def.js'
-import { openStore, type ProcessOwner, type Store } from '../../src/store/index.js'
+import { openStore, type Store } from '../../src/store/index.js'
+import type { ProcessIdentity as DaemonRef, ProcessIdentity as ProcessOwner } from '../../src/sys/process.js'
 
 /** An IPv6 route (a default route by its gateway's family). */
 function isV6Route(r: RouteEntry): boolean {

@@ -24,4 +24,3 @@ export {
   stopDnsmasq,
 } from './process.js'
 export type { DnsmasqInstance, DnsmasqRunOptions } from './process.js'
-export { processAlive } from './proc.js'

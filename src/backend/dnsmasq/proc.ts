@@ -1,10 +1,11 @@
 /**
- * What /proc says about a dnsmasq process: whether it is alive (a zombie is not), whether it is the one
- * started with a given config file (a recycled pid is not), and which UDP ports it listens on in its network
- * namespace (/proc/PID/net/udp and udp6 show the namespace of that process).
+ * What /proc says about a dnsmasq process: whether it is the one started with a given config file (a recycled
+ * pid is not), and which UDP ports it listens on in its network namespace (/proc/PID/net/udp and udp6 show the
+ * namespace of that process). Liveness comes from sys/process.ts.
  * @module
  */
 import { readFile, readdir, readlink } from 'node:fs/promises'
+import { pidAlive } from '../../sys/process.js'
 
 async function readProc(path: string): Promise<string | undefined> {
   try {
@@ -14,15 +15,6 @@ async function readProc(path: string): Promise<string | undefined> {
     if (code === 'ENOENT' || code === 'ESRCH') return undefined // the process is gone
     throw e
   }
-}
-
-/** Whether `pid` exists and is not a zombie. */
-export async function processAlive(pid: number): Promise<boolean> {
-  const stat = await readProc(`/proc/${pid}/stat`)
-  if (stat === undefined) return false
-  // "PID (comm) STATE …": comm may contain spaces and parentheses, the state follows the last ')'
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
-  return state !== 'Z' && state !== 'X'
 }
 
 /** The argv of a living process, or undefined. */
@@ -40,7 +32,7 @@ export async function processArgv(pid: number): Promise<string[] | undefined> {
  * gone, so that nobody starts a new one that cannot bind.
  */
 export async function isDnsmasqWithConf(pid: number, confPath: string): Promise<boolean> {
-  if (!(await processAlive(pid))) return false
+  if (!pidAlive(pid)) return false
   const argv = await processArgv(pid)
   if (argv !== undefined) return argv.includes(`--conf-file=${confPath}`)
   return (await readProc(`/proc/${pid}/comm`))?.trim() === 'dnsmasq'

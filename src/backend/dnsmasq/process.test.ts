@@ -9,7 +9,8 @@ import { parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
 import { RecordingRunner } from '../../sys/exec.js'
 import { dnsmasqPaths } from './names.js'
 import { isDnsmasqRunning, reloadDnsmasq, startDnsmasq, stopDnsmasq } from './process.js'
-import { isDnsmasqWithConf, processAlive, processArgv, readPidFile, udpPortsOf } from './proc.js'
+import { isDnsmasqWithConf, processArgv, readPidFile, udpPortsOf } from './proc.js'
+import { pidAlive as processAlive } from '../../sys/process.js'
 
 const DEF = parseNetworkXml(
   "<network><name>pt</name><uuid>81ff0d90-c91e-6742-64da-4a736edb9a9b</uuid><forward mode='nat'/><bridge name='br-pt'/>" +

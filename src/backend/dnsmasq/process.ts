@@ -20,7 +20,8 @@ import { wantDns } from './conf-dns.js'
 import { removePidFile, renderForRun, writeDnsmasqFiles, writeHostsFiles } from './files.js'
 import { dnsmasqPaths } from './names.js'
 import type { DnsmasqPaths } from './names.js'
-import { isDnsmasqWithConf, processAlive, readPidFile, udpPortsOf } from './proc.js'
+import { pidAlive } from '../../sys/process.js'
+import { isDnsmasqWithConf, readPidFile, udpPortsOf } from './proc.js'
 import { renderAddnHosts, renderHostsFile } from './render.js'
 
 export const DEFAULT_READY_TIMEOUT_MS = 5000
@@ -91,7 +92,7 @@ async function waitReady(def: NetworkDef, pid: number, timeoutMs: number, pollMa
   const want = expectedPorts(def)
   const deadline = Date.now() + timeoutMs
   for (let intervalMs = 1; ; intervalMs = Math.min(intervalMs * 2, pollMaxMs)) {
-    if (!(await processAlive(pid))) {
+    if (!pidAlive(pid)) {
       throw new HostnetError('backend-failure', `dnsmasq for network '${def.name}' (pid ${pid}) exited right after starting`)
     }
     const ports = await udpPortsOf(pid)
@@ -164,7 +165,7 @@ export async function startDnsmasq(def: NetworkDef, opts: DnsmasqRunOptions): Pr
 async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
   let intervalMs = 1
-  while (await processAlive(pid)) {
+  while (pidAlive(pid)) {
     if (Date.now() >= deadline) return false
     await sleep(intervalMs)
     intervalMs = Math.min(intervalMs * 2, POLL_INTERVAL_MS)

@@ -5,7 +5,8 @@
 import { HostnetError } from '../../errors.js'
 import type { Target } from '../../model/target.js'
 import { networkObject } from '../../model/network/network-def.js'
-import { currentOwner, type ProcessOwner, type Store } from '../../store/index.js'
+import { checkActor, type Actor, type ChangeInput, type ChangeKind, type ChangeOutcome, type Store } from '../../store/index.js'
+import { currentProcess, type ProcessIdentity } from '../../sys/process.js'
 import { NetworkStore, type NetworkRecord } from '../../store/networks.js'
 import { targetKey } from '../../txn/target-key.js'
 import type { NetworkServices } from './services.js'
@@ -15,7 +16,9 @@ export interface NetworkDriverDeps {
   store: Store
   services: NetworkServices
   /** Process identity written into the store (default: this process). */
-  owner?: ProcessOwner
+  owner?: ProcessIdentity
+  /** Who makes the changes of calls that do not name their actor (default: the store's actor). */
+  actor?: Actor
   /** Progress and warning lines for humans (default: nothing). */
   log?: (line: string) => void
   /** Random bytes for MAC addresses (tests). */
@@ -27,20 +30,23 @@ export interface NetworkDriverDeps {
   /** Test hook: pause a start once its bridge exists (never set in production). */
   pauseAfterBridgeMs?: number
   /** The port driver's services and options (default: the real services, without OVS sandbox resolution). */
-  ports?: Omit<PortDriverDeps, 'store' | 'owner' | 'log'>
+  ports?: Omit<PortDriverDeps, 'store' | 'owner' | 'log' | 'actor'>
 }
+
 
 /** What stopping a network asks of its ports (the NetworkDriver's PortDriver). */
 export interface NetworkPortHooks {
-  /** Delete the network's ports, unplugging them; returns how many there were. */
-  releaseAll(target: Target, network: string): Promise<number>
+  /** Delete the network's ports, unplugging them, on behalf of `actor`; returns how many there were. */
+  releaseAll(target: Target, network: string, actor: Actor): Promise<number>
 }
 
 export interface DriverContext {
   store: Store
   networks: NetworkStore
   services: NetworkServices
-  owner: ProcessOwner
+  owner: ProcessIdentity
+  /** Who makes this call's changes (per call: `acting`, from the verbs' ActorOptions). */
+  actor: Actor
   log: (line: string) => void
   random: ((n: number) => Uint8Array) | undefined
   ovsBridgeExists: ((target: Target, name: string) => Promise<boolean>) | undefined
@@ -53,9 +59,10 @@ export interface DriverContext {
 export function resolveDriverContext(d: NetworkDriverDeps): DriverContext {
   return {
     store: d.store,
-    networks: new NetworkStore(d.store.db, d.store.nowMs),
+    networks: new NetworkStore(d.store.db, d.store.nowMs, d.store.changes),
     services: d.services,
-    owner: d.owner ?? currentOwner(),
+    owner: d.owner ?? currentProcess(),
+    actor: d.actor === undefined ? d.store.actor : checkActor(d.actor),
     log: d.log ?? (() => undefined),
     random: d.random,
     ovsBridgeExists: d.ovsBridgeExists,
@@ -82,4 +89,20 @@ export function busy(rec: NetworkRecord): HostnetError {
   return new HostnetError('conflict', `network '${rec.name}' is ${rec.status}${who}`, {
     details: { object: networkObject(rec.name), status: rec.status },
   })
+}
+
+/** The context of one call: the same, acting for `actor` when one is given. */
+export function acting(ctx: DriverContext, actor: Actor | undefined): DriverContext {
+  return actor === undefined || actor === ctx.actor ? ctx : { ...ctx, actor: checkActor(actor) }
+}
+
+/** A network's change record entry, on behalf of the context's actor. */
+export function networkChange(
+  ctx: Pick<DriverContext, 'actor'>,
+  key: string,
+  name: string,
+  kind: Extract<ChangeKind, `network.${string}`>,
+  opts: { outcome?: ChangeOutcome; detail?: Record<string, unknown> } = {},
+): ChangeInput {
+  return { target: key, kind, object: name, actor: ctx.actor, ...opts }
 }

@@ -4,13 +4,11 @@
  * share a file), started inside the target namespace. The dnsmasq version is asked once per process.
  * @module
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Target } from '../../model/target.js'
 import {
   dnsmasqBinaryVersion,
   dnsmasqPaths,
-  processAlive,
   readDnsmasqLeases,
   removeDnsmasqFiles,
   runningDnsmasqPid,
@@ -19,24 +17,13 @@ import {
 } from '../../backend/dnsmasq/index.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import { formatIp } from '../../model/values/ip.js'
-import { ownerAlive } from '../../store/index.js'
 import type { Runner } from '../../sys/exec.js'
-import type { DaemonRef } from './runtime-status.js'
+import { pidAlive, processIdentity, processRunning, type ProcessIdentity } from '../../sys/process.js'
 import type { DhcpContext, DhcpLeaseEntry, DhcpService } from './services.js'
 
 /** The directory of a target's dnsmasq files. */
 export function networkRunDir(stateDir: string, target: Target): string {
   return join(stateDir, 'networks', target.kind === 'host' ? 'host' : `netns-${target.name}`)
-}
-
-/** pid + start time of a process (start time '' when it is already gone). */
-export function daemonRef(pid: number): DaemonRef {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return { pid, startTicks: stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '' }
-  } catch {
-    return { pid, startTicks: '' } // gone already: the supervisor sees it dead and restarts it
-  }
 }
 
 const QUICK_STOP_MS = 500
@@ -58,7 +45,7 @@ function signalQuietly(pid: number, sig: NodeJS.Signals): void {
 async function exitedWithin(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms
   for (let wait = 1; ; wait = Math.min(wait * 2, 16)) {
-    if (!(await processAlive(pid))) return true
+    if (!pidAlive(pid)) return true
     if (Date.now() >= deadline) return false
     await new Promise((r) => setTimeout(r, wait))
   }
@@ -76,7 +63,7 @@ export class DnsmasqDhcpService implements DhcpService {
 
   constructor(private readonly opts: DnsmasqServiceOptions) {}
 
-  async start(ctx: DhcpContext): Promise<DaemonRef> {
+  async start(ctx: DhcpContext): Promise<ProcessIdentity> {
     const runDir = networkRunDir(this.opts.stateDir, ctx.target)
     this.version ??= dnsmasqBinaryVersion('dnsmasq', ...(this.opts.runner === undefined ? [] : [this.opts.runner]))
     const dnsmasqVersion = await this.version.catch((e: unknown) => {
@@ -92,14 +79,15 @@ export class DnsmasqDhcpService implements DhcpService {
       ...(this.opts.runner === undefined ? {} : { runner: this.opts.runner }),
       ...(this.opts.logToFile === true ? { logFile: `${dnsmasqPaths(runDir, ctx.def.name).conf.slice(0, -'.conf'.length)}.log` } : {}),
     })
-    return daemonRef(pid)
+    // start time '' when it is gone already: the supervisor sees it dead and restarts it
+    return processIdentity(pid)
   }
 
   /**
    * SIGTERM, then a quick exit check (dnsmasq exits within a millisecond or two; backend/dnsmasq's stop polls
    * every 50 ms, which would dominate net-destroy); a dnsmasq that lingers gets the backend's full stop (SIGKILL).
    */
-  async stop(ctx: DhcpContext, _pid: DaemonRef | undefined): Promise<void> {
+  async stop(ctx: DhcpContext, _pid: ProcessIdentity | undefined): Promise<void> {
     const paths = dnsmasqPaths(networkRunDir(this.opts.stateDir, ctx.target), ctx.def.name)
     const pid = await runningDnsmasqPid(paths)
     if (pid !== undefined) {
@@ -109,8 +97,8 @@ export class DnsmasqDhcpService implements DhcpService {
     await removeDnsmasqFiles(paths, { keepLeases: true })
   }
 
-  isRunning(pid: DaemonRef): boolean {
-    return ownerAlive(pid)
+  isRunning(pid: ProcessIdentity): boolean {
+    return processRunning(pid)
   }
 
   async leases(target: Target, def: NetworkDef): Promise<DhcpLeaseEntry[]> {

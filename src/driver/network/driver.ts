@@ -8,9 +8,10 @@ import { errorMessage, HostnetError } from '../../errors.js'
 import type { Target } from '../../model/target.js'
 import { formatNetworkXml, parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
+import { ACTOR_RECOVERY, ACTOR_SUPERVISOR, type ActorOptions } from '../../store/index.js'
 import type { NetworkRecord } from '../../store/networks.js'
 import { targetFromKey, targetKey } from '../../txn/target-key.js'
-import { busy, requireRecord, resolveDriverContext, type DriverContext, type NetworkDriverDeps } from './context.js'
+import { acting, busy, networkChange, requireRecord, resolveDriverContext, type DriverContext, type NetworkDriverDeps } from './context.js'
 import { checkDuplicates, checkNetworkName, currentDef, needsDeviceList, parseStoredXml, prepareDefinition } from './define.js'
 import { deleteTombstonesQuietly, destroyNetwork, startWithDef, type DestroyOptions } from './lifecycle.js'
 import { recoverNetworks, type NetworkRecoveryReport } from './recover.js'
@@ -46,45 +47,51 @@ export class NetworkDriver {
 
   constructor(deps: NetworkDriverDeps) {
     this.ctx = resolveDriverContext(deps)
-    const { store, owner, log } = this.ctx
-    this.ports = new PortDriver({ ...deps.ports, services: deps.ports?.services ?? new SystemPortServices(), store, owner, log })
-    this.ctx.portHooks = { releaseAll: (target, network) => this.ports.releaseAll(target, network) }
+    const { store, owner, log, actor } = this.ctx
+    this.ports = new PortDriver({ ...deps.ports, services: deps.ports?.services ?? new SystemPortServices(), store, owner, log, actor })
+    this.ctx.portHooks = { releaseAll: (target, network, by) => this.ports.releaseAll(target, network, { actor: by }) }
   }
 
   /** net-define: store (or replace) a persistent definition; returns the completed definition. */
-  async define(target: Target, xml: string): Promise<NetworkDef> {
+  async define(target: Target, xml: string, opts: ActorOptions = {}): Promise<NetworkDef> {
+    const ctx = acting(this.ctx, opts.actor)
     const parsed = parseNetworkXml(xml)
     const devices = await this.devicesFor(target, parsed)
     const key = targetKey(target)
-    return this.ctx.networks.atomically(() => {
-      const byName = this.ctx.networks.get(key, parsed.name)
-      checkDuplicates(parsed, byName, this.ctx.networks.getByUuid(key, parsed.uuid))
+    return ctx.networks.atomically(() => {
+      const byName = ctx.networks.get(key, parsed.name)
+      checkDuplicates(parsed, byName, ctx.networks.getByUuid(key, parsed.uuid))
       const def = prepareDefinition(parsed, this.prepareContext(key, devices))
       const config = formatNetworkXml(def, { inactive: true })
-      if (byName === undefined) this.ctx.networks.insert({ target: key, name: def.name, uuid: def.uuid, configXml: config, status: 'inactive' })
-      else this.ctx.networks.setConfig(key, def.name, config)
+      if (byName === undefined) ctx.networks.insert({ target: key, name: def.name, uuid: def.uuid, configXml: config, status: 'inactive' })
+      else ctx.networks.setConfig(key, def.name, config)
+      const redefined = byName?.configXml !== undefined
+      ctx.networks.record(networkChange(ctx, key, def.name, 'network.defined', { detail: { uuid: def.uuid, ...(redefined ? { redefined } : {}) } }))
       return def
     })
   }
 
   /** net-undefine: forget the persistent definition (an active network keeps running as a transient one). */
-  undefine(target: Target, name: string): void {
+  undefine(target: Target, name: string, opts: ActorOptions = {}): void {
+    const ctx = acting(this.ctx, opts.actor)
     const key = targetKey(target)
-    this.ctx.networks.atomically(() => {
-      const rec = requireRecord(this.ctx, target, name)
+    ctx.networks.atomically(() => {
+      const rec = requireRecord(ctx, target, name)
       if (rec.configXml === undefined) {
         throw new HostnetError('conflict', `can't undefine transient network '${name}'`, { details: { object: networkObject(name) } })
       }
-      if (rec.status === 'inactive') this.ctx.networks.delete(key, name)
+      if (rec.status === 'inactive') ctx.networks.delete(key, name)
       else {
-        this.ctx.networks.setConfig(key, name, null)
-        this.ctx.networks.setAutostart(key, name, false)
+        ctx.networks.setConfig(key, name, null)
+        ctx.networks.setAutostart(key, name, false)
       }
+      ctx.networks.record(networkChange(ctx, key, name, 'network.undefined', rec.status === 'inactive' ? {} : { detail: { stillRunning: true } }))
     })
   }
 
   /** net-create: define a transient network and start it (it disappears when stopped or when the start fails). */
-  async create(target: Target, xml: string): Promise<NetworkDef> {
+  async create(target: Target, xml: string, opts: ActorOptions = {}): Promise<NetworkDef> {
+    const ctx = acting(this.ctx, opts.actor)
     const parsed = parseNetworkXml(xml)
     const devices = await this.devicesFor(target, parsed)
     const key = targetKey(target)
@@ -100,33 +107,38 @@ export class NetworkDriver {
       }
       return prepared
     })
-    await startWithDef(this.ctx, target, def.name, def)
+    await startWithDef(ctx, target, def.name, def)
     return def
   }
 
   /** net-start: start a defined network. */
-  async start(target: Target, name: string): Promise<void> {
-    const rec = requireRecord(this.ctx, target, name)
+  async start(target: Target, name: string, opts: ActorOptions = {}): Promise<void> {
+    const ctx = acting(this.ctx, opts.actor)
+    const rec = requireRecord(ctx, target, name)
     if (rec.status === 'active') {
       throw new HostnetError('conflict', `network is already active as '${name}'`, { details: { object: networkObject(name) } })
     }
     if (rec.status !== 'inactive') throw busy(rec)
-    await startWithDef(this.ctx, target, name, currentDef(rec))
+    await startWithDef(ctx, target, name, currentDef(rec))
   }
 
   /** net-destroy: stop an active network (a transient one disappears). */
-  async destroy(target: Target, name: string, opts: DestroyOptions = {}): Promise<void> {
-    await destroyNetwork(this.ctx, target, requireRecord(this.ctx, target, name), opts)
+  async destroy(target: Target, name: string, opts: DestroyOptions & ActorOptions = {}): Promise<void> {
+    const ctx = acting(this.ctx, opts.actor)
+    await destroyNetwork(ctx, target, requireRecord(ctx, target, name), opts)
   }
 
-  /** net-autostart [--disable]. */
-  setAutostart(target: Target, name: string, on: boolean): void {
-    this.ctx.networks.atomically(() => {
-      const rec = requireRecord(this.ctx, target, name)
+  /** net-autostart [--disable]: recorded when the setting changes. */
+  setAutostart(target: Target, name: string, on: boolean, opts: ActorOptions = {}): void {
+    const ctx = acting(this.ctx, opts.actor)
+    const key = targetKey(target)
+    ctx.networks.atomically(() => {
+      const rec = requireRecord(ctx, target, name)
       if (rec.configXml === undefined) {
         throw new HostnetError('conflict', `cannot set autostart for transient network '${name}'`, { details: { object: networkObject(name) } })
       }
-      this.ctx.networks.setAutostart(targetKey(target), name, on)
+      ctx.networks.setAutostart(key, name, on)
+      if (rec.autostart !== on) ctx.networks.record(networkChange(ctx, key, name, 'network.autostart-changed', { detail: { autostart: on } }))
     })
   }
 
@@ -170,7 +182,7 @@ export class NetworkDriver {
 
   /** Networks first, then their ports (interrupted ones, those of stopped networks; `scanPorts`: orphan devices). */
   async recover(opts: { scanPorts?: boolean } = {}): Promise<NetworkRecoveryReport> {
-    const report = await recoverNetworks(this.ctx)
+    const report = await recoverNetworks(acting(this.ctx, ACTOR_RECOVERY))
     report.ports = await this.ports.recover({ scan: opts.scanPorts === true })
     return report
   }
@@ -178,13 +190,14 @@ export class NetworkDriver {
   /** Start every inactive network marked autostart whose target exists (failures are logged and returned). */
   async autostartAll(): Promise<{ started: string[]; failed: Array<{ network: string; error: unknown }> }> {
     const out = { started: [] as string[], failed: [] as Array<{ network: string; error: unknown }> }
+    const ctx = acting(this.ctx, ACTOR_SUPERVISOR)
     for (const rec of this.ctx.networks.list()) {
       if (!rec.autostart || rec.status !== 'inactive' || rec.configXml === undefined) continue
       const target = targetFromKey(rec.target)
       const id = `${rec.target}/${rec.name}`
       if (!this.ctx.services.links.targetExists(target)) continue
       try {
-        await startWithDef(this.ctx, target, rec.name, currentDef(rec))
+        await startWithDef(ctx, target, rec.name, currentDef(rec), { autostart: true })
         out.started.push(id)
       } catch (e) {
         this.ctx.log(`warning: autostart of network '${rec.name}' (${rec.target}) failed: ${errorMessage(e)}`)
@@ -195,7 +208,7 @@ export class NetworkDriver {
   }
 
   superviseDnsmasq(): Promise<SuperviseReport> {
-    return superviseDnsmasq(this.ctx)
+    return superviseDnsmasq(acting(this.ctx, ACTOR_SUPERVISOR))
   }
 
   /** Delete retired bridges (tombstones) of the target, or of every target with networks. */

@@ -11,11 +11,12 @@ import type { Target } from '../../model/target.js'
 import { formatNetworkXml } from '../../codec/libvirt-xml/network/index.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
 import type { NetworkRecord } from '../../store/networks.js'
-import { errorToJson } from '../../txn/error-json.js'
+import type { ChangeInput } from '../../store/index.js'
+import { errorBrief, errorToJson } from '../../txn/error-json.js'
 import { withReverter } from '../../txn/reverter.js'
 import { targetKey } from '../../txn/target-key.js'
 import { checkBridgeNotRunning, checkSubnetOverlap } from './checks.js'
-import { busy, notFound, type DriverContext } from './context.js'
+import { busy, networkChange, notFound, type DriverContext } from './context.js'
 import { currentDef } from './define.js'
 import { startKind } from './plan-start.js'
 import { readRuntime, type NetworkRuntime } from './runtime-status.js'
@@ -27,10 +28,13 @@ function runningOthers(records: readonly NetworkRecord[], name: string): Array<{
   return records.filter((r) => r.name !== name && r.status !== 'inactive').map((r) => ({ name: r.name, def: currentDef(r) }))
 }
 
-/** Claim the network for starting with `def` as its live definition, after the checks against running networks. */
-function claimStart(ctx: DriverContext, target: Target, name: string, def: NetworkDef): void {
+/**
+ * Claim the network for starting with `def` as its live definition, after the checks against running networks.
+ * Returns whether it is transient.
+ */
+function claimStart(ctx: DriverContext, target: Target, name: string, def: NetworkDef): boolean {
   const key = targetKey(target)
-  ctx.networks.atomically(() => {
+  return ctx.networks.atomically(() => {
     const rec = ctx.networks.get(key, name)
     if (rec === undefined) throw notFound(name)
     if (rec.status === 'active') {
@@ -49,13 +53,20 @@ function claimStart(ctx: DriverContext, target: Target, name: string, def: Netwo
       error: null,
     })
     if (!ok) throw new HostnetError('bug', `network '${name}' changed while it was being claimed`)
+    return rec.configXml === undefined
   })
 }
 
-/** Start the network with `def` as its live definition. */
-export async function startWithDef(ctx: DriverContext, target: Target, name: string, def: NetworkDef): Promise<NetworkRuntime> {
+/** Start the network with `def` as its live definition (`autostart`: started by serve's autostart). */
+export async function startWithDef(
+  ctx: DriverContext,
+  target: Target,
+  name: string,
+  def: NetworkDef,
+  why: { autostart?: boolean } = {},
+): Promise<NetworkRuntime> {
   const key = targetKey(target)
-  claimStart(ctx, target, name, def)
+  const transient = claimStart(ctx, target, name, def)
   const record = (runtime: NetworkRuntime): void => ctx.networks.setRuntime(key, name, runtime)
   let runtime: NetworkRuntime
   try {
@@ -77,37 +88,44 @@ export async function startWithDef(ctx: DriverContext, target: Target, name: str
     throw e
   }
   runtime.startedMs = ctx.store.nowMs()
-  ctx.networks.transition(key, name, { from: ['starting'], to: 'active', owner: null, runtime })
+  const detail = { ...(runtime.bridge === undefined ? {} : { bridge: runtime.bridge }), ...(transient ? { transient } : {}), ...why }
+  const change = networkChange(ctx, key, name, 'network.started', { detail })
+  ctx.networks.transition(key, name, { from: ['starting'], to: 'active', owner: null, runtime, change })
   return runtime
 }
 
 /** After a failed start: make sure nothing is left, then mark the network inactive (a transient one goes). */
 async function failStart(ctx: DriverContext, target: Target, name: string, def: NetworkDef, e: unknown): Promise<void> {
   const key = targetKey(target)
+  const change = networkChange(ctx, key, name, 'network.started', { outcome: 'failed', detail: { error: errorBrief(e) } })
   if (e instanceof RollbackError) {
     const rec = ctx.networks.get(key, name)
     try {
       await teardownNetwork(target, def, readRuntime(rec?.runtime, name), ctx.services)
     } catch (again) {
       ctx.log(`warning: network '${name}' could not be cleaned up (recovery will retry): ${errorMessage(again)}`)
-      ctx.networks.transition(key, name, { from: ['starting'], to: 'stopping', owner: null, error: errorToJson(e) })
+      ctx.networks.transition(key, name, { from: ['starting'], to: 'stopping', owner: null, error: errorToJson(e), change })
       return
     }
   }
   await deleteTombstonesQuietly(ctx, target)
-  finishInactive(ctx, key, name, ['starting'], errorToJson(e))
+  finishInactive(ctx, key, name, ['starting'], errorToJson(e), change)
 }
 
-/** Mark the network inactive (clearing its live state), or delete it when it is transient. */
-export function finishInactive(ctx: DriverContext, key: string, name: string, from: NetworkRecord['status'][], error: unknown): void {
+/**
+ * Mark the network inactive (clearing its live state), or delete it when it is transient; `change` is recorded
+ * in the same transaction.
+ */
+export function finishInactive(ctx: DriverContext, key: string, name: string, from: NetworkRecord['status'][], error: unknown, change: ChangeInput): void {
   ctx.networks.atomically(() => {
     const rec = ctx.networks.get(key, name)
     if (rec === undefined) return
     if (rec.configXml === undefined) {
       ctx.networks.delete(key, name)
+      ctx.networks.record({ ...change, detail: { ...change.detail, transient: true } })
       return
     }
-    ctx.networks.transition(key, name, { from, to: 'inactive', owner: null, liveXml: null, runtime: null, error })
+    ctx.networks.transition(key, name, { from, to: 'inactive', owner: null, liveXml: null, runtime: null, error, change })
   })
 }
 
@@ -140,17 +158,18 @@ export async function destroyNetwork(ctx: DriverContext, target: Target, rec: Ne
   try {
     await teardownNetwork(target, def, readRuntime(rec.runtime, rec.name), ctx.services)
   } catch (e) {
-    ctx.networks.transition(key, rec.name, { from: ['stopping'], to: 'stopping', owner: null, error: errorToJson(e) })
+    const change = networkChange(ctx, key, rec.name, 'network.stopped', { outcome: 'failed', detail: { error: errorBrief(e) } })
+    ctx.networks.transition(key, rec.name, { from: ['stopping'], to: 'stopping', owner: null, error: errorToJson(e), change })
     throw e
   }
-  finishInactive(ctx, key, rec.name, ['stopping'], null)
+  finishInactive(ctx, key, rec.name, ['stopping'], null, networkChange(ctx, key, rec.name, 'network.stopped'))
   if (opts.deferDelete !== true) await deleteTombstonesQuietly(ctx, target)
 }
 
 /** libvirt deletes a network's ports when it stops; ports that cannot be unplugged now are left to recovery. */
 async function releasePorts(ctx: DriverContext, target: Target, name: string): Promise<void> {
   try {
-    const n = (await ctx.portHooks?.releaseAll(target, name)) ?? 0
+    const n = (await ctx.portHooks?.releaseAll(target, name, ctx.actor)) ?? 0
     if (n > 0) ctx.log(`network '${name}': ${n} port(s) deleted`)
   } catch (e) {
     ctx.log(`warning: ports of network '${name}' could not all be unplugged (recovery retries): ${errorMessage(e)}`)

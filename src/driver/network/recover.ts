@@ -6,11 +6,11 @@
  * @module
  */
 import { errorMessage, HostnetError } from '../../errors.js'
-import { ownerAlive, sameOwner } from '../../store/index.js'
 import type { NetworkRecord } from '../../store/networks.js'
-import { errorToJson } from '../../txn/error-json.js'
+import { processRunning, sameProcess } from '../../sys/process.js'
+import { errorBrief, errorToJson } from '../../txn/error-json.js'
 import { targetFromKey } from '../../txn/target-key.js'
-import type { DriverContext } from './context.js'
+import { networkChange, type DriverContext } from './context.js'
 import type { PortRecoveryReport } from '../port/recover.js'
 import { currentDef } from './define.js'
 import { deleteTombstonesQuietly, finishInactive } from './lifecycle.js'
@@ -28,7 +28,7 @@ export interface NetworkRecoveryReport {
 function orphaned(ctx: DriverContext, rec: NetworkRecord): boolean {
   if (rec.status !== 'starting' && rec.status !== 'stopping') return false
   if (rec.owner === undefined) return true
-  return !sameOwner(rec.owner, ctx.owner) && !ownerAlive(rec.owner)
+  return !sameProcess(rec.owner, ctx.owner) && !processRunning(rec.owner)
 }
 
 /** An active network whose namespace is gone, or whose bridge vanished (libvirt's networkUpdateState). */
@@ -60,12 +60,13 @@ async function recoverOne(ctx: DriverContext, rec: NetworkRecord): Promise<void>
   try {
     await teardownNetwork(target, currentDef(rec), readRuntime(rec.runtime, rec.name), ctx.services)
   } catch (e) {
-    ctx.networks.transition(rec.target, rec.name, { from: ['stopping'], to: 'stopping', owner: null, error: errorToJson(e) })
+    const change = networkChange(ctx, rec.target, rec.name, 'network.stopped', { outcome: 'failed', detail: { reason, error: errorBrief(e) } })
+    ctx.networks.transition(rec.target, rec.name, { from: ['stopping'], to: 'stopping', owner: null, error: errorToJson(e), change })
     throw e
   }
   if (ctx.services.links.targetExists(target)) await deleteTombstonesQuietly(ctx, target)
   const error = new HostnetError(rec.status === 'active' ? 'not-found' : 'backend-failure', `network '${rec.name}' was ${reason}`)
-  finishInactive(ctx, rec.target, rec.name, ['stopping'], errorToJson(error))
+  finishInactive(ctx, rec.target, rec.name, ['stopping'], errorToJson(error), networkChange(ctx, rec.target, rec.name, 'network.stopped', { detail: { reason } }))
 }
 
 export async function recoverNetworks(ctx: DriverContext): Promise<NetworkRecoveryReport> {

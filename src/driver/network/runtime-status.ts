@@ -5,12 +5,7 @@
  * @module
  */
 import { HostnetError } from '../../errors.js'
-
-/** A supervised dnsmasq process: pid plus start time, so a recycled pid is not mistaken for it. */
-export interface DaemonRef {
-  pid: number
-  startTicks: string
-}
+import type { ProcessIdentity } from '../../sys/process.js'
 
 export interface NetworkRuntime {
   /** The bridge device the network uses (created by the start for the L3 modes, borrowed for mode bridge). */
@@ -21,7 +16,8 @@ export interface NetworkRuntime {
   firewall?: boolean
   /** A dnsmasq may run for the network (its pid once known). */
   dnsmasq?: boolean
-  dnsmasqPid?: DaemonRef
+  /** The supervised dnsmasq (pid + start time, so a recycled pid is not mistaken for it). */
+  dnsmasqPid?: ProcessIdentity
   /** nft objects the firewall created (for reports and the benchmark). */
   nftObjects?: number
   /** How often the supervisor restarted dnsmasq. */

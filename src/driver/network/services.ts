@@ -7,7 +7,7 @@
 import type { Target } from '../../model/target.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { BridgeSpec, RouteEntry } from '../../backend/iproute2/index.js'
-import type { DaemonRef } from './runtime-status.js'
+import type { ProcessIdentity } from '../../sys/process.js'
 
 /** A bridge to create (typed addresses and routes), and a kernel route as the subnet checks see it. */
 export type { BridgeSpec, RouteEntry } from '../../backend/iproute2/index.js'
@@ -55,10 +55,10 @@ export interface DhcpContext {
 
 export interface DhcpService {
   /** Write the network's dnsmasq files and start it; resolves once it runs (its pid). */
-  start(ctx: DhcpContext): Promise<DaemonRef>
+  start(ctx: DhcpContext): Promise<ProcessIdentity>
   /** Stop the network's dnsmasq (idempotent: by pid when known, else by its pid file) and remove its files. */
-  stop(ctx: DhcpContext, pid: DaemonRef | undefined): Promise<void>
-  isRunning(pid: DaemonRef): boolean
+  stop(ctx: DhcpContext, pid: ProcessIdentity | undefined): Promise<void>
+  isRunning(pid: ProcessIdentity): boolean
   /** The network's current DHCP leases. */
   leases(target: Target, def: NetworkDef): Promise<DhcpLeaseEntry[]>
 }

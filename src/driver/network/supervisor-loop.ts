@@ -7,6 +7,7 @@
  */
 import { errorMessage } from '../../errors.js'
 import type { Store } from '../../store/index.js'
+import { sleepMs } from '../../sys/sleep.js'
 import type { NetworkDriver } from './driver.js'
 
 export const NETWORK_SUPERVISOR_ROLE = 'network-supervisor'
@@ -20,19 +21,6 @@ export interface NetworkSupervisorOptions {
   log?: (line: string) => void
   /** Called once autostart is done. */
   onReady?: () => void
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const done = (): void => {
-      clearTimeout(t)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const t = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
 }
 
 async function tick(o: NetworkSupervisorOptions): Promise<void> {
@@ -55,7 +43,7 @@ export async function runNetworkSupervisor(o: NetworkSupervisorOptions): Promise
     if (auto.started.length > 0) o.log?.(`autostarted ${auto.started.length} network(s): ${auto.started.join(', ')}`)
     o.onReady?.()
     while (!o.signal.aborted) {
-      await sleep(o.pollMs ?? SUPERVISE_POLL_MS, o.signal)
+      await sleepMs(o.pollMs ?? SUPERVISE_POLL_MS, o.signal)
       if (!o.signal.aborted) await tick(o)
     }
     return 'stopped'

@@ -20,7 +20,8 @@ import type { PortStatus, PortUsage } from '../../store/ports.js'
 import { targetKey } from '../../txn/target-key.js'
 import { notFound } from '../network/context.js'
 import { currentDef } from '../network/define.js'
-import type { PortContext } from './context.js'
+import { portChange, type PortContext } from './context.js'
+import type { ActorOptions } from '../../store/index.js'
 import { hostPlugFor } from './host-plug.js'
 import { recordHasHostState, type GuestEnd, type PlugRecord } from './plug-record.js'
 import { needsPfPool, withPfPool } from './pool.js'
@@ -37,7 +38,7 @@ export interface PortCreateRequest {
   guest?: GuestEnd
 }
 
-export interface CreateOptions {
+export interface CreateOptions extends ActorOptions {
   /** libvirt's VIR_NETWORK_PORT_CREATE_RECLAIM: re-register a port that already has a plug (nothing is plugged). */
   reclaim?: boolean
   /** Plug on this host (default true); false: allocation only (the floor class is still set up). */
@@ -142,6 +143,12 @@ function insertRow(ctx: PortContext, key: string, network: string, req: PortCrea
   })
 }
 
+/** What the change record says about a new port: its network, and its device when it has one. */
+export function createdDetail(network: string, a: Allocated, reclaim = false): Record<string, unknown> {
+  const device = a.record?.device?.ifname ?? a.record?.hostdev ?? poolDevice(a.port)
+  return { network, ...(device === undefined ? {} : { device }), ...(reclaim ? { reclaim } : {}) }
+}
+
 function statusOf(record: PlugRecord | undefined): PortStatus {
   if (recordHasHostState(record)) return 'plugging'
   return record?.hostdev !== undefined ? 'plugged' : 'allocated'
@@ -168,6 +175,8 @@ export function allocateAll(ctx: PortContext, target: Target, network: string, r
       const record = reclaim ? undefined : hostPlugFor({ port: one.port, network: def, plug: opts.plug !== false, ifname: req.ifname, guest: req.guest, floor: one.floor })
       const a: Allocated = { port: one.port, network: def, status: statusOf(record), ...(record === undefined ? {} : { record }), ...(one.floor === undefined ? {} : { floor: one.floor }), ...(one.portGroup === undefined ? {} : { portGroup: one.portGroup }) }
       insertRow(ctx, key, network, req, a)
+      // a port with nothing to plug on this host is created now; one being plugged when it is plugged (plug.ts)
+      if (a.status !== 'plugging') ctx.ports.record(portChange(ctx, key, a.port.uuid, 'port.created', createdDetail(network, a, reclaim)))
       account(usage, a.port, poolDevice(a.port), floorOf(a.port))
       return a
     })

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Uuid } from '../../model/values/uuid.js'
-import { currentOwner, type ProcessOwner, type Store } from '../../store/index.js'
+import { checkActor, type Actor, type ChangeInput, type ChangeOutcome, type Store } from '../../store/index.js'
+import { currentProcess, type ProcessIdentity } from '../../sys/process.js'
 import { NetworkStore } from '../../store/networks.js'
 import { PortStore } from '../../store/ports.js'
 import type { PortServices } from './services.js'
@@ -13,7 +14,9 @@ export interface PortDriverDeps {
   store: Store
   services: PortServices
   /** Process identity written into the store (default: this process). */
-  owner?: ProcessOwner
+  owner?: ProcessIdentity
+  /** Who makes the changes of calls that do not name their actor (default: the store's actor). */
+  actor?: Actor
   /** Progress and warning lines for humans (default: nothing). */
   log?: (line: string) => void
   /** UUIDs for generated virtualport ids and ports made from domain interfaces (default: random). */
@@ -27,7 +30,9 @@ export interface PortContext {
   ports: PortStore
   networks: NetworkStore
   services: PortServices
-  owner: ProcessOwner
+  owner: ProcessIdentity
+  /** Who makes this call's changes (per call: `acting`). */
+  actor: Actor
   log: (line: string) => void
   uuidGen: () => Uuid
   pauseAfterPlugMs: number | undefined
@@ -36,12 +41,30 @@ export interface PortContext {
 export function resolvePortContext(d: PortDriverDeps): PortContext {
   return {
     store: d.store,
-    ports: new PortStore(d.store.db, d.store.nowMs),
-    networks: new NetworkStore(d.store.db, d.store.nowMs),
+    ports: new PortStore(d.store.db, d.store.nowMs, d.store.changes),
+    networks: new NetworkStore(d.store.db, d.store.nowMs, d.store.changes),
     services: d.services,
-    owner: d.owner ?? currentOwner(),
+    owner: d.owner ?? currentProcess(),
+    actor: d.actor === undefined ? d.store.actor : checkActor(d.actor),
     log: d.log ?? (() => undefined),
     uuidGen: d.uuidGen ?? (() => randomUUID() as Uuid),
     pauseAfterPlugMs: d.pauseAfterPlugMs,
   }
+}
+
+/** The context of one call: the same, acting for `actor` when one is given. */
+export function actingPorts(ctx: PortContext, actor: Actor | undefined): PortContext {
+  return actor === undefined || actor === ctx.actor ? ctx : { ...ctx, actor: checkActor(actor) }
+}
+
+/** A port's change record entry (object: its UUID), on behalf of the context's actor. */
+export function portChange(
+  ctx: Pick<PortContext, 'actor'>,
+  key: string,
+  uuid: string,
+  kind: 'port.created' | 'port.deleted',
+  detail: Record<string, unknown>,
+  outcome: ChangeOutcome = 'ok',
+): ChangeInput {
+  return { target: key, kind, object: uuid, actor: ctx.actor, outcome, detail }
 }

@@ -10,11 +10,12 @@ import type { Target } from '../../model/target.js'
 import type { DomainInterfaceDef } from '../../model/domain-interface.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { NetworkPortDef } from '../../model/networkport.js'
+import { ACTOR_RECOVERY, type ActorOptions } from '../../store/index.js'
 import type { PortRecord, PortStatus } from '../../store/ports.js'
 import { targetKey } from '../../txn/target-key.js'
 import { notFound } from '../network/context.js'
 import { activeNetwork, allocateAll, type CreateOptions, type PortCreateRequest } from './allocate-txn.js'
-import { resolvePortContext, type PortContext, type PortDriverDeps } from './context.js'
+import { actingPorts, resolvePortContext, type PortContext, type PortDriverDeps } from './context.js'
 import { withConnections } from './live-status.js'
 import { plugAll } from './plug.js'
 import { deviceLocation, readPlugRecord, type GuestEnd, type PlugRecord } from './plug-record.js'
@@ -71,8 +72,9 @@ export class PortDriver {
   /** Several ports at once: one allocation transaction (all or none), one kernel batch. */
   async createMany(target: Target, network: string, reqs: readonly PortCreateRequest[], opts: CreateOptions = {}): Promise<PortInfo[]> {
     if (reqs.length === 0) return []
-    const allocated = allocateAll(this.ctx, target, network, reqs, opts)
-    await plugAll(this.ctx, target, allocated)
+    const ctx = actingPorts(this.ctx, opts.actor)
+    const allocated = allocateAll(ctx, target, network, reqs, opts)
+    await plugAll(ctx, target, allocated)
     const key = targetKey(target)
     return allocated.map((a, i) => {
       const status = a.status === 'plugging' ? 'plugged' : a.status
@@ -81,12 +83,12 @@ export class PortDriver {
   }
 
   /** net-port-delete: release the port and remove what it has on the host. */
-  delete(target: Target, network: string, uuid: string): Promise<void> {
-    return deletePorts(this.ctx, target, network, [uuid])
+  delete(target: Target, network: string, uuid: string, opts: ActorOptions = {}): Promise<void> {
+    return deletePorts(actingPorts(this.ctx, opts.actor), target, network, [uuid])
   }
 
-  deleteMany(target: Target, network: string, uuids: readonly string[]): Promise<void> {
-    return uuids.length === 0 ? Promise.resolve() : deletePorts(this.ctx, target, network, uuids)
+  deleteMany(target: Target, network: string, uuids: readonly string[], opts: ActorOptions = {}): Promise<void> {
+    return uuids.length === 0 ? Promise.resolve() : deletePorts(actingPorts(this.ctx, opts.actor), target, network, uuids)
   }
 
   /** net-port-list: the ports of an active network, oldest first. */
@@ -121,12 +123,12 @@ export class PortDriver {
   }
 
   /** Before a network stops: its ports go (unplugged). Returns how many there were. */
-  releaseAll(target: Target, network: string): Promise<number> {
-    return releaseNetworkPorts(this.ctx, target, network)
+  releaseAll(target: Target, network: string, opts: ActorOptions = {}): Promise<number> {
+    return releaseNetworkPorts(actingPorts(this.ctx, opts.actor), target, network)
   }
 
   recover(opts: { scan?: boolean } = {}): Promise<PortRecoveryReport> {
-    return recoverPorts(this.ctx, opts)
+    return recoverPorts(actingPorts(this.ctx, ACTOR_RECOVERY), opts)
   }
 
   close(): Promise<void> {

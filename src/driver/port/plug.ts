@@ -10,8 +10,9 @@ import type { Target } from '../../model/target.js'
 import type { NetworkPortDef } from '../../model/networkport.js'
 import { portError } from '../../model/port/index.js'
 import { targetKey } from '../../txn/target-key.js'
-import type { Allocated } from './allocate-txn.js'
-import type { PortContext } from './context.js'
+import { errorBrief } from '../../txn/error-json.js'
+import { createdDetail, type Allocated } from './allocate-txn.js'
+import { portChange, type PortContext } from './context.js'
 import { guestUpOps, plugOps } from './device-ops.js'
 import type { PlugRecord, PortDevice } from './plug-record.js'
 import { deviceShaping, floorPlugCommands, networkTree } from './shaping.js'
@@ -102,7 +103,12 @@ async function rollBack(ctx: PortContext, target: Target, items: Plugging[], ori
     ctx.log(`warning: a failed plug left something behind (recovery retries): ${problems.join('; ')}`)
     throw new RollbackError(original, problems)
   }
-  ctx.ports.atomically(() => items.forEach((it) => ctx.ports.delete(key, it.port.uuid, 'plugging')))
+  ctx.ports.atomically(() =>
+    items.forEach((it) => {
+      const detail = { ...createdDetail(it.network.name, it), error: errorBrief(original) }
+      if (ctx.ports.delete(key, it.port.uuid, 'plugging')) ctx.ports.record(portChange(ctx, key, it.port.uuid, 'port.created', detail, 'failed'))
+    }),
+  )
   throw original
 }
 
@@ -172,7 +178,8 @@ export async function plugAll(ctx: PortContext, target: Target, allocated: reado
 function markPlugged(ctx: PortContext, key: string, items: readonly Plugging[]): NetworkPortDef[] {
   return ctx.ports.atomically(() =>
     items.flatMap((it) => {
-      const ok = ctx.ports.transition(key, it.port.uuid, { from: ['plugging'], to: 'plugged', expectOwner: ctx.owner, owner: null })
+      const change = portChange(ctx, key, it.port.uuid, 'port.created', createdDetail(it.network.name, it))
+      const ok = ctx.ports.transition(key, it.port.uuid, { from: ['plugging'], to: 'plugged', expectOwner: ctx.owner, owner: null, change })
       return ok ? [] : [it.port]
     }),
   )

@@ -8,11 +8,11 @@
  */
 import { errorMessage } from '../../errors.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
-import { ownerAlive, sameOwner } from '../../store/index.js'
 import type { PortRecord } from '../../store/ports.js'
+import { processRunning, sameProcess } from '../../sys/process.js'
 import { targetFromKey } from '../../txn/target-key.js'
 import { currentDef } from '../network/define.js'
-import type { PortContext } from './context.js'
+import { portChange, type PortContext } from './context.js'
 import { isPortDeviceName } from './names.js'
 import { deviceLocation, readPlugRecord } from './plug-record.js'
 import { finishRelease } from './release.js'
@@ -29,10 +29,10 @@ export interface PortRecoveryReport {
 function interrupted(ctx: PortContext, rec: PortRecord): boolean {
   if (rec.status !== 'plugging' && rec.status !== 'unplugging') return false
   if (rec.owner === undefined) return true
-  return !sameOwner(rec.owner, ctx.owner) && !ownerAlive(rec.owner)
+  return !sameProcess(rec.owner, ctx.owner) && !processRunning(rec.owner)
 }
 
-async function removeOne(ctx: PortContext, rec: PortRecord, network: NetworkDef | undefined): Promise<void> {
+async function removeOne(ctx: PortContext, rec: PortRecord, network: NetworkDef | undefined, reason: string): Promise<void> {
   const claimed = ctx.ports.transition(rec.target, rec.uuid, {
     from: [rec.status],
     ...(rec.owner === undefined ? {} : { expectOwner: rec.owner }),
@@ -41,12 +41,16 @@ async function removeOne(ctx: PortContext, rec: PortRecord, network: NetworkDef 
   })
   if (!claimed) return
   const record = readPlugRecord(rec.plug, rec.uuid)
+  const detail = { network: rec.network, ...(rec.device === undefined ? {} : { device: rec.device }), reason }
   if (record === undefined) {
-    ctx.ports.delete(rec.target, rec.uuid)
+    ctx.ports.atomically(() => {
+      if (ctx.ports.delete(rec.target, rec.uuid)) ctx.ports.record(portChange(ctx, rec.target, rec.uuid, 'port.deleted', detail))
+    })
     return
   }
   // the floor class goes with the port; the default class keeps its rate until the next floor change
-  await finishRelease(ctx, targetFromKey(rec.target), [{ uuid: rec.uuid, record, ...(network === undefined ? {} : { network }) }])
+  const item = { uuid: rec.uuid, record, detail: { ...detail, ...(record.device === undefined ? {} : { device: record.device.ifname }) } }
+  await finishRelease(ctx, targetFromKey(rec.target), [{ ...item, ...(network === undefined ? {} : { network }) }])
 }
 
 /** Delete `hnp…` devices of the targets with active networks that no port row names. */
@@ -78,9 +82,10 @@ export async function recoverPorts(ctx: PortContext, opts: { scan?: boolean } = 
     const stale = net === undefined || net.status === 'inactive'
     if (!stale && !interrupted(ctx, rec)) continue
     const id = `${rec.target}/${rec.network}/${rec.uuid}`
+    const reason = stale ? 'left by a stopped network' : `interrupted while ${rec.status}`
     try {
-      ctx.log(`network port '${rec.uuid}' of network '${rec.network}' (${rec.target}) was ${stale ? 'left by a stopped network' : `interrupted while ${rec.status}`}: removing it`)
-      await removeOne(ctx, rec, net === undefined ? undefined : currentDef(net))
+      ctx.log(`network port '${rec.uuid}' of network '${rec.network}' (${rec.target}) was ${reason}: removing it`)
+      await removeOne(ctx, rec, net === undefined ? undefined : currentDef(net), reason)
       report.removed.push(id)
     } catch (e) {
       ctx.log(`warning: recovery of network port '${rec.uuid}' failed: ${errorMessage(e)}`)

@@ -10,12 +10,13 @@ import { HostnetError } from '../../errors.js'
 import type { Target } from '../../model/target.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import { FIELD, portError, releasePort, type FloorState } from '../../model/port/index.js'
-import { ownerAlive, sameOwner } from '../../store/index.js'
 import type { PortRecord } from '../../store/ports.js'
+import { processRunning, sameProcess } from '../../sys/process.js'
+import { errorBrief } from '../../txn/error-json.js'
 import { targetKey } from '../../txn/target-key.js'
 import { notFound } from '../network/context.js'
 import { currentDef } from '../network/define.js'
-import type { PortContext } from './context.js'
+import { portChange, type PortContext } from './context.js'
 import { readPlugRecord, recordHasHostState } from './plug-record.js'
 import { readStoredPort } from './stored.js'
 import { unplugAll, type UnplugItem } from './unplug.js'
@@ -27,7 +28,7 @@ export function portNotFound(network: string, uuid: string): HostnetError {
 function checkNotBusy(ctx: PortContext, rec: PortRecord): void {
   if (rec.status !== 'plugging' && rec.status !== 'unplugging') return
   const o = rec.owner
-  if (o === undefined || sameOwner(o, ctx.owner) || !ownerAlive(o)) return
+  if (o === undefined || sameProcess(o, ctx.owner) || !processRunning(o)) return
   throw portError('conflict', { portUuid: rec.uuid, network: rec.network }, `network port is ${rec.status} by process ${o.pid}`, '/networkport')
 }
 
@@ -42,8 +43,23 @@ function released(network: NetworkDef, rec: PortRecord, devices: Record<string, 
   }
 }
 
-/** Claim the ports and compute their unplug work (inside the transaction). */
-function claim(ctx: PortContext, key: string, network: NetworkDef | undefined, recs: readonly PortRecord[], strict: boolean): UnplugItem[] {
+/** What the change record says about a port that goes: its network, its device, and why when not asked for. */
+function deletedDetail(rec: PortRecord, device: string | undefined, reason: string | undefined): Record<string, unknown> {
+  return { network: rec.network, ...(device === undefined ? {} : { device }), ...(reason === undefined ? {} : { reason }) }
+}
+
+/**
+ * Claim the ports and compute their unplug work (inside the transaction). `reason`: why they go when nobody
+ * asked for these ports in particular (recorded in the change record).
+ */
+function claim(
+  ctx: PortContext,
+  key: string,
+  network: NetworkDef | undefined,
+  recs: readonly PortRecord[],
+  strict: boolean,
+  reason?: string,
+): UnplugItem[] {
   const usage = network === undefined ? undefined : ctx.ports.usage(key, network.name, { classIds: network.bandwidth?.inbound !== undefined })
   let floor: FloorState = { floorSum: usage?.floorSum ?? 0, classIds: usage?.classIds ?? [] }
   const items: UnplugItem[] = []
@@ -53,12 +69,18 @@ function claim(ctx: PortContext, key: string, network: NetworkDef | undefined, r
     if (rec.device !== undefined && usage !== undefined) usage.devices[rec.device] = (usage.devices[rec.device] ?? 1) - 1
     const record = readPlugRecord(rec.plug, rec.uuid)
     if (record === undefined || !recordHasHostState(record)) {
-      ctx.ports.delete(key, rec.uuid)
+      if (ctx.ports.delete(key, rec.uuid)) ctx.ports.record(portChange(ctx, key, rec.uuid, 'port.deleted', deletedDetail(rec, rec.device, reason)))
       continue
     }
     ctx.ports.transition(key, rec.uuid, { from: [rec.status], to: 'unplugging', owner: ctx.owner })
     const rate = release?.floor?.defaultClassRate
-    items.push({ uuid: rec.uuid, record, ...(network === undefined ? {} : { network }), ...(rate === undefined ? {} : { defaultClassRate: rate }) })
+    items.push({
+      uuid: rec.uuid,
+      record,
+      detail: deletedDetail(rec, record.device?.ifname ?? rec.device, reason),
+      ...(network === undefined ? {} : { network }),
+      ...(rate === undefined ? {} : { defaultClassRate: rate }),
+    })
   }
   return items
 }
@@ -69,10 +91,20 @@ export async function finishRelease(ctx: PortContext, target: Target, items: rea
   const key = targetKey(target)
   const problems = await unplugAll(ctx, target, items)
   if (problems.length > 0) {
-    ctx.ports.atomically(() => items.forEach((i) => ctx.ports.transition(key, i.uuid, { from: ['unplugging'], to: 'unplugging', owner: null })))
-    throw new HostnetError('backend-failure', `cannot unplug network port(s): ${problems.join('; ')}`, { details: { problems } })
+    const e = new HostnetError('backend-failure', `cannot unplug network port(s): ${problems.join('; ')}`, { details: { problems } })
+    ctx.ports.atomically(() =>
+      items.forEach((i) => {
+        const change = portChange(ctx, key, i.uuid, 'port.deleted', { ...i.detail, error: errorBrief(e) }, 'failed')
+        ctx.ports.transition(key, i.uuid, { from: ['unplugging'], to: 'unplugging', owner: null, change })
+      }),
+    )
+    throw e
   }
-  ctx.ports.atomically(() => items.forEach((i) => ctx.ports.delete(key, i.uuid, 'unplugging')))
+  ctx.ports.atomically(() =>
+    items.forEach((i) => {
+      if (ctx.ports.delete(key, i.uuid, 'unplugging')) ctx.ports.record(portChange(ctx, key, i.uuid, 'port.deleted', i.detail ?? {}))
+    }),
+  )
 }
 
 /** net-port-delete for one or many ports of a network. */
@@ -99,7 +131,7 @@ export async function releaseNetworkPorts(ctx: PortContext, target: Target, netw
   const items = ctx.ports.atomically(() => {
     const rec = ctx.networks.get(key, network)
     const recs = ctx.ports.listByNetwork(key, network)
-    return { n: recs.length, items: claim(ctx, key, rec === undefined ? undefined : currentDef(rec), recs, false) }
+    return { n: recs.length, items: claim(ctx, key, rec === undefined ? undefined : currentDef(rec), recs, false, 'network stopped') }
   })
   await finishRelease(ctx, target, items.items)
   return items.n

@@ -22,6 +22,8 @@ export interface UnplugItem {
   readonly network?: NetworkDef
   /** The default class's rate once this port's floor class is gone (floor ports only). */
   readonly defaultClassRate?: number
+  /** The detail of the port's change record once it is gone (network, device, reason). */
+  readonly detail?: Record<string, unknown>
 }
 
 const netns = (name: string): Target => ({ kind: 'netns', name })

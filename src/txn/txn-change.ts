@@ -1,0 +1,22 @@
+/**
+ * The change records of host-interface transactions: one per transaction outcome (applied, pending-confirm,
+ * committed, rolled back, failed), written by the journal in the same SQLite transaction as the status change.
+ * @module
+ */
+import type { Actor, ChangeInput, ChangeKind, JournalEntry } from '../store/index.js'
+
+export function txnChange(
+  entry: Pick<JournalEntry, 'id' | 'target'>,
+  kind: Extract<ChangeKind, `txn.${string}`>,
+  actor: Actor,
+  detail?: Record<string, unknown>,
+): ChangeInput {
+  return {
+    target: entry.target,
+    kind,
+    object: String(entry.id),
+    actor,
+    outcome: kind === 'txn.failed' ? 'failed' : 'ok',
+    ...(detail === undefined ? {} : { detail }),
+  }
+}
