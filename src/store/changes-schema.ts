@@ -1,5 +1,5 @@
 /**
- * Schema of the change record (migration 7): `changes`, append-only, one row per change of a host, written in
+ * Schema of the change record (migration 8): `changes`, append-only, one row per change of a host, written in
  * the same SQLite transaction as the change itself; `id` is AUTOINCREMENT, so ids only grow and are never reused,
  * even after the oldest rows are pruned (the API's event stream resumes from them). `changes_by_target` (target,
  * then rowid) serves a target's records in id order. Kinds are checked by the code (change-kinds.ts), not by a
