@@ -7,7 +7,7 @@ import { parseDesiredState } from '../codec/yaml/state.js'
 import { HostnetError } from '../errors.js'
 import type { Target } from '../model/target.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
-import type { JournalEntry } from '../store/index.js'
+import type { ActorOptions, JournalEntry } from '../store/index.js'
 import { applyState, commitPending, diffState, rollbackPending, targetKey, type ApplyResult } from '../txn/index.js'
 import { ensureConfirmTimer } from './confirm-daemon.js'
 import type { ApplyOptions, DiffOutput, DocumentText, TxnOutcome } from './ops.js'
@@ -36,6 +36,7 @@ export async function runApply(rt: Runtime, target: Target, desired: DesiredStat
     ...(opts.confirmWithinSec === undefined ? {} : { confirmWithinSec: opts.confirmWithinSec }),
     ...(opts.noVerify === true ? { noVerify: true } : {}),
     ...(pause === undefined ? {} : { pauseAfterApplyMs: pause }),
+    ...(opts.actor === undefined ? {} : { actor: opts.actor }),
   })
   if (result.status === 'pending-confirm') await ensureConfirmTimer(rt)
   return result
@@ -51,13 +52,13 @@ export async function diffDocument(rt: Runtime, target: Target, desired: Desired
   return { ops: change.ops, touched: change.touched }
 }
 
-export async function commitTarget(rt: Runtime, target: Target): Promise<TxnOutcome> {
-  const e = await commitPending({ ...rt.deps, target })
+export async function commitTarget(rt: Runtime, target: Target, who: ActorOptions = {}): Promise<TxnOutcome> {
+  const e = await commitPending({ ...rt.deps, target, ...(who.actor === undefined ? {} : { actor: who.actor }) })
   return { transactionId: e.id, status: e.status }
 }
 
-export async function rollbackTarget(rt: Runtime, target: Target): Promise<TxnOutcome> {
-  const e = await rollbackPending({ ...rt.deps, target })
+export async function rollbackTarget(rt: Runtime, target: Target, who: ActorOptions = {}): Promise<TxnOutcome> {
+  const e = await rollbackPending({ ...rt.deps, target, ...(who.actor === undefined ? {} : { actor: who.actor }) })
   return { transactionId: e.id, status: e.status }
 }
 

@@ -13,6 +13,7 @@ import type { Iface } from '../model/host/iface.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
 import type { HostOp } from '../plan/ops.js'
 import { interfaceNames } from '../model/iface-xml/interface-def.js'
+import { checkActor, type Actor, type ActorOptions } from '../store/index.js'
 import { targetKey } from '../txn/index.js'
 import { runApply } from './host.js'
 import type { Runtime } from './runtime.js'
@@ -75,11 +76,11 @@ export async function dumpIfaceXml(rt: Runtime, target: Target, name: string, op
   return formatInterfaceXml(def)
 }
 
-/** iface-define: parse, refuse what could never be started, store (or replace). */
-export function defineIface(rt: Runtime, target: Target, xml: string): { name: string } {
+/** iface-define: parse, refuse what could never be started, store (or replace). `actor`: who asks (change record). */
+export function defineIface(rt: Runtime, target: Target, xml: string, who: ActorOptions = {}): { name: string } {
   const def = parseInterfaceXml(xml)
   ifaceXmlToDesired(def) // refuse now what could never be started
-  rt.store.ifaceDefs.put(targetKey(target), def.name, formatInterfaceXml(def))
+  rt.store.ifaceDefs.put(targetKey(target), def.name, formatInterfaceXml(def), who.actor)
   return { name: def.name }
 }
 
@@ -91,28 +92,48 @@ export function checkIfaceXml(xml: string): { name: string } {
 }
 
 /** iface-start: apply the stored definition as one verified transaction; remember the links it created. */
-export async function startIface(rt: Runtime, target: Target, name: string): Promise<IfaceStarted> {
+export async function startIface(rt: Runtime, target: Target, name: string, who: ActorOptions = {}): Promise<IfaceStarted> {
+  const actor = checkedActor(rt, who)
   const { def, createdLinks } = storedDef(rt, target, name)
   const current = await rt.backend.query(target)
   const existing = new Set(current.interfaces.map((i) => i.name))
-  const result = await runApply(rt, target, ifaceXmlToDesired(def, { current }))
+  const result = await runApply(rt, target, ifaceXmlToDesired(def, { current }), { actor })
   const created = interfaceNames(def).filter((n) => !existing.has(n))
-  rt.store.ifaceDefs.setCreatedLinks(targetKey(target), name, [...new Set([...createdLinks, ...created])])
+  rt.store.ifaceDefs.setCreatedLinks(targetKey(target), name, [...new Set([...createdLinks, ...created])], {
+    kind: 'iface.started',
+    actor,
+    detail: { transaction: result.transactionId, created },
+  })
   return { name, transactionId: result.transactionId, ops: result.ops, created }
 }
 
 /** iface-destroy: take the interface down, removing the links its start created. */
-export async function destroyIface(rt: Runtime, target: Target, name: string): Promise<{ name: string; transactionId: number; ops: HostOp[] }> {
+export async function destroyIface(
+  rt: Runtime,
+  target: Target,
+  name: string,
+  who: ActorOptions = {},
+): Promise<{ name: string; transactionId: number; ops: HostOp[] }> {
+  const actor = checkedActor(rt, who)
   const { def, createdLinks } = storedDef(rt, target, name)
   const desired = destroyDesired(def, createdLinks, await rt.backend.query(target))
-  const result = await runApply(rt, target, desired)
-  rt.store.ifaceDefs.setCreatedLinks(targetKey(target), name, [])
+  const result = await runApply(rt, target, desired, { actor })
+  rt.store.ifaceDefs.setCreatedLinks(targetKey(target), name, [], {
+    kind: 'iface.stopped',
+    actor,
+    detail: { transaction: result.transactionId, removed: createdLinks },
+  })
   return { name, transactionId: result.transactionId, ops: result.ops }
 }
 
 /** iface-undefine: remove the stored definition (a running interface keeps running). */
-export function undefineIface(rt: Runtime, target: Target, name: string): void {
-  if (!rt.store.ifaceDefs.delete(targetKey(target), name)) {
+export function undefineIface(rt: Runtime, target: Target, name: string, who: ActorOptions = {}): void {
+  if (!rt.store.ifaceDefs.delete(targetKey(target), name, who.actor)) {
     throw new HostnetError('not-found', `Interface not found: no interface with matching name '${name}' is defined`)
   }
+}
+
+/** Who asks: the call's actor (checked before anything is touched), else the store's. */
+function checkedActor(rt: Runtime, who: ActorOptions): Actor {
+  return who.actor === undefined ? rt.store.actor : checkActor(who.actor)
 }

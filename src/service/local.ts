@@ -12,9 +12,22 @@ import { commitTarget, diffDocument, parseDocument, rollbackTarget, runApply, sh
 import type { ApplyOptions, DiffOutput, DocumentText, NetworkDefined, PortCreateFlags, PortSource, PortView, RemotableOps, TxnOutcome } from './ops.js'
 import { portRequest, portView } from './ports.js'
 import type { Runtime } from './runtime.js'
+import { checkActor, type Actor, type ActorOptions } from '../store/index.js'
 
 export class LocalOps implements RemotableOps {
-  constructor(readonly rt: Runtime) {}
+  /** `who.actor`: on whose behalf every change is made (change record); default: the store's actor. */
+  constructor(
+    readonly rt: Runtime,
+    private readonly who: ActorOptions = {},
+  ) {}
+
+  /**
+   * The same operations on behalf of `actor` (cheap: a long-lived server makes one per request, e.g. with
+   * `apiActor(principal)`, over its one runtime and store).
+   */
+  as(actor: Actor): LocalOps {
+    return new LocalOps(this.rt, { actor: checkActor(actor) })
+  }
 
   show(target: Target, names: readonly string[] = []): Promise<HostState> {
     return showState(this.rt, target, names)
@@ -25,15 +38,15 @@ export class LocalOps implements RemotableOps {
   }
 
   apply(target: Target, doc: DocumentText, opts: ApplyOptions = {}): Promise<ApplyResult> {
-    return runApply(this.rt, target, parseDocument(doc), opts)
+    return runApply(this.rt, target, parseDocument(doc), { ...opts, ...this.who })
   }
 
   commit(target: Target): Promise<TxnOutcome> {
-    return commitTarget(this.rt, target)
+    return commitTarget(this.rt, target, this.who)
   }
 
   rollback(target: Target): Promise<TxnOutcome> {
-    return rollbackTarget(this.rt, target)
+    return rollbackTarget(this.rt, target, this.who)
   }
 
   async netList(target: Target | undefined, opts: { all?: boolean } = {}): Promise<NetworkSummary[]> {
@@ -41,27 +54,27 @@ export class LocalOps implements RemotableOps {
   }
 
   async netDefine(target: Target, xml: string): Promise<NetworkDefined> {
-    return defined(await this.rt.networks().define(target, xml))
+    return defined(await this.rt.networks().define(target, xml, this.who))
   }
 
   async netCreate(target: Target, xml: string): Promise<NetworkDefined> {
-    return defined(await this.rt.networks().create(target, xml))
+    return defined(await this.rt.networks().create(target, xml, this.who))
   }
 
   netStart(target: Target, name: string): Promise<void> {
-    return this.rt.networks().start(target, name)
+    return this.rt.networks().start(target, name, this.who)
   }
 
   netDestroy(target: Target, name: string, opts: { deferDelete?: boolean } = {}): Promise<void> {
-    return this.rt.networks().destroy(target, name, opts.deferDelete === true ? { deferDelete: true } : {})
+    return this.rt.networks().destroy(target, name, { ...(opts.deferDelete === true ? { deferDelete: true } : {}), ...this.who })
   }
 
   async netUndefine(target: Target, name: string): Promise<void> {
-    this.rt.networks().undefine(target, name)
+    this.rt.networks().undefine(target, name, this.who)
   }
 
   async netAutostart(target: Target, name: string, on: boolean): Promise<void> {
-    this.rt.networks().setAutostart(target, name, on)
+    this.rt.networks().setAutostart(target, name, on, this.who)
   }
 
   async netInfo(target: Target, name: string): Promise<NetworkDetails> {
@@ -86,7 +99,7 @@ export class LocalOps implements RemotableOps {
 
   /** portCreate with the request already built (the caller parsed the source, e.g. before opening the runtime). */
   async portCreateRequest(target: Target, network: string, req: ReturnType<typeof portRequest>, flags: PortCreateFlags = {}): Promise<PortView> {
-    const opts = { ...(flags.reclaim === true ? { reclaim: true } : {}), ...(flags.plug === false ? { plug: false } : {}) }
+    const opts = { ...(flags.reclaim === true ? { reclaim: true } : {}), ...(flags.plug === false ? { plug: false } : {}), ...this.who }
     return portView(await this.rt.networks().ports.create(target, network, req, opts))
   }
 
@@ -99,7 +112,7 @@ export class LocalOps implements RemotableOps {
   }
 
   portDelete(target: Target, network: string, uuid: string): Promise<void> {
-    return this.rt.networks().ports.delete(target, network, uuid)
+    return this.rt.networks().ports.delete(target, network, uuid, this.who)
   }
 
   /** Open vSwitch bridges, ports and bonds of a target. */

@@ -13,6 +13,7 @@ import type { DhcpLeaseEntry } from '../driver/network/services.js'
 import type { GuestEnd } from '../driver/port/plug-record.js'
 import type { NetworkPortDef } from '../model/networkport.js'
 import type { TxnStatus } from '../store/journal.js'
+import type { Actor } from '../store/change-kinds.js'
 
 export type { ApplyResult, DhcpLeaseEntry, HostState, NetworkDetails, NetworkSummary }
 
@@ -30,6 +31,8 @@ export interface DiffOutput {
 export interface ApplyOptions {
   confirmWithinSec?: number | undefined
   noVerify?: boolean
+  /** Who asks (the change record); default: the store's actor. */
+  actor?: Actor | undefined
 }
 
 export interface TxnOutcome {

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3'
 import { HostnetError } from '../errors.js'
-import type { Actor } from './change-kinds.js'
+import { checkActor, type Actor } from './change-kinds.js'
 import { ChangeLog } from './changes.js'
 import { atomically, prepared } from './sql.js'
 
@@ -64,6 +64,7 @@ export class IfaceDefinitions {
 
   /** Define or redefine (keeps the created-links record of an earlier start). */
   put(target: string, name: string, xml: string, actor: Actor = this.defaultActor): void {
+    checkActor(actor)
     const now = this.nowMs()
     atomically(this.db, () => {
       const redefined = prepared(this.db, 'SELECT 1 FROM iface_definitions WHERE target = ? AND name = ?').get(target, name) !== undefined
@@ -102,6 +103,7 @@ export class IfaceDefinitions {
 
   /** False if there was no such definition. */
   delete(target: string, name: string, actor: Actor = this.defaultActor): boolean {
+    checkActor(actor)
     return atomically(this.db, () => {
       const gone = prepared(this.db, 'DELETE FROM iface_definitions WHERE target = ? AND name = ?').run(target, name).changes === 1
       if (gone) this.changes.append({ target, kind: 'iface.undefined', object: name, actor })
