@@ -122,6 +122,10 @@ export const PortView = z
     device: z.string().optional(),
     guest: z.record(z.string(), z.unknown()).optional(),
     hostdev: z.string().optional(),
+    association: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "the 802.1Qbg/802.1Qbh association of the port's device: type, ids, root device, VLAN, state and status, and (list, get) its live state" }),
   })
   .openapi('Port')
 

@@ -1,13 +1,15 @@
 /**
  * libvirt's network-port verbs (virsh net-port-*) over hostnet's port driver: net-port-create (a `<networkport>`,
  * or with --interface a domain `<interface type='network'>`; --reclaim, --validate as libvirt's flags; --no-plug
- * for allocation only), net-port-list, net-port-dumpxml [--domain-interface], net-port-delete. Every verb needs
- * a target (`--netns NAME` or `--host`).
+ * for allocation only; --preassociate[-rr] for an incoming migration's 802.1Qbg/Qbh ports), net-port-list (with an
+ * Association column when ports have 802.1Qbg/Qbh profiles), net-port-dumpxml [--domain-interface] (--json adds
+ * the association's live state), net-port-associate, net-port-delete. Every verb needs a target (`--netns NAME`
+ * or `--host`).
  * @module
  */
 import type { Command } from 'commander'
-import { assertNever } from '../errors.js'
-import type { PortSource, PortView } from '../service/ops.js'
+import { assertNever, ValidationError } from '../errors.js'
+import type { PortAssociationView, PortCreateFlags, PortSource, PortView } from '../service/ops.js'
 import { addTargetOptions, readInput, resolveTarget, type TargetFlags } from './common.js'
 import { printJson, table } from './output.js'
 import { withOps } from './ops.js'
@@ -21,6 +23,8 @@ interface PortFlags extends TargetFlags {
   domainUuid?: string
   ifname?: string
   domainInterface?: boolean
+  preassociate?: boolean
+  preassociateRr?: boolean
 }
 
 function say(flags: PortFlags, json: unknown, text: string): void {
@@ -44,9 +48,31 @@ function plugText(p: PortView): string {
   }
 }
 
+/** One line for tables: `802.1Qbg associated eth0 (success (0))`, the live state first when known. */
+export function associationText(a: PortAssociationView | undefined): string {
+  if (a === undefined) return '-'
+  const state = a.live !== undefined ? a.live.state : a.state
+  const status = a.live !== undefined ? a.live.status : a.status
+  return `${a.type} ${state} ${a.root ?? a.dev}${status === undefined ? '' : ` (${status})`}`
+}
+
+/** The ports as a table; an Association column when any port has an 802.1Qbg/802.1Qbh association. */
 export function portListText(rows: readonly PortView[]): string {
-  const body = rows.map((p) => [p.uuid, p.owner.name, p.mac, plugText(p), p.device ?? p.guest?.netns ?? '-', p.status])
-  return table([['UUID', 'Owner', 'MAC', 'Plug', 'Device', 'Status'], ...body])
+  const assoc = rows.some((p) => p.association !== undefined)
+  const body = rows.map((p) => [p.uuid, p.owner.name, p.mac, plugText(p), p.device ?? p.guest?.netns ?? '-', p.status, ...(assoc ? [associationText(p.association)] : [])])
+  return table([['UUID', 'Owner', 'MAC', 'Plug', 'Device', 'Status', ...(assoc ? ['Association'] : [])], ...body])
+}
+
+function createFlags(flags: PortFlags): PortCreateFlags {
+  if (flags.preassociate === true && flags.preassociateRr === true) {
+    throw new ValidationError('--preassociate and --preassociate-rr exclude each other', { path: '--preassociate' })
+  }
+  const out: PortCreateFlags = {}
+  if (flags.reclaim === true) out.reclaim = true
+  if (flags.plug === false) out.plug = false
+  if (flags.preassociateRr === true) out.profileOp = 'preassociate-rr'
+  else if (flags.preassociate === true) out.profileOp = 'preassociate'
+  return out
 }
 
 /** The port's source as the flags describe it (parsed by whoever creates the port: here, or the remote hostnet). */
@@ -71,11 +97,13 @@ function registerCreate(program: Command): void {
     .option('--domain <name>', 'with --interface: the owner domain name (default hostnet)')
     .option('--domain-uuid <uuid>', 'with --interface: the owner domain UUID (default: random)')
     .option('--ifname <name>', 'host device name (default: hnp + 12 hex digits of the port UUID)')
+    .option('--preassociate', '802.1Qbg/802.1Qbh: pre-associate only (incoming migration; net-port-associate completes it)')
+    .option('--preassociate-rr', 'the same, with resource reservation')
   cmd.action(async (network: string, file: string, flags: PortFlags) => {
     const target = resolveTarget(flags)
     const source = portSource(await readInput(file), flags)
+    const opts = createFlags(flags)
     await withOps(flags, async (ops) => {
-      const opts = { ...(flags.reclaim === true ? { reclaim: true } : {}), ...(flags.plug === false ? { plug: false } : {}) }
       const p = await ops.portCreate(target, network, source, opts)
       const where = p.device !== undefined ? ` (device ${p.device})` : p.hostdev !== undefined ? ` (PCI ${p.hostdev})` : ''
       say(flags, p, `Network port ${p.uuid} created from ${file}${where}\n`)
@@ -100,7 +128,19 @@ function registerInspect(program: Command): void {
     const target = resolveTarget(flags)
     await withOps(flags, async (ops) => {
       const xml = await ops.portDumpXml(target, network, uuid, flags.domainInterface === true ? { domainInterface: true } : {})
-      say(flags, { network, uuid, xml }, xml)
+      if (flags.json !== true) return say(flags, undefined, xml)
+      // the live status: the association as lldpad or the driver reports it now
+      const { association } = await ops.portGet(target, network, uuid)
+      say(flags, { network, uuid, xml, ...(association === undefined ? {} : { association }) }, xml)
+    })
+  })
+  const assoc = program.command('net-port-associate').description('complete the 802.1Qbg/802.1Qbh association of a pre-associated port')
+  addTargetOptions(assoc).argument('<network>', 'network name').argument('<uuid>', 'port UUID')
+  assoc.action(async (network: string, uuid: string, flags: PortFlags) => {
+    const target = resolveTarget(flags)
+    await withOps(flags, async (ops) => {
+      const p = await ops.portAssociate(target, network, uuid)
+      say(flags, p, `Network port ${uuid} associated: ${associationText(p.association)}\n`)
     })
   })
 }

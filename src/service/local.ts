@@ -90,7 +90,8 @@ export class LocalOps implements RemotableOps {
   }
 
   async portList(target: Target, network: string): Promise<PortView[]> {
-    return this.rt.networks().ports.list(target, network).map(portView)
+    const ports = this.rt.networks().ports
+    return (await ports.withLiveAssociations(target, ports.list(target, network))).map(portView)
   }
 
   async portCreate(target: Target, network: string, source: PortSource, flags: PortCreateFlags = {}): Promise<PortView> {
@@ -99,12 +100,18 @@ export class LocalOps implements RemotableOps {
 
   /** portCreate with the request already built (the caller parsed the source, e.g. before opening the runtime). */
   async portCreateRequest(target: Target, network: string, req: ReturnType<typeof portRequest>, flags: PortCreateFlags = {}): Promise<PortView> {
-    const opts = { ...(flags.reclaim === true ? { reclaim: true } : {}), ...(flags.plug === false ? { plug: false } : {}), ...this.who }
+    const opts = { ...(flags.reclaim === true ? { reclaim: true } : {}), ...(flags.plug === false ? { plug: false } : {}), ...(flags.profileOp === undefined ? {} : { profileOp: flags.profileOp }), ...this.who }
     return portView(await this.rt.networks().ports.create(target, network, req, opts))
   }
 
   async portGet(target: Target, network: string, uuid: string): Promise<PortView> {
-    return portView(this.rt.networks().ports.get(target, network, uuid))
+    const ports = this.rt.networks().ports
+    const [info] = await ports.withLiveAssociations(target, [ports.get(target, network, uuid)])
+    return portView(info!)
+  }
+
+  async portAssociate(target: Target, network: string, uuid: string): Promise<PortView> {
+    return portView(await this.rt.networks().ports.associate(target, network, uuid))
   }
 
   async portDumpXml(target: Target, network: string, uuid: string, opts: { domainInterface?: boolean } = {}): Promise<string> {

@@ -11,6 +11,7 @@ import type { ApplyResult } from '../txn/apply.js'
 import type { NetworkDetails, NetworkSummary } from '../driver/network/driver.js'
 import type { DhcpLeaseEntry } from '../driver/network/services.js'
 import type { GuestEnd } from '../driver/port/plug-record.js'
+import type { PortAssociation } from '../driver/port/association.js'
 import type { NetworkPortDef } from '../model/networkport.js'
 import type { TxnStatus } from '../store/journal.js'
 import type { Actor } from '../store/change-kinds.js'
@@ -58,7 +59,12 @@ export interface PortView {
   device?: string
   guest?: GuestEnd
   hostdev?: string
+  /** The 802.1Qbg/802.1Qbh association of the port's device (list and get: with its live state). */
+  association?: PortAssociationView
 }
+
+/** A port's 802.1Qbg/802.1Qbh association (driver/port/association.ts). */
+export type PortAssociationView = PortAssociation
 
 /** What a port is made from: a `<networkport>` document, or a domain `<interface type='network'>`. */
 export interface PortSource {
@@ -77,6 +83,8 @@ export interface PortCreateFlags {
   reclaim?: boolean
   /** false: allocate only, the hypervisor plugs. */
   plug?: boolean
+  /** 802.1Qbg/802.1Qbh ports: pre-associate only (incoming migration); `portAssociate` completes it. */
+  profileOp?: 'preassociate' | 'preassociate-rr'
 }
 
 /** The verbs the remote CLI runs through the API (net-*, net-port-*, show, diff, apply, commit, rollback). */
@@ -101,5 +109,9 @@ export interface RemotableOps {
   portList(target: Target, network: string): Promise<PortView[]>
   portCreate(target: Target, network: string, source: PortSource, flags?: PortCreateFlags): Promise<PortView>
   portDumpXml(target: Target, network: string, uuid: string, opts?: { domainInterface?: boolean }): Promise<string>
+  /** One port, with its association's live state. */
+  portGet(target: Target, network: string, uuid: string): Promise<PortView>
+  /** Complete a pre-associated port's 802.1Qbg/802.1Qbh association. */
+  portAssociate(target: Target, network: string, uuid: string): Promise<PortView>
   portDelete(target: Target, network: string, uuid: string): Promise<void>
 }

@@ -15,6 +15,7 @@ export function portView(p: PortInfo): PortView {
   if (p.device !== undefined) v.device = p.device
   if (p.guest !== undefined) v.guest = p.guest
   if (p.hostdev !== undefined) v.hostdev = p.hostdev
+  if (p.association !== undefined) v.association = p.association
   return v
 }
 

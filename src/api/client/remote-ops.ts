@@ -123,6 +123,7 @@ export class RemoteOps implements RemotableOps {
       as: source.kind,
       reclaim: flags.reclaim === true ? true : undefined,
       plug: flags.plug === false ? false : undefined,
+      profileOp: flags.profileOp,
       validate: source.validate === true ? true : undefined,
       domain: source.domain,
       domainUuid: source.domainUuid,
@@ -135,6 +136,14 @@ export class RemoteOps implements RemotableOps {
     const query = { domainInterface: opts.domainInterface === true ? true : undefined }
     const res = await this.client.call({ method: 'GET', path: `${this.net(target, network)}/ports/${seg(uuid)}`, query, accept: XML })
     return res.text
+  }
+
+  portGet(target: Target, network: string, uuid: string): Promise<PortView> {
+    return this.client.json({ method: 'GET', path: `${this.net(target, network)}/ports/${seg(uuid)}` })
+  }
+
+  portAssociate(target: Target, network: string, uuid: string): Promise<PortView> {
+    return this.client.json({ method: 'POST', path: `${this.net(target, network)}/ports/${seg(uuid)}/associate` })
   }
 
   async portDelete(target: Target, network: string, uuid: string): Promise<void> {

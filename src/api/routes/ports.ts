@@ -40,6 +40,7 @@ export function registerPortRoutes(app: ApiApp, svc: ApiServices): void {
         domain: z.string().min(1).max(256).optional().openapi({ description: 'interface: the owner domain name' }),
         domainUuid: z.string().max(64).optional().openapi({ description: 'interface: the owner domain UUID' }),
         ifname: z.string().max(64).optional().openapi({ description: 'host device name' }),
+        profileOp: z.enum(['preassociate', 'preassociate-rr']).optional().openapi({ description: "802.1Qbg/802.1Qbh: pre-associate only (incoming migration); POST …/associate completes it" }),
       },
       body: { text: XML_TYPES, description: "<networkport> or a domain <interface type='network'>", required: true },
       ok: { status: 201, description: 'the port', json: PortView },
@@ -52,7 +53,8 @@ export function registerPortRoutes(app: ApiApp, svc: ApiServices): void {
       if (typeof query['domain'] === 'string') src.domain = query['domain']
       if (typeof query['domainUuid'] === 'string') src.domainUuid = query['domainUuid']
       if (typeof query['ifname'] === 'string') src.ifname = query['ifname']
-      const flags = { ...(query['reclaim'] === true ? { reclaim: true } : {}), ...(query['plug'] === false ? { plug: false } : {}) }
+      const profileOp = query['profileOp'] as 'preassociate' | 'preassociate-rr' | undefined
+      const flags = { ...(query['reclaim'] === true ? { reclaim: true } : {}), ...(query['plug'] === false ? { plug: false } : {}), ...(profileOp === undefined ? {} : { profileOp }) }
       const p = await svc.ops.portCreate(targetOf(params['target']), params['name']!, src, flags)
       c.header('location', `${c.req.path.replace(/\/$/, '')}/${p.uuid}`)
       return jsonAnswer(c, p, 201)
@@ -76,6 +78,19 @@ export function registerPortRoutes(app: ApiApp, svc: ApiServices): void {
       if (want === XML) return textAnswer(c, await svc.ops.portDumpXml(t, params['name']!, params['uuid']!, { domainInterface: query['domainInterface'] === true }), XML)
       return jsonAnswer(c, await svc.ops.portGet(t, params['name']!, params['uuid']!))
     },
+  )
+  defineOperation(
+    app,
+    {
+      method: 'post',
+      path: '/targets/{target}/networks/{name}/ports/{uuid}/associate',
+      operationId: 'associatePort',
+      summary: "complete a pre-associated port's 802.1Qbg/802.1Qbh association (net-port-associate)",
+      tag: 'ports',
+      params: port,
+      ok: { status: 200, description: 'the port', json: PortView },
+    },
+    async (c, { params }) => jsonAnswer(c, await svc.ops.portAssociate(targetOf(params['target']), params['name']!, params['uuid']!)),
   )
   defineOperation(
     app,

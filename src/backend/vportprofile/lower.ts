@@ -46,9 +46,21 @@ export function rootOf(links: readonly JsonLink[], dev: string, where: string): 
   throw new HostnetError('backend-failure', `cannot find the root device of '${dev}' in ${where}`, { details: { device: dev } })
 }
 
-export async function rootDevice(runner: Runner, target: Target, dev: string): Promise<RootDevice> {
+/** The device itself (802.1Qbh talks to the pool interface's own driver). */
+export function selfOf(links: readonly JsonLink[], dev: string, where: string): RootDevice {
+  const l = links.find((x) => x.ifname === dev)
+  if (l === undefined || typeof l.ifindex !== 'number') throw new HostnetError('not-found', `interface '${dev}' does not exist in ${where}`, { details: { device: dev } })
+  return { ifindex: l.ifindex, ifname: dev, vlan: 0 }
+}
+
+async function readLinks(runner: Runner, target: Target): Promise<JsonLink[]> {
   const argv = ['ip', ...(target.kind === 'netns' ? ['-n', target.name] : []), '-d', '-json', 'link', 'show']
-  const res = await runner.run(argv)
-  const links = JSON.parse(res.stdout || '[]') as JsonLink[]
-  return rootOf(Array.isArray(links) ? links : [], dev, describeTarget(target))
+  const links = JSON.parse((await runner.run(argv)).stdout || '[]') as unknown
+  return Array.isArray(links) ? (links as JsonLink[]) : []
+}
+
+/** The root device under `dev` (`stacked`: walk down VLAN/macvlan/macvtap devices) or `dev` itself. */
+export async function rootDevice(runner: Runner, target: Target, dev: string, opts: { stacked?: boolean } = {}): Promise<RootDevice> {
+  const links = await readLinks(runner, target)
+  return opts.stacked === false ? selfOf(links, dev, describeTarget(target)) : rootOf(links, dev, describeTarget(target))
 }

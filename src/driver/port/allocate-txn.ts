@@ -43,6 +43,11 @@ export interface CreateOptions extends ActorOptions {
   reclaim?: boolean
   /** Plug on this host (default true); false: allocation only (the floor class is still set up). */
   plug?: boolean
+  /**
+   * 802.1Qbg/802.1Qbh ports: what to ask the switch for (default associate); a pre-association (with resource
+   * reservation: `preassociate-rr`) is libvirt's incoming migration, completed later by `associate()`.
+   */
+  profileOp?: 'preassociate' | 'preassociate-rr' | 'associate'
 }
 
 export interface Allocated {
@@ -172,7 +177,7 @@ export function allocateAll(ctx: PortContext, target: Target, network: string, r
       if (seen.has(req.port.uuid) || ctx.ports.has(key, req.port.uuid)) throw duplicate(network, req.port.uuid)
       seen.add(req.port.uuid)
       const one = allocateOne(ctx, def, usage, req, reclaim)
-      const record = reclaim ? undefined : hostPlugFor({ port: one.port, network: def, plug: opts.plug !== false, ifname: req.ifname, guest: req.guest, floor: one.floor })
+      const record = reclaim ? undefined : hostPlugFor({ port: one.port, network: def, plug: opts.plug !== false, ifname: req.ifname, guest: req.guest, floor: one.floor, profileOp: opts.profileOp })
       const a: Allocated = { port: one.port, network: def, status: statusOf(record), ...(record === undefined ? {} : { record }), ...(one.floor === undefined ? {} : { floor: one.floor }), ...(one.portGroup === undefined ? {} : { portGroup: one.portGroup }) }
       insertRow(ctx, key, network, req, a)
       // a port with nothing to plug on this host is created now; one being plugged when it is plugged (plug.ts)

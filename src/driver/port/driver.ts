@@ -14,10 +14,13 @@ import { ACTOR_RECOVERY, type ActorOptions } from '../../store/index.js'
 import type { PortRecord, PortStatus } from '../../store/ports.js'
 import { targetKey } from '../../txn/target-key.js'
 import { notFound } from '../network/context.js'
+import { associationOf, withLiveState, type PortAssociation } from './association.js'
 import { activeNetwork, allocateAll, type CreateOptions, type PortCreateRequest } from './allocate-txn.js'
 import { actingPorts, resolvePortContext, type PortContext, type PortDriverDeps } from './context.js'
 import { withConnections } from './live-status.js'
 import { plugAll } from './plug.js'
+import { completeAssociation } from './profile-plug.js'
+import { FIELD, portError } from '../../model/port/index.js'
 import { deviceLocation, readPlugRecord, type GuestEnd, type PlugRecord } from './plug-record.js'
 import { recoverPorts, type PortRecoveryReport } from './recover.js'
 import { deletePorts, portNotFound, releaseNetworkPorts } from './release.js'
@@ -38,6 +41,8 @@ export interface PortInfo {
   hostdev?: string
   /** The domain interface the port was made from. */
   iface?: DomainInterfaceDef
+  /** The 802.1Qbg/802.1Qbh association of the port's device. */
+  association?: PortAssociation
 }
 
 function infoOf(rec: PortRecord): PortInfo {
@@ -53,6 +58,7 @@ function describe(base: PortInfo, record: PlugRecord | undefined, iface: DomainI
   if (d?.guest !== undefined) out.guest = d.guest
   if (record?.hostdev !== undefined) out.hostdev = record.hostdev
   if (iface !== undefined) out.iface = iface
+  if (record?.portProfile !== undefined) out.association = associationOf(record.portProfile)
   return out
 }
 
@@ -105,6 +111,34 @@ export class PortDriver {
     if (rec === undefined || rec.network !== network) throw portNotFound(network, uuid)
     activeNetwork(this.ctx, key, network, uuid)
     return infoOf(rec)
+  }
+
+  /** The ports (all, or `uuids`) with the live state of their associations, asked of lldpad/the driver now. */
+  async withLiveAssociations(target: Target, infos: readonly PortInfo[]): Promise<PortInfo[]> {
+    const key = targetKey(target)
+    return Promise.all(
+      infos.map(async (info) => {
+        const rec = this.ctx.ports.get(key, info.uuid)
+        const profile = rec === undefined ? undefined : readPlugRecord(rec.plug, info.uuid)?.portProfile
+        return profile === undefined ? info : { ...info, association: await withLiveState(this.ctx, target, profile) }
+      }),
+    )
+  }
+
+  /** Complete a pre-associated port's association (libvirt's incoming migration finishing). */
+  async associate(target: Target, network: string, uuid: string): Promise<PortInfo> {
+    const info = this.get(target, network, uuid)
+    const key = targetKey(target)
+    const rec = this.ctx.ports.get(key, uuid)
+    const record = rec === undefined ? undefined : readPlugRecord(rec.plug, uuid)
+    const profile = record?.portProfile
+    if (record === undefined || profile === undefined || rec?.status !== 'plugged') {
+      throw portError('invalid-argument', { portUuid: uuid, network }, 'the port has no 802.1Qbg/802.1Qbh association on this host', FIELD.virtualPort)
+    }
+    const done = await completeAssociation(this.ctx, target, uuid, network, profile)
+    const next: PlugRecord = { ...record, portProfile: done }
+    this.ctx.ports.transition(key, uuid, { from: ['plugged'], to: 'plugged', plug: next })
+    return { ...info, association: associationOf(done) }
   }
 
   /** net-port-dumpxml: the `<networkport>`, or with `domainInterface` the domain status `<interface>`. */

@@ -15,7 +15,7 @@ import type { NetworkDef } from '../../model/network/network-def.js'
 import type { NetworkPortDef, NetworkPortPlug } from '../../model/networkport.js'
 import type { FloorPlug } from '../../model/port/index.js'
 import { portDeviceName, tapMac } from './names.js'
-import type { GuestEnd, PlugRecord, PortDevice } from './plug-record.js'
+import type { GuestEnd, PlugRecord, PortDevice, PortProfileRecord } from './plug-record.js'
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -28,6 +28,8 @@ export interface HostPlugInput {
   ifname?: string | undefined
   guest?: GuestEnd | undefined
   floor?: FloorPlug | undefined
+  /** 802.1Qbg/Qbh: pre-associate only (libvirt's incoming migration), else associate. */
+  profileOp?: PortProfileRecord['op'] | undefined
 }
 
 /** Whether a bridge plug goes to an Open vSwitch bridge: the port's (merged) virtualport says so. */
@@ -63,6 +65,17 @@ function deviceFor(i: HostPlugInput, plug: NetworkPortPlug, ifname: string): Por
   }
 }
 
+/**
+ * The association a direct plug needs: its merged virtualport is 802.1Qbg or 802.1Qbh (libvirt associates
+ * those for macvtap devices; openvswitch and typeless profiles need nothing here).
+ */
+function portProfileFor(i: HostPlugInput, plug: NetworkPortPlug): PortProfileRecord | undefined {
+  const vp = i.port.virtualPort
+  if (plug.type !== 'direct' || (vp?.type !== '802.1Qbg' && vp?.type !== '802.1Qbh')) return undefined
+  const input = { type: vp.type, dev: plug.dev, mac: i.port.mac, virtualPort: vp, vmUuid: i.port.owner.uuid }
+  return i.profileOp === undefined || i.profileOp === 'associate' ? { input } : { input, op: i.profileOp }
+}
+
 /** The plug record of a port (undefined: nothing at all on the host). */
 export function hostPlugFor(i: HostPlugInput): PlugRecord | undefined {
   const plug = i.port.plug
@@ -80,6 +93,8 @@ export function hostPlugFor(i: HostPlugInput): PlugRecord | undefined {
         out.ovsBridge = plug.bridge
       }
       if (i.port.bandwidth !== undefined && out.ovsBridge === undefined) out.shaped = true
+      const profile = portProfileFor(i, plug)
+      if (profile !== undefined) out.portProfile = profile
     }
   }
   return Object.keys(out).length === 0 ? undefined : out

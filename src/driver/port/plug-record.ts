@@ -7,10 +7,13 @@
  * - `ovs`: the device is a port of this Open vSwitch bridge (added in one OVSDB transaction with its VLAN,
  *   external_ids and QoS);
  * - `floor`: the port's floor class on the network bridge (tc);
- * - `hostdev`: an SR-IOV VF handed to the guest: nothing is plugged on the host, the address is only recorded.
+ * - `hostdev`: an SR-IOV VF handed to the guest: nothing is plugged on the host, the address is only recorded;
+ * - `portProfile`: an 802.1Qbg (VDP, through lldpad) or 802.1Qbh association of the port's device, with
+ *   everything a later process needs to disassociate it, and its outcome once associated.
  * @module
  */
 import { HostnetError } from '../../errors.js'
+import type { PortProfileInput } from '../../backend/vportprofile/index.js'
 import type { MacvlanMode } from '../../model/networkport.js'
 
 /** A guest namespace playing the VM: the device (or the veth peer) goes there under `name`. */
@@ -51,6 +54,18 @@ export interface MacvtapDevice {
 
 export type PortDevice = TapDevice | MacvtapDevice
 
+/** An 802.1Qbg/802.1Qbh association: what it is about, and (once made) where and how it stands. */
+export interface PortProfileRecord {
+  readonly input: PortProfileInput
+  /** libvirt's migration flow: a pre-association (the hypervisor associates later); default associate. */
+  readonly op?: 'preassociate' | 'preassociate-rr' | 'associate'
+  /** The device the request went to (802.1Qbg: the root under VLANs and macvtaps) and the VLAN announced. */
+  readonly root?: string
+  readonly vlan?: number
+  /** The answer of lldpad/the driver when it was made: `success (0)`. */
+  readonly status?: string
+}
+
 export interface PlugRecord {
   readonly device?: PortDevice
   /** The device is a port of this Open vSwitch bridge. */
@@ -61,11 +76,13 @@ export interface PlugRecord {
   readonly floor?: { readonly bridge: string; readonly classId: number }
   /** hostdev: the VF's PCI address (`DDDD:BB:SS.F`), nothing plugged on the host. */
   readonly hostdev?: string
+  /** The port profile association of the device (direct plugs with an 802.1Qbg/802.1Qbh virtualport). */
+  readonly portProfile?: PortProfileRecord
 }
 
 /** Whether the record names anything to undo on the host. */
 export function recordHasHostState(r: PlugRecord | undefined): boolean {
-  return r !== undefined && (r.device !== undefined || r.floor !== undefined)
+  return r !== undefined && (r.device !== undefined || r.floor !== undefined || r.portProfile !== undefined)
 }
 
 /** Where the device is: the namespace that holds it (undefined: the target) and its name there. */

@@ -1,8 +1,8 @@
 /**
  * Making the host side of freshly allocated ports (their rows are 'plugging' with their plug records): the
  * devices of all ports in one `ip -batch` (plus one per guest namespace to bring the guest ends up), the Open
- * vSwitch ports in one OVSDB transaction waited for until ovs-vswitchd applied it, tc bandwidth per port, floor
- * classes on the network bridge. Any failure undoes everything these ports got (unplug.ts) and rethrows.
+ * vSwitch ports in one OVSDB transaction waited for until ovs-vswitchd applied it, 802.1Qbg/802.1Qbh
+ * associations (profile-plug.ts), tc bandwidth per port, floor classes on the network bridge. Any failure undoes everything these ports got (unplug.ts) and rethrows.
  * @module
  */
 import { HostnetError, RollbackError } from '../../errors.js'
@@ -14,6 +14,7 @@ import { errorBrief } from '../../txn/error-json.js'
 import { createdDetail, type Allocated } from './allocate-txn.js'
 import { portChange, type PortContext } from './context.js'
 import { guestUpOps, plugOps } from './device-ops.js'
+import { associateProfiles } from './profile-plug.js'
 import type { PlugRecord, PortDevice } from './plug-record.js'
 import { deviceShaping, floorPlugCommands, networkTree } from './shaping.js'
 import { unplugAll } from './unplug.js'
@@ -87,12 +88,14 @@ async function finishGuestChecksums(ctx: PortContext, items: Plugging[]): Promis
   }
 }
 
-async function plugSteps(ctx: PortContext, target: Target, items: Plugging[]): Promise<void> {
+async function plugSteps(ctx: PortContext, target: Target, items: Plugging[]): Promise<Plugging[]> {
   const devices = items.flatMap((it) => (it.record.device === undefined ? [] : [it.record.device]))
   if (devices.length > 0) await makeDevices(ctx, target, devices)
   await finishGuestChecksums(ctx, items)
-  await addOvsPorts(ctx, target, items)
-  await shape(ctx, target, items)
+  const associated = await associateProfiles(ctx, target, items)
+  await addOvsPorts(ctx, target, associated)
+  await shape(ctx, target, associated)
+  return associated
 }
 
 /** Undo a failed plug and forget the ports (their rows go: no count changes). */
@@ -162,7 +165,7 @@ export async function plugAll(ctx: PortContext, target: Target, allocated: reado
   }
   try {
     items = await rememberLowerMacs(ctx, target, items)
-    await plugSteps(ctx, target, items)
+    items = await plugSteps(ctx, target, items)
     if (ctx.pauseAfterPlugMs !== undefined) await new Promise((r) => setTimeout(r, ctx.pauseAfterPlugMs))
   } catch (e) {
     return rollBack(ctx, target, items, e)

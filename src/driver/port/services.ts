@@ -9,6 +9,7 @@ import type { Target } from '../../model/target.js'
 import type { LinkOp } from '../../backend/iproute2/index.js'
 import type { VmPort, VmPortRef } from '../../backend/ovs-host/index.js'
 import type { ShapingCommand } from '../../backend/tc/index.js'
+import type { PortOp, PortProfileInput, PortProfileLive, PortProfileOutcome } from '../../backend/vportprofile/index.js'
 import type { VirtualFunction } from '../../model/port/index.js'
 
 export interface BatchResult {
@@ -38,6 +39,13 @@ export interface PortServices {
   ovsRemovePorts(target: Target, ports: readonly VmPortRef[]): Promise<void>
   /** The virtual functions of an SR-IOV PF, in index order. */
   virtualFunctions(pf: string): VirtualFunction[]
+  /**
+   * Run an 802.1Qbg (lldpad, VDP) or 802.1Qbh (the driver) port-profile operation for a port's device to its
+   * end; a PortProfileError (with the VDP/port-profile status) when refused or timed out.
+   */
+  portProfile(target: Target, input: PortProfileInput, op: PortOp): Promise<PortProfileOutcome>
+  /** The association's state as lldpad or the driver reports it now. */
+  portProfileStatus(target: Target, input: PortProfileInput): Promise<PortProfileLive>
   /** Whether a namespace exists (the host always does). */
   namespaceExists(ns: Target): boolean
   /** Release connections. */

@@ -10,6 +10,9 @@ import { LinkLayer, type LinkOp } from '../../backend/iproute2/index.js'
 import { addVmPorts, OvsTargetClients, removeVmPorts, type VmPort, type VmPortRef } from '../../backend/ovs-host/index.js'
 import { applyShapingCommands, hasHtbRoot, type ShapingCommand } from '../../backend/tc/index.js'
 import type { Target } from '../../model/target.js'
+import { lldpadNetlinkPort } from '../../backend/lldpad/index.js'
+import { HelperChannel } from '../../backend/netlink/index.js'
+import { PortProfileService, type PortOp, type PortProfileInput, type PortProfileLive, type PortProfileOutcome } from '../../backend/vportprofile/index.js'
 import type { VirtualFunction } from '../../model/port/index.js'
 import { systemRunner, type Runner } from '../../sys/exec.js'
 import { netnsExists } from '../../sys/netns.js'
@@ -24,6 +27,8 @@ export interface SystemServicesOptions {
   ovsdb?: string
   /** sysfs root for SR-IOV information (default /sys; tests use a fake tree). */
   sysfsRoot?: string
+  /** 802.1Qbg/Qbh: how long to wait for the switch's answer (default 10 s, as libvirt), polling every 125 ms. */
+  portProfileTimeoutMs?: number
 }
 
 const netnsOpt = (ns: Target): { netns?: string } => (ns.kind === 'netns' ? { netns: ns.name } : {})
@@ -32,12 +37,26 @@ export class SystemPortServices implements PortServices {
   private readonly runner: Runner
   private readonly links: LinkLayer
   private readonly ovs: OvsTargetClients
+  private readonly profiles: PortProfileService
 
   constructor(private readonly o: SystemServicesOptions = {}) {
     this.runner = o.runner ?? systemRunner
     this.links = new LinkLayer({ runner: this.runner })
     this.ovs = new OvsTargetClients({ address: o.ovsdb, stateDir: o.stateDir })
+    this.profiles = new PortProfileService({
+      runner: this.runner,
+      channel: new HelperChannel(this.runner),
+      lldpadPort: (t) => lldpadNetlinkPort(t),
+      ...(o.portProfileTimeoutMs === undefined ? {} : { timeoutMs: o.portProfileTimeoutMs }),
+    })
   }
+
+  portProfile(target: Target, input: PortProfileInput, op: PortOp): Promise<PortProfileOutcome> {
+    return this.profiles.run(target, input, op)
+  }
+
+  portProfileStatus(target: Target, input: PortProfileInput): Promise<PortProfileLive> {
+    return this.profiles.status(target, input)  }
 
   async linkBatch(ns: Target, ops: readonly LinkOp[], opts: { force?: boolean } = {}): Promise<BatchResult> {
     const res = await this.links.batch(ns, ops, opts)

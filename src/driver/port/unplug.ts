@@ -1,6 +1,7 @@
 /**
  * Removing what ports have on the host, from their plug records: floor classes (and the default class's new
- * rate), Open vSwitch ports with their QoS rows, then the devices (many at once: one link-group deletion per
+ * rate), Open vSwitch ports with their QoS rows, 802.1Qbg/Qbh associations (withdrawn before their device goes),
+ * then the devices (many at once: one link-group deletion per
  * namespace), then the MACs passthrough took from pool interfaces. Every step tolerates what is already gone,
  * so the same code serves net-port-delete, network destroy, a failed plug's rollback and crash recovery; what
  * could not be removed is returned as problems.
@@ -12,6 +13,7 @@ import type { NetworkDef } from '../../model/network/network-def.js'
 import type { PortContext } from './context.js'
 import { deletionGroup } from '../../backend/iproute2/index.js'
 import { restoreLowerMacOps } from './device-ops.js'
+import { disassociateProfiles } from './profile-plug.js'
 import { deviceLocation, type PlugRecord, type PortDevice } from './plug-record.js'
 import { floorUnplugCommands } from './shaping.js'
 
@@ -87,6 +89,7 @@ export async function unplugAll(ctx: PortContext, target: Target, items: readonl
   }
   await unplugFloors(ctx, target, items, problems)
   await unplugOvs(ctx, target, items, problems)
+  await disassociateProfiles(ctx, target, items)
   await deleteDevices(ctx, target, items.flatMap((i) => (i.record.device === undefined ? [] : [i.record.device])), problems)
   return problems
 }

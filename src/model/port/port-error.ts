@@ -20,11 +20,12 @@ export class PortError extends HostnetError {
   /** `/networkport/virtualport/@type`, `/network/forward/interface`, … */
   readonly field: string
 
-  constructor(kind: ErrorKind, ctx: PortContext, message: string, field: string, cause?: unknown) {
+  /** `extra`: more details for JSON output (a VDP status, a device), after object, network and field. */
+  constructor(kind: ErrorKind, ctx: PortContext, message: string, field: string, cause?: unknown, extra?: Record<string, unknown>) {
     const object = networkPortObject(ctx.portUuid)
     super(kind, `${object}: ${message}`, {
       cause,
-      details: { object, network: ctx.network, field },
+      details: { object, network: ctx.network, field, ...extra },
     })
     this.name = 'PortError'
     this.port = ctx.portUuid
@@ -42,6 +43,7 @@ export const FIELD = {
   network: '/network',
   virtualPortType: '/networkport/virtualport/@type',
   virtualPortParam: (param: string) => `/networkport/virtualport/parameters/@${param}`,
+  virtualPort: '/networkport/virtualport',
   floor: '/networkport/bandwidth/inbound/@floor',
   plug: '/networkport/plug',
   plugDev: '/networkport/plug/@dev',
