@@ -16,8 +16,10 @@ export interface EvbSettings {
   readonly adminStatus: string
   /** key=value as lldptool prints them (enableTx, evbmode, evbrrreq, evbrrcap, ecpretries, ecprte, vdprwd, vdprka, ...). */
   readonly evb: Readonly<Record<string, string>>
-  /** lldptool's account of the EVB TLVs exchanged (empty before the bridge answered). */
-  readonly negotiated: string
+  /** lldptool's account of the EVB TLV (local and, once the bridge answered, its values). */
+  readonly tlv: string
+  /** Whether the EVB session is up: lldpad uses the bridge's timers (`r/l:1`), so it heard the bridge's TLV. */
+  readonly negotiated: boolean
 }
 
 const MAX_OUTPUT = 64 * 1024
@@ -50,7 +52,8 @@ export async function readEvb(runner: Runner, target: Target, ifname: string): P
   }
   const evb = await lldptool(runner, target, ['-t', '-i', ifname, '-g', 'ncb', '-V', 'evb', '-c'])
   const tlv = await lldptool(runner, target, ['-t', '-i', ifname, '-g', 'ncb', '-V', 'evb'])
-  return { ifname, adminStatus: keyValues(admin.out)['adminStatus'] ?? 'unknown', evb: keyValues(evb.out), negotiated: tlv.ok ? tlv.out.trim() : '' }
+  const text = tlv.ok ? tlv.out.trim() : ''
+  return { ifname, adminStatus: keyValues(admin.out)['adminStatus'] ?? 'unknown', evb: keyValues(evb.out), tlv: text, negotiated: /\br\/l:1\b/.test(text) }
 }
 
 /** Enable EVB on `ifname` in `role`; returns the settings read back (an error if they do not match). */

@@ -75,7 +75,7 @@ function refused(r: PortProfileRequest, errno: number): PortProfileError {
     })
   }
   const hint =
-    r.kind === '802.1Qbg' && (name === 'ENODEV' || name === 'EPROTONOSUPPORT')
+    r.kind === '802.1Qbg' && (name === 'ENODEV' || name === 'ENXIO' || name === 'EPROTONOSUPPORT')
       ? ': lldpad runs no VDP on this interface (EVB not enabled, or not negotiated with the bridge)'
       : r.kind === '802.1Qbg' && name === 'EOPNOTSUPP'
         ? ': lldpad runs this interface in the bridge role'

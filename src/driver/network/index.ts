@@ -39,6 +39,8 @@ export interface RealServicesOptions {
   sysfsRoot?: string
   /** Test hook: a port creation sleeps this long once its devices exist (never in production). */
   portPauseAfterPlugMs?: number
+  /** 802.1Qbg/Qbh: how long a port waits for the switch's answer (default 10 s, as libvirt). */
+  portProfileTimeoutMs?: number
 }
 
 export function realNetworkServices(o: RealServicesOptions): NetworkServices {
@@ -54,7 +56,7 @@ export function realNetworkServices(o: RealServicesOptions): NetworkServices {
 export function createNetworkDriver(
   o: RealServicesOptions & { store: Store } & Omit<NetworkDriverDeps, 'store' | 'services'>,
 ): NetworkDriver {
-  const { backend, stateDir, runner, dnsmasqLogToFile, nftSessions, ovsdb, sysfsRoot, portPauseAfterPlugMs, ...rest } = o
+  const { backend, stateDir, runner, dnsmasqLogToFile, nftSessions, ovsdb, sysfsRoot, portPauseAfterPlugMs, portProfileTimeoutMs, ...rest } = o
   const services = realNetworkServices({
     backend,
     stateDir,
@@ -68,6 +70,7 @@ export function createNetworkDriver(
     ...(runner === undefined ? {} : { runner }),
     ...(ovsdb === undefined ? {} : { ovsdb }),
     ...(sysfsRoot === undefined ? {} : { sysfsRoot }),
+    ...(portProfileTimeoutMs === undefined ? {} : { portProfileTimeoutMs }),
   })
   const ports = { services: portServices, ...(portPauseAfterPlugMs === undefined ? {} : { pauseAfterPlugMs: portPauseAfterPlugMs }) }
   return new NetworkDriver({ ovsBridgeExists: ovs.check, onClose: ovs.close, ...rest, services, ports })

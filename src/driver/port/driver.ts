@@ -80,11 +80,11 @@ export class PortDriver {
     if (reqs.length === 0) return []
     const ctx = actingPorts(this.ctx, opts.actor)
     const allocated = allocateAll(ctx, target, network, reqs, opts)
-    await plugAll(ctx, target, allocated)
+    const records = await plugAll(ctx, target, allocated)
     const key = targetKey(target)
     return allocated.map((a, i) => {
       const status = a.status === 'plugging' ? 'plugged' : a.status
-      return describe({ target: key, network, uuid: a.port.uuid, status, port: a.port }, a.record, reqs[i]?.iface)
+      return describe({ target: key, network, uuid: a.port.uuid, status, port: a.port }, records.get(a.port.uuid) ?? a.record, reqs[i]?.iface)
     })
   }
 

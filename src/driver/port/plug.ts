@@ -151,11 +151,11 @@ async function checkDeviceNames(ctx: PortContext, target: Target, items: readonl
   }
 }
 
-/** Plug the host side of allocated ports; on success their rows are 'plugged'. */
-export async function plugAll(ctx: PortContext, target: Target, allocated: readonly Allocated[]): Promise<void> {
+/** Plug the host side of allocated ports; on success their rows are 'plugged'. Returns their final plug records. */
+export async function plugAll(ctx: PortContext, target: Target, allocated: readonly Allocated[]): Promise<Map<string, PlugRecord>> {
   const key = targetKey(target)
   let items = allocated.filter((a): a is Plugging => a.status === 'plugging' && a.record !== undefined)
-  if (items.length === 0) return
+  if (items.length === 0) return new Map()
   try {
     await checkDeviceNames(ctx, target, items)
   } catch (e) {
@@ -175,6 +175,7 @@ export async function plugAll(ctx: PortContext, target: Target, allocated: reado
     const e = new HostnetError('conflict', `network port(s) ${lost.map((p) => `'${p.uuid}'`).join(', ')} were deleted while being plugged (network destroyed?)`)
     await rollBack(ctx, target, items.filter((it) => lost.includes(it.port)), e)
   }
+  return new Map(items.map((it) => [it.port.uuid, it.record]))
 }
 
 /** 'plugging' → 'plugged' for every port; returns the ports whose rows vanished meanwhile. */
