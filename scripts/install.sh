@@ -18,7 +18,12 @@ DEB_PACKAGES=(
   iputils-ping      # ping: reachability checks in guest namespaces (tests, sandbox)
   ethtool           # tx checksum offload off on sandbox guest veths of OVS userspace-datapath networks
   python3           # tests: a stand-in VM that holds a tap open (TUNSETIFF) as QEMU does
+  lldpad            # 802.1Qbg: EVB/VDP agent (lldpad, lldptool, vdptool); run privately per namespace, never as the host's service
+  tcpdump           # tests: ECP (802.1Qbg) frames on the wire
+  gcc libc6-dev     # builds native/hostnet-nl (netlink requests, private mount namespaces)
 )
+# Units that Debian packages enable and that must not run on this host (hostnet starts its own instances).
+KEEP_OFF_UNITS=(lldpad.service lldpad.socket)
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -35,6 +40,18 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # the package enabled them for the next boot (policy-rc.d only kept them from starting now)
+  if [[ " ${missing[*]} " == *" lldpad "* ]] && command -v systemctl >/dev/null; then
+    systemctl disable --no-reload "${KEEP_OFF_UNITS[@]}" >/dev/null 2>&1 || true
+  fi
+fi
+
+# The native helper (Node.js has no netlink sockets and no unshare/setns): rebuilt when its source changed.
+if [[ ! -x native/build/hostnet-nl || native/hostnet-nl.c -nt native/build/hostnet-nl ]]; then
+  echo "install: building native/build/hostnet-nl"
+  mkdir -p native/build
+  cc -O2 -Wall -Wextra -o native/build/hostnet-nl.tmp native/hostnet-nl.c
+  mv native/build/hostnet-nl.tmp native/build/hostnet-nl
 fi
 
 # npm packages: reinstall only when package-lock.json changed since the last install.

@@ -56,7 +56,8 @@ export class SystemPortServices implements PortServices {
   }
 
   portProfileStatus(target: Target, input: PortProfileInput): Promise<PortProfileLive> {
-    return this.profiles.status(target, input)  }
+    return this.profiles.status(target, input)
+  }
 
   async linkBatch(ns: Target, ops: readonly LinkOp[], opts: { force?: boolean } = {}): Promise<BatchResult> {
     const res = await this.links.batch(ns, ops, opts)
