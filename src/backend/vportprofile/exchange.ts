@@ -83,6 +83,21 @@ function refused(r: PortProfileRequest, errno: number): PortProfileError {
   return new PortProfileError('backend-failure', `${what(r)} refused: ${name}${hint}`, { status: `refused (${name})`, errno: name, device: device(r) })
 }
 
+/**
+ * 802.1Qbh needs a driver with port profiles (enic): the kernel then reports the device's port (IFLA_PORT_SELF,
+ * or the VF's IFLA_VF_PORT) in RTM_GETLINK with VF information. Without it the request is refused anyway, but
+ * not always with EOPNOTSUPP (a VF MAC for PORT_SELF_VF is EINVAL on current kernels): asking first gives the
+ * one clear answer.
+ */
+async function checkDriverSupport(deps: ExchangeDeps, target: Target, r: PortProfileRequest & { kind: '802.1Qbh' }): Promise<void> {
+  const entries = statusEntries(await deps.channel.request(target, 0, getLinkMessage(r.ifindex, nextSeq())))
+  if (entries.some((e) => e.vf === r.vf)) return
+  throw new PortProfileError('not-supported', `802.1Qbh port profiles are not supported by this device (interface index ${r.ifindex}: its driver reports no port profile${r.vf >= 0 ? ` for VF ${r.vf}` : ''})`, {
+    status: 'not supported by this device',
+    device: device(r),
+  })
+}
+
 /** Run one operation to its end (see the module comment). */
 export async function runPortProfileOp(deps: ExchangeDeps, target: Target, r: PortProfileRequest): Promise<ExchangeResult> {
   const now = deps.now ?? Date.now
@@ -91,6 +106,7 @@ export async function runPortProfileOp(deps: ExchangeDeps, target: Target, r: Po
   const limit = deps.timeoutMs ?? 10_000
   const start = now()
   const port = r.kind === '802.1Qbg' ? deps.lldpadPort(target) : 0
+  if (r.kind === '802.1Qbh') await checkDriverSupport(deps, target, r)
   const ack = await deps.channel.request(target, port, setLinkMessage(r, nextSeq()))
   const errno = setLinkError(ack)
   if (errno !== undefined) throw refused(r, errno)
