@@ -92,9 +92,19 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       ['net-port-create [options] <network> <file>', 'create a network port from <networkport> XML (or --interface: a domain <interface>) and plug it'],
       ['net-port-list [options] <network>', 'list the ports of an active network'],
       ['net-port-dumpxml [options] <network> <uuid>', 'the <networkport> XML of a port (--domain-interface: the domain status <interface>)'],
+      ['net-port-associate [options] <network> <uuid>', 'complete the 802.1Qbg/802.1Qbh association of a pre-associated port'],
       ['net-port-delete [options] <network> <uuid>', 'delete a network port (its devices are unplugged)'],
     ],
     load: async () => (await import('./net-port.js')).registerNetPortCommands,
+  },
+  {
+    commands: [
+      ['lldpad-start [options]', "run hostnet's private lldpad in a namespace (own /run, /dev/shm, /var/lib/lldpad)"],
+      ['lldpad-stop [options]', "stop hostnet's private lldpad of a namespace"],
+      ['evb-enable [options] <interface>', 'enable EVB (802.1Qbg) on an uplink of the lldpad serving the target, station role; read back'],
+      ['evb-show [options] <interface>', 'EVB settings of an interface, whether the bridge answered, and the VSI associations lldpad holds'],
+    ],
+    load: async () => (await import('./evb.js')).registerEvbCommands,
   },
   {
     commands: [['sandbox', 'throw-away test namespaces with veth "NICs" eth0..eth3 on an uplink switch']],

@@ -123,6 +123,17 @@ export class PortProfileService {
     return { root, ...res }
   }
 
+  /** Every VSI lldpad reports for an interface (802.1Qbg), with its answer so far. */
+  async lldpadAssociations(target: Target, ifname: string): Promise<Array<{ instanceId: string; state: AssociationState; status: string }>> {
+    const dev = await rootDevice(this.o.runner, target, ifname, { stacked: false })
+    const entries = statusEntries(await this.o.channel.request(target, this.o.lldpadPort(target), getLinkMessage(dev.ifindex, 1)))
+    return entries.map((e) => {
+      const r = e.response
+      const state: AssociationState = r === undefined || r === PORT_PROFILE_RESPONSE_INPROGRESS ? 'in-progress' : isSuccess(r) ? 'associated' : 'failed'
+      return { instanceId: e.instanceId ?? '-', state, status: r === undefined ? 'in progress' : responseName(r) }
+    })
+  }
+
   /** The association's state as lldpad (802.1Qbg) or the driver (802.1Qbh) reports it now. */
   async status(target: Target, input: PortProfileInput): Promise<PortProfileLive> {
     const root = await this.root(target, input)
