@@ -58,11 +58,3 @@ export async function withLiveState(ctx: PortContext, target: Target, p: PortPro
     return { ...base, live: { state: 'unknown', status: errorMessage(e) } }
   }
 }
-
-/** One line for tables: `802.1Qbg associated eth2 (success (0))`, live state first when known. */
-export function associationText(a: PortAssociation | undefined): string {
-  if (a === undefined) return '-'
-  const state = a.live !== undefined ? a.live.state : a.state
-  const status = a.live !== undefined ? a.live.status : a.status
-  return `${a.type} ${state} ${a.root ?? a.dev}${status === undefined ? '' : ` (${status})`}`
-}
