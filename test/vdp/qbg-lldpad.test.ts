@@ -7,7 +7,8 @@
  * - with it running, the port is associated: the port driver reports it (recorded and live), the station's
  *   lldpad lists it (Debian's vdptool over its control interface), the bridge-role lldpad logs it with the type
  *   id, and ECP frames (ethertype 0x8940) cross the wire;
- * - deleting the port disassociates it (lldpad no longer lists it).
+ * - deleting the port disassociates it (lldpad no longer lists it);
+ * - an incoming migration's port is pre-associated (with resource reservation) and then associated.
  */
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -81,6 +82,17 @@ test('802.1Qbg: refused without a bridge, associated through lldpad with one, di
     assert.deepEqual(v.ports.list(target, 'vepa-qbg'), [])
     await waitFor(() => !v.vdptool(instance).includes(`uuid = ${instance}`), 5000, 'lldpad forgetting the VSI')
     assert.deepEqual(links(v.host), before, 'the macvtap is gone')
+
+    // 4. libvirt's incoming migration: pre-associate with resource reservation, then associate
+    const pre = await v.ports.create(target, 'vepa-qbg', { port: parsePortInput(portXml({ uuid: uuid(3), mac: mac(3) })) }, { profileOp: 'preassociate-rr' })
+    assert.equal(pre.association?.state, 'preassociated')
+    const preInstance = pre.association?.instanceId ?? ''
+    assert.match(v.vdptool(preInstance, 'preassoc-rr'), /mode = preassoc-rr/)
+    const done = await v.ports.associate(target, 'vepa-qbg', uuid(3))
+    assert.equal(done.association?.state, 'associated')
+    assert.match(v.vdptool(preInstance), /mode = assoc\b/)
+    await v.ports.delete(target, 'vepa-qbg', uuid(3))
+    await waitFor(() => !v.vdptool(preInstance).includes(`uuid = ${preInstance}`), 5000, 'lldpad forgetting the pre-associated VSI')
   } finally {
     await v.close()
   }

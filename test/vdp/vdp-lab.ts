@@ -76,8 +76,8 @@ export class VdpLab {
   }
 
   /** What Debian's vdptool (lldpad's control interface) lists for an instance on the station's eth0. */
-  vdptool(instance: string): string {
-    const r = spawnSync('ip', ['netns', 'exec', this.host, 'vdptool', '-i', 'eth0', '-t', '-V', 'assoc', '-c', `uuid=${instance}`], { encoding: 'utf8', timeout: 10_000 })
+  vdptool(instance: string, mode: 'assoc' | 'preassoc' | 'preassoc-rr' = 'assoc'): string {
+    const r = spawnSync('ip', ['netns', 'exec', this.host, 'vdptool', '-i', 'eth0', '-t', '-V', mode, '-c', `uuid=${instance}`], { encoding: 'utf8', timeout: 10_000 })
     return `${r.stdout}${r.stderr}`
   }
 
