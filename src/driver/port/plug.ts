@@ -88,20 +88,21 @@ async function finishGuestChecksums(ctx: PortContext, items: Plugging[]): Promis
   }
 }
 
-async function plugSteps(ctx: PortContext, target: Target, items: Plugging[]): Promise<Plugging[]> {
+async function plugSteps(ctx: PortContext, target: Target, items: Plugging[], sent: Set<string>): Promise<Plugging[]> {
   const devices = items.flatMap((it) => (it.record.device === undefined ? [] : [it.record.device]))
   if (devices.length > 0) await makeDevices(ctx, target, devices)
   await finishGuestChecksums(ctx, items)
-  const associated = await associateProfiles(ctx, target, items)
+  const associated = await associateProfiles(ctx, target, items, sent)
   await addOvsPorts(ctx, target, associated)
   await shape(ctx, target, associated)
   return associated
 }
 
 /** Undo a failed plug and forget the ports (their rows go: no count changes). */
-async function rollBack(ctx: PortContext, target: Target, items: Plugging[], original: unknown): Promise<never> {
+async function rollBack(ctx: PortContext, target: Target, items: Plugging[], original: unknown, sent?: ReadonlySet<string>): Promise<never> {
   const key = targetKey(target)
-  const problems = await unplugAll(ctx, target, items.map((it) => ({ uuid: it.port.uuid, record: it.record, network: it.network })))
+  // a port profile that no switch request was left for needs no withdrawal
+  const problems = await unplugAll(ctx, target, items.map((it) => ({ uuid: it.port.uuid, record: it.record, network: it.network, ...(sent === undefined || sent.has(it.port.uuid) ? {} : { skipProfile: true }) })))
   if (problems.length > 0) {
     ctx.log(`warning: a failed plug left something behind (recovery retries): ${problems.join('; ')}`)
     throw new RollbackError(original, problems)
@@ -163,12 +164,13 @@ export async function plugAll(ctx: PortContext, target: Target, allocated: reado
     ctx.ports.atomically(() => items.forEach((it) => ctx.ports.delete(key, it.port.uuid, 'plugging')))
     throw e
   }
+  const sent = new Set<string>()
   try {
     items = await rememberLowerMacs(ctx, target, items)
-    items = await plugSteps(ctx, target, items)
+    items = await plugSteps(ctx, target, items, sent)
     if (ctx.pauseAfterPlugMs !== undefined) await new Promise((r) => setTimeout(r, ctx.pauseAfterPlugMs))
   } catch (e) {
-    return rollBack(ctx, target, items, e)
+    return rollBack(ctx, target, items, e, sent)
   }
   const lost = markPlugged(ctx, key, items)
   if (lost.length > 0) {

@@ -31,8 +31,19 @@ function plugFailure(it: Plugging, profile: PortProfileRecord, e: unknown): Port
   return new PortError(kind, ctx, msg, FIELD.virtualPort, e, { vdpStatus: status, device: profile.input.dev })
 }
 
-/** Associate every port that has a port profile; returns the items with their records completed. */
-export async function associateProfiles(ctx: PortContext, target: Target, items: readonly Plugging[]): Promise<Plugging[]> {
+/**
+ * A failure that left nothing with lldpad or the driver: the request itself was refused (lldpad keeps no VSI
+ * for a request it refuses), or never sent (no lldpad, a device that is gone, no driver support).
+ */
+function leftNothing(e: unknown): boolean {
+  return e instanceof HostnetError && (typeof e.details?.['errno'] === 'string' || e.kind === 'dependency' || e.kind === 'not-found' || e.kind === 'not-supported')
+}
+
+/**
+ * Associate every port that has a port profile; returns the items with their records completed. `sent` collects
+ * the ports whose request lldpad/the driver may hold (what a rollback must withdraw).
+ */
+export async function associateProfiles(ctx: PortContext, target: Target, items: readonly Plugging[], sent: Set<string>): Promise<Plugging[]> {
   const out: Plugging[] = []
   const changed: Plugging[] = []
   for (const it of items) {
@@ -42,9 +53,11 @@ export async function associateProfiles(ctx: PortContext, target: Target, items:
       continue
     }
     let done
+    sent.add(it.port.uuid)
     try {
       done = await ctx.services.portProfile(target, profile.input, profile.op ?? 'associate')
     } catch (e) {
+      if (leftNothing(e)) sent.delete(it.port.uuid)
       throw plugFailure(it, profile, e)
     }
     const record: PlugRecord = { ...it.record, portProfile: { ...profile, root: done.root.ifname, vlan: done.root.vlan, status: done.status } }

@@ -24,6 +24,8 @@ export interface UnplugItem {
   readonly network?: NetworkDef
   /** The default class's rate once this port's floor class is gone (floor ports only). */
   readonly defaultClassRate?: number
+  /** Its port profile was never left with lldpad/the driver (a failed plug): nothing to withdraw. */
+  readonly skipProfile?: boolean
   /** The detail of the port's change record once it is gone (network, device, reason). */
   readonly detail?: Record<string, unknown>
 }
@@ -89,7 +91,7 @@ export async function unplugAll(ctx: PortContext, target: Target, items: readonl
   }
   await unplugFloors(ctx, target, items, problems)
   await unplugOvs(ctx, target, items, problems)
-  await disassociateProfiles(ctx, target, items)
+  await disassociateProfiles(ctx, target, items.filter((i) => i.skipProfile !== true))
   await deleteDevices(ctx, target, items.flatMap((i) => (i.record.device === undefined ? [] : [i.record.device])), problems)
   return problems
 }
