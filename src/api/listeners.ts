@@ -106,8 +106,8 @@ export interface TcpAddress {
 export function parseListenAddress(s: string): TcpAddress {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(s)
   const port = m === null ? NaN : Number(m[3])
-  if (m === null || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new HostnetError('invalid-argument', `invalid --listen '${s}': expected ADDR:PORT (e.g. 127.0.0.1:8443 or [::1]:8443)`)
+  if (m === null || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new HostnetError('invalid-argument', `invalid --listen '${s}': expected ADDR:PORT (e.g. 127.0.0.1:8443 or [::1]:8443; port 0: any free port)`)
   }
   return { host: m[1] ?? m[2]!, port }
 }
