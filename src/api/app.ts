@@ -10,7 +10,8 @@ import { bodyLimit } from 'hono/body-limit'
 import { errorMessage } from '../errors.js'
 import { authenticate, routeKey, type AuthDeps, type ListenerKind } from './auth/authenticate.js'
 import type { ApiApp, ApiEnv, ApiServices } from './context.js'
-import { API_BASE, jsonAnswer } from './operation.js'
+import { API_BASE, defineOperation, jsonAnswer } from './operation.js'
+import { loose } from './schemas.js'
 import { HttpError, problemOf, PROBLEM_CONTENT_TYPE } from './problem.js'
 import { registerHostRoutes } from './routes/host.js'
 import { registerIfaceRoutes } from './routes/ifaces.js'
@@ -88,17 +89,11 @@ export function createApp(svc: ApiServices, auth: Omit<AuthDeps, 'anyAccess' | '
   registerSessionRoutes(app, svc, deps)
   opts.extend?.(app)
   let doc: unknown
-  app.openAPIRegistry.registerPath({
-    method: 'get',
-    path: API_BASE + OPENAPI_PATH,
-    operationId: 'getOpenApi',
-    summary: 'this document (OpenAPI 3.1)',
-    tags: ['meta'],
-    security: [],
-    responses: { 200: { description: 'the OpenAPI document' } },
-    'x-hostnet-access': 'public',
-  } as never)
-  app.get(API_BASE + OPENAPI_PATH, (c) => jsonAnswer(c, (doc ??= openApiDocument(app))))
+  defineOperation(
+    app,
+    { method: 'get', path: OPENAPI_PATH, operationId: 'getOpenApi', summary: 'this document (OpenAPI 3.1)', tag: 'meta', ok: { status: 200, description: 'the OpenAPI document', json: loose('OpenApiDocument', 'OpenAPI 3.1') }, access: 'public' },
+    async (c) => jsonAnswer(c, (doc ??= openApiDocument(app))),
+  )
   return app
 }
 

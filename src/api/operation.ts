@@ -129,13 +129,22 @@ async function readBody(c: Context, spec: BodySpec | undefined): Promise<Pick<Op
 }
 
 function readQuery(c: Context, spec: Record<string, z.ZodType> | undefined): Record<string, unknown> {
-  const all = c.req.queries()
-  const flat: Record<string, string> = {}
-  for (const [k, vs] of Object.entries(all)) {
+  const known = spec ?? {}
+  // a plain object (no prototype), and unknown names refused here: `__proto__` and friends are just unknown names
+  const flat: Record<string, string> = Object.create(null) as Record<string, string>
+  for (const [k, vs] of groupQuery(c.req.url)) {
+    if (!Object.prototype.hasOwnProperty.call(known, k)) throw new HttpError('bad-request', `invalid query: unknown parameter '${k.slice(0, 64)}'`, { path: `query.${k.slice(0, 64)}` })
     if (vs.length > 1) throw new HttpError('bad-request', `query parameter '${k}' given ${vs.length} times`, { path: `query.${k}` })
     flat[k] = vs[0] ?? ''
   }
-  return parseWith(z.object(spec ?? {}).strict(), flat, 'query') as Record<string, unknown>
+  return parseWith(z.object(known).strict(), { ...flat }, 'query') as Record<string, unknown>
+}
+
+/** The query's values by name (in a Map: any name is just a key). */
+function groupQuery(url: string): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const [k, v] of new URL(url).searchParams) out.set(k, [...(out.get(k) ?? []), v])
+  return out
 }
 
 function readParams(c: Context, spec: Record<string, z.ZodType> | undefined): Record<string, string> {

@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi'
 import { netnsNameProblem } from '../sys/netns.js'
+import { ifNameProblem } from '../model/values/ifname.js'
 
 /** Longest path parameter accepted (names are far shorter; this only bounds the work done on junk). */
 export const MAX_PARAM_CHARS = 256
@@ -31,12 +32,47 @@ export const NameParam = z
   .regex(/^[^/\0]+$/, "must not contain '/' or NUL")
   .openapi({ example: 'default' })
 
+/** `a,b,c`: interface names (each checked as the kernel would). */
+export const InterfaceNames = z
+  .string()
+  .max(4096)
+  .superRefine((v, ctx) => {
+    for (const n of v.split(',')) {
+      const problem = ifNameProblem(n)
+      if (problem !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `invalid interface name '${n.slice(0, 64)}': ${problem}` })
+        return
+      }
+    }
+  })
+  .openapi({ description: 'comma-separated interface names (default: all)', example: 'br0,eth0' })
+
 export const UuidParam = z
   .string()
   .regex(/^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/, 'must be a UUID')
   .openapi({ example: '3f9a2c5e-8d1b-4c7a-9e6f-0a1b2c3d4e5f' })
 
 export const IdParam = z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer').openapi({ example: '12' })
+
+/** A whole number in a query string: decimal digits only (no `0x10`, `1e3`, spaces). */
+export function queryInt(min: number, max: number): z.ZodType<number> {
+  return z
+    .string()
+    .regex(/^[0-9]{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .openapi({ type: 'integer', minimum: min, maximum: max }) as unknown as z.ZodType<number>
+}
+
+/** A positive number of seconds in a query string (`60`, `0.5`). */
+export function querySeconds(max: number): z.ZodType<number> {
+  return z
+    .string()
+    .regex(/^[0-9]{1,9}(\.[0-9]{1,6})?$/, 'must be a number of seconds')
+    .transform(Number)
+    .pipe(z.number().positive().max(max))
+    .openapi({ type: 'number', exclusiveMinimum: 0, maximum: max }) as unknown as z.ZodType<number>
+}
 
 /** `true`/`false` (also `1`/`0`) in a query string. */
 export const QueryBool = z

@@ -10,7 +10,7 @@ import type { DocumentText } from '../../service/ops.js'
 import { targetOf, type ApiServices } from '../context.js'
 import { defineOperation, JSON_TYPE, jsonAnswer, negotiate, textAnswer, YAML_TYPES, type OperationInput } from '../operation.js'
 import { HttpError } from '../problem.js'
-import { DiffOutput, IdParam, loose, QueryBool, TargetInfo, TargetParam, Transaction, TxnOutcome } from '../schemas.js'
+import { DiffOutput, IdParam, InterfaceNames, loose, queryInt, querySeconds, QueryBool, TargetInfo, TargetParam, Transaction, TxnOutcome } from '../schemas.js'
 
 const DOC_TYPES = [...YAML_TYPES, JSON_TYPE] as const
 
@@ -73,7 +73,7 @@ export function registerHostRoutes(app: ApiApp, svc: ApiServices): void {
       summary: 'current interfaces and routes of a target (hostnet show)',
       tag: 'host',
       params: target,
-      query: { names: z.string().max(4096).optional().openapi({ description: 'comma-separated interface names (default: all)' }) },
+      query: { names: InterfaceNames.optional() },
       ok: { status: 200, description: 'the state', json: HostState, text: ['application/yaml'] },
     },
     async (c, { params, query }) => {
@@ -107,7 +107,7 @@ export function registerHostRoutes(app: ApiApp, svc: ApiServices): void {
       tag: 'host',
       params: target,
       query: {
-        confirmWithin: z.coerce.number().positive().max(MAX_CONFIRM_WITHIN_SEC).optional().openapi({ type: 'number', description: 'keep the change only if committed within this many seconds' }),
+        confirmWithin: querySeconds(MAX_CONFIRM_WITHIN_SEC).optional().openapi({ description: 'keep the change only if committed within this many seconds' }),
         verify: QueryBool.optional(),
       },
       body: documentBody,
@@ -142,7 +142,7 @@ export function registerHostRoutes(app: ApiApp, svc: ApiServices): void {
       operationId: 'listTransactions',
       summary: "the journal's history, newest first",
       tag: 'host',
-      query: { target: TargetParam.optional(), limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ type: 'integer' }) },
+      query: { target: TargetParam.optional(), limit: queryInt(1, 1000).optional() },
       ok: { status: 200, description: 'transactions', json: z.array(Transaction) },
     },
     async (c, { query }) => {
