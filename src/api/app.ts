@@ -18,6 +18,7 @@ import { registerIfaceRoutes } from './routes/ifaces.js'
 import { registerNetworkRoutes } from './routes/networks.js'
 import { registerPortRoutes } from './routes/ports.js'
 import { registerSessionRoutes, SESSION_PATH } from './routes/session.js'
+import { registerEventRoutes } from './routes/events.js'
 
 export const API_VERSION = '1.0.0'
 /** Default largest request body (a desired-state document of thousands of interfaces fits). */
@@ -72,6 +73,11 @@ export function createApp(svc: ApiServices, auth: Omit<AuthDeps, 'anyAccess' | '
   app.notFound((c) => problemResponse(c, new HttpError('no-route', `no such resource: ${c.req.method} ${c.req.path.slice(0, 200)}`)))
   const listener = (c: Context): ListenerKind => (c.env as ListenerEnv | undefined)?.listener ?? 'tcp'
   app.use(`${API_BASE}/*`, authenticate(deps, listener, (c) => routeKey(c.req.method, c.req.path)))
+  // a change made here wakes the event stream at once (other processes' changes wake it through the store's WAL)
+  app.use(`${API_BASE}/*`, async (c, next) => {
+    await next()
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') svc.events?.poke()
+  })
   const maxSize = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   app.use(
     `${API_BASE}/*`,
@@ -87,6 +93,7 @@ export function createApp(svc: ApiServices, auth: Omit<AuthDeps, 'anyAccess' | '
   registerNetworkRoutes(app, svc)
   registerPortRoutes(app, svc)
   registerSessionRoutes(app, svc, deps)
+  registerEventRoutes(app, svc)
   opts.extend?.(app)
   let doc: unknown
   defineOperation(

@@ -17,6 +17,7 @@ import { PamAuthenticator } from './auth/pam.js'
 import { LoginLimiter } from './auth/rate-limit.js'
 import { Sessions } from './auth/sessions.js'
 import type { ApiApp, ApiServices } from './context.js'
+import { EventHub } from './events/hub.js'
 import { ADMIN_GROUP_NAME, ensureSocketDir, groupId, isLoopback, listenUnix, parseListenAddress, RO_SOCKET, RW_SOCKET } from './listeners.js'
 
 export const API_LIMITS = {
@@ -42,6 +43,8 @@ export interface ApiServerOptions extends AppOptions {
   noTls?: boolean
   pamService?: string
   maxConnectionsPerListener?: number
+  /** Cap on event-stream subscribers (default MAX_SUBSCRIBERS). */
+  maxSubscribers?: number
 }
 
 export interface ApiListener {
@@ -57,6 +60,7 @@ export class ApiServer {
   private constructor(
     readonly app: ApiApp,
     readonly sessions: Sessions,
+    readonly events: EventHub,
   ) {}
 
   /** Build the app and start every listener (all or none: a failure closes those already open). */
@@ -64,7 +68,8 @@ export class ApiServer {
     const tls = checkTcpOptions(o)
     const sessions = new Sessions()
     const auth = { tokens: svc.rt.store.tokens, sessions, pam: new PamAuthenticator(o.pamService === undefined ? {} : { service: o.pamService }), limiter: new LoginLimiter() }
-    const s = new ApiServer(createApp(svc, auth, o), sessions)
+    const events = svc.events ?? new EventHub(svc.rt.store, svc.log, o.maxSubscribers)
+    const s = new ApiServer(createApp({ ...svc, events }, auth, o), sessions, events)
     try {
       ensureSocketDir(o.socketDir)
       const groupName = o.socketGroup ?? ADMIN_GROUP_NAME
@@ -128,6 +133,7 @@ export class ApiServer {
 
   /** Stop listening, end every connection (event streams included), remove the sockets. */
   async close(): Promise<void> {
+    this.events.close()
     await Promise.all(
       this.listeners.map(
         (l) =>

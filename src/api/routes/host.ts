@@ -7,7 +7,7 @@ import { HostnetError } from '../../errors.js'
 import { MAX_CONFIRM_WITHIN_SEC } from '../../txn/apply.js'
 import { getTransaction, listTransactions } from '../../service/host.js'
 import type { DocumentText } from '../../service/ops.js'
-import { targetOf, type ApiServices } from '../context.js'
+import { targetOf, opsOf, type ApiServices } from '../context.js'
 import { defineOperation, JSON_TYPE, jsonAnswer, negotiate, textAnswer, YAML_TYPES, type OperationInput } from '../operation.js'
 import { HttpError } from '../problem.js'
 import { DiffOutput, IdParam, InterfaceNames, loose, queryInt, querySeconds, QueryBool, TargetInfo, TargetParam, Transaction, TxnOutcome } from '../schemas.js'
@@ -79,7 +79,7 @@ export function registerHostRoutes(app: ApiApp, svc: ApiServices): void {
     async (c, { params, query }) => {
       const type = negotiate(c, [JSON_TYPE, 'application/yaml'])
       const names = typeof query['names'] === 'string' && query['names'] !== '' ? query['names'].split(',') : []
-      const state = await svc.ops.show(targetOf(params['target']), names)
+      const state = await opsOf(svc, c).show(targetOf(params['target']), names)
       return type === JSON_TYPE ? jsonAnswer(c, state) : textAnswer(c, formatState(state), 'application/yaml')
     },
   )
@@ -95,7 +95,7 @@ export function registerHostRoutes(app: ApiApp, svc: ApiServices): void {
       body: documentBody,
       ok: { status: 200, description: 'the planned operations', json: DiffOutput },
     },
-    async (c, input) => jsonAnswer(c, await svc.ops.diff(targetOf(input.params['target']), documentOf(input))),
+    async (c, input) => jsonAnswer(c, await opsOf(svc, c).diff(targetOf(input.params['target']), documentOf(input))),
   )
   defineOperation(
     app,
@@ -115,7 +115,7 @@ export function registerHostRoutes(app: ApiApp, svc: ApiServices): void {
     },
     async (c, input) => {
       const confirmWithinSec = input.query['confirmWithin'] as number | undefined
-      const result = await svc.ops.apply(targetOf(input.params['target']), documentOf(input), { confirmWithinSec, noVerify: input.query['verify'] === false })
+      const result = await opsOf(svc, c).apply(targetOf(input.params['target']), documentOf(input), { confirmWithinSec, noVerify: input.query['verify'] === false })
       return jsonAnswer(c, result)
     },
   )

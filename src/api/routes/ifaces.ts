@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import type { ApiApp } from '../context.js'
 import { defineIface, destroyIface, dumpIfaceXml, listIfaces, startIface, undefineIface } from '../../service/ifaces.js'
-import { targetOf, type ApiServices } from '../context.js'
+import { targetOf, opsOf, actorOf, type ApiServices } from '../context.js'
 import { defineOperation, JSON_TYPE, jsonAnswer, negotiate, textAnswer, XML_TYPES } from '../operation.js'
 import { HttpError } from '../problem.js'
 import { IfaceListEntry, loose, NameParam, QueryBool, TargetParam } from '../schemas.js'
@@ -42,7 +42,7 @@ export function registerIfaceRoutes(app: ApiApp, svc: ApiServices): void {
     },
     async (c, { params, text }) => {
       if (text === undefined) throw new HttpError('bad-request', 'an <interface> document is required')
-      const d = defineIface(svc.rt, targetOf(params['target']), text)
+      const d = defineIface(svc.rt, targetOf(params['target']), text, { actor: actorOf(c) })
       return jsonAnswer(c, { name: d.name, defined: true }, 201)
     },
   )
@@ -67,23 +67,23 @@ export function registerIfaceRoutes(app: ApiApp, svc: ApiServices): void {
     app,
     { method: 'delete', path: '/targets/{target}/interfaces/{name}', operationId: 'undefineInterface', summary: 'remove the stored definition (iface-undefine)', tag: 'interfaces', params: named, ok: { status: 204, description: 'undefined' } },
     async (c, { params }) => {
-      undefineIface(svc.rt, targetOf(params['target']), params['name']!)
+      undefineIface(svc.rt, targetOf(params['target']), params['name']!, { actor: actorOf(c) })
       return c.body(null, 204)
     },
   )
   defineOperation(
     app,
     { method: 'post', path: '/targets/{target}/interfaces/{name}/start', operationId: 'startInterface', summary: 'apply a defined interface as one verified transaction (iface-start)', tag: 'interfaces', params: named, ok: { status: 200, description: 'started', json: IfaceChange } },
-    async (c, { params }) => jsonAnswer(c, await startIface(svc.rt, targetOf(params['target']), params['name']!)),
+    async (c, { params }) => jsonAnswer(c, await startIface(svc.rt, targetOf(params['target']), params['name']!, { actor: actorOf(c) })),
   )
   defineOperation(
     app,
     { method: 'post', path: '/targets/{target}/interfaces/{name}/stop', operationId: 'stopInterface', summary: 'take the interface down, removing the links its start created (iface-destroy)', tag: 'interfaces', params: named, ok: { status: 200, description: 'stopped', json: IfaceChange } },
-    async (c, { params }) => jsonAnswer(c, await destroyIface(svc.rt, targetOf(params['target']), params['name']!)),
+    async (c, { params }) => jsonAnswer(c, await destroyIface(svc.rt, targetOf(params['target']), params['name']!, { actor: actorOf(c) })),
   )
   defineOperation(
     app,
     { method: 'get', path: '/targets/{target}/ovs', operationId: 'getOvs', summary: 'Open vSwitch bridges, ports, VLANs and bonds of a target (ovs-show)', tag: 'ovs', params: target, ok: { status: 200, description: 'the status', json: OvsStatus } },
-    async (c, { params }) => jsonAnswer(c, await svc.ops.ovsShow(targetOf(params['target']))),
+    async (c, { params }) => jsonAnswer(c, await opsOf(svc, c).ovsShow(targetOf(params['target']))),
   )
 }

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi'
 import type { ApiApp } from '../context.js'
 import { HostnetError } from '../../errors.js'
 import { parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
-import { targetOf, type ApiServices } from '../context.js'
+import { targetOf, opsOf, type ApiServices } from '../context.js'
 import { defineOperation, JSON_TYPE, jsonAnswer, negotiate, textAnswer, XML_TYPES, type OperationInput } from '../operation.js'
 import { HttpError } from '../problem.js'
 import { Autostart, Lease, NameParam, NetworkDefined, NetworkDetails, NetworkSummary, QueryBool, TargetParam } from '../schemas.js'
@@ -31,7 +31,7 @@ export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
       query: { all: QueryBool.optional().openapi({ description: 'inactive networks too' }) },
       ok: { status: 200, description: 'networks', json: z.array(NetworkSummary) },
     },
-    async (c, { query }) => jsonAnswer(c, await svc.ops.netList(undefined, { all: query['all'] === true })),
+    async (c, { query }) => jsonAnswer(c, await opsOf(svc, c).netList(undefined, { all: query['all'] === true })),
   )
   defineOperation(
     app,
@@ -45,7 +45,7 @@ export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
       query: { all: QueryBool.optional().openapi({ description: 'inactive networks too' }) },
       ok: { status: 200, description: 'networks', json: z.array(NetworkSummary) },
     },
-    async (c, { params, query }) => jsonAnswer(c, await svc.ops.netList(targetOf(params['target']), { all: query['all'] === true })),
+    async (c, { params, query }) => jsonAnswer(c, await opsOf(svc, c).netList(targetOf(params['target']), { all: query['all'] === true })),
   )
   defineOperation(
     app,
@@ -62,7 +62,7 @@ export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
     },
     async (c, input) => {
       const t = targetOf(input.params['target'])
-      const def = input.query['transient'] === true ? await svc.ops.netCreate(t, xmlOf(input)) : await svc.ops.netDefine(t, xmlOf(input))
+      const def = input.query['transient'] === true ? await opsOf(svc, c).netCreate(t, xmlOf(input)) : await opsOf(svc, c).netDefine(t, xmlOf(input))
       c.header('location', `${c.req.path.replace(/\/$/, '')}/${encodeURIComponent(def.name)}`)
       return jsonAnswer(c, def, 201)
     },
@@ -82,8 +82,8 @@ export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
     async (c, { params, query }) => {
       const t = targetOf(params['target'])
       const name = params['name']!
-      if (negotiate(c, [JSON_TYPE, XML]) === XML) return textAnswer(c, await svc.ops.netDumpXml(t, name, { inactive: query['inactive'] === true }), XML)
-      return jsonAnswer(c, await svc.ops.netInfo(t, name))
+      if (negotiate(c, [JSON_TYPE, XML]) === XML) return textAnswer(c, await opsOf(svc, c).netDumpXml(t, name, { inactive: query['inactive'] === true }), XML)
+      return jsonAnswer(c, await opsOf(svc, c).netInfo(t, name))
     },
   )
   defineOperation(
@@ -105,15 +105,15 @@ export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
         throw new HostnetError('invalid-argument', `the XML defines network '${name}', not '${input.params['name']}'`, { details: { path: '/network/name', value: name } })
       }
       const t = targetOf(input.params['target'])
-      await svc.ops.netInfo(t, name) // 404 unless it exists: PUT replaces, POST creates
-      return jsonAnswer(c, await svc.ops.netDefine(t, xml))
+      await opsOf(svc, c).netInfo(t, name) // 404 unless it exists: PUT replaces, POST creates
+      return jsonAnswer(c, await opsOf(svc, c).netDefine(t, xml))
     },
   )
   defineOperation(
     app,
     { method: 'delete', path: '/targets/{target}/networks/{name}', operationId: 'undefineNetwork', summary: 'remove the persistent definition (net-undefine)', tag: 'networks', params: named, ok: { status: 204, description: 'undefined' } },
     async (c, { params }) => {
-      await svc.ops.netUndefine(targetOf(params['target']), params['name']!)
+      await opsOf(svc, c).netUndefine(targetOf(params['target']), params['name']!)
       return c.body(null, 204)
     },
   )
@@ -122,8 +122,8 @@ export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
     { method: 'post', path: '/targets/{target}/networks/{name}/start', operationId: 'startNetwork', summary: 'start a defined network (net-start)', tag: 'networks', params: named, ok: { status: 200, description: 'the started network', json: NetworkDetails } },
     async (c, { params }) => {
       const t = targetOf(params['target'])
-      await svc.ops.netStart(t, params['name']!)
-      return jsonAnswer(c, await svc.ops.netInfo(t, params['name']!))
+      await opsOf(svc, c).netStart(t, params['name']!)
+      return jsonAnswer(c, await opsOf(svc, c).netInfo(t, params['name']!))
     },
   )
   defineOperation(
@@ -139,7 +139,7 @@ export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
       ok: { status: 204, description: 'stopped' },
     },
     async (c, { params, query }) => {
-      await svc.ops.netDestroy(targetOf(params['target']), params['name']!, { deferDelete: query['deferDelete'] === true })
+      await opsOf(svc, c).netDestroy(targetOf(params['target']), params['name']!, { deferDelete: query['deferDelete'] === true })
       return c.body(null, 204)
     },
   )
@@ -157,13 +157,13 @@ export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
     },
     async (c, { params, json }) => {
       const on = (json as { autostart: boolean }).autostart
-      await svc.ops.netAutostart(targetOf(params['target']), params['name']!, on)
+      await opsOf(svc, c).netAutostart(targetOf(params['target']), params['name']!, on)
       return jsonAnswer(c, { autostart: on })
     },
   )
   defineOperation(
     app,
     { method: 'get', path: '/targets/{target}/networks/{name}/leases', operationId: 'getNetworkLeases', summary: "the DHCP leases of an active network's dnsmasq (net-dhcp-leases)", tag: 'networks', params: named, ok: { status: 200, description: 'leases', json: z.array(Lease) } },
-    async (c, { params }) => jsonAnswer(c, await svc.ops.netLeases(targetOf(params['target']), params['name']!)),
+    async (c, { params }) => jsonAnswer(c, await opsOf(svc, c).netLeases(targetOf(params['target']), params['name']!)),
   )
 }

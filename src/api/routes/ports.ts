@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import type { ApiApp } from '../context.js'
 import type { PortSource } from '../../service/ops.js'
-import { targetOf, type ApiServices } from '../context.js'
+import { targetOf, opsOf, type ApiServices } from '../context.js'
 import { defineOperation, JSON_TYPE, jsonAnswer, negotiate, textAnswer, XML_TYPES } from '../operation.js'
 import { HttpError } from '../problem.js'
 import { NameParam, PortView, QueryBool, TargetParam, UuidParam } from '../schemas.js'
@@ -21,7 +21,7 @@ export function registerPortRoutes(app: ApiApp, svc: ApiServices): void {
   defineOperation(
     app,
     { method: 'get', path: '/targets/{target}/networks/{name}/ports', operationId: 'listPorts', summary: 'the ports of an active network (net-port-list)', tag: 'ports', params: net, ok: { status: 200, description: 'ports', json: z.array(PortView) } },
-    async (c, { params }) => jsonAnswer(c, await svc.ops.portList(targetOf(params['target']), params['name']!)),
+    async (c, { params }) => jsonAnswer(c, await opsOf(svc, c).portList(targetOf(params['target']), params['name']!)),
   )
   defineOperation(
     app,
@@ -55,7 +55,7 @@ export function registerPortRoutes(app: ApiApp, svc: ApiServices): void {
       if (typeof query['ifname'] === 'string') src.ifname = query['ifname']
       const profileOp = query['profileOp'] as 'preassociate' | 'preassociate-rr' | undefined
       const flags = { ...(query['reclaim'] === true ? { reclaim: true } : {}), ...(query['plug'] === false ? { plug: false } : {}), ...(profileOp === undefined ? {} : { profileOp }) }
-      const p = await svc.ops.portCreate(targetOf(params['target']), params['name']!, src, flags)
+      const p = await opsOf(svc, c).portCreate(targetOf(params['target']), params['name']!, src, flags)
       c.header('location', `${c.req.path.replace(/\/$/, '')}/${p.uuid}`)
       return jsonAnswer(c, p, 201)
     },
@@ -75,8 +75,8 @@ export function registerPortRoutes(app: ApiApp, svc: ApiServices): void {
     async (c, { params, query }) => {
       const t = targetOf(params['target'])
       const want = query['domainInterface'] === true ? XML : negotiate(c, [JSON_TYPE, XML])
-      if (want === XML) return textAnswer(c, await svc.ops.portDumpXml(t, params['name']!, params['uuid']!, { domainInterface: query['domainInterface'] === true }), XML)
-      return jsonAnswer(c, await svc.ops.portGet(t, params['name']!, params['uuid']!))
+      if (want === XML) return textAnswer(c, await opsOf(svc, c).portDumpXml(t, params['name']!, params['uuid']!, { domainInterface: query['domainInterface'] === true }), XML)
+      return jsonAnswer(c, await opsOf(svc, c).portGet(t, params['name']!, params['uuid']!))
     },
   )
   defineOperation(
@@ -90,13 +90,13 @@ export function registerPortRoutes(app: ApiApp, svc: ApiServices): void {
       params: port,
       ok: { status: 200, description: 'the port', json: PortView },
     },
-    async (c, { params }) => jsonAnswer(c, await svc.ops.portAssociate(targetOf(params['target']), params['name']!, params['uuid']!)),
+    async (c, { params }) => jsonAnswer(c, await opsOf(svc, c).portAssociate(targetOf(params['target']), params['name']!, params['uuid']!)),
   )
   defineOperation(
     app,
     { method: 'delete', path: '/targets/{target}/networks/{name}/ports/{uuid}', operationId: 'deletePort', summary: 'delete a port; its devices are unplugged (net-port-delete)', tag: 'ports', params: port, ok: { status: 204, description: 'deleted' } },
     async (c, { params }) => {
-      await svc.ops.portDelete(targetOf(params['target']), params['name']!, params['uuid']!)
+      await opsOf(svc, c).portDelete(targetOf(params['target']), params['name']!, params['uuid']!)
       return c.body(null, 204)
     },
   )

@@ -1,0 +1,187 @@
+/**
+ * The event stream's hub: every change in the store's change record (whoever made it: this API, a CLI in
+ * another process, the confirm timer, supervision) goes to the subscribers whose filters match, in id order.
+ * The hub reads the record once per wake-up for all live subscribers: woken by this process's own changes
+ * (`poke`), by the store's write-ahead log changing (inotify on the state directory: other processes' writes),
+ * and by a slow poll as a safety net. A subscriber that reconnects with Last-Event-ID first catches up from the
+ * store in pages, then joins the live stream with nothing missed and nothing twice. Bounded: a cap on
+ * subscribers, and a subscriber whose unsent output passes MAX_BUFFERED_BYTES is dropped (it may reconnect and
+ * resume), never buffered without end.
+ * @module
+ */
+import { watch, type FSWatcher } from 'node:fs'
+import type { ServerResponse } from 'node:http'
+import type { ChangeKind, ChangeRecord } from '../../store/index.js'
+import type { Store } from '../../store/index.js'
+
+export const MAX_SUBSCRIBERS = 256
+/** Unsent bytes a subscriber may accumulate before it is dropped. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024
+export const HEARTBEAT_MS = 15_000
+/** Safety-net poll (the WAL watch and this process's own changes wake the hub at once). */
+export const POLL_MS = 250
+/** Records read per page (live reads and catch-up). */
+export const PAGE = 500
+/** Tell EventSource clients to wait this long before reconnecting. */
+export const RETRY_MS = 1000
+
+export interface SubscriptionFilter {
+  kinds?: readonly ChangeKind[]
+  target?: string
+}
+
+interface Subscriber {
+  res: ServerResponse
+  filter: SubscriptionFilter
+  /** Id of the last record considered for this subscriber. */
+  cursor: number
+  live: boolean
+  closed: boolean
+}
+
+export function eventText(r: ChangeRecord): string {
+  return `id: ${r.id}\nevent: ${r.kind}\ndata: ${JSON.stringify(r)}\n\n`
+}
+
+function matches(f: SubscriptionFilter, r: ChangeRecord): boolean {
+  return (f.target === undefined || r.target === f.target) && (f.kinds === undefined || f.kinds.includes(r.kind))
+}
+
+export class EventHub {
+  private readonly subs = new Set<Subscriber>()
+  private cursor: number
+  private reading = false
+  private again = false
+  private readonly watcher: FSWatcher | undefined
+  private readonly poll: NodeJS.Timeout
+  private readonly heartbeat: NodeJS.Timeout
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: (line: string) => void = () => undefined,
+    readonly maxSubscribers = MAX_SUBSCRIBERS,
+  ) {
+    this.cursor = store.changes.lastId()
+    try {
+      this.watcher = watch(store.stateDir, { persistent: false }, (_e, file) => {
+        if (file === null || String(file).startsWith('hostnet.db')) this.poke()
+      })
+      this.watcher.on('error', () => undefined)
+    } catch (e) {
+      this.watcher = undefined
+      log(`warning: cannot watch '${store.stateDir}' for changes (${(e as Error).message}); events are polled every ${POLL_MS} ms`)
+    }
+    this.poll = setInterval(() => this.poke(), POLL_MS)
+    this.poll.unref()
+    this.heartbeat = setInterval(() => this.ping(), HEARTBEAT_MS)
+    this.heartbeat.unref()
+  }
+
+  get size(): number {
+    return this.subs.size
+  }
+
+  /** Something may have changed: read the record (coalesced: one read at a time, one more if poked meanwhile). */
+  poke(): void {
+    if (this.reading) {
+      this.again = true
+      return
+    }
+    this.reading = true
+    setImmediate(() => this.readNew())
+  }
+
+  private readNew(): void {
+    try {
+      for (;;) {
+        this.again = false
+        if (this.store.changes.lastId() <= this.cursor) break
+        const batch = this.store.changes.list({ afterId: this.cursor, limit: PAGE })
+        if (batch.length === 0) break
+        for (const s of this.subs) if (s.live && !s.closed) this.send(s, batch)
+        this.cursor = batch[batch.length - 1]!.id
+        if (batch.length < PAGE && !this.again) break
+      }
+    } catch (e) {
+      this.log(`warning: reading the change record failed: ${(e as Error).message}`)
+    } finally {
+      this.reading = false
+      if (this.again) this.poke()
+    }
+  }
+
+  private send(s: Subscriber, records: readonly ChangeRecord[]): void {
+    let out = ''
+    for (const r of records) if (r.id > s.cursor && matches(s.filter, r)) out += eventText(r)
+    const last = records[records.length - 1]
+    if (last !== undefined && last.id > s.cursor) s.cursor = last.id
+    if (out !== '') this.write(s, out)
+  }
+
+  private write(s: Subscriber, text: string): void {
+    if (s.closed) return
+    s.res.write(text)
+    if (s.res.writableLength > MAX_BUFFERED_BYTES) {
+      this.log(`event stream: a subscriber is ${s.res.writableLength} bytes behind; dropped (it may resume with Last-Event-ID)`)
+      this.drop(s)
+    }
+  }
+
+  private drop(s: Subscriber): void {
+    if (s.closed) return
+    s.closed = true
+    this.subs.delete(s)
+    s.res.destroy()
+  }
+
+  private ping(): void {
+    for (const s of this.subs) if (!s.closed) this.write(s, ': ping\n\n')
+  }
+
+  /**
+   * Stream to `res` (headers already checked): the records after `lastEventId` first (from the store, page by
+   * page, waiting for the client to take them), then every new one. Without lastEventId, only new records.
+   */
+  async subscribe(res: ServerResponse, filter: SubscriptionFilter, lastEventId: number | undefined): Promise<void> {
+    const s: Subscriber = { res, filter, cursor: lastEventId ?? this.cursor, live: lastEventId === undefined, closed: false }
+    this.subs.add(s)
+    res.on('close', () => {
+      s.closed = true
+      this.subs.delete(s)
+    })
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+    res.write(`retry: ${RETRY_MS}\n: hostnet events after ${s.cursor}\n\n`)
+    if (s.live) return
+    const oldest = this.store.changes.oldestId()
+    if (s.cursor + 1 < oldest) {
+      // pruned by the retention rule: say which ids are gone, then go on from the oldest kept
+      this.write(s, `event: hostnet.gap\ndata: ${JSON.stringify({ afterId: s.cursor, oldestId: oldest })}\n\n`)
+    }
+    while (!s.closed) {
+      if (s.cursor >= this.cursor) {
+        s.cursor = this.cursor // caught up with the hub: from now on it is fed with the others
+        s.live = true
+        return
+      }
+      const page = this.store.changes.list({ afterId: s.cursor, limit: PAGE, ...(filter.target === undefined ? {} : { target: filter.target }), ...(filter.kinds === undefined ? {} : { kinds: filter.kinds }) })
+      const upTo = page.length < PAGE ? this.cursor : Math.min(this.cursor, page[page.length - 1]!.id)
+      const text = page.filter((r) => r.id <= upTo).map(eventText).join('')
+      s.cursor = Math.max(s.cursor, upTo)
+      if (text !== '') {
+        s.res.write(text)
+        if (s.res.writableLength > MAX_BUFFERED_BYTES / 2) await new Promise((r) => s.res.once('drain', r).once('close', r))
+      }
+    }
+  }
+
+  close(): void {
+    clearInterval(this.poll)
+    clearInterval(this.heartbeat)
+    this.watcher?.close()
+    for (const s of [...this.subs]) {
+      s.closed = true
+      s.res.end()
+    }
+    this.subs.clear()
+  }
+}
