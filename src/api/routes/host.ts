@@ -131,7 +131,7 @@ export function registerHostRoutes(app: ApiApp, svc: ApiServices): void {
         params: target,
         ok: { status: 200, description: 'the transaction', json: TxnOutcome },
       },
-      async (c, { params }) => jsonAnswer(c, await svc.ops[verb](targetOf(params['target']))),
+      async (c, { params }) => jsonAnswer(c, await opsOf(svc, c)[verb](targetOf(params['target']))),
     )
   }
   defineOperation(
