@@ -268,7 +268,8 @@ function sandboxSnapshot(): string {
     flags: (l['flags'] as string[]).filter((f) => f !== 'NO-CARRIER' && f !== 'LOWER_UP'),
     mtu: l['mtu'],
     master: l['master'],
-    addr: l['addr_info'],
+    // the addresses themselves (DAD's tentative flag and lifetimes change with the kernel's timing)
+    addr: (l['addr_info'] as Array<Record<string, unknown>>).map((a) => `${String(a['local'])}/${String(a['prefixlen'])}`).sort(),
   }))
   const nft = execFileSync('ip', ['netns', 'exec', lab.ns, 'nft', 'list', 'ruleset'], { encoding: 'utf8' })
   return JSON.stringify({ links, nft, pids: pidsIn(lab.ns).sort() })
