@@ -26,9 +26,10 @@ export const RULES: Record<string, { layers: string[]; node: boolean; pkg: strin
   store: { layers: ['errors', 'model', 'codec', 'sys'], node: true, pkg: ['better-sqlite3'] },
   txn: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys'], node: true, pkg: [] },
   driver: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn'], node: true, pkg: [], gates: ['backend'] },
+  lab: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver'], node: true, pkg: [], gates: ['backend', 'driver'] },
   service: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver'], node: true, pkg: [] },
   api: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver', 'service'], node: true, pkg: ['*'] },
-  cli: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver', 'service', 'api'], node: true, pkg: ['*'] },
+  cli: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver', 'lab', 'service', 'api'], node: true, pkg: ['*'] },
 }
 
 function walk(dir: string, out: string[]): string[] {
@@ -122,6 +123,18 @@ test('the layer check lets driver/ into a backend only through its index.ts (or 
     "driver/port/bad.ts: layer 'driver' may enter layer 'backend' only through an index.ts or a top-level file ('../../backend/iproute2/argv.js')",
     "driver/port/bad.ts: layer 'driver' may enter layer 'backend' only through an index.ts or a top-level file ('../../backend/ovsdb/ops.js')",
   ])
+})
+
+test('lab/ sits above driver/: the CLI may import it, driver/, txn/ and store/ may not', () => {
+  const importLab = (): string => "import { createSandbox } from '../../lab/sandbox.js'"
+  const files = ['/x/src/driver/network/bad.ts', '/x/src/txn/sub/bad.ts', '/x/src/store/sub/bad.ts', '/x/src/cli/sub/ok.ts']
+  assert.deepEqual(layerViolations('/x/src', files, importLab), [
+    "driver/network/bad.ts: layer 'driver' may not import layer 'lab' ('../../lab/sandbox.js')",
+    "txn/sub/bad.ts: layer 'txn' may not import layer 'lab' ('../../lab/sandbox.js')",
+    "store/sub/bad.ts: layer 'store' may not import layer 'lab' ('../../lab/sandbox.js')",
+  ])
+  const deep = layerViolations('/x/src', ['/x/src/lab/bad.ts'], () => "import { plugAll } from '../driver/port/plug.js'")
+  assert.deepEqual(deep, ["lab/bad.ts: layer 'lab' may enter layer 'driver' only through an index.ts or a top-level file ('../driver/port/plug.js')"])
 })
 
 test('every src/ import respects the layer rules', () => {

@@ -1,65 +1,25 @@
 /**
  * `hostnet demo`: the walk-through. Creates the sandbox `hostnet-demo` (recreating it if an earlier run left it),
  * applies a bridge over eth0+eth1 with an address, tries a second document with a confirm timer and rolls it
- * back, shows that bad input is refused before anything is touched, then runs virtual networks (demo-networks.ts).
+ * back, shows that bad input is refused before anything is touched, then runs virtual networks (demo-networks.ts)
+ * and ports (demo-ports.ts). The documents and the steps beyond `apply` are lab/demo/'s; this file narrates.
  * @module
  */
 import type { Command } from 'commander'
 import { parseDesiredState } from '../codec/yaml/state.js'
 import { errorMessage, HostnetError } from '../errors.js'
 import type { Target } from '../model/target.js'
-import { createSandbox, destroySandbox } from '../sys/sandbox.js'
+import { DEMO_BAD_DOC, DEMO_BRIDGE_DOC, DEMO_SANDBOX, DEMO_SECOND_DOC } from '../lab/demo/documents.js'
+import { freshSandbox } from '../lab/demo/steps.js'
 import { rollbackPending, targetKey } from '../txn/index.js'
 import { runApply } from './apply.js'
-import { demoPorts } from './demo-ports.js'
+import { narratePorts } from './demo-ports.js'
 import { addStateDirOption } from './common.js'
 import { count, describeOps } from './describe-op.js'
 import { exitCodeFor } from './exit.js'
 import { withRuntime, type Runtime } from './runtime.js'
 import { stateTable } from './state-table.js'
-import { demoNetworks, forgetDemoNetworks } from './demo-networks.js'
-
-export const DEMO_SANDBOX = 'hostnet-demo'
-
-export const DEMO_BRIDGE_DOC = `interfaces:
-  - name: br0
-    type: linux-bridge
-    state: up
-    ipv4:
-      enabled: true
-      address:
-        - {ip: 192.0.2.1, prefix-length: 24}
-    bridge:
-      options: {stp: {enabled: false}}
-      port:
-        - name: eth0
-        - name: eth1
-`
-
-export const DEMO_SECOND_DOC = `interfaces:
-  - name: br0
-    type: linux-bridge
-    mtu: 1400
-    bridge:
-      port:
-        - name: eth0
-        - name: eth1
-        - name: eth2
-  - name: eth3
-    type: veth
-    state: up
-    ipv4:
-      enabled: true
-      address:
-        - {ip: 198.51.100.7, prefix-length: 24}
-`
-
-export const DEMO_BAD_DOC = `interfaces:
-  - name: eth3.4095
-    type: vlan
-    state: up
-    vlan: {base-iface: eth3, id: 4095}
-`
+import { demoNetworks, forgetEarlierNetworks } from './demo-networks.js'
 
 function say(text: string): void {
   process.stdout.write(text)
@@ -73,10 +33,9 @@ function indent(text: string): string {
   return text.replace(/^(?=.)/gm, '    ')
 }
 
-async function freshSandbox(): Promise<void> {
-  const gone = await destroySandbox(DEMO_SANDBOX)
-  if (gone.removed.length > 0) say(`removed the sandbox an earlier run left (${gone.removed.join(', ')})\n`)
-  await createSandbox({ name: DEMO_SANDBOX })
+async function freshDemoSandbox(): Promise<void> {
+  const removed = await freshSandbox(DEMO_SANDBOX)
+  if (removed.length > 0) say(`removed the sandbox an earlier run left (${removed.join(', ')})\n`)
 }
 
 async function showState(rt: Runtime, target: Target): Promise<void> {
@@ -115,8 +74,8 @@ export async function runDemo(flags: { stateDir?: string }): Promise<void> {
   await withRuntime(flags, async (rt) => {
     step(1, `create the sandbox (eth0..eth3 are veth "NICs" on an uplink switch)`)
     await settleEarlierRun(rt, target)
-    await forgetDemoNetworks(rt, DEMO_SANDBOX, say)
-    await freshSandbox()
+    await forgetEarlierNetworks(rt, DEMO_SANDBOX, say)
+    await freshDemoSandbox()
     say(`state directory: ${rt.stateDir}\n`)
     step(2, 'host interfaces: apply a bridge over eth0 and eth1 with an address (one verified transaction)')
     say(indent(DEMO_BRIDGE_DOC))
@@ -130,7 +89,7 @@ export async function runDemo(flags: { stateDir?: string }): Promise<void> {
     await demoBadInput(rt, target)
     const next = await demoNetworks(rt, DEMO_SANDBOX, say, step, 5)
     step(next, 'ports: VM NICs on a vepa network over eth2 and eth3 (allocation, macvtap plugging, the domain <interface>)')
-    await demoPorts(rt, target, say)
+    await narratePorts(rt, target, say)
   })
   say(`\ndone. Everything is still running in the sandbox:\n`)
   say(`  ./bin/hostnet net-list --netns ${DEMO_SANDBOX}          ./bin/hostnet sandbox guest list --sandbox ${DEMO_SANDBOX}\n`)

@@ -1,10 +1,10 @@
 /** `hostnet sandbox create|destroy|status`: a namespace with veth "NICs" eth0..eth3 on an uplink-switch bridge. */
 import type { Command } from 'commander'
 import { ValidationError } from '../errors.js'
-import { createSandbox, destroySandbox, sandboxStatus, type SandboxStatus } from '../sys/sandbox.js'
+import { createSandbox, sandboxStatus, type SandboxStatus } from '../lab/sandbox.js'
+import { destroySandboxAndOvs, sandboxOvsStatus, startSandboxOvsOrRemove } from '../lab/sandbox-ovs.js'
 import { resolveStateDir } from '../store/index.js'
 import { printJson, table } from './output.js'
-import { sandboxOvsStatus, startSandboxOvs, stopSandboxOvs, type SandboxOvs } from './sandbox-ovs.js'
 
 export const DEFAULT_SANDBOX_NAME = 'hostnet-sandbox'
 
@@ -37,16 +37,6 @@ export function sandboxStatusText(s: SandboxStatus): string {
   return head + table(rows)
 }
 
-/** Start the sandbox's private OVS; if that fails, remove the sandbox again. */
-async function startOvsOrUndo(flags: SandboxFlags, name: string): Promise<SandboxOvs> {
-  try {
-    return await startSandboxOvs(resolveStateDir({ flag: flags.stateDir }), name)
-  } catch (e) {
-    await destroySandbox(name)
-    throw e
-  }
-}
-
 function print(value: unknown, flags: SandboxFlags, text: string): void {
   if (flags.json === true) printJson(value ?? null)
   else process.stdout.write(text)
@@ -66,7 +56,7 @@ export function registerSandboxCommands(program: Command): void {
       const name = flags.name ?? DEFAULT_SANDBOX_NAME
       const hairpin = flags.hairpin === undefined ? undefined : parseHairpinList(flags.hairpin)
       const r = await createSandbox({ name, ...(hairpin === undefined ? {} : { hairpin }) })
-      const ovs = flags.ovs === true ? await startOvsOrUndo(flags, name) : undefined
+      const ovs = flags.ovs === true ? await startSandboxOvsOrRemove(resolveStateDir({ flag: flags.stateDir }), name) : undefined
       const ovsText = ovs === undefined ? '' : `Open vSwitch: ${ovs.address} (ovs-vswitchd in '${name}', datapath netdev)\n`
       print(ovs === undefined ? r : { ...r, ovs }, flags, `created sandbox '${name}': use --netns ${name}\n${sandboxStatusText(r)}${ovsText}`)
     })
@@ -78,10 +68,9 @@ export function registerSandboxCommands(program: Command): void {
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: SandboxFlags) => {
       const name = flags.name ?? DEFAULT_SANDBOX_NAME
-      const ovs = await stopSandboxOvs(resolveStateDir({ flag: flags.stateDir }), name)
-      const r = await destroySandbox(name)
-      const removed = [...r.removed, ...(ovs ? ['its Open vSwitch'] : [])]
-      print({ ...r, ovsStopped: ovs }, flags, removed.length === 0 ? `sandbox '${name}' did not exist\n` : `destroyed sandbox '${name}' (removed ${removed.join(', ')})\n`)
+      const r = await destroySandboxAndOvs(resolveStateDir({ flag: flags.stateDir }), name)
+      const removed = [...r.removed, ...(r.ovsStopped ? ['its Open vSwitch'] : [])]
+      print(r, flags, removed.length === 0 ? `sandbox '${name}' did not exist\n` : `destroyed sandbox '${name}' (removed ${removed.join(', ')})\n`)
     })
   sandbox
     .command('status')

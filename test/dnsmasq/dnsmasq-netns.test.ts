@@ -1,7 +1,7 @@
 /**
  * The dnsmasq runner against the real dnsmasq, inside namespaces this file creates and deletes: a "host"
  * namespace with the network's bridge and dnsmasq, and guest namespaces on veths plugged into the bridge.
- * Guests get DHCPv4 leases (hostnet's node DHCP client, src/sys/guest/), the fixed address of their static host,
+ * Guests get DHCPv4 leases (hostnet's node DHCP client, src/lab/guest/), the fixed address of their static host,
  * resolve DNS host entries (its DNS client) and get SLAAC addresses from dnsmasq's router advertisements.
  */
 import { after, before, test } from 'node:test'
@@ -25,7 +25,7 @@ import {
   stopDnsmasq,
 } from '../../src/backend/dnsmasq/index.js'
 import type { DnsmasqPaths } from '../../src/backend/dnsmasq/index.js'
-import { dhcpClientArgv, dnsClientArgv } from '../../src/sys/guest/index.js'
+import { dhcpClientArgv, dnsClientArgv } from '../../src/lab/guest/index.js'
 import { canUseNetns, leakedNetns, makeNetns, removeNetns } from '../helpers/netns.js'
 
 const haveDnsmasq = spawnSync('dnsmasq', ['--version']).status === 0
@@ -55,7 +55,7 @@ function ip(ns: string, ...args: string[]): string {
   return execFileSync('ip', ['-n', ns, ...args], { encoding: 'utf8' })
 }
 
-/** Run a guest client (argv from src/sys/guest) in namespace `ns`: its JSON output. */
+/** Run a guest client (argv from src/lab/guest) in namespace `ns`: its JSON output. */
 function inGuest(ns: string, argv: readonly string[]): unknown {
   const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 20_000 })
   assert.equal(r.status, 0, `${argv.slice(2).join(' ')} in ${ns} failed: ${r.stderr}`)

@@ -10,7 +10,7 @@ import { HostnetError, ValidationError } from '../../src/errors.js'
 import type { HostState } from '../../src/model/host/state.js'
 import { systemRunner, type Runner } from '../../src/sys/exec.js'
 import { createNetns, deleteNetns, listNetns, netnsExists } from '../../src/sys/netns.js'
-import { createSandbox, destroySandbox, sandboxStatus, setUplinkHairpin, UPLINK_BRIDGE } from '../../src/sys/sandbox.js'
+import { createSandbox, destroySandbox, sandboxStatus, setUplinkHairpin, UPLINK_BRIDGE } from '../../src/lab/sandbox.js'
 import { canUseNetns, leakedNetns, uniqueNetnsName, udpReaches, withNetnsList } from '../helpers/netns.js'
 
 const skip = canUseNetns() ? false : 'needs root and ip netns'

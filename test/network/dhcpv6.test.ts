@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { dhcp6ClientArgv, type Dhcp6Lease } from '../../src/sys/guest/index.js'
+import { dhcp6ClientArgv, type Dhcp6Lease } from '../../src/lab/guest/index.js'
 import { canUseNetns, leakedNetns } from '../helpers/netns.js'
 import { ip, NetworkLab } from './lab.js'
 

@@ -14,7 +14,7 @@ import { Iproute2Backend } from '../../src/backend/iproute2/index.js'
 import { createNetworkDriver, type NetworkDriver } from '../../src/driver/network/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import type { ProcessIdentity as ProcessOwner } from '../../src/sys/process.js'
-import { dhcpClientArgv, dnsClientArgv } from '../../src/sys/guest/index.js'
+import { dhcpClientArgv, dnsClientArgv } from '../../src/lab/guest/index.js'
 import { makeNetns, removeNetns } from '../helpers/netns.js'
 
 export const OUTSIDE_IP = '203.0.113.2'

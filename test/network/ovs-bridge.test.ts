@@ -12,7 +12,7 @@ import { HostnetError } from '../../src/errors.js'
 import { Iproute2Backend } from '../../src/backend/iproute2/index.js'
 import { createNetworkDriver } from '../../src/driver/network/index.js'
 import { openStore } from '../../src/store/index.js'
-import { OvsPrivate } from '../../src/sys/ovs-private.js'
+import { OvsPrivate } from '../../src/lab/ovs-private.js'
 import { canUseNetns, leakedNetns, makeNetns, removeNetns } from '../helpers/netns.js'
 
 const skip = !canUseNetns() ? 'needs root and ip netns' : false

@@ -7,7 +7,7 @@
  */
 import { systemRunner } from '../../src/sys/exec.js'
 import { createNetns, deleteNetns } from '../../src/sys/netns.js'
-import { OvsPrivate } from '../../src/sys/ovs-private.js'
+import { OvsPrivate } from '../../src/lab/ovs-private.js'
 import { OvsdbClient } from '../../src/backend/ovsdb/client.js'
 import { addBridgeOps, addPortsOps } from '../../src/backend/ovsdb/vswitch-ops.js'
 import { transactAndWait } from '../../src/backend/ovsdb/wait-applied.js'

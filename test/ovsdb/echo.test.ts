@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createConnection, createServer } from 'node:net'
-import type { OvsPrivate } from '../../src/sys/ovs-private.js'
+import type { OvsPrivate } from '../../src/lab/ovs-private.js'
 import { OvsdbClient } from '../../src/backend/ovsdb/client.js'
 import { Op, mutation } from '../../src/backend/ovsdb/ops.js'
 import { namedUuid, ovsSet } from '../../src/backend/ovsdb/atoms.js'

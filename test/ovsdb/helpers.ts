@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process'
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
-import { OvsPrivate, stopAll, type OvsPrivateOptions } from '../../src/sys/ovs-private.js'
+import { OvsPrivate, stopAll, type OvsPrivateOptions } from '../../src/lab/ovs-private.js'
 import { OvsdbClient, type OvsdbClientOptions } from '../../src/backend/ovsdb/client.js'
 import { JsonStreamSplitter } from '../../src/backend/ovsdb/json-splitter.js'
 import { Op } from '../../src/backend/ovsdb/ops.js'

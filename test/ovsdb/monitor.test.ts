@@ -1,7 +1,7 @@
 /** Monitor-backed cache against a real ovsdb-server: initial dump, insert, modify, delete, callbacks, name index. */
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import type { OvsPrivate } from '../../src/sys/ovs-private.js'
+import type { OvsPrivate } from '../../src/lab/ovs-private.js'
 import type { OvsdbClient } from '../../src/backend/ovsdb/client.js'
 import type { CacheEvent } from '../../src/backend/ovsdb/monitor-cache.js'
 import { openMonitorCache, type MonitoredCache } from '../../src/backend/ovsdb/monitor.js'

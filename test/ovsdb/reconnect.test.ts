@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import type { OvsPrivate } from '../../src/sys/ovs-private.js'
+import type { OvsPrivate } from '../../src/lab/ovs-private.js'
 import { OvsdbClient } from '../../src/backend/ovsdb/client.js'
 import { OvsdbConnectionError } from '../../src/backend/ovsdb/errors.js'
 import type { CacheEvent } from '../../src/backend/ovsdb/monitor-cache.js'

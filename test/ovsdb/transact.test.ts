@@ -1,7 +1,7 @@
 /** transact against a real private ovsdb-server: success with named-uuid links, typed errors, atomicity, speed. */
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import type { OvsPrivate } from '../../src/sys/ovs-private.js'
+import type { OvsPrivate } from '../../src/lab/ovs-private.js'
 import type { OvsdbClient } from '../../src/backend/ovsdb/client.js'
 import { OvsdbRpcError, OvsdbTxnError } from '../../src/backend/ovsdb/errors.js'
 import { Op, eq, mutation, type OvsdbOperation } from '../../src/backend/ovsdb/ops.js'

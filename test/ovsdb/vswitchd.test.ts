@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import type { OvsPrivate } from '../../src/sys/ovs-private.js'
+import type { OvsPrivate } from '../../src/lab/ovs-private.js'
 import type { OvsdbClient } from '../../src/backend/ovsdb/client.js'
 import { HostnetError } from '../../src/errors.js'
 import { openMonitorCache } from '../../src/backend/ovsdb/monitor.js'

@@ -20,7 +20,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { parsePortInput, type PortInfo } from '../../src/driver/port/index.js'
-import { OvsPrivate } from '../../src/sys/ovs-private.js'
+import { OvsPrivate } from '../../src/lab/ovs-private.js'
 import { canUseNetns, leakedNetns, udpReaches } from '../helpers/netns.js'
 import { SKIP_OVS_E2E } from '../ovs-e2e/lab.js'
 import { ipIn, liveConnections, macFor, newPortXml, PortLab, portDevicesIn, waitFor } from './stress-lab.js'

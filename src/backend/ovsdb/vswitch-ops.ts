@@ -120,3 +120,8 @@ export function deletePortsOps(bridge: string, portUuids: readonly string[]): Ov
 export function deleteBridgeOps(bridgeUuid: string): OvsdbOperation[] {
   return [Op.mutate('Open_vSwitch', [], [mutation('bridges', 'delete', ovsSet([uuidAtom(bridgeUuid)]))])]
 }
+
+/** A fresh vswitch database's root row (`Open_vSwitch`, empty), as `ovs-vsctl init` makes it. */
+export function vswitchRootOps(): OvsdbOperation[] {
+  return [Op.insert('Open_vSwitch', {})]
+}

@@ -1,7 +1,7 @@
 /**
  * The network firewall through backend/nftables: a network's base chains in the target's `inet hostnet` table,
  * replaced or deleted by one atomic nft transaction in the target: a one-shot `nft -f -`, or, for long-lived drivers, a
- * line in a kept `nft -i` session (see nft-session.ts), which spares nft's cache rebuild.
+ * line in a kept `nft -i` session (backend/nftables session.ts), which spares nft's cache rebuild.
  * @module
  */
 import type { Target } from '../../model/target.js'
@@ -9,12 +9,12 @@ import {
   applyNetworkFirewall,
   countNftObjects,
   emptyRuleset,
+  NftSessions,
   renderNetworkFirewall,
   renderNftScript,
 } from '../../backend/nftables/index.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { Runner } from '../../sys/exec.js'
-import { NftSessions } from './nft-session.js'
 import type { FirewallService } from './services.js'
 
 export class NftFirewallService implements FirewallService {

@@ -17,10 +17,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { VSWITCH_DB, vswitchRootOps } from '../backend/ovsdb/index.js'
 import { HostnetError, errorMessage } from '../errors.js'
-import { systemRunner, type Runner } from './exec.js'
-import { checkNetnsName } from './netns.js'
-import { pidAlive } from './process.js'
+import { systemRunner, type Runner } from '../sys/exec.js'
+import { checkNetnsName } from '../sys/netns.js'
+import { pidAlive } from '../sys/process.js'
 
 export const VSWITCH_SCHEMA_PATH = '/usr/share/openvswitch/vswitch.ovsschema'
 export const RUN_DIR_PREFIX = 'hostnet-ovs-'
@@ -184,7 +185,7 @@ export class OvsPrivate {
   private async createDatabase(): Promise<void> {
     await this.runner.run(['ovsdb-tool', 'create', this.dbPath, this.schemaPath], { env: { ...this.env } })
     if (this.schemaPath !== VSWITCH_SCHEMA_PATH) return
-    const txn = JSON.stringify(['Open_vSwitch', { op: 'insert', table: 'Open_vSwitch', row: {} }])
+    const txn = JSON.stringify([VSWITCH_DB, ...vswitchRootOps()])
     await this.runner.run(['ovsdb-tool', 'transact', this.dbPath, txn], { env: { ...this.env } })
   }
 

@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { sandboxOvsAddress, sandboxOvsDir } from '../backend/ovs-host/index.js'
-import { OvsPrivate } from '../sys/ovs-private.js'
+import { OvsPrivate } from './ovs-private.js'
+import { destroySandbox } from './sandbox.js'
 
 export interface SandboxOvs {
   address: string
@@ -37,4 +38,21 @@ export function sandboxOvsStatus(stateDir: string, name: string): SandboxOvs | u
   const ovs = OvsPrivate.adopt(runDir)
   const running = ovs.pid('ovsdb-server') !== undefined && ovs.pid('ovs-vswitchd') !== undefined && existsSync(join(runDir, 'db.sock'))
   return { address: sandboxOvsAddress(stateDir, name), runDir, running }
+}
+
+/** Start the sandbox's private OVS; if that fails, remove the sandbox again. */
+export async function startSandboxOvsOrRemove(stateDir: string, name: string): Promise<SandboxOvs> {
+  try {
+    return await startSandboxOvs(stateDir, name)
+  } catch (e) {
+    await destroySandbox(name)
+    throw e
+  }
+}
+
+/** Stop the sandbox's OVS (when it has one), then remove its namespaces. */
+export async function destroySandboxAndOvs(stateDir: string, name: string): Promise<{ name: string; removed: string[]; ovsStopped: boolean }> {
+  const ovsStopped = await stopSandboxOvs(stateDir, name)
+  const r = await destroySandbox(name)
+  return { ...r, ovsStopped }
 }

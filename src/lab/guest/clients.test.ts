@@ -12,7 +12,7 @@ import { dhcp6ClientArgv, dhcpClientArgv, dnsClientArgv } from './index.js'
 test('the argv runs the compiled entry script beside the module, never a test build', () => {
   const dhcp = dhcpClientArgv({ mac: '52:54:00:00:00:01', hostname: 'g1', timeoutMs: 3000 })
   assert.equal(dhcp[0], process.execPath)
-  assert.match(dhcp[1]!, /\/src\/sys\/guest\/client-main\.js$/)
+  assert.match(dhcp[1]!, /\/src\/lab\/guest\/client-main\.js$/)
   assert.ok(existsSync(dhcp[1]!))
   assert.deepEqual(dhcp.slice(2), ['dhcp', '52:54:00:00:00:01', 'g1', '3000'])
   assert.deepEqual(dhcpClientArgv({ mac: '52:54:00:00:00:02' }).slice(2), ['dhcp', '52:54:00:00:00:02', ''])

@@ -2,12 +2,13 @@
  * The sandbox: a namespace NAME with four veth "NICs" eth0..eth3 (up), whose peers swp0..swp3 are ports of the
  * bridge `uplink` (STP off, forward delay 0) in a second namespace `NAME-sw`, the "uplink switch". Hairpin mode
  * per switch port decides whether traffic may leave a port it came in on (two endpoints behind one NIC, e.g.
- * VEPA macvlans, need it). Everything is made in one `ip -batch` per namespace.
+ * VEPA macvlans, need it). Everything is made in one `ip -batch` per namespace (backend/iproute2's link layer).
  * @module
  */
+import { LinkLayer, type LinkInfo, type LinkOp } from '../backend/iproute2/index.js'
 import { HostnetError, ValidationError } from '../errors.js'
-import { systemRunner, type Runner } from './exec.js'
-import { checkNetnsName, createNetns, deleteNetns, listNetns, netnsExists, NETNS_NAME_MAX, stopNetnsProcesses, type NetnsOptions } from './netns.js'
+import type { Target } from '../model/target.js'
+import { checkNetnsName, createNetns, deleteNetns, listNetns, netnsExists, NETNS_NAME_MAX, stopNetnsProcesses, type NetnsOptions } from '../sys/netns.js'
 import { guestNetnsName, outsideNetnsName, sandboxGuests } from './sandbox-outside.js'
 
 export const SANDBOX_NIC_COUNT = 4
@@ -69,30 +70,32 @@ function checkHairpin(name: string, hairpin: readonly boolean[]): void {
   }
 }
 
-function switchLines(name: string, hairpin: readonly boolean[]): string[] {
-  const lines = [
-    'link set dev lo up',
-    `link add name ${UPLINK_BRIDGE} type bridge stp_state 0 forward_delay 0`,
-    `link set dev ${UPLINK_BRIDGE} up`,
+function switchOps(name: string, hairpin: readonly boolean[]): LinkOp[] {
+  const ops: LinkOp[] = [
+    { kind: 'link.set', name: 'lo', state: 'up' },
+    { kind: 'link.add', name: UPLINK_BRIDGE, type: { kind: 'bridge', options: { stp: false, forwardDelaySec: 0 } } },
+    { kind: 'link.set', name: UPLINK_BRIDGE, state: 'up' },
   ]
   for (let i = 0; i < SANDBOX_NIC_COUNT; i++) {
     const port = switchPortName(i)
-    lines.push(
-      `link add name ${port} type veth peer name ${nicName(i)} netns ${name}`,
-      `link set dev ${port} master ${UPLINK_BRIDGE}`,
-      `link set dev ${port} type bridge_slave hairpin ${hairpin[i] === true ? 'on' : 'off'}`,
-      `link set dev ${port} up`,
+    ops.push(
+      { kind: 'link.add', name: port, type: { kind: 'veth', peer: { name: nicName(i), netns: name } } },
+      { kind: 'link.set', name: port, controller: UPLINK_BRIDGE },
+      { kind: 'link.set', name: port, bridgePort: { hairpin: hairpin[i] === true } },
+      { kind: 'link.set', name: port, state: 'up' },
     )
   }
-  return lines
+  return ops
 }
 
-function nicLines(): string[] {
-  return ['link set dev lo up', ...Array.from({ length: SANDBOX_NIC_COUNT }, (_, i) => `link set dev ${nicName(i)} up`)]
+function nicOps(): LinkOp[] {
+  return [{ kind: 'link.set', name: 'lo', state: 'up' }, ...Array.from({ length: SANDBOX_NIC_COUNT }, (_, i): LinkOp => ({ kind: 'link.set', name: nicName(i), state: 'up' }))]
 }
 
-async function batch(runner: Runner, netns: string, lines: readonly string[]): Promise<void> {
-  await runner.run(['ip', '-n', netns, '-batch', '-'], { input: `${lines.join('\n')}\n` })
+const netns = (name: string): Target => ({ kind: 'netns', name })
+
+function linkLayer(opts: NetnsOptions): LinkLayer {
+  return new LinkLayer(opts.runner === undefined ? {} : { runner: opts.runner })
 }
 
 /** Create the sandbox; a conflict if either namespace exists. On failure nothing is left behind. */
@@ -106,12 +109,12 @@ export async function createSandbox(opts: SandboxOptions): Promise<SandboxStatus
       throw new HostnetError('conflict', `cannot create sandbox '${name}': network namespace '${ns}' already exists`)
     }
   }
-  const runner = opts.runner ?? systemRunner
+  const links = linkLayer(opts)
   try {
     await createNetns(name, opts)
     await createNetns(sw, opts)
-    await batch(runner, sw, switchLines(name, hairpin))
-    await batch(runner, name, nicLines())
+    await links.apply(netns(sw), switchOps(name, hairpin), `make the uplink switch of sandbox '${name}'`)
+    await links.apply(netns(name), nicOps(), `bring up the NICs of sandbox '${name}'`)
   } catch (e) {
     await destroySandbox(name, opts)
     throw e
@@ -147,34 +150,28 @@ export async function setUplinkHairpin(name: string, nic: number | string, on: b
   const sw = sandboxSwitchName(name)
   const i = nicIndex(name, nic)
   if (!netnsExists(sw, opts)) throw new HostnetError('not-found', `sandbox '${name}' does not exist`)
-  await batch(opts.runner ?? systemRunner, sw, [`link set dev ${switchPortName(i)} type bridge_slave hairpin ${on ? 'on' : 'off'}`])
+  await linkLayer(opts).apply(netns(sw), [{ kind: 'link.set', name: switchPortName(i), bridgePort: { hairpin: on } }], `set hairpin mode on switch port ${switchPortName(i)}`)
 }
 
-type LinkJson = { ifname?: unknown; flags?: unknown; address?: unknown; linkinfo?: { info_slave_data?: { hairpin?: unknown } } }
-
-async function links(runner: Runner, netns: string, details: boolean): Promise<Map<string, LinkJson>> {
-  const res = await runner.run(['ip', '-n', netns, '-json', ...(details ? ['-details'] : []), 'link', 'show'])
-  const out = new Map<string, LinkJson>()
-  const parsed: unknown = JSON.parse(res.stdout || '[]')
-  for (const l of Array.isArray(parsed) ? (parsed as LinkJson[]) : []) if (typeof l.ifname === 'string') out.set(l.ifname, l)
-  return out
+async function linksByName(links: LinkLayer, ns: string, details: boolean): Promise<Map<string, LinkInfo>> {
+  return new Map((await links.links(netns(ns), { details })).map((l) => [l.name, l]))
 }
 
 export async function sandboxStatus(name: string, opts: NetnsOptions = {}): Promise<SandboxStatus> {
   const sw = sandboxSwitchName(name)
-  const runner = opts.runner ?? systemRunner
+  const links = linkLayer(opts)
   const exists = netnsExists(name, opts)
   const switchExists = netnsExists(sw, opts)
-  const nicLinks = exists ? await links(runner, name, false) : new Map<string, LinkJson>()
-  const ports = switchExists ? await links(runner, sw, true) : new Map<string, LinkJson>()
+  const nicLinks = exists ? await linksByName(links, name, false) : new Map<string, LinkInfo>()
+  const ports = switchExists ? await linksByName(links, sw, true) : new Map<string, LinkInfo>()
   const nics: SandboxNic[] = []
   for (let i = 0; i < SANDBOX_NIC_COUNT; i++) {
     const nic: SandboxNic = { name: nicName(i), switchPort: switchPortName(i) }
     const l = nicLinks.get(nic.name)
-    if (l !== undefined) nic.state = Array.isArray(l.flags) && l.flags.includes('UP') ? 'up' : 'down'
-    if (typeof l?.address === 'string') nic.mac = l.address
-    const hairpin = ports.get(nic.switchPort)?.linkinfo?.info_slave_data?.hairpin
-    if (typeof hairpin === 'boolean') nic.hairpin = hairpin
+    if (l !== undefined) nic.state = l.up ? 'up' : 'down'
+    if (l?.mac !== undefined) nic.mac = l.mac
+    const hairpin = ports.get(nic.switchPort)?.hairpin
+    if (hairpin !== undefined) nic.hairpin = hairpin
     nics.push(nic)
   }
   return { name, switchNetns: sw, exists, switchExists, nics }

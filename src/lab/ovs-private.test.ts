@@ -6,9 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HostnetError, ValidationError } from '../errors.js'
-import { createNetns, deleteNetns } from './netns.js'
+import { createNetns, deleteNetns } from '../sys/netns.js'
 import { OvsPrivate, liveInstances, reapStaleRunDirs, stopAll } from './ovs-private.js'
-import { pidAlive as isAlive } from './process.js'
+import { pidAlive as isAlive } from '../sys/process.js'
 
 function installed(): boolean {
   try {

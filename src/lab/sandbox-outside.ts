@@ -6,9 +6,10 @@
  * once a route back is added). Made on demand by `sandbox guest add`, removed with the sandbox.
  * @module
  */
+import { LinkLayer } from '../backend/iproute2/index.js'
 import { HostnetError } from '../errors.js'
-import { systemRunner, type Runner } from './exec.js'
-import { createNetns, deleteNetns, netnsExists, NETNS_NAME_MAX, type NetnsOptions } from './netns.js'
+import { parseIpAddr } from '../model/values/ip.js'
+import { createNetns, deleteNetns, netnsExists, NETNS_NAME_MAX, type NetnsOptions } from '../sys/netns.js'
 
 export const OUTSIDE_SUFFIX = '-out'
 export const UPLINK_IF = 'up0'
@@ -24,26 +25,28 @@ export function outsideNetnsName(sandbox: string): string {
   return `${sandbox}${OUTSIDE_SUFFIX}`
 }
 
-async function batch(runner: Runner, ns: string, lines: readonly string[]): Promise<void> {
-  await runner.run(['ip', '-n', ns, '-batch', '-'], { input: `${lines.join('\n')}\n` })
-}
-
 /** Make the outside of sandbox `name` unless it exists; returns the outside's namespace name. */
 export async function ensureSandboxOutside(name: string, opts: NetnsOptions = {}): Promise<string> {
   const out = outsideNetnsName(name)
   if (!netnsExists(name, opts)) throw new HostnetError('not-found', `sandbox '${name}' does not exist (hostnet sandbox create --name ${name})`)
   if (netnsExists(out, opts)) return out
-  const runner = opts.runner ?? systemRunner
+  const links = new LinkLayer(opts.runner === undefined ? {} : { runner: opts.runner })
+  const uplink = { addr: parseIpAddr(UPLINK_ADDR), prefix: OUTSIDE_PREFIX }
+  const outside = { addr: parseIpAddr(OUTSIDE_ADDR), prefix: OUTSIDE_PREFIX }
   await createNetns(out, opts)
   try {
-    await batch(runner, name, [
-      `link add ${UPLINK_IF} type veth peer name ${OUTSIDE_IF} netns ${out}`,
-      `address add ${UPLINK_ADDR}/${OUTSIDE_PREFIX} dev ${UPLINK_IF}`,
-      `link set dev ${UPLINK_IF} up`,
-      'link set dev lo up',
-      `route replace default via ${OUTSIDE_ADDR}`,
-    ])
-    await batch(runner, out, ['link set dev lo up', `address add ${OUTSIDE_ADDR}/${OUTSIDE_PREFIX} dev ${OUTSIDE_IF}`, `link set dev ${OUTSIDE_IF} up`])
+    await links.apply({ kind: 'netns', name }, [
+      { kind: 'link.add', name: UPLINK_IF, type: { kind: 'veth', peer: { name: OUTSIDE_IF, netns: out } } },
+      { kind: 'addr.add', dev: UPLINK_IF, address: uplink },
+      { kind: 'link.set', name: UPLINK_IF, state: 'up' },
+      { kind: 'link.set', name: 'lo', state: 'up' },
+      { kind: 'route.replace', destination: 'default', via: outside.addr },
+    ], `connect sandbox '${name}' to its outside`)
+    await links.apply({ kind: 'netns', name: out }, [
+      { kind: 'link.set', name: 'lo', state: 'up' },
+      { kind: 'addr.add', dev: OUTSIDE_IF, address: outside },
+      { kind: 'link.set', name: OUTSIDE_IF, state: 'up' },
+    ], `set up the outside of sandbox '${name}'`)
   } catch (e) {
     await deleteNetns(out, opts) // the veth goes with it
     throw e
