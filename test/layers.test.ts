@@ -5,11 +5,12 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import ts from 'typescript'
 import { importsOf } from './helpers/imports.js'
 import { repoRoot } from './helpers/paths.js'
+import { productSources } from './helpers/sources.js'
 
 /**
  * layer → layers it may import (itself always allowed); `node`/`pkg` allow node: builtins / npm packages; `gates`:
@@ -30,15 +31,6 @@ export const RULES: Record<string, { layers: string[]; node: boolean; pkg: strin
   service: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver'], node: true, pkg: [] },
   api: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver', 'service'], node: true, pkg: ['*'] },
   cli: { layers: ['errors', 'model', 'codec', 'plan', 'backend', 'store', 'sys', 'txn', 'driver', 'lab', 'service', 'api'], node: true, pkg: ['*'] },
-}
-
-function walk(dir: string, out: string[]): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name)
-    if (statSync(p).isDirectory()) walk(p, out)
-    else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) out.push(p)
-  }
-  return out
 }
 
 function layerOf(srcDir: string, file: string): string {
@@ -139,7 +131,7 @@ test('lab/ sits above driver/: the CLI may import it, driver/, txn/ and store/ m
 
 test('every src/ import respects the layer rules', () => {
   const srcDir = join(repoRoot(), 'src')
-  const problems = layerViolations(srcDir, walk(srcDir, []), (f) => readFileSync(f, 'utf8'))
+  const problems = layerViolations(srcDir, productSources(srcDir), (f) => readFileSync(f, 'utf8'))
   assert.deepEqual(problems, [])
 })
 
@@ -154,7 +146,7 @@ test('the layer check catches a model file importing node: and a backend', () =>
 
 test('no product file in src/ imports or names a path under test/', () => {
   const srcDir = join(repoRoot(), 'src')
-  assert.deepEqual(testPathReferences(srcDir, walk(srcDir, []), (f) => readFileSync(f, 'utf8')), [])
+  assert.deepEqual(testPathReferences(srcDir, productSources(srcDir), (f) => readFileSync(f, 'utf8')), [])
 })
 
 test('the test/ check catches imports, paths and templates naming test/, not comments or look-alikes', () => {
@@ -205,7 +197,7 @@ export function roomViolations(srcDir: string, files: string[], read: (f: string
 
 test('plan/kernel and plan/ovs do not import each other', () => {
   const srcDir = join(repoRoot(), 'src')
-  assert.deepEqual(roomViolations(srcDir, walk(srcDir, []), (f) => readFileSync(f, 'utf8')), [])
+  assert.deepEqual(roomViolations(srcDir, productSources(srcDir), (f) => readFileSync(f, 'utf8')), [])
 })
 
 test('the room check catches plan/ovs importing plan/kernel, not plan/ops or a kernel file importing plan/', () => {

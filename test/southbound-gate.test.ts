@@ -12,10 +12,11 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import ts from 'typescript'
 import { repoRoot } from './helpers/paths.js'
+import { productSources } from './helpers/sources.js'
 
 const PROGRAMS = new Set(['ip', 'tc', 'bridge'])
 /** The objects of `ip`, `tc` and `bridge` (an argv's second word when it is not an option). */
@@ -27,15 +28,6 @@ const OVSDB_OPS = new Set(['insert', 'update', 'mutate', 'delete', 'select', 'wa
 /** `ip`/`tc`/`bridge` batch lines: an object and a verb, e.g. `link set`, `address add`, `qdisc del`, `fdb add`. */
 const BATCH_LINE_RE =
   /^\s*(?:link|address|addr|route|tuntap|neigh|neighbour|rule|maddress|nexthop|tunnel|qdisc|class|filter|fdb|mdb|vlan)\s+(?:add|set|del|delete|flush|replace|change|show|list|get|append|prepend)\b/
-
-function walk(dir: string, out: string[]): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name)
-    if (statSync(p).isDirectory()) walk(p, out)
-    else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) out.push(p)
-  }
-  return out
-}
 
 /** The text of a string-like expression: a literal, a template's head, or a `const` of this file bound to one. */
 function textOf(node: ts.Node, consts: ReadonlyMap<string, string>): string | undefined {
@@ -123,7 +115,7 @@ export function southboundViolations(srcDir: string, file: string, src: string):
 
 test('no ip/tc/bridge argv or batch line, and no OVSDB operation, is built outside src/backend/', () => {
   const srcDir = join(repoRoot(), 'src')
-  const problems = walk(srcDir, []).flatMap((f) => southboundViolations(srcDir, f, readFileSync(f, 'utf8')))
+  const problems = productSources(srcDir).flatMap((f) => southboundViolations(srcDir, f, readFileSync(f, 'utf8')))
   assert.deepEqual(problems, [])
 })
 
