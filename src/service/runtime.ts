@@ -3,6 +3,7 @@
  * backend, and runs crash recovery before any command that touches a target.
  * @module
  */
+import { fileURLToPath } from 'node:url'
 import type { Target } from '../model/target.js'
 import { OvsHostBackend, defaultOvsdbResolver } from '../backend/ovs-host/index.js'
 import type { KernelCaps } from '../plan/caps.js'
@@ -67,6 +68,7 @@ export function openRuntime(flags: RuntimeFlags): Runtime {
       store,
       stateDir,
       log: logLine,
+      dhcpEventScript: dhcpEventBin(),
       ...(flags.ovsdb === undefined ? {} : { ovsdb: flags.ovsdb }),
       ...netPauseHook(),
       ...portOptions(),
@@ -78,6 +80,11 @@ export function openRuntime(flags: RuntimeFlags): Runtime {
     launcher?.close()
   }
   return { stateDir, store, backend, ovsdb: flags.ovsdb, deps: { backend, store, log: logLine }, caps, networks: networkDriver, close }
+}
+
+/** bin/hostnet-dhcp-event of this installation (dist/src/service/runtime.js → ../../../bin/): dnsmasq's lease script. */
+export function dhcpEventBin(): string {
+  return fileURLToPath(new URL('../../../bin/hostnet-dhcp-event', import.meta.url))
 }
 
 /** Open the runtime, recover interrupted or expired transactions first (unless told not to), run, close. */

@@ -2,7 +2,8 @@
  * One dnsmasq per network, as libvirt runs it: the rendered configuration in a run directory of ours, dnsmasq
  * started (optionally inside a network namespace) with `--conf-file`, daemonizing after it bound its sockets and
  * wrote its pid file. hostnet keeps dnsmasq's own lease database (`--dhcp-leasefile`, read by leases.ts) instead of
- * libvirt's lease helper script, and runs dnsmasq as root (`--user=root`) so that it can keep writing there.
+ * libvirt's lease helper script, and runs dnsmasq as root (`--user=root`) so that it can keep writing there. A
+ * caller may still have dnsmasq report lease changes to a script of its own (`leaseScript`: hostnet's change record).
  *
  * Supervision is the caller's: `isDnsmasqRunning` tells whether the instance of a network lives (its pid file
  * names a living dnsmasq started with this network's config file), `startDnsmasq` starts it again.
@@ -21,6 +22,7 @@ import { removePidFile, renderForRun, writeDnsmasqFiles, writeHostsFiles } from 
 import { dnsmasqPaths } from './names.js'
 import type { DnsmasqPaths } from './names.js'
 import { pidAlive } from '../../sys/process.js'
+import { sleepMs } from '../../sys/sleep.js'
 import { isDnsmasqWithConf, readPidFile, udpPortsOf } from './proc.js'
 import { renderAddnHosts, renderHostsFile } from './render.js'
 
@@ -53,6 +55,12 @@ export interface DnsmasqRunOptions {
    * that spawns dnsmasq before the bridge has its address (bind-dynamic binds it when it appears) may want less.
    */
   readonly readyPollMaxMs?: number
+  /**
+   * `--dhcp-script=PATH` (a command-line option: the configuration stays libvirt's, byte for byte): dnsmasq runs
+   * PATH on every lease change (`add|old|del MAC IP [HOSTNAME]`), with `env` added to dnsmasq's environment,
+   * which the script inherits.
+   */
+  readonly leaseScript?: { readonly path: string; readonly env?: Readonly<Record<string, string>> }
   readonly runner?: Runner
 }
 
@@ -63,7 +71,6 @@ export interface DnsmasqInstance {
   readonly netns?: string
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The version line of the binary (`Dnsmasq version 2.90 …`), parsed; 'dependency' when it cannot run. */
 export async function dnsmasqBinaryVersion(binary = 'dnsmasq', runner: Runner = systemRunner): Promise<string> {
@@ -104,17 +111,18 @@ async function waitReady(def: NetworkDef, pid: number, timeoutMs: number, pollMa
         details: { pid, missingPorts: missing },
       })
     }
-    await sleep(intervalMs)
+    await sleepMs(intervalMs)
   }
 }
 
-function startArgv(binary: string, paths: DnsmasqPaths, logFile: string | undefined): string[] {
+function startArgv(binary: string, paths: DnsmasqPaths, logFile: string | undefined, script: string | undefined): string[] {
   return [
     binary,
     `--conf-file=${paths.conf}`,
     `--dhcp-leasefile=${paths.leases}`,
     '--user=root',
     ...(logFile === undefined ? [] : [`--log-facility=${logFile}`]),
+    ...(script === undefined ? [] : [`--dhcp-script=${script}`]),
   ]
 }
 
@@ -142,7 +150,11 @@ export async function startDnsmasq(def: NetworkDef, opts: DnsmasqRunOptions): Pr
     // `nsenter --net`: dnsmasq needs only the namespace's network (it reads no /sys), so the mount namespace and
     // /sys remount of `ip netns exec` are not worth their cost on a busy host
     const enter = opts.netns === undefined ? [] : ['nsenter', `--net=${NETNS_RUN_DIR}/${opts.netns}`]
-    await runner.run([...enter, ...startArgv(binary, paths, opts.logFile)], { timeoutMs: START_TIMEOUT_MS })
+    const env = opts.leaseScript?.env
+    await runner.run([...enter, ...startArgv(binary, paths, opts.logFile, opts.leaseScript?.path)], {
+      timeoutMs: START_TIMEOUT_MS,
+      ...(env === undefined ? {} : { env: { ...env } }),
+    })
   } catch (e) {
     const why = e instanceof CommandError ? (e.stderr.trim().split('\n')[0] ?? e.message) : (e as Error).message
     const kind = e instanceof HostnetError && e.kind === 'dependency' ? 'dependency' : 'backend-failure'
@@ -167,7 +179,7 @@ async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
   let intervalMs = 1
   while (pidAlive(pid)) {
     if (Date.now() >= deadline) return false
-    await sleep(intervalMs)
+    await sleepMs(intervalMs)
     intervalMs = Math.min(intervalMs * 2, POLL_INTERVAL_MS)
   }
   return true

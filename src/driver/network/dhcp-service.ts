@@ -17,8 +17,12 @@ import {
 } from '../../backend/dnsmasq/index.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import { formatIp } from '../../model/values/ip.js'
+import { networkIpHasDhcp } from '../../model/network/ip.js'
+import { targetKey } from '../../txn/target-key.js'
+import { DHCP_EVENT_ENV } from './dhcp-event-env.js'
 import type { Runner } from '../../sys/exec.js'
 import { pidAlive, processIdentity, processRunning, type ProcessIdentity } from '../../sys/process.js'
+import { sleepMs } from '../../sys/sleep.js'
 import type { DhcpContext, DhcpLeaseEntry, DhcpService } from './services.js'
 
 /** The directory of a target's dnsmasq files. */
@@ -47,12 +51,17 @@ async function exitedWithin(pid: number, ms: number): Promise<boolean> {
   for (let wait = 1; ; wait = Math.min(wait * 2, 16)) {
     if (!pidAlive(pid)) return true
     if (Date.now() >= deadline) return false
-    await new Promise((r) => setTimeout(r, wait))
+    await sleepMs(wait)
   }
 }
 
 export interface DnsmasqServiceOptions {
   stateDir: string
+  /**
+   * A program dnsmasq runs on every lease change (`--dhcp-script`), told the store, target and network through
+   * DHCP_EVENT_ENV; hostnet's is bin/hostnet-dhcp-event, which records dhcp.lease-granted / -released.
+   */
+  dhcpEventScript?: string
   runner?: Runner
   /** Log dnsmasq to `<runDir>/<network>.log` (tests and the demo); default syslog. */
   logToFile?: boolean
@@ -75,6 +84,7 @@ export class DnsmasqDhcpService implements DhcpService {
       bridgeName: ctx.bridgeName,
       dnsmasqVersion,
       readyPollMaxMs: READY_POLL_MAX_MS,
+      ...this.leaseScript(ctx),
       ...(ctx.target.kind === 'netns' ? { netns: ctx.target.name } : {}),
       ...(this.opts.runner === undefined ? {} : { runner: this.opts.runner }),
       ...(this.opts.logToFile === true ? { logFile: `${dnsmasqPaths(runDir, ctx.def.name).conf.slice(0, -'.conf'.length)}.log` } : {}),
@@ -95,6 +105,14 @@ export class DnsmasqDhcpService implements DhcpService {
       if (!(await exitedWithin(pid, QUICK_STOP_MS))) await stopDnsmasq(paths)
     }
     await removeDnsmasqFiles(paths, { keepLeases: true })
+  }
+
+  /** The lease script of a network that hands out leases (none without a script or without DHCP). */
+  private leaseScript(ctx: DhcpContext): { leaseScript?: { path: string; env: Record<string, string> } } {
+    const path = this.opts.dhcpEventScript
+    if (path === undefined || !ctx.def.ips.some(networkIpHasDhcp)) return {}
+    const env = { [DHCP_EVENT_ENV.stateDir]: this.opts.stateDir, [DHCP_EVENT_ENV.target]: targetKey(ctx.target), [DHCP_EVENT_ENV.network]: ctx.def.name }
+    return { leaseScript: { path, env } }
   }
 
   isRunning(pid: ProcessIdentity): boolean {

@@ -23,6 +23,7 @@ export type { NetworkRecoveryReport } from './recover.js'
 export type { SuperviseReport } from './supervise.js'
 export type { DhcpLeaseEntry, NetworkServices } from './services.js'
 export { networkRunDir } from './dhcp-service.js'
+export { DHCP_EVENT_ENV } from './dhcp-event-env.js'
 export { isTombstone, TOMBSTONE_PREFIX } from './link-service.js'
 
 export interface RealServicesOptions {
@@ -41,6 +42,8 @@ export interface RealServicesOptions {
   portPauseAfterPlugMs?: number
   /** 802.1Qbg/Qbh: how long a port waits for the switch's answer (default 10 s, as libvirt). */
   portProfileTimeoutMs?: number
+  /** dnsmasq reports lease changes to this program (bin/hostnet-dhcp-event: the change record); default none. */
+  dhcpEventScript?: string
 }
 
 export function realNetworkServices(o: RealServicesOptions): NetworkServices {
@@ -48,7 +51,12 @@ export function realNetworkServices(o: RealServicesOptions): NetworkServices {
   return {
     links: new IprouteLinkService(o.backend, runner),
     firewall: new NftFirewallService({ ...runner, ...(o.nftSessions === true ? { sessions: true } : {}) }),
-    dhcp: new DnsmasqDhcpService({ stateDir: o.stateDir, ...runner, ...(o.dnsmasqLogToFile === true ? { logToFile: true } : {}) }),
+    dhcp: new DnsmasqDhcpService({
+      stateDir: o.stateDir,
+      ...runner,
+      ...(o.dnsmasqLogToFile === true ? { logToFile: true } : {}),
+      ...(o.dhcpEventScript === undefined ? {} : { dhcpEventScript: o.dhcpEventScript }),
+    }),
     sysctl: new ProcSysctlService(o.runner),
   }
 }
@@ -56,10 +64,11 @@ export function realNetworkServices(o: RealServicesOptions): NetworkServices {
 export function createNetworkDriver(
   o: RealServicesOptions & { store: Store } & Omit<NetworkDriverDeps, 'store' | 'services'>,
 ): NetworkDriver {
-  const { backend, stateDir, runner, dnsmasqLogToFile, nftSessions, ovsdb, sysfsRoot, portPauseAfterPlugMs, portProfileTimeoutMs, ...rest } = o
+  const { backend, stateDir, runner, dnsmasqLogToFile, nftSessions, ovsdb, sysfsRoot, portPauseAfterPlugMs, portProfileTimeoutMs, dhcpEventScript, ...rest } = o
   const services = realNetworkServices({
     backend,
     stateDir,
+    ...(dhcpEventScript === undefined ? {} : { dhcpEventScript }),
     ...(runner === undefined ? {} : { runner }),
     ...(dnsmasqLogToFile === undefined ? {} : { dnsmasqLogToFile }),
     ...(nftSessions === undefined ? {} : { nftSessions }),
