@@ -18,7 +18,7 @@ import type { Target } from '../src/model/target.js'
 import { Iproute2Backend } from '../src/backend/iproute2/index.js'
 import { createNetworkDriver } from '../src/driver/network/index.js'
 import { openStore } from '../src/store/index.js'
-import { createNetns, deleteNetns } from '../src/sys/netns.js'
+import { createNetns, deleteNetns, stopNetnsProcesses } from '../src/sys/netns.js'
 import { libvirtMissing, startPrivateLibvirtd } from './harness/libvirtd.js'
 import { natNetworkDoc, type NatNetworkDoc } from './harness/libvirt-docs.js'
 import { round1, summarize, type Summary } from './harness/stats.js'
@@ -88,6 +88,8 @@ async function runHostnet(docs: readonly NatNetworkDoc[]): Promise<Side> {
   } finally {
     driver.close()
     store.close()
+    // after a failed run the networks' dnsmasq still run inside: they would outlive the namespace's name
+    await stopNetnsProcesses(ns)
     await deleteNetns(ns)
     rmSync(dir, { recursive: true, force: true })
   }

@@ -13,7 +13,7 @@ import type { Iface } from '../model/host/iface.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
 import type { HostOp } from '../plan/ops.js'
 import { interfaceNames } from '../model/iface-xml/interface-def.js'
-import { checkActor, type Actor, type ActorOptions } from '../store/index.js'
+import { actorOr, type ActorOptions } from '../store/index.js'
 import { targetKey } from '../txn/index.js'
 import { runApply } from './host.js'
 import type { Runtime } from './runtime.js'
@@ -93,7 +93,7 @@ export function checkIfaceXml(xml: string): { name: string } {
 
 /** iface-start: apply the stored definition as one verified transaction; remember the links it created. */
 export async function startIface(rt: Runtime, target: Target, name: string, who: ActorOptions = {}): Promise<IfaceStarted> {
-  const actor = checkedActor(rt, who)
+  const actor = actorOr(who.actor, rt.store.actor)
   const { def, createdLinks } = storedDef(rt, target, name)
   const current = await rt.backend.query(target)
   const existing = new Set(current.interfaces.map((i) => i.name))
@@ -114,7 +114,7 @@ export async function destroyIface(
   name: string,
   who: ActorOptions = {},
 ): Promise<{ name: string; transactionId: number; ops: HostOp[] }> {
-  const actor = checkedActor(rt, who)
+  const actor = actorOr(who.actor, rt.store.actor)
   const { def, createdLinks } = storedDef(rt, target, name)
   const desired = destroyDesired(def, createdLinks, await rt.backend.query(target))
   const result = await runApply(rt, target, desired, { actor })
@@ -133,7 +133,3 @@ export function undefineIface(rt: Runtime, target: Target, name: string, who: Ac
   }
 }
 
-/** Who asks: the call's actor (checked before anything is touched), else the store's. */
-function checkedActor(rt: Runtime, who: ActorOptions): Actor {
-  return who.actor === undefined ? rt.store.actor : checkActor(who.actor)
-}

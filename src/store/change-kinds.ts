@@ -103,6 +103,16 @@ function actorName(s: string): string {
 
 const ACTOR_RE = /^(?:(?:cli|api):[^\s\x00-\x1f\x7f]+|timer|supervisor|recovery|dnsmasq)$/
 
+/** The actor a call names (checked), else the default one (a component's, the store's). */
+export function actorOr(given: Actor | undefined, dflt: Actor): Actor {
+  return given === undefined ? dflt : checkActor(given)
+}
+
+/** A component's context acting for `actor` for one call (itself when none is given, or the same one). */
+export function actingFor<T extends { readonly actor: Actor }>(ctx: T, actor: Actor | undefined): T {
+  return actor === undefined || actor === ctx.actor ? ctx : { ...ctx, actor: checkActor(actor) }
+}
+
 /** Refuse anything that is not an actor of the forms above (an API passing a raw header, say). */
 export function checkActor(a: string): Actor {
   if (a.length > ACTOR_MAX_CHARS || !ACTOR_RE.test(a)) {

@@ -62,6 +62,17 @@ export interface ChangeRetention {
   hardMaxRecords: number
 }
 
+/** A record made on behalf of `who`'s actor. */
+export function changeBy(
+  who: { readonly actor: Actor },
+  target: string,
+  kind: ChangeKind,
+  object: string,
+  opts: { outcome?: ChangeOutcome; detail?: Record<string, unknown> } = {},
+): ChangeInput {
+  return { target, kind, object, actor: who.actor, ...opts }
+}
+
 /** Most records one `list` returns. */
 export const CHANGE_LIST_MAX = 10_000
 export const CHANGE_LIST_DEFAULT = 100

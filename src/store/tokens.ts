@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { HostnetError } from '../errors.js'
+import { prepared } from './sql.js'
 
 export const TOKEN_ROLES = ['admin', 'viewer'] as const
 export type TokenRole = (typeof TOKEN_ROLES)[number]
@@ -64,18 +65,17 @@ export class ApiTokens {
     const id = randomBytes(8).toString('hex')
     const secret = randomBytes(32).toString('base64url')
     const now = this.nowMs()
-    this.db
-      .prepare('INSERT INTO api_tokens (id, secret_sha256, role, description, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, sha256(secret).toString('hex'), input.role, input.description ?? '', now, input.expiresMs ?? null)
+    const insert = 'INSERT INTO api_tokens (id, secret_sha256, role, description, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)'
+    prepared(this.db, insert).run(id, sha256(secret).toString('hex'), input.role, input.description ?? '', now, input.expiresMs ?? null)
     return { token: `hn1_${id}_${secret}`, info: this.require(id) }
   }
 
   list(): ApiToken[] {
-    return (this.db.prepare('SELECT * FROM api_tokens ORDER BY created_ms, id').all() as Row[]).map(fromRow)
+    return (prepared(this.db, 'SELECT * FROM api_tokens ORDER BY created_ms, id').all() as Row[]).map(fromRow)
   }
 
   get(id: string): ApiToken | undefined {
-    const r = this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(id) as Row | undefined
+    const r = prepared(this.db, 'SELECT * FROM api_tokens WHERE id = ?').get(id) as Row | undefined
     return r === undefined ? undefined : fromRow(r)
   }
 
@@ -88,7 +88,7 @@ export class ApiTokens {
   /** Revoke (kept for the record); false if it was revoked already. */
   revoke(id: string): boolean {
     this.require(id)
-    return this.db.prepare('UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL').run(this.nowMs(), id).changes === 1
+    return prepared(this.db, 'UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL').run(this.nowMs(), id).changes === 1
   }
 
   /** Whether the token `id` exists, is not revoked and has not expired (sessions made from a token check it). */
@@ -101,7 +101,7 @@ export class ApiTokens {
   verify(token: string): ApiToken | undefined {
     const m = TOKEN_RE.exec(token)
     if (m === null) return undefined
-    const r = this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(m[1]!) as Row | undefined
+    const r = prepared(this.db, 'SELECT * FROM api_tokens WHERE id = ?').get(m[1]!) as Row | undefined
     const stored = Buffer.from(r?.secret_sha256 ?? '0'.repeat(64), 'hex')
     const ok = timingSafeEqual(stored, sha256(m[2]!)) && r !== undefined
     if (!ok || r.revoked_ms !== null) return undefined

@@ -3,7 +3,7 @@
  * @module
  */
 import type { HostBackend } from '../backend/backend.js'
-import { checkActor, type Actor, type Store } from '../store/index.js'
+import { actorOr, type Actor, type Store } from '../store/index.js'
 import { currentProcess, type ProcessIdentity } from '../sys/process.js'
 import { sleepMs } from '../sys/sleep.js'
 import type { KernelCaps } from '../plan/caps.js'
@@ -58,7 +58,7 @@ export function resolveEngine(d: EngineDeps): Engine {
     planner: d.planner ?? hostPlanner,
     caps: d.caps,
     owner: d.owner ?? currentProcess(),
-    actor: d.actor === undefined ? d.store.actor : checkActor(d.actor),
+    actor: actorOr(d.actor, d.store.actor),
     sleep: d.sleep ?? ((ms) => sleepMs(ms)),
     log: d.log ?? (() => undefined),
     nowMs: d.store.nowMs,

@@ -3,7 +3,7 @@
  * committed, rolled back, failed), written by the journal in the same SQLite transaction as the status change.
  * @module
  */
-import type { Actor, ChangeInput, ChangeKind, JournalEntry } from '../store/index.js'
+import { changeBy, type Actor, type ChangeInput, type ChangeKind, type JournalEntry } from '../store/index.js'
 
 export function txnChange(
   entry: Pick<JournalEntry, 'id' | 'target'>,
@@ -11,12 +11,5 @@ export function txnChange(
   actor: Actor,
   detail?: Record<string, unknown>,
 ): ChangeInput {
-  return {
-    target: entry.target,
-    kind,
-    object: String(entry.id),
-    actor,
-    outcome: kind === 'txn.failed' ? 'failed' : 'ok',
-    ...(detail === undefined ? {} : { detail }),
-  }
+  return changeBy({ actor }, entry.target, kind, String(entry.id), { outcome: kind === 'txn.failed' ? 'failed' : 'ok', ...(detail === undefined ? {} : { detail }) })
 }

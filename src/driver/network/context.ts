@@ -5,7 +5,7 @@
 import { HostnetError } from '../../errors.js'
 import type { Target } from '../../model/target.js'
 import { networkObject } from '../../model/network/network-def.js'
-import { checkActor, type Actor, type ChangeInput, type ChangeKind, type ChangeOutcome, type Store } from '../../store/index.js'
+import { actorOr, changeBy, type Actor, type ChangeInput, type ChangeKind, type ChangeOutcome, type Store } from '../../store/index.js'
 import { currentProcess, type ProcessIdentity } from '../../sys/process.js'
 import { NetworkStore, type NetworkRecord } from '../../store/networks.js'
 import { targetKey } from '../../txn/target-key.js'
@@ -62,7 +62,7 @@ export function resolveDriverContext(d: NetworkDriverDeps): DriverContext {
     networks: new NetworkStore(d.store.db, d.store.nowMs, d.store.changes),
     services: d.services,
     owner: d.owner ?? currentProcess(),
-    actor: d.actor === undefined ? d.store.actor : checkActor(d.actor),
+    actor: actorOr(d.actor, d.store.actor),
     log: d.log ?? (() => undefined),
     random: d.random,
     ovsBridgeExists: d.ovsBridgeExists,
@@ -91,11 +91,6 @@ export function busy(rec: NetworkRecord): HostnetError {
   })
 }
 
-/** The context of one call: the same, acting for `actor` when one is given. */
-export function acting(ctx: DriverContext, actor: Actor | undefined): DriverContext {
-  return actor === undefined || actor === ctx.actor ? ctx : { ...ctx, actor: checkActor(actor) }
-}
-
 /** A network's change record entry, on behalf of the context's actor. */
 export function networkChange(
   ctx: Pick<DriverContext, 'actor'>,
@@ -104,5 +99,5 @@ export function networkChange(
   kind: Extract<ChangeKind, `network.${string}`>,
   opts: { outcome?: ChangeOutcome; detail?: Record<string, unknown> } = {},
 ): ChangeInput {
-  return { target: key, kind, object: name, actor: ctx.actor, ...opts }
+  return changeBy(ctx, key, kind, name, opts)
 }

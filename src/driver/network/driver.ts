@@ -8,10 +8,10 @@ import { errorMessage, HostnetError } from '../../errors.js'
 import type { Target } from '../../model/target.js'
 import { formatNetworkXml, parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
-import { ACTOR_RECOVERY, ACTOR_SUPERVISOR, type ActorOptions } from '../../store/index.js'
+import { ACTOR_RECOVERY, ACTOR_SUPERVISOR, actingFor, type ActorOptions } from '../../store/index.js'
 import type { NetworkRecord } from '../../store/networks.js'
 import { targetFromKey, targetKey } from '../../txn/target-key.js'
-import { acting, busy, networkChange, requireRecord, resolveDriverContext, type DriverContext, type NetworkDriverDeps } from './context.js'
+import { busy, networkChange, requireRecord, resolveDriverContext, type DriverContext, type NetworkDriverDeps } from './context.js'
 import { checkDuplicates, checkNetworkName, currentDef, needsDeviceList, parseStoredXml, prepareDefinition } from './define.js'
 import { deleteTombstonesQuietly, destroyNetwork, startWithDef, type DestroyOptions } from './lifecycle.js'
 import { recoverNetworks, type NetworkRecoveryReport } from './recover.js'
@@ -54,7 +54,7 @@ export class NetworkDriver {
 
   /** net-define: store (or replace) a persistent definition; returns the completed definition. */
   async define(target: Target, xml: string, opts: ActorOptions = {}): Promise<NetworkDef> {
-    const ctx = acting(this.ctx, opts.actor)
+    const ctx = actingFor(this.ctx, opts.actor)
     const parsed = parseNetworkXml(xml)
     const devices = await this.devicesFor(target, parsed)
     const key = targetKey(target)
@@ -73,7 +73,7 @@ export class NetworkDriver {
 
   /** net-undefine: forget the persistent definition (an active network keeps running as a transient one). */
   undefine(target: Target, name: string, opts: ActorOptions = {}): void {
-    const ctx = acting(this.ctx, opts.actor)
+    const ctx = actingFor(this.ctx, opts.actor)
     const key = targetKey(target)
     ctx.networks.atomically(() => {
       const rec = requireRecord(ctx, target, name)
@@ -91,7 +91,7 @@ export class NetworkDriver {
 
   /** net-create: define a transient network and start it (it disappears when stopped or when the start fails). */
   async create(target: Target, xml: string, opts: ActorOptions = {}): Promise<NetworkDef> {
-    const ctx = acting(this.ctx, opts.actor)
+    const ctx = actingFor(this.ctx, opts.actor)
     const parsed = parseNetworkXml(xml)
     const devices = await this.devicesFor(target, parsed)
     const key = targetKey(target)
@@ -113,7 +113,7 @@ export class NetworkDriver {
 
   /** net-start: start a defined network. */
   async start(target: Target, name: string, opts: ActorOptions = {}): Promise<void> {
-    const ctx = acting(this.ctx, opts.actor)
+    const ctx = actingFor(this.ctx, opts.actor)
     const rec = requireRecord(ctx, target, name)
     if (rec.status === 'active') {
       throw new HostnetError('conflict', `network is already active as '${name}'`, { details: { object: networkObject(name) } })
@@ -124,13 +124,13 @@ export class NetworkDriver {
 
   /** net-destroy: stop an active network (a transient one disappears). */
   async destroy(target: Target, name: string, opts: DestroyOptions & ActorOptions = {}): Promise<void> {
-    const ctx = acting(this.ctx, opts.actor)
+    const ctx = actingFor(this.ctx, opts.actor)
     await destroyNetwork(ctx, target, requireRecord(ctx, target, name), opts)
   }
 
   /** net-autostart [--disable]: recorded when the setting changes. */
   setAutostart(target: Target, name: string, on: boolean, opts: ActorOptions = {}): void {
-    const ctx = acting(this.ctx, opts.actor)
+    const ctx = actingFor(this.ctx, opts.actor)
     const key = targetKey(target)
     ctx.networks.atomically(() => {
       const rec = requireRecord(ctx, target, name)
@@ -182,7 +182,7 @@ export class NetworkDriver {
 
   /** Networks first, then their ports (interrupted ones, those of stopped networks; `scanPorts`: orphan devices). */
   async recover(opts: { scanPorts?: boolean } = {}): Promise<NetworkRecoveryReport> {
-    const report = await recoverNetworks(acting(this.ctx, ACTOR_RECOVERY))
+    const report = await recoverNetworks(actingFor(this.ctx, ACTOR_RECOVERY))
     report.ports = await this.ports.recover({ scan: opts.scanPorts === true })
     return report
   }
@@ -190,7 +190,7 @@ export class NetworkDriver {
   /** Start every inactive network marked autostart whose target exists (failures are logged and returned). */
   async autostartAll(): Promise<{ started: string[]; failed: Array<{ network: string; error: unknown }> }> {
     const out = { started: [] as string[], failed: [] as Array<{ network: string; error: unknown }> }
-    const ctx = acting(this.ctx, ACTOR_SUPERVISOR)
+    const ctx = actingFor(this.ctx, ACTOR_SUPERVISOR)
     for (const rec of this.ctx.networks.list()) {
       if (!rec.autostart || rec.status !== 'inactive' || rec.configXml === undefined) continue
       const target = targetFromKey(rec.target)
@@ -208,7 +208,7 @@ export class NetworkDriver {
   }
 
   superviseDnsmasq(): Promise<SuperviseReport> {
-    return superviseDnsmasq(acting(this.ctx, ACTOR_SUPERVISOR))
+    return superviseDnsmasq(actingFor(this.ctx, ACTOR_SUPERVISOR))
   }
 
   /** Delete retired bridges (tombstones) of the target, or of every target with networks. */

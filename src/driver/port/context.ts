@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Uuid } from '../../model/values/uuid.js'
-import { checkActor, type Actor, type ChangeInput, type ChangeOutcome, type Store } from '../../store/index.js'
+import { actorOr, changeBy, type Actor, type ChangeInput, type ChangeOutcome, type Store } from '../../store/index.js'
 import { currentProcess, type ProcessIdentity } from '../../sys/process.js'
 import { NetworkStore } from '../../store/networks.js'
 import { PortStore } from '../../store/ports.js'
@@ -45,16 +45,11 @@ export function resolvePortContext(d: PortDriverDeps): PortContext {
     networks: new NetworkStore(d.store.db, d.store.nowMs, d.store.changes),
     services: d.services,
     owner: d.owner ?? currentProcess(),
-    actor: d.actor === undefined ? d.store.actor : checkActor(d.actor),
+    actor: actorOr(d.actor, d.store.actor),
     log: d.log ?? (() => undefined),
     uuidGen: d.uuidGen ?? (() => randomUUID() as Uuid),
     pauseAfterPlugMs: d.pauseAfterPlugMs,
   }
-}
-
-/** The context of one call: the same, acting for `actor` when one is given. */
-export function actingPorts(ctx: PortContext, actor: Actor | undefined): PortContext {
-  return actor === undefined || actor === ctx.actor ? ctx : { ...ctx, actor: checkActor(actor) }
 }
 
 /** A port's change record entry (object: its UUID), on behalf of the context's actor. */
@@ -66,5 +61,5 @@ export function portChange(
   detail: Record<string, unknown>,
   outcome: ChangeOutcome = 'ok',
 ): ChangeInput {
-  return { target: key, kind, object: uuid, actor: ctx.actor, outcome, detail }
+  return changeBy(ctx, key, kind, uuid, { detail, outcome })
 }

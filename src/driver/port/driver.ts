@@ -10,13 +10,13 @@ import type { Target } from '../../model/target.js'
 import type { DomainInterfaceDef } from '../../model/domain-interface.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { NetworkPortDef } from '../../model/networkport.js'
-import { ACTOR_RECOVERY, type ActorOptions } from '../../store/index.js'
+import { ACTOR_RECOVERY, actingFor, type ActorOptions } from '../../store/index.js'
 import type { PortRecord, PortStatus } from '../../store/ports.js'
 import { targetKey } from '../../txn/target-key.js'
 import { notFound } from '../network/context.js'
 import { associationOf, withLiveState, type PortAssociation } from './association.js'
 import { activeNetwork, allocateAll, type CreateOptions, type PortCreateRequest } from './allocate-txn.js'
-import { actingPorts, resolvePortContext, type PortContext, type PortDriverDeps } from './context.js'
+import { resolvePortContext, type PortContext, type PortDriverDeps } from './context.js'
 import { withConnections } from './live-status.js'
 import { plugAll } from './plug.js'
 import { completeAssociation } from './profile-plug.js'
@@ -78,7 +78,7 @@ export class PortDriver {
   /** Several ports at once: one allocation transaction (all or none), one kernel batch. */
   async createMany(target: Target, network: string, reqs: readonly PortCreateRequest[], opts: CreateOptions = {}): Promise<PortInfo[]> {
     if (reqs.length === 0) return []
-    const ctx = actingPorts(this.ctx, opts.actor)
+    const ctx = actingFor(this.ctx, opts.actor)
     const allocated = allocateAll(ctx, target, network, reqs, opts)
     const records = await plugAll(ctx, target, allocated)
     const key = targetKey(target)
@@ -90,11 +90,11 @@ export class PortDriver {
 
   /** net-port-delete: release the port and remove what it has on the host. */
   delete(target: Target, network: string, uuid: string, opts: ActorOptions = {}): Promise<void> {
-    return deletePorts(actingPorts(this.ctx, opts.actor), target, network, [uuid])
+    return deletePorts(actingFor(this.ctx, opts.actor), target, network, [uuid])
   }
 
   deleteMany(target: Target, network: string, uuids: readonly string[], opts: ActorOptions = {}): Promise<void> {
-    return uuids.length === 0 ? Promise.resolve() : deletePorts(actingPorts(this.ctx, opts.actor), target, network, uuids)
+    return uuids.length === 0 ? Promise.resolve() : deletePorts(actingFor(this.ctx, opts.actor), target, network, uuids)
   }
 
   /** net-port-list: the ports of an active network, oldest first. */
@@ -158,11 +158,11 @@ export class PortDriver {
 
   /** Before a network stops: its ports go (unplugged). Returns how many there were. */
   releaseAll(target: Target, network: string, opts: ActorOptions = {}): Promise<number> {
-    return releaseNetworkPorts(actingPorts(this.ctx, opts.actor), target, network)
+    return releaseNetworkPorts(actingFor(this.ctx, opts.actor), target, network)
   }
 
   recover(opts: { scan?: boolean } = {}): Promise<PortRecoveryReport> {
-    return recoverPorts(actingPorts(this.ctx, ACTOR_RECOVERY), opts)
+    return recoverPorts(actingFor(this.ctx, ACTOR_RECOVERY), opts)
   }
 
   close(): Promise<void> {
