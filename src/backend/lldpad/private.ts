@@ -16,6 +16,8 @@ import { defaultHelperPath } from '../netlink/index.js'
 import { checkNetnsName } from '../../sys/netns.js'
 import { renderLldpadConf, type EvbInterface, type EvbTimers } from './config.js'
 import { lldpadPids } from './discover.js'
+import { readProcStat } from '../../sys/process.js'
+import { sleepMs } from '../../sys/sleep.js'
 
 export interface PrivateLldpadOptions {
   readonly netns: string
@@ -40,12 +42,7 @@ export interface PrivateLldpadInstance {
 const CONTROL_SOCKET = '@/com/intel/lldpad'
 
 function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
-  } catch {
-    return undefined
-  }
+  return readProcStat(pid)?.startTicks
 }
 
 function listening(pid: number): boolean {
@@ -55,8 +52,6 @@ function listening(pid: number): boolean {
     return false
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 function instancePath(runDir: string): string {
   return join(runDir, 'instance.json')
@@ -105,7 +100,7 @@ export async function startPrivateLldpad(o: PrivateLldpadOptions): Promise<Priva
       writeFileSync(instancePath(o.runDir), `${JSON.stringify(inst)}\n`)
       return inst
     }
-    await sleep(20)
+    await sleepMs(20)
   }
   if (done === undefined) process.kill(pid, 'SIGKILL')
   const tail = existsSync(logPath) ? readFileSync(logPath, 'utf8').trim().split('\n').slice(-3).join('; ') : ''
@@ -119,9 +114,9 @@ export async function stopPrivateLldpad(runDir: string, opts: { keepDir?: boolea
   if (inst !== undefined && instanceAlive(inst)) {
     ran = true
     process.kill(inst.pid, 'SIGTERM')
-    for (let i = 0; i < 150 && startTimeOf(inst.pid) === inst.startTime; i++) await sleep(20)
+    for (let i = 0; i < 150 && startTimeOf(inst.pid) === inst.startTime; i++) await sleepMs(20)
     if (startTimeOf(inst.pid) === inst.startTime) process.kill(inst.pid, 'SIGKILL')
-    for (let i = 0; i < 50 && startTimeOf(inst.pid) === inst.startTime; i++) await sleep(20)
+    for (let i = 0; i < 50 && startTimeOf(inst.pid) === inst.startTime; i++) await sleepMs(20)
   }
   if (opts.keepDir !== true) rmSync(runDir, { recursive: true, force: true })
   return ran
