@@ -21,6 +21,8 @@ DEB_PACKAGES=(
   lldpad            # 802.1Qbg: EVB/VDP agent (lldpad, lldptool, vdptool); run privately per namespace, never as the host's service
   tcpdump           # tests: ECP (802.1Qbg) frames on the wire
   gcc libc6-dev     # builds native/hostnet-nl (netlink requests, private mount namespaces)
+  chromium          # web console tests (playwright-core drives it; its pinned release matches this major: 156)
+  fonts-dejavu-core # a font for the console's screenshots
 )
 # Units that Debian packages enable and that must not run on this host (hostnet starts its own instances).
 KEEP_OFF_UNITS=(lldpad.service lldpad.socket)
@@ -64,3 +66,4 @@ fi
 
 echo "install: building"
 npx --no-install tsc -p tsconfig.json
+node scripts/build-console.mjs   # the web console (Vite) into dist/console, served by hostnet serve at /

@@ -19,6 +19,10 @@ import { registerNetworkRoutes } from './routes/networks.js'
 import { registerPortRoutes } from './routes/ports.js'
 import { registerSessionRoutes, SESSION_PATH } from './routes/session.js'
 import { registerEventRoutes } from './routes/events.js'
+import { registerChangeRoutes } from './routes/changes.js'
+import { registerTopologyRoutes } from './routes/topology.js'
+import type { ConsoleAssets } from './console/assets.js'
+import { registerConsoleRoutes } from './console/routes.js'
 
 export const API_VERSION = '1.0.0'
 /** Default largest request body (a desired-state document of thousands of interfaces fits). */
@@ -29,6 +33,8 @@ export interface AppOptions {
   maxBodyBytes?: number
   /** Extra routes on the same app (the event stream). */
   extend?: (app: ApiApp) => void
+  /** The web console's files, served at `/` (none: no console). */
+  console?: ConsoleAssets | undefined
 }
 
 export type ListenerEnv = { listener?: ListenerKind }
@@ -94,7 +100,10 @@ export function createApp(svc: ApiServices, auth: Omit<AuthDeps, 'anyAccess' | '
   registerPortRoutes(app, svc)
   registerSessionRoutes(app, svc, deps)
   registerEventRoutes(app, svc)
+  registerChangeRoutes(app, svc)
+  registerTopologyRoutes(app, svc)
   opts.extend?.(app)
+  if (opts.console !== undefined) registerConsoleRoutes(app, opts.console)
   let doc: unknown
   defineOperation(
     app,

@@ -155,6 +155,9 @@ export const PortView = z
     owner: z.object({ name: z.string(), uuid: z.string() }).passthrough(),
     mac: z.string(),
     plug: z.record(z.string(), z.unknown()).optional(),
+    group: z.string().optional().openapi({ description: 'the portgroup it was allocated from' }),
+    vlan: z.record(z.string(), z.unknown()).optional().openapi({ description: 'VLAN tags (tags, trunk, nativeMode, nativeTag)' }),
+    bandwidth: z.record(z.string(), z.unknown()).optional().openapi({ description: 'inbound/outbound average, peak, burst (kB/s, KiB), floor' }),
     device: z.string().optional(),
     guest: z.record(z.string(), z.unknown()).optional(),
     hostdev: z.string().optional(),
@@ -223,3 +226,40 @@ export const Login = z
 export const SessionInfo = z
   .object({ role: z.enum(['admin', 'viewer']), principal: z.string(), via: z.enum(['unix-socket', 'token', 'pam', 'session']), expiresMs: z.number().int().optional() })
   .openapi('Session')
+
+export const ChangeRecordSchema = z
+  .object({
+    id: z.number().int(),
+    timeMs: z.number().int(),
+    target: z.string(),
+    kind: z.string().openapi({ example: 'network.started' }),
+    object: z.string().openapi({ description: 'network name, port UUID, transaction id, interface name' }),
+    actor: z.string().openapi({ example: 'api:user:alice' }),
+    outcome: z.enum(['ok', 'failed']),
+    detail: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('ChangeRecord')
+
+export const TopologyNodeSchema = z
+  .object({
+    id: z.string().openapi({ example: 'network:default' }),
+    kind: z.enum(['iface', 'ovs-bridge', 'ovs-bond', 'network', 'port', 'guest']),
+    label: z.string(),
+    type: z.string().optional(),
+    state: z.string().optional(),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .openapi('TopologyNode')
+
+export const TopologySchema = z
+  .object({
+    target: z.string(),
+    changeId: z.number().int().openapi({ description: 'the newest change record id when it was read' }),
+    nodes: z.array(TopologyNodeSchema),
+    edges: z.array(z.object({ from: z.string(), to: z.string(), kind: z.enum(['controller', 'base', 'peer', 'bond-member', 'bridge', 'pool', 'port', 'guest']) })),
+  })
+  .openapi('Topology')
+
+export const FreeSubnetSchema = z
+  .object({ subnet: z.string().openapi({ example: '192.168.100.0/24' }), address: z.string(), prefix: z.number().int(), dhcpStart: z.string(), dhcpEnd: z.string() })
+  .openapi('FreeSubnet')

@@ -5,7 +5,7 @@ import { describeTarget, type Target } from '../model/target.js'
 import { NO_TRANSACTION } from '../txn/apply.js'
 import type { ApplyResult, DocumentText } from '../service/ops.js'
 import { addTargetOptions, documentFormat, parseSeconds, readInput, resolveTarget, type TargetFlags } from './common.js'
-import { count, describeOps } from './describe-op.js'
+import { count, describeOps } from '../plan/describe.js'
 import { printJson } from './output.js'
 import { withOps } from './ops.js'
 

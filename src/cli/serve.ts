@@ -27,11 +27,19 @@ interface ServeFlags {
   tlsKey?: string
   tls?: boolean
   pamService?: string
+  console?: boolean
 }
 
 /** Start the API on its listeners (not for the short-lived --exit-when-idle daemon, nor with --no-api). */
 async function startApi(rt: Runtime, flags: ServeFlags): Promise<{ close(): Promise<void> }> {
-  const [{ ApiServer }, { resolveSocketDir }, { LocalOps }] = await Promise.all([import('../api/server.js'), import('../api/listeners.js'), import('../service/local.js')])
+  const [{ ApiServer }, { resolveSocketDir }, { LocalOps }, { ConsoleAssets, findConsoleDir }] = await Promise.all([
+    import('../api/server.js'),
+    import('../api/listeners.js'),
+    import('../service/local.js'),
+    import('../api/console/assets.js'),
+  ])
+  const consoleDir = flags.console === false ? undefined : findConsoleDir()
+  if (flags.console !== false && consoleDir === undefined) logLine('warning: the web console is not built (run scripts/install.sh): not served')
   const server = await ApiServer.start(
     { rt, ops: new LocalOps(rt), log: logLine },
     {
@@ -41,9 +49,11 @@ async function startApi(rt: Runtime, flags: ServeFlags): Promise<{ close(): Prom
       ...(flags.tlsKey === undefined ? {} : { tlsKey: flags.tlsKey }),
       ...(flags.tls === false ? { noTls: true } : {}),
       ...(flags.pamService === undefined ? {} : { pamService: flags.pamService }),
+      ...(consoleDir === undefined ? {} : { console: new ConsoleAssets(consoleDir) }),
     },
   )
   for (const l of server.listeners) logLine(`API listening on ${l.kind === 'tcp' ? l.address : `unix:${l.address}`} (${l.kind})`)
+  if (consoleDir !== undefined) logLine(`web console at / (${consoleDir})`)
   return server
 }
 
@@ -123,6 +133,7 @@ export function registerServeCommand(program: Command): void {
     .option('--tls-key <file>', 'TLS private key (PEM) for --listen')
     .option('--no-tls', 'plain HTTP on --listen (loopback addresses only)')
     .option('--pam-service <name>', 'PAM service for host-account logins (default hostnet)')
+    .option('--no-console', 'do not serve the web console at / (default: served with the API)')
   addStateDirOption(cmd).action(async (flags: ServeFlags) => {
     await serve(flags)
   })

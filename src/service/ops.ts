@@ -56,6 +56,10 @@ export interface PortView {
   owner: NetworkPortDef['owner']
   mac: string
   plug: NetworkPortDef['plug']
+  /** The portgroup it was allocated from, its VLAN tags and bandwidth (as allocated: merged with the network's). */
+  group?: string
+  vlan?: NetworkPortDef['vlan']
+  bandwidth?: NetworkPortDef['bandwidth']
   device?: string
   guest?: GuestEnd
   hostdev?: string

@@ -12,6 +12,9 @@ import type { PortSource, PortView } from './ops.js'
 
 export function portView(p: PortInfo): PortView {
   const v: PortView = { uuid: p.uuid, network: p.network, target: p.target, status: p.status, owner: p.port.owner, mac: p.port.mac, plug: p.port.plug }
+  if (p.port.group !== undefined) v.group = p.port.group
+  if (p.port.vlan !== undefined) v.vlan = p.port.vlan
+  if (p.port.bandwidth !== undefined) v.bandwidth = p.port.bandwidth
   if (p.device !== undefined) v.device = p.device
   if (p.guest !== undefined) v.guest = p.guest
   if (p.hostdev !== undefined) v.hostdev = p.hostdev

@@ -88,7 +88,7 @@ test('resolveTarget and --hairpin parsing', () => {
 })
 
 test('every op kind has a readable line and a +/-/~ mark', async () => {
-  const { describeOps } = await import('../../src/cli/describe-op.js')
+  const { describeOps } = await import('../../src/plan/describe.js')
   const text = describeOps([
     { kind: 'link.create', iface: { name: 'v10', type: 'vlan', vlan: { baseIface: 'eth0', id: 10 }, mtu: 1400 } },
     { kind: 'link.delete', names: ['a', 'b'] },

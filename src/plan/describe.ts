@@ -1,13 +1,13 @@
 /**
- * One readable line per operation, for `diff`, `apply` and the demo.
+ * One readable line per operation, for `diff`, `apply`, the demo and the web console (pure: runs in the browser too).
  * @module
  */
 import { assertNever } from '../errors.js'
 import type { Iface } from '../model/host/iface.js'
 import type { Route } from '../model/host/route.js'
-import type { HostOp } from '../plan/ops.js'
-import { describeOvsChange, describeOvsTransact } from '../plan/ovs/describe.js'
-import type { OvsChange } from '../plan/ovs/ops.js'
+import type { HostOp } from './ops.js'
+import { describeOvsChange, describeOvsTransact } from './ovs/describe.js'
+import type { OvsChange } from './ovs/ops.js'
 
 function q(name: string): string {
   return `'${name}'`
