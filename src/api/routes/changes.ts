@@ -4,7 +4,7 @@ import { CHANGE_LIST_DEFAULT, CHANGE_LIST_MAX, expandChangeKinds, type ChangeQue
 import type { ApiApp, ApiServices } from '../context.js'
 import { defineOperation, jsonAnswer } from '../operation.js'
 import { HttpError } from '../problem.js'
-import { ChangeRecordSchema, TargetParam } from '../schemas.js'
+import { ChangeRecordSchema, queryInt, TargetParam } from '../schemas.js'
 
 export function registerChangeRoutes(app: ApiApp, svc: ApiServices): void {
   defineOperation(
@@ -19,7 +19,7 @@ export function registerChangeRoutes(app: ApiApp, svc: ApiServices): void {
         target: TargetParam.optional(),
         kind: z.string().max(1024).optional().openapi({ description: 'comma-separated kinds or families (txn, network.started, ...)', example: 'txn' }),
         after: z.string().regex(/^[0-9]{1,15}$/, 'must be a change id').optional().openapi({ description: 'records with a larger id (oldest first)' }),
-        limit: z.coerce.number().int().min(1).max(CHANGE_LIST_MAX).optional().openapi({ type: 'integer', description: `default ${CHANGE_LIST_DEFAULT}` }),
+        limit: queryInt(1, CHANGE_LIST_MAX).optional().openapi({ description: `default ${CHANGE_LIST_DEFAULT}` }),
       },
       ok: { status: 200, description: 'records', json: z.array(ChangeRecordSchema) },
     },
@@ -29,7 +29,7 @@ export function registerChangeRoutes(app: ApiApp, svc: ApiServices): void {
       if (typeof query['after'] === 'string') q.afterId = Number(query['after'])
       if (typeof query['kind'] === 'string') {
         try {
-          q.kinds = expandChangeKinds(query['kind'].split(',').map((k) => k.trim()).filter((k) => k !== ''))
+          q.kinds = expandChangeKinds(query['kind'].split(',').map((k) => k.trim()))
         } catch (e) {
           throw new HttpError('bad-request', `invalid query.kind: ${(e as Error).message}`, { path: 'query.kind' })
         }

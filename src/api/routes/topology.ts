@@ -1,10 +1,9 @@
 /** A target's topology (NICs → bonds/VLANs → bridges/OVS → networks → ports → guests) and a free subnet for a new network. */
-import { z } from '@hono/zod-openapi'
 import { DEFAULT_SUGGESTED_PREFIX, freeSubnet, MAX_SUGGESTED_PREFIX, MIN_SUGGESTED_PREFIX } from '../../service/free-subnet.js'
 import { readTopology } from '../../service/topology.js'
 import { targetOf, type ApiApp, type ApiServices } from '../context.js'
 import { defineOperation, jsonAnswer } from '../operation.js'
-import { FreeSubnetSchema, TargetParam, TopologySchema } from '../schemas.js'
+import { FreeSubnetSchema, queryInt, TargetParam, TopologySchema } from '../schemas.js'
 
 export function registerTopologyRoutes(app: ApiApp, svc: ApiServices): void {
   const target = { target: TargetParam }
@@ -31,7 +30,7 @@ export function registerTopologyRoutes(app: ApiApp, svc: ApiServices): void {
       tag: 'networks',
       params: target,
       query: {
-        prefix: z.coerce.number().int().min(MIN_SUGGESTED_PREFIX).max(MAX_SUGGESTED_PREFIX).optional().openapi({ type: 'integer', description: `prefix length (default ${DEFAULT_SUGGESTED_PREFIX})` }),
+        prefix: queryInt(MIN_SUGGESTED_PREFIX, MAX_SUGGESTED_PREFIX).optional().openapi({ description: `prefix length (default ${DEFAULT_SUGGESTED_PREFIX})` }),
       },
       ok: { status: 200, description: 'the subnet', json: FreeSubnetSchema },
     },
