@@ -202,6 +202,7 @@ test('a bad XML shows the server message next to the field', { skip }, async () 
   await goto(page, 'networks/webnat')
   const editor = page.getByLabel('Network XML')
   await editor.waitFor()
+  assert.match(await editor.inputValue(), /<name>webnat<\/name>/, 'the editor opens with the definition')
   const bad = "<network><name>webnat</name><forward mode='nat'/><ip address='192.168.300.1' prefix='24'/></network>"
   await editor.fill(bad)
   await page.getByRole('button', { name: 'Save the definition' }).click()

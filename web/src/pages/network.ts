@@ -140,11 +140,15 @@ export class HnNetwork extends LitElement {
 
   async reload(o: { keepXml?: boolean } = {}): Promise<void> {
     try {
+      // everything first, then one update: the editor never appears empty and gets filled under the user's hands
       const info = await getJson<NetworkDetails>(this.path())
-      this.info = info
-      if (o.keepXml !== true || this.xml === undefined) this.xml = await getText(this.path(info.persistent ? '?inactive=true' : ''), 'application/xml')
+      const xml = o.keepXml === true && this.xml !== undefined ? this.xml : await getText(this.path(info.persistent ? '?inactive=true' : ''), 'application/xml')
       const active = info.state === 'active'
-      ;[this.leases, this.ports] = active ? await Promise.all([getJson<Lease[]>(this.path('/leases')).catch(() => []), getJson<PortView[]>(this.path('/ports'))]) : [[], []]
+      const [leases, ports] = active ? await Promise.all([getJson<Lease[]>(this.path('/leases')).catch(() => []), getJson<PortView[]>(this.path('/ports'))]) : [[], []]
+      this.xml = xml
+      this.info = info
+      this.leases = leases
+      this.ports = ports
       this.problem = undefined
     } catch (e) {
       this.problem = errorText(e)

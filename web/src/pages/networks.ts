@@ -290,11 +290,12 @@ export class HnNetworks extends LitElement {
   }
 
   private async openForm(): Promise<void> {
-    this.creating = !this.creating
     this.fieldErrors = {}
     this.formProblem = undefined
     this.xmlPreview = undefined
-    if (this.creating) await this.suggest()
+    // the suggestion first: the form never fills a field the user already typed into
+    if (!this.creating) await this.suggest()
+    this.creating = !this.creating
   }
 
   private async suggest(): Promise<void> {
