@@ -19,13 +19,12 @@
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parsePortInput } from '../src/driver/port/index.js'
-import { libvirtMissing, startPrivateLibvirtd, type LibvirtHarness } from './harness/libvirtd.js'
-import { bridgeNetworkXml, macForIndex, networkPortXml } from './harness/libvirt-docs.js'
-import type { VirshSession } from './harness/virsh-session.js'
+import { libvirtMissing } from './harness/libvirtd.js'
+import { bridgeNetworkXml, networkPortXml } from './harness/libvirt-docs.js'
+import { libvirtPortRound, setUpLibvirtPorts, tearDownLibvirtPorts, type LibvirtPorts } from './lib/libvirt-ports.js'
 import { freshNetns, dropNetns } from './lib/netns.js'
 import { ipBatch, openDriverEnv, portMac, portUuid, type DriverEnv } from './lib/port-env.js'
 import { intArg as intArgOf } from './lib/args.js'
@@ -86,47 +85,6 @@ async function oursRound(o: Ours, pairs: number): Promise<number> {
   return wall
 }
 
-interface Lv {
-  lv: LibvirtHarness
-  virsh: VirshSession
-  next: number
-}
-
-async function setUpLibvirt(): Promise<Lv> {
-  const lv = await startPrivateLibvirtd()
-  try {
-    await lv.exec(['ip', 'link', 'add', BRIDGE, 'type', 'bridge'])
-    await lv.exec(['ip', 'link', 'set', BRIDGE, 'up'])
-    const virsh = await lv.openVirsh()
-    for (const c of [['net-define', lv.writeFile(`${NETWORK}.xml`, bridgeNetworkXml(NETWORK, BRIDGE))], ['net-start', NETWORK]]) {
-      const s = await virsh.run(c)
-      if (!s.ok) throw new Error(`virsh ${c.join(' ')} failed: ${s.error}`)
-    }
-    return { lv, virsh, next: 0 }
-  } catch (e) {
-    await lv.stop()
-    throw e
-  }
-}
-
-/** `pairs` net-port-create + net-port-delete pairs; returns the median ms per pair (virsh's client times). */
-async function libvirtRound(l: Lv, pairs: number): Promise<number> {
-  const files: Array<{ file: string; uuid: string }> = []
-  for (let k = 0; k < pairs; k++) {
-    const i = l.next++
-    const uuid = randomUUID()
-    files.push({ uuid, file: l.lv.writeFile(`port-${i}.xml`, networkPortXml({ uuid, ownerName: 'vm-churn', ownerUuid: OWNER_UUID, mac: macForIndex(i) })) })
-  }
-  const perPair: number[] = []
-  for (const f of files) {
-    const c = await l.virsh.run(['net-port-create', NETWORK, f.file])
-    const d = await l.virsh.run(['net-port-delete', NETWORK, f.uuid])
-    if (!c.ok || !d.ok) throw new Error(`virsh net-port-create/delete failed: ${c.error} ${d.error}`)
-    perPair.push(c.ms + d.ms)
-  }
-  return median(perPair)
-}
-
 interface MemoryReport {
   ports: number
   storedPorts: number
@@ -156,24 +114,21 @@ async function main(): Promise<void> {
   log(`port-churn: ${rounds} rounds of ${oursPairs} pairs (ours) and ${lvPairs} pairs (libvirt); ${loadLine()}`)
   const missing = argv.includes('--no-baseline') ? 'skipped (--no-baseline)' : libvirtMissing()
   const ours = await setUpOurs()
-  let lv: Lv | undefined
+  let lv: LibvirtPorts | undefined
   const oursMs: number[] = []
   const lvMs: number[] = []
   try {
-    lv = missing === undefined ? await setUpLibvirt() : undefined
+    lv = missing === undefined ? await setUpLibvirtPorts(NETWORK, BRIDGE, OWNER_UUID) : undefined
     await oursRound(ours, 1000) // warm-up (JIT, statement cache), not counted
     for (let r = 0; r < rounds; r++) {
       oursMs.push(await oursRound(ours, oursPairs))
-      if (lv !== undefined) lvMs.push(await libvirtRound(lv, lvPairs))
+      if (lv !== undefined) lvMs.push(await libvirtPortRound(lv, lvPairs))
       log(`  round ${r + 1}: ours ${round(oursMs[r]!, 4)} ms/pair (cpu ${round(oursCpuMs[oursCpuMs.length - 1]!, 4)})${lv === undefined ? '' : `, libvirt ${round(lvMs[r]!, 3)} ms/pair`}; ${loadLine()}`)
     }
     const left = ours.env.driver.ports.list(ours.env.target, NETWORK).length
     assert.equal(left, 0, `${left} ports left in the store`)
   } finally {
-    if (lv !== undefined) {
-      await lv.virsh.close()
-      await lv.lv.stop()
-    }
+    if (lv !== undefined) await tearDownLibvirtPorts(lv)
     ours.env.close()
     await dropNetns(ours.ns)
   }

@@ -6,7 +6,6 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { errorMessage } from '../errors.js'
 import { authenticate, routeKey, type AuthDeps, type ListenerKind } from './auth/authenticate.js'
 import type { ApiApp, ApiEnv, ApiServices } from './context.js'
@@ -25,8 +24,7 @@ import type { ConsoleAssets } from './console/assets.js'
 import { registerConsoleRoutes } from './console/routes.js'
 
 export const API_VERSION = '1.0.0'
-/** Default largest request body (a desired-state document of thousands of interfaces fits). */
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+export { DEFAULT_MAX_BODY_BYTES } from './operation.js'
 export const OPENAPI_PATH = '/openapi.json'
 
 export interface AppOptions {
@@ -84,16 +82,13 @@ export function createApp(svc: ApiServices, auth: Omit<AuthDeps, 'anyAccess' | '
     await next()
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') svc.events?.poke()
   })
-  const maxSize = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  app.use(
-    `${API_BASE}/*`,
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new HttpError('payload-too-large', `request body larger than ${maxSize} bytes`, { limit: maxSize })
-      },
-    }),
-  )
+  if (opts.maxBodyBytes !== undefined) {
+    const max = opts.maxBodyBytes
+    app.use(`${API_BASE}/*`, async (c, next) => {
+      c.set('maxBodyBytes' as never, max as never)
+      await next()
+    })
+  }
   registerHostRoutes(app, svc)
   registerIfaceRoutes(app, svc)
   registerNetworkRoutes(app, svc)

@@ -100,14 +100,13 @@ function parseWith(schema: z.ZodType, value: unknown, where: string): unknown {
 
 async function readBody(c: Context, spec: BodySpec | undefined): Promise<Pick<OperationInput, 'json' | 'text' | 'bodyType'>> {
   const type = mediaType(c.req.header('content-type'))
-  const length = c.req.header('content-length')
-  const chunked = c.req.header('transfer-encoding') !== undefined
-  const hasBody = chunked || (length !== undefined && length !== '0')
+  // the body is read whole (bounded) before anything happens: a client that stops sending half-way changes nothing
+  const text = await readLimited(c, (c.get('maxBodyBytes' as never) as number | undefined) ?? DEFAULT_MAX_BODY_BYTES)
   if (spec === undefined) {
-    if (hasBody && (await c.req.arrayBuffer()).byteLength > 0) throw new HttpError('bad-request', 'this operation takes no request body')
+    if (text.length > 0) throw new HttpError('bad-request', 'this operation takes no request body')
     return {}
   }
-  if (!hasBody) {
+  if (text.length === 0) {
     if (spec.required) throw new HttpError('bad-request', `a request body is required: ${spec.description}`)
     return {}
   }
@@ -115,7 +114,6 @@ async function readBody(c: Context, spec: BodySpec | undefined): Promise<Pick<Op
   if (type === undefined || !accepted.includes(type)) {
     throw new HttpError('unsupported-media-type', `unsupported content type '${type ?? '(none)'}': expected ${accepted.join(', ')}`, { path: 'content-type', value: type })
   }
-  const text = await c.req.text()
   if (type === JSON_TYPE && spec.json !== undefined) {
     let doc: unknown
     try {
@@ -128,8 +126,39 @@ async function readBody(c: Context, spec: BodySpec | undefined): Promise<Pick<Op
   return { text, bodyType: type }
 }
 
-function readQuery(c: Context, spec: Record<string, z.ZodType> | undefined): Record<string, unknown> {
-  const known = spec ?? {}
+/** Default largest request body (a desired-state document of thousands of interfaces fits). */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+
+function tooLarge(max: number): HttpError {
+  return new HttpError('payload-too-large', `request body larger than ${max} bytes`, { limit: max })
+}
+
+/** The body as text, refused with 413 as soon as it is known to be longer than `max` (declared or received). */
+async function readLimited(c: Context, max: number): Promise<string> {
+  const body = c.req.raw.body
+  if (body === null) return ''
+  const declared = Number(c.req.header('content-length') ?? NaN)
+  if (declared > max) {
+    void body.cancel().catch(() => undefined)
+    throw tooLarge(max)
+  }
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      void reader.cancel().catch(() => undefined)
+      throw tooLarge(max)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function readQuery(c: Context, known: Record<string, z.ZodType>, schema: z.ZodType): Record<string, unknown> {
   // a plain object (no prototype), and unknown names refused here: `__proto__` and friends are just unknown names
   const flat: Record<string, string> = Object.create(null) as Record<string, string>
   for (const [k, vs] of groupQuery(c.req.url)) {
@@ -137,7 +166,7 @@ function readQuery(c: Context, spec: Record<string, z.ZodType> | undefined): Rec
     if (vs.length > 1) throw new HttpError('bad-request', `query parameter '${k}' given ${vs.length} times`, { path: `query.${k}` })
     flat[k] = vs[0] ?? ''
   }
-  return parseWith(z.object(known).strict(), { ...flat }, 'query') as Record<string, unknown>
+  return parseWith(schema, { ...flat }, 'query') as Record<string, unknown>
 }
 
 /** The query's values by name (in a Map: any name is just a key). */
@@ -147,11 +176,11 @@ function groupQuery(url: string): Map<string, string[]> {
   return out
 }
 
-function readParams(c: Context, spec: Record<string, z.ZodType> | undefined): Record<string, string> {
-  if (spec === undefined) return {}
+function readParams(c: Context, names: readonly string[], schema: z.ZodType | undefined): Record<string, string> {
+  if (schema === undefined) return {}
   const raw: Record<string, string> = {}
-  for (const k of Object.keys(spec)) raw[k] = c.req.param(k) ?? ''
-  return parseWith(z.object(spec), raw, 'path') as Record<string, string>
+  for (const k of names) raw[k] = c.req.param(k) ?? ''
+  return parseWith(schema, raw, 'path') as Record<string, string>
 }
 
 const ERROR_ANSWERS: Record<number, string> = {
@@ -201,9 +230,14 @@ function registerDoc(app: ApiApp, spec: OperationSpec): void {
 /** Register the operation's documentation and route it through the validator. */
 export function defineOperation(app: ApiApp, spec: OperationSpec, handler: Handler): void {
   registerDoc(app, spec)
+  // built once: a zod object compiles its parser on first use
+  const paramNames = Object.keys(spec.params ?? {})
+  const paramSchema = spec.params === undefined ? undefined : z.object(spec.params)
+  const knownQuery = spec.query ?? {}
+  const querySchema = z.object(knownQuery).strict()
   app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
-    const params = readParams(c, spec.params)
-    const query = readQuery(c, spec.query)
+    const params = readParams(c, paramNames, paramSchema)
+    const query = readQuery(c, knownQuery, querySchema)
     const body = await readBody(c, spec.body)
     return handler(c, { params, query, ...body })
   })
