@@ -7,6 +7,7 @@
  */
 import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
+import type { IncomingMessage } from 'node:http'
 import type { ApiApp } from './context.js'
 import { HttpError, PROBLEM_CONTENT_TYPE } from './problem.js'
 import { Problem } from './schemas.js'
@@ -135,6 +136,9 @@ function tooLarge(max: number): HttpError {
 
 /** The body as text, refused with 413 as soon as it is known to be longer than `max` (declared or received). */
 async function readLimited(c: Context, max: number): Promise<string> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  // on node:http, read the request itself: touching c.req.raw would build a whole web Request for nothing
+  if (incoming !== undefined) return readIncoming(incoming, max)
   const body = c.req.raw.body
   if (body === null) return ''
   const declared = Number(c.req.header('content-length') ?? NaN)
@@ -156,6 +160,29 @@ async function readLimited(c: Context, max: number): Promise<string> {
     chunks.push(value)
   }
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** HTTP/1.1: a request has a body only with Content-Length (non-zero) or Transfer-Encoding. */
+function readIncoming(incoming: IncomingMessage, max: number): Promise<string> {
+  const length = incoming.headers['content-length']
+  if (incoming.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return Promise.resolve('')
+  if (Number(length) > max) return Promise.reject(tooLarge(max))
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (b: Buffer): void => {
+      size += b.length
+      if (size > max) {
+        incoming.off('data', onData)
+        incoming.resume() // drain the rest unread; the answer is already decided
+        reject(tooLarge(max))
+      } else chunks.push(b)
+    }
+    incoming.on('data', onData)
+    incoming.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    incoming.once('error', reject)
+    incoming.once('aborted', () => reject(new HttpError('bad-request', 'the client went away before the request body arrived')))
+  })
 }
 
 function readQuery(c: Context, known: Record<string, z.ZodType>, schema: z.ZodType): Record<string, unknown> {

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { canUseNetns, leakedNetns } from '../helpers/netns.js'
 import { ApiLab, bridgeXml, portXml } from './lab.js'
-import { SseClient } from './sse.js'
+import { SseClient } from '../../src/api/client/events.js'
 
 const skip = !canUseNetns() ? 'needs root and ip netns' : false
 let lab: ApiLab
@@ -33,7 +33,7 @@ test('a CLI change appears on an open stream; API changes name their principal; 
   assert.equal(cli.code, 0, cli.stderr)
   await stream.until((es) => es.some((e) => e.event === 'network.defined' && e.data.object === 'evnet'))
   const defined = stream.events.find((e) => e.event === 'network.defined')!
-  assert.match(defined.data.actor, /^cli:/)
+  assert.match(String(defined.data.actor), /^cli:/)
   assert.equal(defined.data.target, lab.target)
 
   const t = `/targets/${encodeURIComponent(lab.target)}`

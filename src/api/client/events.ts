@@ -1,16 +1,25 @@
-/** A Server-Sent Events client for tests and benchmarks: raw HTTP over a Unix socket, events parsed as they come. */
+/**
+ * A client of hostnet's event stream (GET /api/v1/events) over a Unix socket: events parsed as they arrive, each
+ * with its arrival time (performance.now() on this process's clock). Used by tests and benchmarks.
+ * @module
+ */
 import * as http from 'node:http'
+import { performance } from 'node:perf_hooks'
 
 export interface SseEvent {
   id: number
   event: string
-  data: any
+  /** The change record as JSON. */
+  data: Record<string, unknown> & { object?: string; actor?: string; target?: string; timeMs?: number }
+  /** performance.now() when it arrived. */
   receivedMs: number
 }
 
 export class SseClient {
   readonly events: SseEvent[] = []
   status = 0
+  /** Set when the stream ended (server closed it, or close()). */
+  ended = false
   private buf = ''
   private req: http.ClientRequest | undefined
   private waiters: Array<() => void> = []
@@ -23,6 +32,10 @@ export class SseClient {
         res.setEncoding('utf8')
         res.on('data', (chunk: string) => c.feed(chunk))
         res.on('error', () => undefined)
+        res.on('close', () => {
+          c.ended = true
+          for (const w of c.waiters.splice(0)) w()
+        })
         resolve(c)
       })
       c.req.on('error', reject)
@@ -43,7 +56,7 @@ export class SseClient {
         else if (line.startsWith('event: ')) event = line.slice(7)
         else if (line.startsWith('data: ')) data += line.slice(6)
       }
-      if (id !== undefined) this.events.push({ id, event, data: JSON.parse(data), receivedMs: performance.now() })
+      if (id !== undefined) this.events.push({ id, event, data: JSON.parse(data) as SseEvent['data'], receivedMs: performance.now() })
     }
     for (const w of this.waiters.splice(0)) w()
   }
@@ -53,7 +66,7 @@ export class SseClient {
     const deadline = Date.now() + timeoutMs
     while (!pred(this.events)) {
       const left = deadline - Date.now()
-      if (left <= 0) throw new Error(`timed out; events: ${this.events.map((e) => `${e.id}:${e.event}`).join(' ')}`)
+      if (left <= 0 || this.ended) throw new Error(`timed out; events: ${this.events.map((e) => `${e.id}:${e.event}`).join(' ')}`)
       await new Promise<void>((r) => {
         const t = setTimeout(r, Math.min(left, 200))
         this.waiters.push(() => {
