@@ -18,6 +18,7 @@ import { parseInterfaceXml } from '../../src/codec/libvirt-xml/interface.js'
 import { ifaceXmlToDesired } from '../../src/model/host/from-iface-xml.js'
 import { parseDesiredState } from '../../src/codec/yaml/state.js'
 import type { Uuid } from '../../src/model/values/uuid.js'
+import { NetworkJson, networkXmlFromJson } from '../../src/api/network-json.js'
 import { Autostart, Login, TargetParam, TokenCreate, NameParam, UuidParam } from '../../src/api/schemas.js'
 import { canUseNetns, leakedNetns } from '../helpers/netns.js'
 import { ApiLab, bridgeXml, natXml, pidsIn, portXml, type Answer } from './lab.js'
@@ -117,7 +118,11 @@ const uuidGen = (): Uuid => '00000000-0000-4000-8000-000000000000' as Uuid
 
 /** Seeds and the local oracle ("would the server accept this?") per body kind. */
 const BODIES: Record<string, { types: string[]; seeds: string[]; valid: (t: string) => boolean }> = {
-  network: { types: ['application/xml', 'text/xml'], seeds: [natXml('fzn', '10.241.0'), bridgeXml('fzb')], valid: (t) => accepts(() => validateNetworkDef(parseNetworkXml(t))) },
+  network: {
+    types: ['application/xml', 'text/xml', 'application/json'],
+    seeds: [natXml('fzn', '10.241.0'), bridgeXml('fzb'), '{"name":"fzj","forward":{"mode":"bridge"},"bridge":{"name":"br0"}}'],
+    valid: (t) => accepts(() => validateNetworkDef(parseNetworkXml(t))) || accepts(() => validateNetworkDef(parseNetworkXml(networkXmlFromJson(NetworkJson.parse(JSON.parse(t)))))),
+  },
   port: {
     types: ['application/xml'],
     seeds: [portXml('f1f1f1f1-0000-4000-8000-000000000009', '52:54:00:dd:00:09'), "<interface type='network'>\n  <mac address='52:54:00:dd:00:08'/>\n  <source network='fz'/>\n</interface>\n"],

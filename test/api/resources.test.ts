@@ -84,6 +84,24 @@ test('networks: define, get (JSON and XML), start (bridge and dnsmasq), list, au
   assert.match(gone.json.detail, /apinat/)
 })
 
+test('networks as JSON: define from the model, read it back with definition=true, redefine with PUT; bad JSON names the field', { skip }, async () => {
+  const t = `/targets/${encodeURIComponent(lab.target)}`
+  const body = { name: 'apijson', forward: { mode: 'bridge' }, bridge: { name: 'br0' } }
+  const made = await lab.req('POST', `${t}/networks`, { body: JSON.stringify(body) })
+  assert.equal(made.status, 201, made.text)
+  const xml = await lab.req('GET', `${t}/networks/apijson?inactive=true`, { accept: XML })
+  assert.match(xml.text, /<forward mode='bridge'\/>\n {2}<bridge name='br0'\/>/)
+  const got = await lab.req('GET', `${t}/networks/apijson?inactive=true&definition=true`)
+  assert.equal(got.json.definition.uuid, made.json.uuid)
+  const redefined = await lab.req('PUT', `${t}/networks/apijson`, { body: JSON.stringify({ ...got.json.definition, mtu: 1400, forward: { mode: 'bridge' } }) })
+  assert.equal(redefined.status, 422, 'mtu is refused for bridge mode, as in XML')
+  assert.match(redefined.json.detail, /mtu/)
+  const unknown = await lab.req('POST', `${t}/networks`, { body: JSON.stringify({ ...body, colour: 'red' }) })
+  assert.equal(unknown.status, 400)
+  assert.match(unknown.json.detail, /unknown field 'colour'/)
+  assert.equal((await lab.req('DELETE', `${t}/networks/apijson`)).status, 204)
+})
+
 test('transient network: create starts it, stop removes it', { skip }, async () => {
   const t = `/targets/${encodeURIComponent(lab.target)}`
   const made = await lab.req('POST', `${t}/networks?transient=true`, { body: natXml('apitmp', '10.234.0'), type: XML })

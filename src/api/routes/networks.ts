@@ -6,16 +6,19 @@ import { parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
 import { targetOf, opsOf, type ApiServices } from '../context.js'
 import { defineOperation, JSON_TYPE, jsonAnswer, negotiate, textAnswer, XML_TYPES, type OperationInput } from '../operation.js'
 import { HttpError } from '../problem.js'
+import { NetworkJson, networkXmlFromJson } from '../network-json.js'
 import { Autostart, Lease, NameParam, NetworkDefined, NetworkDetails, NetworkSummary, QueryBool, TargetParam } from '../schemas.js'
 
 const XML = 'application/xml'
 
+/** The body as libvirt XML: given so, or made from the JSON definition (then checked as XML is). */
 function xmlOf(input: OperationInput): string {
+  if (input.json !== undefined) return networkXmlFromJson(input.json as Parameters<typeof networkXmlFromJson>[0])
   if (input.text === undefined) throw new HttpError('bad-request', 'a libvirt <network> document is required')
   return input.text
 }
 
-const networkBody = { text: XML_TYPES, description: "libvirt's <network> XML", required: true } as const
+const networkBody = { json: NetworkJson, text: XML_TYPES, description: "libvirt's <network> XML, or the same definition as JSON", required: true } as const
 
 export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
   const target = { target: TargetParam }
@@ -76,14 +79,17 @@ export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
       summary: 'a network: JSON (net-info), or its libvirt XML with Accept: application/xml (net-dumpxml; live, or the persistent definition with inactive=true)',
       tag: 'networks',
       params: named,
-      query: { inactive: QueryBool.optional() },
+      query: { inactive: QueryBool.optional(), definition: QueryBool.optional().openapi({ description: 'JSON: add the definition (live, or with inactive=true the persistent one)' }) },
       ok: { status: 200, description: 'the network', json: NetworkDetails, text: [XML] },
     },
     async (c, { params, query }) => {
       const t = targetOf(params['target'])
       const name = params['name']!
-      if (negotiate(c, [JSON_TYPE, XML]) === XML) return textAnswer(c, await opsOf(svc, c).netDumpXml(t, name, { inactive: query['inactive'] === true }), XML)
-      return jsonAnswer(c, await opsOf(svc, c).netInfo(t, name))
+      const ops = opsOf(svc, c)
+      if (negotiate(c, [JSON_TYPE, XML]) === XML) return textAnswer(c, await ops.netDumpXml(t, name, { inactive: query['inactive'] === true }), XML)
+      const info = await ops.netInfo(t, name)
+      if (query['definition'] !== true) return jsonAnswer(c, info)
+      return jsonAnswer(c, { ...info, definition: parseNetworkXml(await ops.netDumpXml(t, name, { inactive: query['inactive'] === true })) })
     },
   )
   defineOperation(
