@@ -66,4 +66,5 @@ fi
 
 echo "install: building"
 npx --no-install tsc -p tsconfig.json
+node scripts/build-cli.mjs   # the CLI bundle bin/hostnet runs (dist/cli/)
 node scripts/build-console.mjs   # the web console (Vite) into dist/console, served by hostnet serve at /

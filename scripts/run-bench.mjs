@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench -- NAME [args...]`: builds the project (tsc; its output goes to stderr, and type errors in
-// unrelated files do not stop the run since tsc still emits), then runs dist/bench/NAME.js with the remaining
+// unrelated files do not stop the run since tsc still emits; then the CLI bundle that bin/hostnet runs), then runs dist/bench/NAME.js with the remaining
 // arguments. `--no-build` skips the build. Without NAME, lists the available benchmarks.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
@@ -33,6 +33,8 @@ if (!noBuild) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
   const b = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: ['ignore', 2, 2] })
   if (b.error) throw b.error
+  const cli = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: ['ignore', 2, 2] })
+  if (cli.status !== 0) process.exit(cli.status ?? 1)
 }
 const script = join(root, 'dist', 'bench', `${name}.js`)
 if (!existsSync(script)) {

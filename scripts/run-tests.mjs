@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled test files (dist/**/*.test.js) with node:test and ends with the line
 // "N passed, N failed". Arguments are substrings that select test files (all files when none).
+// First it builds the CLI bundle (scripts/build-cli.mjs, about a second), so that the tests, which run
+// bin/hostnet as users do, never run a bundle older than the sources.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -18,6 +20,12 @@ function walk(dir, out) {
     else if (name.endsWith('.test.js')) out.push(p)
   }
   return out
+}
+
+const bundle = spawnSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { stdio: 'inherit', cwd: root })
+if (bundle.status !== 0) {
+  console.log('\n0 passed, 1 failed (the CLI bundle did not build)')
+  process.exit(1)
 }
 
 const files = walk(dist, [])

@@ -59,7 +59,7 @@ export function registerApplyCommands(program: Command): void {
       const result = await ops.apply(target, doc, { confirmWithinSec, noVerify: flags.verify === false })
       if (flags.json === true) printJson(result)
       else process.stdout.write(applySummary(target, result))
-    })
+    }, { networks: false })
   })
 
   const diff = program
@@ -74,6 +74,6 @@ export function registerApplyCommands(program: Command): void {
       if (flags.json === true) printJson({ ops: change.ops, touched: change.touched })
       else if (change.ops.length === 0) process.stdout.write(`${describeTarget(target)} already matches: no changes\n`)
       else process.stdout.write(`${count(change.ops.length, 'change')} to ${describeTarget(target)} (${change.touched.join(', ')}):\n${describeOps(change.ops)}`)
-    })
+    }, { networks: false })
   })
 }

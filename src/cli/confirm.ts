@@ -13,7 +13,7 @@ export function registerConfirmCommands(program: Command): void {
       const e = await ops.commit(target)
       if (flags.json === true) printJson(e)
       else process.stdout.write(`committed transaction ${e.transactionId} on ${describeTarget(target)}\n`)
-    })
+    }, { networks: false })
   })
 
   const rollback = program
@@ -25,6 +25,6 @@ export function registerConfirmCommands(program: Command): void {
       const e = await ops.rollback(target)
       if (flags.json === true) printJson(e)
       else process.stdout.write(`rolled back transaction ${e.transactionId} on ${describeTarget(target)}\n`)
-    })
+    }, { networks: false })
   })
 }

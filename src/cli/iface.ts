@@ -28,7 +28,7 @@ function registerInspect(program: Command): void {
         const shown = await listIfaces(rt, target, { ...(flags.all === true ? { all: true } : {}), ...(flags.inactive === true ? { inactive: true } : {}) })
         if (flags.json === true) printJson(shown)
         else process.stdout.write(table([['Name', 'State', 'MAC Address'], ...shown.map((e) => [e.name, e.state, e.mac])]))
-      })
+      }, { networks: false })
     })
 
   const dump = program.command('iface-dumpxml').description('interface XML of the live interface (--inactive: the stored definition)')
@@ -41,7 +41,7 @@ function registerInspect(program: Command): void {
         const xml = await dumpIfaceXml(rt, target, name, flags.inactive === true ? { inactive: true } : {})
         if (flags.json === true) printJson({ name, xml })
         else process.stdout.write(xml)
-      })
+      }, { networks: false })
     })
 }
 
@@ -57,7 +57,7 @@ function registerDefine(program: Command): void {
         const def = defineIface(rt, target, xml)
         if (flags.json === true) printJson({ name: def.name, defined: true })
         else process.stdout.write(`Interface ${def.name} defined from ${file}\n`)
-      })
+      }, { networks: false })
     })
 }
 
@@ -71,7 +71,7 @@ function registerStart(program: Command): void {
         const started = await startIface(rt, target, name)
         if (flags.json === true) printJson(started)
         else process.stdout.write(`Interface ${name} started\n`)
-      })
+      }, { networks: false })
     })
 }
 
@@ -85,7 +85,7 @@ function registerDestroy(program: Command): void {
         const destroyed = await destroyIface(rt, target, name)
         if (flags.json === true) printJson(destroyed)
         else process.stdout.write(`Interface ${name} destroyed\n`)
-      })
+      }, { networks: false })
     })
 }
 
@@ -99,7 +99,7 @@ function registerUndefine(program: Command): void {
         undefineIface(rt, target, name)
         if (flags.json === true) printJson({ name, defined: false })
         else process.stdout.write(`Interface ${name} undefined\n`)
-      })
+      }, { networks: false })
     })
 }
 

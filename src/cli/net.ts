@@ -9,7 +9,7 @@ import type { Target } from '../model/target.js'
 import type { NetworkDetails, NetworkSummary } from '../service/ops.js'
 import { addTargetOptions, readInput, resolveTarget, type TargetFlags } from './common.js'
 import { printJson, table } from './output.js'
-import { withOps } from './ops.js'
+import { withOps, withStoreReads } from './ops.js'
 
 interface NetFlags extends TargetFlags {
   all?: boolean
@@ -107,13 +107,13 @@ function registerInspect(program: Command): void {
   addTargetOptions(list).option('--all', 'list inactive networks too')
   list.action(async (flags: NetFlags) => {
     const target = flags.netns === undefined && flags.host !== true ? undefined : resolveTarget(flags)
-    await withOps(flags, async (ops) => {
+    await withStoreReads(flags, async (ops) => {
       const rows = await ops.netList(target, flags.all === true ? { all: true } : {})
       say(flags, rows, netListText(rows, target === undefined))
     })
   })
   nameVerb(program, 'net-info', 'basic information about a network', (target, name, flags) =>
-    withOps(flags, async (ops) => {
+    withStoreReads(flags, async (ops) => {
       const d = await ops.netInfo(target, name)
       say(flags, d, netInfoText(d))
     }),

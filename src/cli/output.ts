@@ -1,5 +1,6 @@
 /** Printing helpers shared by CLI commands: JSON or text, and errors. */
 import { HostnetError } from '../errors.js'
+import { mapStack } from './stack-map.js'
 
 export interface OutputOptions {
   json?: boolean
@@ -17,7 +18,7 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
 }
 
 export function printError(e: unknown, opts: OutputOptions): void {
-  const err = e instanceof HostnetError ? e : new HostnetError('bug', e instanceof Error ? (e.stack ?? e.message) : String(e))
+  const err = e instanceof HostnetError ? e : new HostnetError('bug', e instanceof Error ? (e.stack === undefined ? e.message : mapStack(e.stack)) : String(e))
   if (opts.json) process.stdout.write(JSON.stringify({ error: err.toJSON() }, jsonReplacer, 2) + '\n')
   else process.stderr.write(`error: ${err.message}\n`)
 }

@@ -56,7 +56,7 @@ export function registerOvsCommands(program: Command): void {
         if (flags.json === true) printJson(status)
         else process.stdout.write(ovsStatusText(status))
       },
-      { recover: false },
+      { recover: false, networks: false },
     )
   })
 }

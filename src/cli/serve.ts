@@ -66,7 +66,7 @@ function removePidFile(path: string): void {
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
-  const rt = openRuntime({ ...flags, longLived: true })
+  const rt = await openRuntime({ ...flags, longLived: true }, { networks: flags.exitWhenIdle !== true })
   const pidFile = join(rt.stateDir, SERVE_PID_FILE)
   const ac = new AbortController()
   const stop = (): void => ac.abort()

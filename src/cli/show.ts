@@ -28,6 +28,6 @@ export function registerShowCommand(program: Command): void {
         if (flags.json === true) printJson(state)
         else if (flags.brief === true) process.stdout.write(stateTable(state))
         else process.stdout.write(formatState(state))
-      })
+      }, { networks: false })
     })
 }

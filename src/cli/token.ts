@@ -65,7 +65,7 @@ export function registerTokenCommands(program: Command): void {
         if (flags.json === true) printJson(made)
         else process.stdout.write(`${made.token}\n`)
       },
-      { recover: false },
+      { recover: false, networks: false },
     )
   })
   const list = token.command('list').description('list tokens (never their secrets)').option('--json', 'print machine-readable JSON')
@@ -77,7 +77,7 @@ export function registerTokenCommands(program: Command): void {
         if (flags.json === true) printJson(all)
         else process.stdout.write(listText(all, rt.store.nowMs()))
       },
-      { recover: false },
+      { recover: false, networks: false },
     )
   })
   const revoke = token.command('revoke').description('revoke a token (its sessions end)').argument('<id>', 'token id (see token list)').option('--json', 'print machine-readable JSON')
@@ -89,7 +89,7 @@ export function registerTokenCommands(program: Command): void {
         if (flags.json === true) printJson({ id, revoked: true })
         else process.stdout.write(`Token ${id} revoked\n`)
       },
-      { recover: false },
+      { recover: false, networks: false },
     )
   })
 }

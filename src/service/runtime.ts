@@ -1,6 +1,8 @@
 /**
  * The composition root of the CLI and the API: resolves the state directory, opens the store, picks the kernel
- * backend, and runs crash recovery before any command that touches a target.
+ * backend, and runs crash recovery before any command that touches a target. The CLI imports this module on first
+ * use (cli/ops.ts); the network driver (with its dnsmasq, nftables, tc and port parts) and the engine's recovery
+ * are imported here only when used.
  * @module
  */
 import { fileURLToPath } from 'node:url'
@@ -8,10 +10,12 @@ import type { Target } from '../model/target.js'
 import { OvsHostBackend, defaultOvsdbResolver } from '../backend/ovs-host/index.js'
 import type { KernelCaps } from '../plan/caps.js'
 import { Iproute2Backend, LauncherRunner } from '../backend/iproute2/index.js'
+import { HostnetError } from '../errors.js'
 import { openStore, resolveStateDir, type Store } from '../store/index.js'
-import { recoverPending, type EngineDeps, type RecoveryReport } from '../txn/index.js'
-import { createNetworkDriver, type NetworkDriver } from '../driver/network/index.js'
-import { SYSFS_ROOT_ENV } from '../driver/port/index.js'
+import type { EngineDeps, RecoveryReport } from '../txn/index.js'
+import type { NetworkDriver } from '../driver/network/index.js'
+import { recoveryNeeded } from '../driver/recovery-needed.js'
+import { SYSFS_ROOT_ENV } from '../sys/sysfs-pci.js'
 
 /** Test hook (never set in production): pause this many ms after the kernel apply, before verification. */
 export const PAUSE_AFTER_APPLY_ENV = 'HOSTNET_TEST_PAUSE_AFTER_APPLY_MS'
@@ -47,7 +51,26 @@ export interface RuntimeFlags {
   longLived?: boolean
 }
 
-export function openRuntime(flags: RuntimeFlags): Runtime {
+type NetworkDriverModule = typeof import('../driver/network/index.js')
+
+/** The network driver's module, imported by the first runtime that asks for networks. */
+let driverModule: NetworkDriverModule | undefined
+
+async function loadNetworkDriver(): Promise<NetworkDriverModule> {
+  return (driverModule ??= await import('../driver/network/index.js'))
+}
+
+export interface OpenRuntimeOptions {
+  /** Import the network driver so that `networks()` works (default true; false: the caller never calls it). */
+  networks?: boolean
+}
+
+export async function openRuntime(flags: RuntimeFlags, opts: OpenRuntimeOptions = {}): Promise<Runtime> {
+  if (opts.networks !== false) await loadNetworkDriver()
+  return createRuntime(flags)
+}
+
+function createRuntime(flags: RuntimeFlags): Runtime {
   const stateDir = resolveStateDir({ flag: flags.stateDir })
   const resolve = defaultOvsdbResolver({ address: flags.ovsdb, stateDir })
   const store = openStore(stateDir)
@@ -62,8 +85,9 @@ export function openRuntime(flags: RuntimeFlags): Runtime {
     }
   }
   let networks: NetworkDriver | undefined
-  const networkDriver = (): NetworkDriver =>
-    (networks ??= createNetworkDriver({
+  const networkDriver = (): NetworkDriver => {
+    if (driverModule === undefined) throw new HostnetError('bug', 'the network driver was not loaded: open the runtime without networks: false')
+    return (networks ??= driverModule.createNetworkDriver({
       backend,
       store,
       stateDir,
@@ -73,6 +97,7 @@ export function openRuntime(flags: RuntimeFlags): Runtime {
       ...netPauseHook(),
       ...portOptions(),
     }))
+  }
   const close = (): void => {
     networks?.close()
     store.close()
@@ -87,20 +112,34 @@ export function dhcpEventBin(): string {
   return fileURLToPath(new URL('../../../bin/hostnet-dhcp-event', import.meta.url))
 }
 
-/** Open the runtime, recover interrupted or expired transactions first (unless told not to), run, close. */
-export async function withRuntime<T>(
-  flags: RuntimeFlags,
-  fn: (rt: Runtime, recovery: RecoveryReport) => Promise<T>,
-  opts: { recover?: boolean } = {},
-): Promise<T> {
-  const rt = openRuntime(flags)
+export interface WithRuntimeOptions extends OpenRuntimeOptions {
+  /** Run crash recovery first (default true). */
+  recover?: boolean
+}
+
+/**
+ * Open the runtime, recover interrupted or expired transactions and networks first (unless told not to), run,
+ * close. Recovery costs one store read when there is nothing to recover (driver/recovery-needed.ts).
+ */
+export async function withRuntime<T>(flags: RuntimeFlags, fn: (rt: Runtime, recovery: RecoveryReport) => Promise<T>, opts: WithRuntimeOptions = {}): Promise<T> {
+  const rt = await openRuntime(flags, opts)
   try {
-    const recovery = opts.recover === false ? { rolledBack: [], failed: [] } : await recoverPending(rt.deps)
-    if (opts.recover !== false) await rt.networks().recover() // networks left half-started or half-stopped
+    const recovery = opts.recover === false ? { rolledBack: [], failed: [] } : await recoverIfNeeded(rt)
     return await fn(rt, recovery)
   } finally {
     rt.close()
   }
+}
+
+/** Roll back interrupted or expired transactions, then repair networks left half-started or half-stopped. */
+export async function recoverIfNeeded(rt: Runtime): Promise<RecoveryReport> {
+  const need = await recoveryNeeded(rt.store)
+  const recovery = need.transactions ? await (await import('../txn/recover.js')).recoverPending(rt.deps) : { rolledBack: [], failed: [] }
+  if (need.networks) {
+    await loadNetworkDriver()
+    await rt.networks().recover()
+  }
+  return recovery
 }
 
 /** Test hook (never set in production): a net-start sleeps this many ms once its bridge exists. */

@@ -3,7 +3,9 @@
  * @module
  */
 import Database from 'better-sqlite3'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { HostnetError } from '../errors.js'
 import { currentUserName } from '../sys/process.js'
 import { cliActor, type Actor } from './change-kinds.js'
@@ -45,12 +47,29 @@ export interface Store {
   close(): void
 }
 
+let addonPath: string | null | undefined
+
+/**
+ * better-sqlite3's compiled addon where `npm ci` builds it, handed to it directly: its own lookup (the `bindings`
+ * package) derives paths from a stack trace and tries a dozen of them on every process start. Undefined (its own
+ * lookup) when the addon is not there.
+ */
+function nativeBinding(): string | undefined {
+  if (addonPath === undefined) {
+    const pkg = createRequire(import.meta.url).resolve('better-sqlite3/package.json')
+    const path = join(dirname(pkg), 'build', 'Release', 'better_sqlite3.node')
+    addonPath = existsSync(path) ? path : null
+  }
+  return addonPath ?? undefined
+}
+
 export function openStore(stateDir: string, opts: StoreOptions = {}): Store {
   ensureStateDir(stateDir)
   const path = join(stateDir, STORE_FILE_NAME)
   let db: Database.Database
   try {
-    db = new Database(path, { timeout: STORE_BUSY_TIMEOUT_MS })
+    const addon = nativeBinding()
+    db = new Database(path, { timeout: STORE_BUSY_TIMEOUT_MS, ...(addon === undefined ? {} : { nativeBinding: addon }) })
   } catch (e) {
     throw new HostnetError('backend-failure', `cannot open store '${path}': ${(e as Error).message}`, { cause: e })
   }

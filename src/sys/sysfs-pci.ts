@@ -16,6 +16,9 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { HostnetError } from '../errors.js'
 
+/** Environment variable of the sysfs root used for SR-IOV information (tests point it at a fake tree). */
+export const SYSFS_ROOT_ENV = 'HOSTNET_SYSFS_ROOT'
+
 export interface SysfsPciAddress {
   readonly domain: number
   readonly bus: number

@@ -7,15 +7,15 @@
  */
 import { HostnetError, ValidationError } from '../../errors.js'
 import { networkFileNameProblem } from '../../backend/dnsmasq/index.js'
-import { parseNetworkXml } from '../../codec/libvirt-xml/network/index.js'
-import { firstChild, getAttr } from '../../codec/xml/dom.js'
-import { parseXml } from '../../codec/xml/parse.js'
 import { forwardCapabilities } from '../../model/network/capabilities.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
 import { validateNetworkDef } from '../../model/network/validate.js'
 import type { NetworkRecord } from '../../store/networks.js'
 import { assignBridgeName } from './bridge-name.js'
 import { generateNetworkMac } from './mac.js'
+import { currentDef, parseStoredXml } from './stored-def.js'
+
+export { currentDef, parseStoredXml }
 
 /** Why a network name cannot be used, or undefined (names are data: they never become paths or config syntax). */
 export function networkNameProblem(name: string): string | undefined {
@@ -31,40 +31,6 @@ export function checkNetworkName(name: string): void {
       object: networkObject(name),
     })
   }
-}
-
-/**
- * A live definition whose pool was built from its `<pf>` is stored with both (libvirt's live and status XML show
- * the `<pf>` and the generated list). libvirt's parser keeps only the pool when both are present, so the `<pf>` is
- * read back here: without it the live XML would lose the `<pf>` and `--inactive` would show the generated pool.
- */
-function withStoredPf(def: NetworkDef, xml: string): NetworkDef {
-  const f = def.forward
-  if (f.pf !== undefined || (f.interfaces.length === 0 && f.addresses.length === 0) || !xml.includes('<pf')) return def
-  const forward = firstChild(parseXml(xml), 'forward')
-  const pf = forward === undefined ? undefined : firstChild(forward, 'pf')
-  const dev = pf === undefined ? undefined : getAttr(pf, 'dev')
-  return dev === undefined ? def : { ...def, forward: { ...f, pf: dev } }
-}
-
-const parsed = new Map<string, NetworkDef>()
-const PARSE_CACHE_MAX = 2048
-
-/** Parse stored XML (which always has a UUID, so parsing is deterministic); cached per process. */
-export function parseStoredXml(xml: string): NetworkDef {
-  const hit = parsed.get(xml)
-  if (hit !== undefined) return hit
-  const def = withStoredPf(parseNetworkXml(xml), xml)
-  if (parsed.size >= PARSE_CACHE_MAX) parsed.clear()
-  parsed.set(xml, def)
-  return def
-}
-
-/** The definition a record currently stands for: the live one while it runs, else the persistent one. */
-export function currentDef(rec: NetworkRecord): NetworkDef {
-  const xml = rec.status === 'inactive' ? (rec.configXml ?? rec.liveXml) : (rec.liveXml ?? rec.configXml)
-  if (xml === undefined) throw new HostnetError('bug', `network '${rec.name}' has no definition in the store`)
-  return parseStoredXml(xml)
 }
 
 /** Bridge names of every other network of the target (live and persistent definitions). */

@@ -15,30 +15,13 @@ import { busy, networkChange, requireRecord, resolveDriverContext, type DriverCo
 import { checkDuplicates, checkNetworkName, currentDef, needsDeviceList, parseStoredXml, prepareDefinition } from './define.js'
 import { deleteTombstonesQuietly, destroyNetwork, startWithDef, type DestroyOptions } from './lifecycle.js'
 import { recoverNetworks, type NetworkRecoveryReport } from './recover.js'
-import { readRuntime } from './runtime-status.js'
 import type { DhcpLeaseEntry } from './services.js'
 import { superviseDnsmasq, type SuperviseReport } from './supervise.js'
+import { listNetworks, networkDetails, type NetworkDetails, type NetworkSummary } from './query.js'
+
+export type { NetworkDetails, NetworkSummary } from './query.js'
 import { PortDriver } from '../port/driver.js'
 import { SystemPortServices } from '../port/system-services.js'
-
-export interface NetworkSummary {
-  target: string
-  name: string
-  uuid: string
-  /** libvirt's Active column; 'starting'/'stopping' while an operation runs. */
-  state: 'active' | 'inactive' | 'starting' | 'stopping'
-  autostart: boolean
-  persistent: boolean
-  forwardMode: string
-  bridge: string | undefined
-}
-
-export interface NetworkDetails extends NetworkSummary {
-  dnsmasqPid: number | undefined
-  dnsmasqRestarts: number
-  nftObjects: number | undefined
-  lastError: unknown
-}
 
 export class NetworkDriver {
   readonly ctx: DriverContext
@@ -144,20 +127,11 @@ export class NetworkDriver {
 
   /** net-list: active networks, or with `all` every network; `target` undefined lists every target. */
   list(target: Target | undefined, opts: { all?: boolean } = {}): NetworkSummary[] {
-    const recs = this.ctx.networks.list(target === undefined ? undefined : targetKey(target))
-    return recs.filter((r) => opts.all === true || r.status !== 'inactive').map((r) => summary(r))
+    return listNetworks(this.ctx.networks, target, opts)
   }
 
   info(target: Target, name: string): NetworkDetails {
-    const rec = requireRecord(this.ctx, target, name)
-    const rt = readRuntime(rec.runtime, name)
-    return {
-      ...summary(rec),
-      dnsmasqPid: rt.dnsmasqPid?.pid,
-      dnsmasqRestarts: rt.dnsmasqRestarts ?? 0,
-      nftObjects: rt.nftObjects,
-      lastError: rec.error,
-    }
+    return networkDetails(this.ctx.networks, target, name)
   }
 
   /** net-dumpxml [--inactive]: the live definition of a running network, else (or with inactive) the persistent one. */
@@ -238,19 +212,5 @@ export class NetworkDriver {
       ...(devices === undefined ? {} : { devices }),
       ...(this.ctx.random === undefined ? {} : { random: this.ctx.random }),
     }
-  }
-}
-
-function summary(r: NetworkRecord): NetworkSummary {
-  const def = currentDef(r)
-  return {
-    target: r.target,
-    name: r.name,
-    uuid: r.uuid,
-    state: r.status,
-    autostart: r.autostart,
-    persistent: r.configXml !== undefined,
-    forwardMode: def.forward.mode,
-    bridge: def.bridge?.name,
   }
 }

@@ -16,6 +16,7 @@ import { currentDef } from './define.js'
 import { deleteTombstonesQuietly, finishInactive } from './lifecycle.js'
 import { readRuntime } from './runtime-status.js'
 import { teardownNetwork } from './teardown.js'
+import { VanishedCheck } from './vanished.js'
 
 export interface NetworkRecoveryReport {
   /** `target/name` of networks torn down (interrupted starts and stops, vanished targets). */
@@ -29,18 +30,6 @@ function orphaned(ctx: DriverContext, rec: NetworkRecord): boolean {
   if (rec.status !== 'starting' && rec.status !== 'stopping') return false
   if (rec.owner === undefined) return true
   return !sameProcess(rec.owner, ctx.owner) && !processRunning(rec.owner)
-}
-
-/** An active network whose namespace is gone, or whose bridge vanished (libvirt's networkUpdateState). */
-async function vanished(ctx: DriverContext, rec: NetworkRecord, devices: Map<string, Set<string> | undefined>): Promise<boolean> {
-  if (rec.status !== 'active') return false
-  const target = targetFromKey(rec.target)
-  if (!ctx.services.links.targetExists(target)) return true
-  const runtime = readRuntime(rec.runtime, rec.name)
-  if (runtime.ownsBridge !== true || runtime.bridge === undefined) return false
-  if (!devices.has(rec.target)) devices.set(rec.target, await ctx.services.links.linkNames(target).catch(() => undefined))
-  const names = devices.get(rec.target)
-  return names !== undefined && !names.has(runtime.bridge)
 }
 
 async function recoverOne(ctx: DriverContext, rec: NetworkRecord): Promise<void> {
@@ -71,9 +60,9 @@ async function recoverOne(ctx: DriverContext, rec: NetworkRecord): Promise<void>
 
 export async function recoverNetworks(ctx: DriverContext): Promise<NetworkRecoveryReport> {
   const report: NetworkRecoveryReport = { recovered: [], failed: [] }
-  const devices = new Map<string, Set<string> | undefined>()
+  const check = new VanishedCheck(ctx.services.links)
   for (const rec of ctx.networks.list()) {
-    if (!orphaned(ctx, rec) && !(await vanished(ctx, rec, devices))) continue
+    if (!orphaned(ctx, rec) && !(rec.status === 'active' && (await check.vanished(rec)))) continue
     try {
       await recoverOne(ctx, rec)
       report.recovered.push(`${rec.target}/${rec.name}`)

@@ -13,6 +13,4 @@ export type { PortAssociation } from './association.js'
 export { SystemPortServices, type SystemServicesOptions } from './system-services.js'
 export { checkDeviceName, isPortDeviceName, portDeviceName, PORT_DEVICE_PREFIX, tapMac } from './names.js'
 export { parsePortInput, portFromInterfaceXml, validateNetworkPortShape } from './xml.js'
-
-/** Environment variable of the sysfs root used for SR-IOV information (tests point it at a fake tree). */
-export const SYSFS_ROOT_ENV = 'HOSTNET_SYSFS_ROOT'
+export { SYSFS_ROOT_ENV } from '../../sys/sysfs-pci.js'
