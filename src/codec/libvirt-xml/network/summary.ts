@@ -81,7 +81,6 @@ export function readNetworkSummary(xml: string): NetworkSummaryFields | undefine
       const m = END_TAG.exec(xml)
       if (m === null || depth === 0) return undefined
       depth--
-      if (depth === 0) break // the root closed: done
       i = xml.indexOf('<', END_TAG.lastIndex)
       continue
     }
@@ -104,7 +103,6 @@ export function readNetworkSummary(xml: string): NetworkSummaryFields | undefine
       }
     }
     if (selfClosing !== '/') depth++
-    else if (depth === 0) break // <network/>
     i = xml.indexOf('<', START_TAG.lastIndex)
   }
   if (!seenRoot || depth !== 0) return undefined
