@@ -76,6 +76,8 @@ export interface LibvirtHarness {
   readonly netns: string
   /** Runs argv inside the private namespaces (e.g. `ip link add br0 type bridge`). */
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>
+  /** Environment for a virsh process of this harness (HOME and XDG directories in WORKDIR). */
+  virshEnv(): Record<string, string>
   /** Writes WORKDIR/files/NAME and returns its absolute path (readable by virsh). */
   writeFile(name: string, content: string): string
   /** A long-lived virsh process for callers that need one command's output to build the next. */

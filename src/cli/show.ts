@@ -1,6 +1,5 @@
 /** `hostnet show`: the current state of a target as YAML (default) or JSON. */
 import type { Command } from 'commander'
-import { formatState } from '../codec/yaml/state.js'
 import { addTargetOptions, resolveTarget, type TargetFlags } from './common.js'
 import { printJson } from './output.js'
 import { withOps } from './ops.js'
@@ -11,7 +10,7 @@ interface ShowFlags extends TargetFlags {
   brief?: boolean
 }
 
-export { selectInterfaces } from '../service/host.js'
+export { selectInterfaces } from '../service/select.js'
 
 export function registerShowCommand(program: Command): void {
   const cmd = program
@@ -27,7 +26,7 @@ export function registerShowCommand(program: Command): void {
         const state = await ops.show(target, names)
         if (flags.json === true) printJson(state)
         else if (flags.brief === true) process.stdout.write(stateTable(state))
-        else process.stdout.write(formatState(state))
+        else process.stdout.write((await import('../codec/yaml/state.js')).formatState(state)) // the YAML codec only for YAML
       }, { networks: false })
     })
 }

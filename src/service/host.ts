@@ -12,16 +12,12 @@ import { applyState, commitPending, diffState, rollbackPending, targetKey, type 
 import { ensureConfirmTimer } from './confirm-daemon.js'
 import type { ApplyOptions, DiffOutput, DocumentText, TxnOutcome } from './ops.js'
 import { pauseAfterApplyMs, type Runtime } from './runtime.js'
+import { selectInterfaces } from './select.js'
+
+export { selectInterfaces }
 
 export function parseDocument(doc: DocumentText): DesiredState {
   return parseDesiredState(doc.text, { format: doc.format })
-}
-
-/** Only the named interfaces (all when none are named). */
-export function selectInterfaces(state: HostState, names: readonly string[]): HostState {
-  if (names.length === 0) return state
-  const wanted = new Set(names)
-  return { ...state, interfaces: state.interfaces.filter((i) => wanted.has(i.name)) }
 }
 
 /** applyState with the runtime's engine; makes sure a confirm timer runs when the result waits for confirmation. */

@@ -1,6 +1,8 @@
 /**
  * The one implementation of hostnet's verbs over a Runtime (store, engine, drivers): what the local CLI runs,
- * and what the API runs for its clients (the remote CLI included).
+ * and what the API runs for its clients (the remote CLI included). A verb imports what only it needs (the engine
+ * and YAML parser of ./host.ts, the port requests and views of ./ports.ts) when it runs: `hostnet show` loads
+ * neither.
  * @module
  */
 import type { Target } from '../model/target.js'
@@ -8,9 +10,12 @@ import { ovsStatus, readOvsDb, type OvsStatus } from '../backend/ovs-host/index.
 import type { HostState } from '../model/host/state.js'
 import type { ApplyResult } from '../txn/index.js'
 import type { NetworkDetails, NetworkSummary, DhcpLeaseEntry } from '../driver/network/index.js'
-import { commitTarget, diffDocument, parseDocument, rollbackTarget, runApply, showState } from './host.js'
+import { selectInterfaces } from './select.js'
 import type { ApplyOptions, DiffOutput, DocumentText, NetworkDefined, PortCreateFlags, PortSource, PortView, RemotableOps, TxnOutcome } from './ops.js'
-import { portRequest, portView } from './ports.js'
+import type { portRequest } from './ports.js'
+
+const host = (): Promise<typeof import('./host.js')> => import('./host.js')
+const portsModule = (): Promise<typeof import('./ports.js')> => import('./ports.js')
 import type { Runtime } from './runtime.js'
 import { checkActor, type Actor, type ActorOptions } from '../store/index.js'
 
@@ -29,24 +34,26 @@ export class LocalOps implements RemotableOps {
     return new LocalOps(this.rt, { actor: checkActor(actor) })
   }
 
-  show(target: Target, names: readonly string[] = []): Promise<HostState> {
-    return showState(this.rt, target, names)
+  async show(target: Target, names: readonly string[] = []): Promise<HostState> {
+    return selectInterfaces(await this.rt.backend.query(target), names)
   }
 
-  diff(target: Target, doc: DocumentText): Promise<DiffOutput> {
+  async diff(target: Target, doc: DocumentText): Promise<DiffOutput> {
+    const { diffDocument, parseDocument } = await host()
     return diffDocument(this.rt, target, parseDocument(doc))
   }
 
-  apply(target: Target, doc: DocumentText, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  async apply(target: Target, doc: DocumentText, opts: ApplyOptions = {}): Promise<ApplyResult> {
+    const { parseDocument, runApply } = await host()
     return runApply(this.rt, target, parseDocument(doc), { ...opts, ...this.who })
   }
 
-  commit(target: Target): Promise<TxnOutcome> {
-    return commitTarget(this.rt, target, this.who)
+  async commit(target: Target): Promise<TxnOutcome> {
+    return (await host()).commitTarget(this.rt, target, this.who)
   }
 
-  rollback(target: Target): Promise<TxnOutcome> {
-    return rollbackTarget(this.rt, target, this.who)
+  async rollback(target: Target): Promise<TxnOutcome> {
+    return (await host()).rollbackTarget(this.rt, target, this.who)
   }
 
   async netList(target: Target | undefined, opts: { all?: boolean } = {}): Promise<NetworkSummary[]> {
@@ -91,27 +98,27 @@ export class LocalOps implements RemotableOps {
 
   async portList(target: Target, network: string): Promise<PortView[]> {
     const ports = this.rt.networks().ports
-    return (await ports.withLiveAssociations(target, ports.list(target, network))).map(portView)
+    return (await ports.withLiveAssociations(target, ports.list(target, network))).map((await portsModule()).portView)
   }
 
   async portCreate(target: Target, network: string, source: PortSource, flags: PortCreateFlags = {}): Promise<PortView> {
-    return this.portCreateRequest(target, network, portRequest(source), flags)
+    return this.portCreateRequest(target, network, (await portsModule()).portRequest(source), flags)
   }
 
   /** portCreate with the request already built (the caller parsed the source, e.g. before opening the runtime). */
   async portCreateRequest(target: Target, network: string, req: ReturnType<typeof portRequest>, flags: PortCreateFlags = {}): Promise<PortView> {
     const opts = { ...(flags.reclaim === true ? { reclaim: true } : {}), ...(flags.plug === false ? { plug: false } : {}), ...(flags.profileOp === undefined ? {} : { profileOp: flags.profileOp }), ...this.who }
-    return portView(await this.rt.networks().ports.create(target, network, req, opts))
+    return (await portsModule()).portView(await this.rt.networks().ports.create(target, network, req, opts))
   }
 
   async portGet(target: Target, network: string, uuid: string): Promise<PortView> {
     const ports = this.rt.networks().ports
     const [info] = await ports.withLiveAssociations(target, [ports.get(target, network, uuid)])
-    return portView(info!)
+    return (await portsModule()).portView(info!)
   }
 
   async portAssociate(target: Target, network: string, uuid: string): Promise<PortView> {
-    return portView(await this.rt.networks().ports.associate(target, network, uuid))
+    return (await portsModule()).portView(await this.rt.networks().ports.associate(target, network, uuid))
   }
 
   async portDumpXml(target: Target, network: string, uuid: string, opts: { domainInterface?: boolean } = {}): Promise<string> {
