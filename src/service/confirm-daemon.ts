@@ -4,11 +4,12 @@
  * @module
  */
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, openSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { closeSync, openSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { OVSDB_ENV } from '../backend/ovs-host/index.js'
 import { HostnetError } from '../errors.js'
+import { installPath } from '../sys/install-path.js'
 import type { DaemonHolder } from '../store/index.js'
 import { CONFIRM_TIMER_ROLE } from '../txn/index.js'
 import { logLine, PAUSE_AFTER_APPLY_ENV, type Runtime } from './runtime.js'
@@ -18,14 +19,11 @@ export const SERVE_LOG_FILE = 'serve.log'
 export const DAEMON_START_TIMEOUT_MS = 5_000
 const DAEMON_START_POLL_MS = 50
 
-/** bin/hostnet of this installation: the first one above this module (dist/cli/ bundled, dist/src/service/ compiled). */
+/** bin/hostnet of this installation (found from dist/src/service/ compiled or dist/cli/ bundled). */
 export function hostnetBin(): string {
-  const start = dirname(fileURLToPath(import.meta.url))
-  for (let dir = start; ; dir = dirname(dir)) {
-    const bin = join(dir, 'bin', 'hostnet')
-    if (existsSync(bin)) return bin
-    if (dirname(dir) === dir) throw new HostnetError('bug', `no bin/hostnet above '${start}'`)
-  }
+  const bin = installPath('bin/hostnet', import.meta.url)
+  if (bin === undefined) throw new HostnetError('bug', `no bin/hostnet above '${fileURLToPath(import.meta.url)}'`)
+  return bin
 }
 
 /** Make sure a confirm timer runs for this store: start `hostnet serve --exit-when-idle` detached if needed. */

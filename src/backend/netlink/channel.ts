@@ -10,14 +10,17 @@ import { fileURLToPath } from 'node:url'
 import { HostnetError } from '../../errors.js'
 import type { Target } from '../../model/target.js'
 import { systemRunner, type Runner } from '../../sys/exec.js'
+import { installPath } from '../../sys/install-path.js'
 import { fromHex, toHex } from './wire.js'
 
 /** Environment variable naming another helper binary (tests, packaging). */
 export const NL_HELPER_ENV = 'HOSTNET_NL_HELPER'
 
-/** The helper built by scripts/install.sh: `native/build/hostnet-nl` in the checkout. */
+const HELPER_REL = 'native/build/hostnet-nl'
+
+/** The helper built by scripts/install.sh: `native/build/hostnet-nl` in the checkout (from dist/src/… or the bundle). */
 export function defaultHelperPath(): string {
-  return process.env[NL_HELPER_ENV] ?? fileURLToPath(new URL('../../../../native/build/hostnet-nl', import.meta.url))
+  return process.env[NL_HELPER_ENV] ?? installPath(HELPER_REL, import.meta.url) ?? fileURLToPath(new URL(`../../../../${HELPER_REL}`, import.meta.url))
 }
 
 export interface NetlinkRequestOptions {
