@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from 'commander'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { HostnetError } from '../errors.js'
 import { CONFIRM_TIMER_ROLE, runConfirmTimer, TIMER_POLL_MS } from '../txn/index.js'
@@ -57,6 +57,13 @@ async function startApi(rt: Runtime, flags: ServeFlags): Promise<{ close(): Prom
   return server
 }
 
+/** Written under a temporary name and renamed: a reader never sees it empty. */
+function writePidFile(path: string): void {
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, `${process.pid}\n`)
+  renameSync(tmp, path)
+}
+
 function removePidFile(path: string): void {
   try {
     if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path)
@@ -85,7 +92,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       pollMs: Number.isFinite(pollMs) && pollMs > 0 ? pollMs : TIMER_POLL_MS,
       exitWhenIdle: flags.exitWhenIdle === true,
       onReady: () => {
-        writeFileSync(pidFile, `${process.pid}\n`)
+        writePidFile(pidFile)
         if (flags.exitWhenIdle === true || flags.api === false) return
         api = startApi(rt, flags).catch((e: unknown) => {
           apiError = e

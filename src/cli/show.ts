@@ -1,5 +1,6 @@
 /** `hostnet show`: the current state of a target as YAML (default) or JSON. */
 import type { Command } from 'commander'
+import { formatStateYaml } from '../codec/yaml/state-doc.js'
 import { addTargetOptions, resolveTarget, type TargetFlags } from './common.js'
 import { printJson } from './output.js'
 import { withOps } from './ops.js'
@@ -26,7 +27,7 @@ export function registerShowCommand(program: Command): void {
         const state = await ops.show(target, names)
         if (flags.json === true) printJson(state)
         else if (flags.brief === true) process.stdout.write(stateTable(state))
-        else process.stdout.write((await import('../codec/yaml/state.js')).formatState(state)) // the YAML codec only for YAML
+        else process.stdout.write(formatStateYaml(state) ?? (await import('../codec/yaml/state.js')).formatState(state))
       }, { networks: false })
     })
 }

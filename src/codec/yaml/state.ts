@@ -22,7 +22,8 @@ import { ValidationError } from '../../errors.js'
 import type { DesiredState, HostState } from '../../model/host/state.js'
 import { checkKeys, readList, readObj } from './fields.js'
 import type { Ctx } from './fields.js'
-import { ifaceToPlain, routeToPlain } from './format-iface.js'
+import { emitYaml } from './emit.js'
+import { stateDocument } from './state-doc.js'
 import { readIface } from './parse-iface.js'
 import { readRoutes } from './parse-routes.js'
 
@@ -64,15 +65,9 @@ export function parseDesiredState(text: string, opts: { format?: StateFormat } =
   return state
 }
 
-function isHostState(s: HostState | DesiredState): s is HostState {
-  return Array.isArray((s as HostState).routes)
-}
-
 /** Print a current or desired state in the schema parseDesiredState reads. */
 export function formatState(state: HostState | DesiredState, opts: { format?: StateFormat } = {}): string {
-  const routes = isHostState(state) ? state.routes : state.routes?.config
-  const doc: Record<string, unknown> = { interfaces: state.interfaces.map(ifaceToPlain) }
-  if (routes !== undefined && (routes.length > 0 || !isHostState(state))) doc['routes'] = { config: routes.map(routeToPlain) }
+  const doc = stateDocument(state)
   if (opts.format === 'json') return `${JSON.stringify(doc, null, 2)}\n`
-  return stringify(doc, { lineWidth: 0 })
+  return emitYaml(doc) ?? stringify(doc, { lineWidth: 0 })
 }

@@ -1,0 +1,25 @@
+/**
+ * A current or desired state as the plain document `hostnet show` prints and parseDesiredState reads, and its YAML
+ * without the YAML library when the emitter handles it (./emit.ts): `hostnet show` loads the library only when it
+ * does not (state.ts's formatState is the complete path).
+ * @module
+ */
+import type { DesiredState, HostState } from '../../model/host/state.js'
+import { emitYaml } from './emit.js'
+import { ifaceToPlain, routeToPlain } from './format-iface.js'
+
+function isHostState(s: HostState | DesiredState): s is HostState {
+  return Array.isArray((s as HostState).routes)
+}
+
+export function stateDocument(state: HostState | DesiredState): Record<string, unknown> {
+  const routes = isHostState(state) ? state.routes : state.routes?.config
+  const doc: Record<string, unknown> = { interfaces: state.interfaces.map(ifaceToPlain) }
+  if (routes !== undefined && (routes.length > 0 || !isHostState(state))) doc['routes'] = { config: routes.map(routeToPlain) }
+  return doc
+}
+
+/** formatState's YAML, or undefined when only the library can write this state (then use formatState). */
+export function formatStateYaml(state: HostState | DesiredState): string | undefined {
+  return emitYaml(stateDocument(state))
+}
