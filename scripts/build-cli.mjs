@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the CLI bundle that bin/hostnet runs: dist/cli/hostnet.js (entry: src/cli/program.ts) and its lazy
-// chunks (one per command group and per shared part, loaded by the command table's import()s), plus the two
-// scripts the CLI starts as processes (launcher-child.js, client-main.js: found next to the chunk that starts
-// them). ES modules with code splitting, source maps beside each file; only better-sqlite3's compiled addon is
+// chunks (one per command group and per shared part, loaded by the command table's import()s), plus the
+// scripts started as processes: launcher-child.js and client-main.js (found next to the chunk that starts them)
+// and dhcp-event.js (bin/hostnet-dhcp-event, dnsmasq's lease script). ES modules with code splitting, source maps beside each file; only better-sqlite3's compiled addon is
 // loaded from node_modules. esbuild is a pinned devDependency and needs no network. `--metafile` also writes
 // dist/cli/meta.json (which source files each output holds; the laziness test reads it).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
@@ -24,7 +24,8 @@ export async function buildCli() {
     entryPoints: {
       hostnet: 'src/cli/program.ts',
       'launcher-child': 'src/backend/iproute2/launcher-child.ts',
-      'client-main': 'src/sys/guest/client-main.ts',
+      'client-main': 'src/lab/guest/client-main.ts',
+      'dhcp-event': 'src/cli/dhcp-event.ts',
     },
     outdir: CLI_OUT_DIR,
     chunkNames: '[name]-[hash]',

@@ -16,6 +16,7 @@ import type { EngineDeps, RecoveryReport } from '../txn/index.js'
 import type { NetworkDriver } from '../driver/network/index.js'
 import { recoveryNeeded } from '../driver/recovery-needed.js'
 import { SYSFS_ROOT_ENV } from '../sys/sysfs-pci.js'
+import { installPath } from '../sys/install-path.js'
 
 /** Test hook (never set in production): pause this many ms after the kernel apply, before verification. */
 export const PAUSE_AFTER_APPLY_ENV = 'HOSTNET_TEST_PAUSE_AFTER_APPLY_MS'
@@ -107,9 +108,11 @@ function createRuntime(flags: RuntimeFlags): Runtime {
   return { stateDir, store, backend, ovsdb: flags.ovsdb, deps: { backend, store, log: logLine }, caps, networks: networkDriver, close }
 }
 
-/** bin/hostnet-dhcp-event of this installation (dist/src/service/runtime.js → ../../../bin/): dnsmasq's lease script. */
+/** bin/hostnet-dhcp-event of this installation (found from dist/src/service/ or the bundle): dnsmasq's lease script. */
 export function dhcpEventBin(): string {
-  return fileURLToPath(new URL('../../../bin/hostnet-dhcp-event', import.meta.url))
+  const bin = installPath('bin/hostnet-dhcp-event', import.meta.url)
+  if (bin === undefined) throw new HostnetError('bug', `no bin/hostnet-dhcp-event above '${fileURLToPath(import.meta.url)}'`)
+  return bin
 }
 
 export interface WithRuntimeOptions extends OpenRuntimeOptions {
