@@ -31,6 +31,43 @@ export const RETRYABLE: Readonly<Record<ErrorKind, boolean>> = {
   bug: false,
 }
 
+/** Longest value a message quotes, in characters: longer ones are cut in the middle (see {@link cut}). */
+export const MESSAGE_VALUE_MAX_CHARS = 100
+/** Longest message an error carries; a longer one (several cut values, a chain of causes) is cut too. */
+export const MESSAGE_MAX_CHARS = 2000
+/** Longest string kept in an error's details (a value, a command's stderr). */
+export const DETAIL_MAX_CHARS = 4000
+
+/**
+ * `value` as text of at most `max` characters: a longer one keeps its start and end around `…[N characters]…`,
+ * so a message that quotes input stays short however long the input is (a 50 MB name, a whole document).
+ */
+export function cut(value: unknown, max = MESSAGE_VALUE_MAX_CHARS): string {
+  const s = typeof value === 'string' ? value : String(value)
+  if (s.length <= max) return s
+  const keep = Math.max(2, max - 24)
+  const head = Math.ceil(keep / 2)
+  const tail = keep - head
+  return `${s.slice(0, head)}…[${s.length - keep} characters]…${s.slice(s.length - tail)}`
+}
+
+/** Details with every long string cut (top level, and strings in top-level arrays). */
+function boundDetails(details: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (details === undefined) return undefined
+  let out: Record<string, unknown> | undefined
+  for (const [k, v] of Object.entries(details)) {
+    const b = boundValue(v)
+    if (b !== v) (out ??= { ...details })[k] = b
+  }
+  return out ?? details
+}
+
+function boundValue(v: unknown): unknown {
+  if (typeof v === 'string') return v.length > DETAIL_MAX_CHARS ? cut(v, DETAIL_MAX_CHARS) : v
+  if (Array.isArray(v) && v.some((x) => typeof x === 'string' && x.length > DETAIL_MAX_CHARS)) return v.map(boundValue)
+  return v
+}
+
 export interface HostnetErrorOptions {
   cause?: unknown
   /** Machine-readable details carried to JSON output and the API. */
@@ -42,10 +79,10 @@ export class HostnetError extends Error {
   readonly details: Record<string, unknown> | undefined
 
   constructor(kind: ErrorKind, message: string, options: HostnetErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    super(cut(message, MESSAGE_MAX_CHARS), options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'HostnetError'
     this.kind = kind
-    this.details = options.details
+    this.details = boundDetails(options.details)
   }
 
   /** Plain JSON form for `--json` output and API responses. */
@@ -71,8 +108,8 @@ export class ValidationError extends HostnetError {
       details: { path: options.path, value: options.value, object: options.object },
     })
     this.name = 'ValidationError'
-    this.path = options.path
-    this.value = options.value
+    this.path = options.path === undefined ? undefined : cut(options.path, DETAIL_MAX_CHARS)
+    this.value = boundValue(options.value)
   }
 }
 

@@ -4,8 +4,10 @@
  * @module
  */
 import type { Command } from 'commander'
-import { readFile } from 'node:fs/promises'
-import { HostnetError, ValidationError } from '../errors.js'
+import { open } from 'node:fs/promises'
+import { cut, HostnetError, ValidationError } from '../errors.js'
+import { decodeDocument } from '../codec/input.js'
+import { MAX_DOCUMENT_BYTES, tooLargeError } from '../codec/limits.js'
 import type { Target } from '../model/target.js'
 import { netnsNameProblem } from '../sys/netns.js'
 
@@ -47,19 +49,46 @@ export function resolveTarget(flags: TargetFlags): Target {
   return { kind: 'netns', name: flags.netns }
 }
 
-/** The text of FILE, or of standard input for '-'. */
+/**
+ * The text of FILE, or of standard input for '-': at most MAX_DOCUMENT_BYTES (reading stops there) and valid
+ * UTF-8, else invalid input. A missing file is 'not-found', an unreadable one 'permission', a directory or
+ * anything else that is not a regular file invalid input.
+ */
 export async function readInput(file: string): Promise<string> {
-  if (file === '-') {
-    const chunks: Buffer[] = []
-    for await (const c of process.stdin) chunks.push(c as Buffer)
-    return Buffer.concat(chunks).toString('utf8')
+  const what = file === '-' ? 'standard input' : `'${cut(file)}'`
+  const bytes = file === '-' ? await readCapped(process.stdin, what) : await readFileCapped(file, what)
+  return decodeDocument(bytes, what)
+}
+
+async function readCapped(stream: AsyncIterable<unknown>, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const c of stream) {
+    const b = c as Buffer
+    size += b.length
+    if (size > MAX_DOCUMENT_BYTES) throw tooLargeError(what, size)
+    chunks.push(b)
   }
+  return Buffer.concat(chunks)
+}
+
+async function readFileCapped(file: string, what: string): Promise<Buffer> {
+  let handle
   try {
-    return await readFile(file, 'utf8')
+    handle = await open(file, 'r')
+    const st = await handle.stat()
+    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) {
+      throw new ValidationError(`cannot read ${what}: ${st.isDirectory() ? 'it is a directory' : 'it is not a regular file'}`, { path: file })
+    }
+    if (st.isFile() && st.size > MAX_DOCUMENT_BYTES) throw tooLargeError(what, st.size)
+    return await readCapped(handle.createReadStream({ start: 0, autoClose: false }), what)
   } catch (e) {
+    if (e instanceof HostnetError) throw e
     const code = (e as NodeJS.ErrnoException).code
-    const kind = code === 'ENOENT' ? 'not-found' : code === 'EACCES' ? 'permission' : 'invalid-argument'
-    throw new HostnetError(kind, `cannot read '${file}': ${(e as Error).message}`, { cause: e })
+    const kind = code === 'ENOENT' || code === 'ENOTDIR' ? 'not-found' : code === 'EACCES' || code === 'EPERM' ? 'permission' : 'invalid-argument'
+    throw new HostnetError(kind, `cannot read ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e })
+  } finally {
+    await handle?.close()
   }
 }
 
@@ -68,10 +97,26 @@ export function documentFormat(file: string, text: string): 'json' | 'yaml' {
   return file.endsWith('.json') || text.trimStart().startsWith('{') ? 'json' : 'yaml'
 }
 
-export function parseSeconds(v: string, what: string): number {
-  const n = Number(v)
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) {
-    throw new ValidationError(`invalid ${what} '${v}': expected a positive number of seconds`, { path: what, value: v })
+/** Longest `--confirm-within`: a day (a timer's delay must fit Node's 32-bit millisecond timers anyway). */
+export const MAX_CONFIRM_SECONDS = 86_400
+
+/**
+ * A positive decimal number of seconds, at most `max`: digits with an optional fraction, nothing else (no hex
+ * `0x10`, exponent, sign, blanks or `Infinity`, which Number() would all take).
+ */
+export function parseSeconds(v: string, what: string, max = MAX_CONFIRM_SECONDS): number {
+  const n = /^[0-9]{1,9}(\.[0-9]{1,9})?$/.test(v) ? Number(v) : NaN
+  if (!(n > 0 && n <= max)) {
+    throw new ValidationError(`invalid ${what} '${cut(v)}': expected a decimal number of seconds above 0 and at most ${max}`, { path: what, value: v })
+  }
+  return n
+}
+
+/** A positive decimal integer of milliseconds, at most `max`. */
+export function parseMilliseconds(v: string, what: string, max: number): number {
+  const n = /^[0-9]{1,9}$/.test(v) ? Number(v) : NaN
+  if (!(n > 0 && n <= max)) {
+    throw new ValidationError(`invalid ${what} '${cut(v)}': expected a decimal number of milliseconds from 1 to ${max}`, { path: what, value: v })
   }
   return n
 }

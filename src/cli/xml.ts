@@ -1,11 +1,11 @@
 /** `hostnet xml normalize`: print the canonical libvirt form of a document, or its error (exit 2). */
 import type { Command } from 'commander'
-import { readFile } from 'node:fs/promises'
 import { ValidationError } from '../errors.js'
 import { formatDomainInterfaceXml, parseDomainInterfaceXml } from '../codec/libvirt-xml/domain-interface.js'
 import { formatInterfaceXml, parseInterfaceXml } from '../codec/libvirt-xml/interface.js'
 import { formatNetworkXml, parseNetworkXml } from '../codec/libvirt-xml/network/index.js'
 import { formatNetworkPortXml, parseNetworkPortXml } from '../codec/libvirt-xml/networkport.js'
+import { readInput } from './common.js'
 import { printJson } from './output.js'
 
 export const XML_KINDS = ['network', 'networkport', 'interface', 'domain-interface'] as const
@@ -39,15 +39,9 @@ export function registerXmlCommands(program: Command): void {
       if (!(XML_KINDS as readonly string[]).includes(opts.kind)) {
         throw new ValidationError(`unknown --kind '${opts.kind}': expected one of ${XML_KINDS.join(', ')}`)
       }
-      const text = file === '-' ? await readStdin() : await readFile(file, 'utf8')
+      const text = await readInput(file)
       const out = normalizeXml(opts.kind as XmlKind, text, { inactive: opts.inactive ?? false })
       if (opts.json) printJson({ kind: opts.kind, xml: out })
       else process.stdout.write(out)
     })
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const c of process.stdin) chunks.push(c as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
 }

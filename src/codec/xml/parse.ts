@@ -4,7 +4,8 @@
  * ValidationErrors naming the line.
  * @module
  */
-import { ValidationError } from '../../errors.js'
+import { cut, ValidationError } from '../../errors.js'
+import { checkDocumentSize, MAX_XML_DEPTH } from '../limits.js'
 import type { XmlElement, XmlNode } from './dom.js'
 
 /** XML name start characters as accepted here: ASCII letters, '_', ':' and everything from U+00C0 up. */
@@ -16,6 +17,13 @@ function isNameStart(c: number): boolean {
 function isNameChar(c: number): boolean {
   return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0xb7
 }
+
+/** Shared by every element without attributes or children (the tree is read-only). */
+const NO_ATTRS: ReadonlyArray<readonly [string, string]> = Object.freeze([])
+const NO_CHILDREN: readonly XmlNode[] = Object.freeze([])
+
+/** Attributes compared one by one for duplicates; an element with more gets a set. */
+const ATTRS_SCANNED = 8
 
 /** Characters XML 1.0 does not allow anywhere in a document (control characters other than tab, LF, CR). */
 // eslint-disable-next-line no-control-regex
@@ -129,8 +137,8 @@ class Parser {
     let code: number
     if (/^#x[0-9A-Fa-f]{1,6}$/.test(ent)) code = parseInt(ent.slice(2), 16)
     else if (/^#[0-9]{1,7}$/.test(ent)) code = parseInt(ent.slice(1), 10)
-    else this.fail(`unknown entity '&${ent};'`)
-    if (!isXmlChar(code)) this.fail(`invalid character reference '&${ent};'`)
+    else this.fail(`unknown entity '&${cut(ent)};'`)
+    if (!isXmlChar(code)) this.fail(`invalid character reference '&${cut(ent)};'`)
     return String.fromCodePoint(code)
   }
 
@@ -172,12 +180,13 @@ class Parser {
   }
 
   private parseElement(depth: number): XmlElement {
-    if (depth > 256) this.fail('elements nested too deeply')
+    if (depth >= MAX_XML_DEPTH) this.fail(`elements nested deeper than ${MAX_XML_DEPTH}`)
     const s = this.src
     const line = this.line
     this.pos++ // '<'
     const name = this.readName()
     const attrs: Array<readonly [string, string]> = []
+    let seen: Set<string> | undefined
     for (;;) {
       const before = this.pos
       this.skipSpace()
@@ -185,32 +194,39 @@ class Parser {
       if (c === '/') {
         if (s[this.pos + 1] !== '>') this.fail("expected '/>'")
         this.pos += 2
-        return { type: 'element', name, attrs, children: [], line }
+        return { type: 'element', name, attrs: attrs.length === 0 ? NO_ATTRS : attrs, children: NO_CHILDREN, line }
       }
       if (c === '>') {
         this.pos++
         break
       }
-      if (c === undefined) this.fail(`unterminated start tag <${name}>`)
+      if (c === undefined) this.fail(`unterminated start tag <${cut(name)}>`)
       if (before === this.pos) this.fail('expected whitespace before an attribute')
       const an = this.readName()
       this.skipSpace()
-      if (s[this.pos] !== '=') this.fail(`expected '=' after attribute '${an}'`)
+      if (s[this.pos] !== '=') this.fail(`expected '=' after attribute '${cut(an)}'`)
       this.pos++
       this.skipSpace()
       const q = s[this.pos]
-      if (q !== '"' && q !== "'") this.fail(`attribute '${an}' value must be quoted`)
+      if (q !== '"' && q !== "'") this.fail(`attribute '${cut(an)}' value must be quoted`)
       const end = s.indexOf(q, this.pos + 1)
-      if (end < 0) this.fail(`unterminated value of attribute '${an}'`)
+      if (end < 0) this.fail(`unterminated value of attribute '${cut(an)}'`)
       const raw = s.slice(this.pos + 1, end)
       this.advanceTo(end + 1)
-      for (const a of attrs) if (a[0] === an) this.fail(`duplicate attribute '${an}' on <${name}>`)
+      if (seen !== undefined) {
+        if (seen.has(an)) this.fail(`duplicate attribute '${cut(an)}' on <${cut(name)}>`)
+        seen.add(an)
+      } else {
+        for (const a of attrs) if (a[0] === an) this.fail(`duplicate attribute '${cut(an)}' on <${cut(name)}>`)
+        // a few attributes are compared in place; past that a set keeps the check linear
+        if (attrs.length === ATTRS_SCANNED) seen = new Set(attrs.map((a) => a[0]).concat(an))
+      }
       attrs.push([an, this.decode(raw, true)])
     }
     const children: XmlNode[] = []
     for (;;) {
       const lt = s.indexOf('<', this.pos)
-      if (lt < 0) this.fail(`missing end tag </${name}>`)
+      if (lt < 0) this.fail(`missing end tag </${cut(name)}>`)
       if (lt > this.pos) {
         const raw = s.slice(this.pos, lt)
         if (raw.indexOf(']]>') >= 0) this.fail("']]>' not allowed in text")
@@ -222,10 +238,10 @@ class Parser {
         this.pos = lt + 2
         const endName = this.readName()
         this.skipSpace()
-        if (s[this.pos] !== '>') this.fail(`malformed end tag </${endName}>`)
+        if (s[this.pos] !== '>') this.fail(`malformed end tag </${cut(endName)}>`)
         this.pos++
-        if (endName !== name) this.fail(`end tag </${endName}> does not match <${name}>`)
-        return { type: 'element', name, attrs, children, line }
+        if (endName !== name) this.fail(`end tag </${cut(endName)}> does not match <${cut(name)}>`)
+        return { type: 'element', name, attrs: attrs.length === 0 ? NO_ATTRS : attrs, children, line }
       } else if (s.startsWith('<!--', lt)) {
         const end = s.indexOf('-->', lt + 4)
         if (end < 0) this.fail('unterminated comment')
@@ -258,6 +274,7 @@ function pushText(children: XmlNode[], text: string): void {
 /** Parse a complete XML document and return its root element. Throws ValidationError on malformed input. */
 export function parseXml(src: string): XmlElement {
   if (typeof src !== 'string') throw new ValidationError('XML error: document is not a string')
+  checkDocumentSize(src, 'XML document')
   if (src.trim() === '') throw new ValidationError('XML error: empty document')
   return new Parser(src).parseDocument()
 }

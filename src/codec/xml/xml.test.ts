@@ -49,3 +49,27 @@ test('rejects characters XML 1.0 does not allow, raw or as character references'
   assert.throws(() => parseXml('<a>\n<b>\u0007</b></a>'), /line 2, column 4: invalid character U\+0007/)
   assert.equal(textContent(parseXml('<a>&#9;\t&#x10FFFF;</a>')), '\t\t\u{10FFFF}')
 })
+
+/** CPU time of `fn` in ms (this process only: other load on the machine does not count). */
+function cpuMs(fn: () => void): number {
+  const t = process.cpuUsage()
+  fn()
+  const d = process.cpuUsage(t)
+  return (d.user + d.system) / 1000
+}
+
+test('duplicate attributes are found in linear time: 200,000 attributes take well under a second', () => {
+  const attrs = Array.from({ length: 200_000 }, (_, i) => ` a${i}='v'`).join('')
+  let root: ReturnType<typeof parseXml> | undefined
+  const ms = cpuMs(() => (root = parseXml(`<a${attrs}/>`)))
+  assert.equal(root?.attrs.length, 200_000)
+  assert.ok(ms < 1000, `${ms} ms of CPU`)
+  assert.throws(() => parseXml(`<a${attrs} a199999='x'/>`), /duplicate attribute 'a199999' on <a>/)
+  assert.throws(() => parseXml(`<a x='1' ${'y'.repeat(5000)}='1' ${'y'.repeat(5000)}='2'/>`), (e: unknown) => e instanceof ValidationError && e.message.length < 400)
+})
+
+test('documents past the size limit are refused before parsing; nesting is limited', () => {
+  assert.throws(() => parseXml(`<a>${' '.repeat(10 * 1024 * 1024)}</a>`), /XML document is too large: \d+ characters, the limit is 10 MiB/)
+  assert.throws(() => parseXml('<a>'.repeat(300) + '</a>'.repeat(300)), /nested deeper than 256/)
+  assert.equal(parseXml('<a>'.repeat(200) + '</a>'.repeat(200)).name, 'a')
+})

@@ -17,11 +17,24 @@ export function parseMac(s: string, what = 'MAC address', path?: string): MacAdd
 
 /** Like parseMac, but undefined instead of an error. */
 export function tryParseMac(s: string): MacAddr | undefined {
+  if (isCanonicalMac(s)) return s as MacAddr
   if (!MAC_RE.test(s)) return undefined
   return s
     .split(':')
     .map((p) => p.padStart(2, '0').toLowerCase())
     .join(':') as MacAddr
+}
+
+/** Already `aa:bb:cc:dd:ee:ff` (lower-case, two digits per group): nearly every MAC in a document. */
+function isCanonicalMac(s: string): boolean {
+  if (s.length !== 17) return false
+  for (let i = 0; i < 17; i++) {
+    const c = s.charCodeAt(i)
+    if (i % 3 === 2) {
+      if (c !== 0x3a) return false
+    } else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false
+  }
+  return true
 }
 
 export function isMulticastMac(mac: MacAddr): boolean {

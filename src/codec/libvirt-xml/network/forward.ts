@@ -8,7 +8,7 @@ import { el } from '../../xml/write.js'
 import type { OutElement } from '../../xml/write.js'
 import { formatIp } from '../../../model/values/ip.js'
 import type { Ipv4Addr } from '../../../model/values/ip.js'
-import { formatPciAddress as pciText, pciAddressEquals } from '../../../model/netdev/pci-address.js'
+import { formatPciAddress as pciText } from '../../../model/netdev/pci-address.js'
 import type { PciAddress } from '../../../model/netdev/pci-address.js'
 import { FORWARD_DRIVER_NAMES, forwardDev, isForwardMode } from '../../../model/network/forward.js'
 import type { ForwardDriver, ForwardInterface, ForwardNat, NetworkForward } from '../../../model/network/forward.js'
@@ -100,6 +100,7 @@ function parseDriver(node: XmlElement, ctx: ParseContext): ForwardDriver {
 
 function parseInterfaces(nodes: XmlElement[], dev: string | undefined, net: string, ctx: ParseContext): ForwardInterface[] {
   const out: ForwardInterface[] = dev === undefined ? [] : [{ dev }]
+  const seen = new Set(out.map((x) => x.dev))
   nodes.forEach((node, i) => {
     const ictx = childCtx(ctx, 'interface', i + 1)
     const d = prop(node, 'dev')
@@ -115,9 +116,10 @@ function parseInterfaces(nodes: XmlElement[], dev: string | undefined, net: stri
       }
       return
     }
-    if (out.some((x) => x.dev === d)) {
+    if (seen.has(d)) {
       fail(ictx, `interface '${d}' can only be listed once in network '${net}'`, { attr: 'dev', value: d })
     }
+    seen.add(d)
     out.push({ dev: d })
   })
   return out
@@ -125,6 +127,7 @@ function parseInterfaces(nodes: XmlElement[], dev: string | undefined, net: stri
 
 function parseAddresses(nodes: XmlElement[], net: string, ctx: ParseContext): PciAddress[] {
   const out: PciAddress[] = []
+  const seen = new Set<string>()
   nodes.forEach((node, i) => {
     const actx = childCtx(ctx, 'address', i + 1)
     const type = prop(node, 'type')
@@ -137,9 +140,11 @@ function parseAddresses(nodes: XmlElement[], net: string, ctx: ParseContext): Pc
       })
     }
     const addr = parsePciAddress(node, actx)
-    if (out.some((x) => pciAddressEquals(x, addr))) {
-      fail(actx, `PCI device '${pciText(addr)}' can only be listed once in network '${net}'`, { value: addr })
+    const key = pciText(addr)
+    if (seen.has(key)) {
+      fail(actx, `PCI device '${key}' can only be listed once in network '${net}'`, { value: addr })
     }
+    seen.add(key)
     out.push(addr)
   })
   return out
