@@ -4,9 +4,10 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import { ValidationError } from '../errors.js'
+import { cut, ValidationError } from '../errors.js'
 import type { PortCreateRequest, PortInfo } from '../driver/port/index.js'
-import { checkDeviceName, parsePortInput, portFromInterfaceXml } from '../driver/port/index.js'
+import { parsePortInput, portFromInterfaceXml } from '../driver/port/index.js'
+import { parseIfName } from '../model/values/ifname.js'
 import { tryParseUuid, type Uuid } from '../model/values/uuid.js'
 import type { PortSource, PortView } from './ops.js'
 
@@ -25,7 +26,7 @@ export function portView(p: PortInfo): PortView {
 function ownerUuid(given: string | undefined, field: string): Uuid {
   if (given === undefined) return randomUUID() as Uuid
   const u = tryParseUuid(given)
-  if (u === undefined) throw new ValidationError(`invalid domain UUID '${given}'`, { path: field, value: given })
+  if (u === undefined) throw new ValidationError(`invalid domain UUID '${cut(given)}'`, { path: field, value: given })
   return u
 }
 
@@ -35,5 +36,5 @@ export function portRequest(src: PortSource, fields: { domainUuid: string; ifnam
     src.kind === 'interface'
       ? portFromInterfaceXml(src.xml, { name: src.domain ?? 'hostnet', uuid: ownerUuid(src.domainUuid, fields.domainUuid) }, () => randomUUID() as Uuid)
       : { port: parsePortInput(src.xml, src.validate === true ? { validate: true } : {}) }
-  return src.ifname === undefined ? base : { ...base, ifname: checkDeviceName(src.ifname, fields.ifname) }
+  return src.ifname === undefined ? base : { ...base, ifname: parseIfName(src.ifname, fields.ifname, fields.ifname) }
 }

@@ -4,8 +4,8 @@
  * cannot be written safely is refused instead of silently changing the meaning of a line.
  * @module
  */
-import { HostnetError, ValidationError } from '../../errors.js'
-import { ifNameProblem } from '../../model/values/ifname.js'
+import { cut, HostnetError, ValidationError } from '../../errors.js'
+import { kernelIfNameProblem } from '../../model/values/ifname.js'
 import { formatIp, parseIpAddr, type IpAddr } from '../../model/values/ip.js'
 import { parseMac } from '../../model/values/mac.js'
 
@@ -19,10 +19,14 @@ export function batchTokenProblem(s: string): string | undefined {
   return undefined
 }
 
-/** An interface name as a batch token. */
+/**
+ * An interface name as a batch token. Names from users passed model/values/ifname's rule long before; this checks
+ * what a batch line can carry, since names read back from the kernel (a rollback re-attaching someone's port) may
+ * be anything the kernel took.
+ */
 export function nameToken(name: string, what = 'interface name'): string {
-  const problem = ifNameProblem(name)
-  if (problem !== undefined) throw new ValidationError(`invalid ${what} '${name}': ${problem}`, { value: name })
+  const problem = kernelIfNameProblem(name)
+  if (problem !== undefined) throw new ValidationError(`invalid ${what} '${cut(name)}': ${problem}`, { value: name })
   const batch = batchTokenProblem(name)
   if (batch !== undefined) {
     throw new HostnetError('not-supported', `${what} '${name}' cannot be written to an ip batch: it ${batch}`, { details: { value: name } })

@@ -5,7 +5,7 @@
  * @module
  */
 import { HostnetError } from '../../errors.js'
-import { ifNameProblem } from '../../model/values/ifname.js'
+import { kernelIfNameProblem } from '../../model/values/ifname.js'
 
 /** hostnet's table in every target: `inet hostnet`; each network owns chains `<kind>_<escaped bridge>` in it. */
 export const HOSTNET_TABLE = 'hostnet'
@@ -71,7 +71,7 @@ export function parseChainName(chain: string): { kind: string; bridgeName: strin
  * and a backslash would be read as the escape of a trailing `*`.
  */
 export function nftIfNameProblem(name: string): string | undefined {
-  const problem = ifNameProblem(name)
+  const problem = kernelIfNameProblem(name)
   if (problem !== undefined) return problem
   if (name.includes('"')) return 'contains a double quote, which nft cannot express'
   if (name.includes('\\')) return 'contains a backslash, which nft cannot express'

@@ -9,7 +9,8 @@ import type { XmlElement } from '../xml/dom.js'
 import { el } from '../xml/write.js'
 import type { OutElement, OutNode } from '../xml/write.js'
 import { formatIp, tryParseIpv4 } from '../../model/values/ip.js'
-import { ifNameProblem } from '../../model/values/ifname.js'
+import { userIfNameProblem } from '../../model/values/ifname.js'
+import { cut } from '../../errors.js'
 import type { IfName } from '../../model/values/ifname.js'
 import { parseVlanId } from '../../model/values/vlan-id.js'
 import { assertNever, HostnetError } from '../../errors.js'
@@ -37,8 +38,8 @@ const INT_MAX = 0x7fffffff
 
 /** A kernel interface name from attribute `attr`, or a ValidationError naming it and the object. */
 export function checkIfName(text: string, what: string, ctx: ParseContext, attr: string): IfName {
-  const problem = ifNameProblem(text)
-  if (problem !== undefined) fail(ctx, `invalid ${what} '${text}': ${problem}`, { attr, value: text })
+  const problem = userIfNameProblem(text)
+  if (problem !== undefined) fail(ctx, `invalid ${what} '${cut(text)}': ${problem}`, { attr, value: text })
   return text as IfName
 }
 

@@ -3,7 +3,8 @@
  * returning canonical text.
  * @module
  */
-import { ifNameProblem } from '../../model/values/ifname.js'
+import { userIfNameProblem } from '../../model/values/ifname.js'
+import { cut } from '../../errors.js'
 import { parseMac } from '../../model/values/mac.js'
 import { formatIp, isMulticastIp, maxPrefix, networkAddress, parseIpAddr, tryParseIpv4 } from '../../model/values/ip.js'
 import type { IpAddr, IpFamily } from '../../model/values/ip.js'
@@ -16,8 +17,8 @@ export const MTU_MAX = 65575
 
 export function readIfName(v: unknown, ctx: Ctx): string {
   const s = readString(v, ctx)
-  const problem = ifNameProblem(s)
-  if (problem !== undefined) fail(ctx, `invalid ${ctx.field} '${s}': ${problem}`, v)
+  const problem = userIfNameProblem(s)
+  if (problem !== undefined) fail(ctx, `invalid ${ctx.field} '${cut(s)}': ${problem}`, v)
   return s
 }
 

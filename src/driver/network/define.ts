@@ -5,7 +5,8 @@
  * target's other networks are refused.
  * @module
  */
-import { HostnetError, ValidationError } from '../../errors.js'
+import { cut, HostnetError, ValidationError } from '../../errors.js'
+import { userIfNameProblem } from '../../model/values/ifname.js'
 import { networkFileNameProblem } from '../../backend/dnsmasq/index.js'
 import { forwardCapabilities } from '../../model/network/capabilities.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
@@ -25,7 +26,7 @@ export function networkNameProblem(name: string): string | undefined {
 export function checkNetworkName(name: string): void {
   const problem = networkNameProblem(name)
   if (problem !== undefined) {
-    throw new ValidationError(`invalid network name '${JSON.stringify(name).slice(1, -1)}': ${problem}`, {
+    throw new ValidationError(`invalid network name '${cut(JSON.stringify(name).slice(1, -1))}': ${problem}`, {
       path: '/network/name',
       value: name,
       object: networkObject(name),
@@ -54,11 +55,34 @@ export interface PrepareContext {
   random?: (n: number) => Uint8Array
 }
 
+/**
+ * The device names a definition mentions besides its own bridge (an existing bridge, the pool's devices and PF)
+ * follow the one device-name rule, like every name hostnet is given.
+ */
+function checkDeviceNames(def: NetworkDef, l3: boolean): void {
+  const names: Array<[string, string, string | undefined]> = []
+  if (!l3 && def.bridge?.name !== undefined) names.push(['bridge name', '/network/bridge/@name', def.bridge.name])
+  names.push(['<pf> device', '/network/forward/pf/@dev', def.forward.pf])
+  def.forward.interfaces.forEach((i, n) => names.push(['<forward> interface', `/network/forward/interface[${n + 1}]/@dev`, i.dev]))
+  for (const [what, path, name] of names) {
+    const problem = name === undefined ? undefined : userIfNameProblem(name)
+    if (problem !== undefined) {
+      throw new ValidationError(`invalid ${what} '${cut(name)}' in network '${def.name}': ${problem}`, {
+        path,
+        value: name,
+        object: networkObject(def.name),
+      })
+    }
+  }
+}
+
 /** Validate and complete a definition: bridge name and MAC for the L3 modes. */
 export function prepareDefinition(def: NetworkDef, ctx: PrepareContext): NetworkDef {
   checkNetworkName(def.name)
   validateNetworkDef(def)
-  if (!forwardCapabilities(def.forward.mode).l3) return def
+  const l3 = forwardCapabilities(def.forward.mode).l3
+  checkDeviceNames(def, l3)
+  if (!l3) return def
   const name = assignBridgeName(def.bridge?.name, {
     network: def.name,
     usedByNetworks: bridgeNamesInUse(ctx.records, def.name),

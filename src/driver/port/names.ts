@@ -4,11 +4,9 @@
  * recognise hostnet's port devices; a caller may choose the name instead (the sandbox's `vg-GUEST`).
  * @module
  */
-import { ValidationError } from '../../errors.js'
 import { macBytes, macFromBytes, type MacAddr } from '../../model/values/mac.js'
 
 export const PORT_DEVICE_PREFIX = 'hnp'
-const IFNAME_RE = /^[A-Za-z0-9_.-]{1,15}$/
 
 /** `hnp` + 12 hex digits of the port UUID (15 characters: the kernel's limit). */
 export function portDeviceName(uuid: string): string {
@@ -17,14 +15,6 @@ export function portDeviceName(uuid: string): string {
 
 export function isPortDeviceName(name: string): boolean {
   return name.length === 15 && name.startsWith(PORT_DEVICE_PREFIX) && /^[0-9a-f]{12}$/.test(name.slice(3))
-}
-
-/** A device name given by the caller: at most 15 characters, none that `ip -batch` would misread. */
-export function checkDeviceName(name: string, what: string): string {
-  if (!IFNAME_RE.test(name) || name === '.' || name === '..') {
-    throw new ValidationError(`invalid ${what} '${name}': 1-15 of A-Z, a-z, 0-9, '_', '.', '-'`, { value: name, path: what })
-  }
-  return name
 }
 
 /** libvirt's tap MAC: the guest's with the first byte 0xfe, so the bridge never adopts the guest's address. */

@@ -7,8 +7,8 @@
  * and a default route through the interface fill `<protocol>`; operational state fills `<link state>`.
  * @module
  */
-import { HostnetError } from '../../errors.js'
-import { parseIfName, type IfName } from '../values/ifname.js'
+import { cut, HostnetError, ValidationError } from '../../errors.js'
+import { kernelIfNameProblem, type IfName } from '../values/ifname.js'
 import { parseIpAddr, tryParseIpv4 } from '../values/ip.js'
 import { parseMac } from '../values/mac.js'
 import { parseVlanId } from '../values/vlan-id.js'
@@ -43,8 +43,11 @@ function view(state: HostState): View {
   return { byName, portsOf, routes: state.routes }
 }
 
+/** A name read from the kernel: whatever the kernel accepted (a device someone else made may have any). */
 function ifName(name: string): IfName {
-  return parseIfName(name, 'interface name')
+  const problem = kernelIfNameProblem(name)
+  if (problem !== undefined) throw new ValidationError(`invalid interface name '${cut(name)}': ${problem}`, { value: name })
+  return name as IfName
 }
 
 export function linkOf(i: Iface): InterfaceLink | undefined {
