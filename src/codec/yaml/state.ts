@@ -18,7 +18,10 @@
  * @module
  */
 import { parseDocument, stringify } from 'yaml'
-import { ValidationError } from '../../errors.js'
+import { cut, ValidationError } from '../../errors.js'
+import { checkDocumentSize, formatBytes, MAX_STATE_DEPTH, MAX_YAML_GENERAL_BYTES } from '../limits.js'
+import { jsonNestingDepth, yamlNestingBound } from './nesting.js'
+import { readPlainYaml } from './plain-reader.js'
 import type { DesiredState, HostState } from '../../model/host/state.js'
 import { checkKeys, readList, readObj } from './fields.js'
 import type { Ctx } from './fields.js'
@@ -32,21 +35,38 @@ export type StateFormat = 'yaml' | 'json'
 /** Aliases per document, to refuse "billion laughs" documents. */
 const MAX_ALIASES = 100
 
+function tooDeep(format: string): ValidationError {
+  return new ValidationError(`invalid ${format} document: nested deeper than ${MAX_STATE_DEPTH} levels`, { path: '' })
+}
+
 function decode(text: string, format: StateFormat): unknown {
+  checkDocumentSize(text, `${format === 'json' ? 'JSON' : 'YAML'} document`)
   if (format === 'json') {
+    if (jsonNestingDepth(text) > MAX_STATE_DEPTH) throw tooDeep('JSON')
     try {
       return JSON.parse(text) as unknown
     } catch (e) {
-      throw new ValidationError(`invalid JSON document: ${(e as Error).message}`, { path: '', cause: e })
+      throw new ValidationError(`invalid JSON document: ${cut((e as Error).message)}`, { path: '', cause: e })
     }
   }
+  // the plain subset (what nearly every document uses) is read in linear time; the rest goes to the library
+  const plain = readPlainYaml(text)
+  if ('value' in plain) return plain.value
+  if (text.length > MAX_YAML_GENERAL_BYTES) {
+    throw new ValidationError(
+      `invalid YAML document: line ${plain.line} has ${plain.unsupported}, which hostnet reads only in documents up to ` +
+        `${formatBytes(MAX_YAML_GENERAL_BYTES)} (this one has ${text.length} characters); write it in plain YAML or JSON`,
+      { path: '' },
+    )
+  }
+  if (yamlNestingBound(text) > MAX_STATE_DEPTH) throw tooDeep('YAML')
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, version: '1.2' })
   const err = doc.errors[0]
-  if (err !== undefined) throw new ValidationError(`invalid YAML document: ${err.message.split('\n')[0] ?? ''}`, { path: '', cause: err })
+  if (err !== undefined) throw new ValidationError(`invalid YAML document: ${cut(err.message.split('\n')[0] ?? '', 300)}`, { path: '', cause: err })
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown
   } catch (e) {
-    throw new ValidationError(`invalid YAML document: ${(e as Error).message}`, { path: '', cause: e })
+    throw new ValidationError(`invalid YAML document: ${cut((e as Error).message, 300)}`, { path: '', cause: e })
   }
 }
 
