@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Help } from 'commander'
 import { COMMAND_GROUPS, commandName, type CommandGroup, type GlobalFlags, type RegisterCommands } from './command-table.js'
+import { cut, ValidationError } from '../errors.js'
 import { exitCodeFor } from './exit.js'
 import { printError } from './output.js'
 import { CACERT_ENV, setRemoteOptions, TOKEN_ENV, URL_ENV } from './remote.js'
@@ -78,9 +79,20 @@ export async function programFor(argv: readonly string[], groups: readonly Comma
 }
 
 /** Entry point used by bin/hostnet; resolves to the process exit code. */
+/**
+ * Arguments are decoded from bytes by Node, which replaces invalid UTF-8 with U+FFFD: such an argument is
+ * refused rather than taken as a name the user never wrote.
+ */
+function checkArguments(argv: readonly string[]): void {
+  argv.slice(2).forEach((a, i) => {
+    if (a.includes('\uFFFD')) throw new ValidationError(`argument ${i + 1} '${cut(a)}' is not valid UTF-8`, { value: a })
+  })
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json')
   try {
+    checkArguments(argv)
     const program = await programFor(argv)
     await program.parseAsync([...argv])
     return 0

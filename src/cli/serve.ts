@@ -10,11 +10,13 @@ import { join } from 'node:path'
 import { HostnetError } from '../errors.js'
 import { CONFIRM_TIMER_ROLE, runConfirmTimer, TIMER_POLL_MS } from '../txn/index.js'
 import { runNetworkSupervisor } from '../driver/network/supervisor-loop.js'
-import { addStateDirOption } from './common.js'
+import { addStateDirOption, parseMilliseconds } from './common.js'
 import { logLine, openRuntime, type Runtime } from './runtime.js'
 
 export const SERVE_PID_FILE = 'serve.pid'
 export { DAEMON_START_TIMEOUT_MS, ensureConfirmTimer, hostnetBin, SERVE_LOG_FILE } from '../service/confirm-daemon.js'
+/** Longest --poll-ms: a minute. */
+const MAX_POLL_MS = 60_000
 
 interface ServeFlags {
   stateDir?: string
@@ -80,7 +82,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)
   try {
-    const pollMs = flags.pollMs === undefined ? TIMER_POLL_MS : Number(flags.pollMs)
+    const pollMs = flags.pollMs === undefined ? TIMER_POLL_MS : parseMilliseconds(flags.pollMs, '--poll-ms', MAX_POLL_MS)
     // virtual networks: autostart, dnsmasq supervision, retired-bridge deletion (not in the short-lived
     // --exit-when-idle daemon that apply --confirm-within starts)
     const networks = flags.exitWhenIdle === true ? undefined : superviseNetworks(rt, ac.signal)
@@ -89,7 +91,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     const exit = await runConfirmTimer({
       ...rt.deps,
       signal: ac.signal,
-      pollMs: Number.isFinite(pollMs) && pollMs > 0 ? pollMs : TIMER_POLL_MS,
+      pollMs,
       exitWhenIdle: flags.exitWhenIdle === true,
       onReady: () => {
         writePidFile(pidFile)

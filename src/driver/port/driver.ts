@@ -13,6 +13,8 @@ import type { NetworkPortDef } from '../../model/networkport.js'
 import { ACTOR_RECOVERY, actingFor, type ActorOptions } from '../../store/index.js'
 import type { PortRecord, PortStatus } from '../../store/ports.js'
 import { targetKey } from '../../txn/target-key.js'
+import { parseIfName } from '../../model/values/ifname.js'
+import { parseUuid } from '../../model/values/uuid.js'
 import { notFound } from '../network/context.js'
 import { associationOf, withLiveState, type PortAssociation } from './association.js'
 import { activeNetwork, allocateAll, type CreateOptions, type PortCreateRequest } from './allocate-txn.js'
@@ -43,6 +45,20 @@ export interface PortInfo {
   iface?: DomainInterfaceDef
   /** The 802.1Qbg/802.1Qbh association of the port's device. */
   association?: PortAssociation
+}
+
+/**
+ * A port UUID as a user gave it, in libvirt's canonical form for the lookup: libvirt parses UUIDs with or without
+ * dashes, in either case (virUUIDParse). A malformed one is invalid input, not an unknown port.
+ */
+function portUuid(uuid: string): string {
+  return parseUuid(uuid, 'network port UUID', '/networkport/uuid')
+}
+
+/** Device names a caller chose (the host device, the guest end) follow the one device-name rule. */
+function checkRequestNames(req: PortCreateRequest): void {
+  if (req.ifname !== undefined) parseIfName(req.ifname, 'port device name', '/interface/target/@dev')
+  if (req.guest !== undefined) parseIfName(req.guest.name, 'guest device name', '/interface/guest/@dev')
 }
 
 function infoOf(rec: PortRecord): PortInfo {
@@ -78,6 +94,7 @@ export class PortDriver {
   /** Several ports at once: one allocation transaction (all or none), one kernel batch. */
   async createMany(target: Target, network: string, reqs: readonly PortCreateRequest[], opts: CreateOptions = {}): Promise<PortInfo[]> {
     if (reqs.length === 0) return []
+    reqs.forEach(checkRequestNames)
     const ctx = actingFor(this.ctx, opts.actor)
     const allocated = allocateAll(ctx, target, network, reqs, opts)
     const records = await plugAll(ctx, target, allocated)
@@ -89,12 +106,12 @@ export class PortDriver {
   }
 
   /** net-port-delete: release the port and remove what it has on the host. */
-  delete(target: Target, network: string, uuid: string, opts: ActorOptions = {}): Promise<void> {
-    return deletePorts(actingFor(this.ctx, opts.actor), target, network, [uuid])
+  async delete(target: Target, network: string, uuid: string, opts: ActorOptions = {}): Promise<void> {
+    await deletePorts(actingFor(this.ctx, opts.actor), target, network, [portUuid(uuid)])
   }
 
-  deleteMany(target: Target, network: string, uuids: readonly string[], opts: ActorOptions = {}): Promise<void> {
-    return uuids.length === 0 ? Promise.resolve() : deletePorts(actingFor(this.ctx, opts.actor), target, network, uuids)
+  async deleteMany(target: Target, network: string, uuids: readonly string[], opts: ActorOptions = {}): Promise<void> {
+    if (uuids.length > 0) await deletePorts(actingFor(this.ctx, opts.actor), target, network, uuids.map(portUuid))
   }
 
   /** net-port-list: the ports of an active network, oldest first. */
@@ -104,7 +121,8 @@ export class PortDriver {
     return this.ctx.ports.listByNetwork(key, network).map(infoOf)
   }
 
-  get(target: Target, network: string, uuid: string): PortInfo {
+  get(target: Target, network: string, given: string): PortInfo {
+    const uuid = portUuid(given)
     const key = targetKey(target)
     if (this.ctx.networks.get(key, network) === undefined) throw notFound(network)
     const rec = this.ctx.ports.get(key, uuid)
@@ -126,8 +144,9 @@ export class PortDriver {
   }
 
   /** Complete a pre-associated port's association (libvirt's incoming migration finishing). */
-  async associate(target: Target, network: string, uuid: string): Promise<PortInfo> {
-    const info = this.get(target, network, uuid)
+  async associate(target: Target, network: string, given: string): Promise<PortInfo> {
+    const info = this.get(target, network, given)
+    const uuid = info.uuid
     const key = targetKey(target)
     const rec = this.ctx.ports.get(key, uuid)
     const record = rec === undefined ? undefined : readPlugRecord(rec.plug, uuid)
@@ -145,8 +164,8 @@ export class PortDriver {
   dumpXml(target: Target, network: string, uuid: string, opts: { domainInterface?: boolean } = {}): string {
     const info = this.get(target, network, uuid)
     if (opts.domainInterface !== true) return formatPortXml(info.port)
-    const rec = this.ctx.ports.get(targetKey(target), uuid)
-    const record = rec === undefined ? undefined : readPlugRecord(rec.plug, uuid)
+    const rec = this.ctx.ports.get(targetKey(target), info.uuid)
+    const record = rec === undefined ? undefined : readPlugRecord(rec.plug, info.uuid)
     return formatStatusInterface(statusInterface(network, info.port, info.iface, record))
   }
 

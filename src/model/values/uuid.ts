@@ -3,13 +3,13 @@
  * dashes allowed between digit pairs, surrounding whitespace ignored.
  * @module
  */
-import { ValidationError } from '../../errors.js'
+import { cut, ValidationError } from '../../errors.js'
 
 export type Uuid = string & { readonly __brand: 'Uuid' }
 
 export function parseUuid(s: string, what = 'UUID', path?: string): Uuid {
   const u = tryParseUuid(s)
-  if (u === undefined) throw new ValidationError(`malformed ${what} '${s}'`, { value: s, ...(path ? { path } : {}) })
+  if (u === undefined) throw new ValidationError(`malformed ${what} '${cut(s)}'`, { value: s, ...(path ? { path } : {}) })
   return u
 }
 
