@@ -113,6 +113,19 @@ export class ValidationError extends HostnetError {
   }
 }
 
+/**
+ * The program an argv runs: past `ip netns exec NAME` and `nsenter --net=...` (a tc failure inside a namespace
+ * is tc's, not ip's).
+ */
+export function commandName(argv: readonly string[]): string {
+  if (argv[0] === 'ip' && argv[1] === 'netns' && argv[2] === 'exec' && argv.length > 4) return commandName(argv.slice(4))
+  if (argv[0] === 'nsenter') {
+    const i = argv.findIndex((a, k) => k > 0 && !a.startsWith('-'))
+    if (i > 0) return commandName(argv.slice(i))
+  }
+  return argv[0] ?? '?'
+}
+
 /** A command run through sys/exec failed. */
 export class CommandError extends HostnetError {
   readonly argv: readonly string[]
@@ -120,7 +133,7 @@ export class CommandError extends HostnetError {
   readonly stderr: string
 
   constructor(argv: readonly string[], exitCode: number | null, stderr: string, message?: string) {
-    const msg = message ?? `${argv[0] ?? '?'} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n')[0] ?? ''}`
+    const msg = message ?? `${commandName(argv)} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n')[0] ?? ''}`
     super('backend-failure', msg, { details: { argv: [...argv], exitCode, stderr } })
     this.name = 'CommandError'
     this.argv = argv

@@ -5,10 +5,10 @@
  * associations (profile-plug.ts), tc bandwidth per port, floor classes on the network bridge. Any failure undoes everything these ports got (unplug.ts) and rethrows.
  * @module
  */
-import { HostnetError, RollbackError } from '../../errors.js'
+import { errorMessage, HostnetError, RollbackError } from '../../errors.js'
 import type { Target } from '../../model/target.js'
 import type { NetworkPortDef } from '../../model/networkport.js'
-import { portError } from '../../model/port/index.js'
+import { FIELD, portError } from '../../model/port/index.js'
 import { targetKey } from '../../txn/target-key.js'
 import { errorBrief } from '../../txn/error-json.js'
 import { createdDetail, type Allocated } from './allocate-txn.js'
@@ -16,7 +16,7 @@ import { portChange, type PortContext } from './context.js'
 import { guestUpOps, plugOps } from './device-ops.js'
 import { associateProfiles } from './profile-plug.js'
 import type { PlugRecord, PortDevice } from './plug-record.js'
-import { deviceShaping, floorPlugCommands, networkTree } from './shaping.js'
+import { deviceShaping, floorPlugCommands, networkTree, removeNetworkTree } from './shaping.js'
 import { unplugAll } from './unplug.js'
 
 type Plugging = Allocated & { record: PlugRecord }
@@ -59,18 +59,44 @@ async function addOvsPorts(ctx: PortContext, target: Target, items: Plugging[]):
   if (ports.length > 0) await ctx.services.ovsAddPorts(target, ports)
 }
 
+/** A tc step of one port; a failure names the port, its network and the device (tc's own message after it). */
+async function tcFor(ctx: PortContext, it: Plugging, what: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run()
+  } catch (e) {
+    const pctx = { portUuid: it.port.uuid, network: it.network.name }
+    throw portError('backend-failure', pctx, `cannot set ${what} of port '${it.port.uuid}' on network '${it.network.name}': ${errorMessage(e)}`, FIELD.bandwidth)
+  }
+}
+
 async function shape(ctx: PortContext, target: Target, items: Plugging[]): Promise<void> {
   for (const it of items) {
     const d = it.record.device
     if (d === undefined || it.record.shaped !== true) continue
     const step = deviceShaping(d, it.port)
-    if (step !== undefined) await ctx.services.tc(step.netns === undefined ? target : { kind: 'netns', name: step.netns }, step.commands)
+    if (step !== undefined) {
+      const ns: Target = step.netns === undefined ? target : { kind: 'netns', name: step.netns }
+      await tcFor(ctx, it, `the bandwidth of device '${d.ifname}'`, () => ctx.services.tc(ns, step.commands))
+    }
   }
-  for (const it of items) {
-    const f = it.record.floor
-    if (f === undefined || it.floor === undefined) continue
-    if (!(await ctx.services.hasHtbRoot(target, f.bridge))) await ctx.services.tc(target, networkTree(f.bridge, it.network))
-    await ctx.services.tc(target, floorPlugCommands(f.bridge, it.network, it.port, it.floor))
+  // a network's tree built here goes again when the plug fails (the target is left as it was)
+  const built: string[] = []
+  try {
+    for (const it of items) {
+      const f = it.record.floor
+      const floor = it.floor
+      if (f === undefined || floor === undefined) continue
+      await tcFor(ctx, it, `the floor class 1:${floor.classId.toString(16)} on bridge '${f.bridge}'`, async () => {
+        if (!(await ctx.services.hasHtbRoot(target, f.bridge))) {
+          built.push(f.bridge)
+          await ctx.services.tc(target, networkTree(f.bridge, it.network))
+        }
+        await ctx.services.tc(target, floorPlugCommands(f.bridge, it.network, it.port, floor))
+      })
+    }
+  } catch (e) {
+    for (const bridge of built) await ctx.services.tc(target, removeNetworkTree(bridge)).catch(() => undefined)
+    throw e
   }
 }
 
@@ -101,8 +127,20 @@ async function plugSteps(ctx: PortContext, target: Target, items: Plugging[], se
 /** Undo a failed plug and forget the ports (their rows go: no count changes). */
 async function rollBack(ctx: PortContext, target: Target, items: Plugging[], original: unknown, sent?: ReadonlySet<string>): Promise<never> {
   const key = targetKey(target)
-  // a port profile that no switch request was left for needs no withdrawal
-  const problems = await unplugAll(ctx, target, items.map((it) => ({ uuid: it.port.uuid, record: it.record, network: it.network, ...(sent === undefined || sent.has(it.port.uuid) ? {} : { skipProfile: true }) })))
+  // last plugged first: removing each floor class gives the default class back the rate it had before that port
+  // came, so after the last one it has the rate from before the batch; a port profile that no switch request was
+  // left for needs no withdrawal
+  const undo = [...items].reverse().map((it) => {
+    const rate = it.floor === undefined ? undefined : it.floor.defaultClassRate + (it.port.bandwidth?.inbound?.floor ?? 0)
+    return {
+      uuid: it.port.uuid,
+      record: it.record,
+      network: it.network,
+      ...(rate === undefined ? {} : { defaultClassRate: rate }),
+      ...(sent === undefined || sent.has(it.port.uuid) ? {} : { skipProfile: true }),
+    }
+  })
+  const problems = await unplugAll(ctx, target, undo)
   if (problems.length > 0) {
     ctx.log(`warning: a failed plug left something behind (recovery retries): ${problems.join('; ')}`)
     throw new RollbackError(original, problems)

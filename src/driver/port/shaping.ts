@@ -10,6 +10,7 @@ import {
   renderFloorUnplugAndRebalance,
   renderInterfaceBandwidth,
   renderNetworkBandwidth,
+  renderClearBandwidth,
   type ShapingCommand,
 } from '../../backend/tc/index.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
@@ -35,6 +36,11 @@ export function deviceShaping(device: PortDevice, port: NetworkPortDef): Shaping
 /** The network's htb tree on its bridge (built once, before the first floor class). */
 export function networkTree(bridge: string, network: NetworkDef): readonly ShapingCommand[] {
   return renderNetworkBandwidth(bridge, network.bandwidth)
+}
+
+/** Remove the network's htb tree (a failed first floor plug built it); a tree that is gone is fine. */
+export function removeNetworkTree(bridge: string): readonly ShapingCommand[] {
+  return renderClearBandwidth(bridge)
 }
 
 /** The floor class of a port on the network bridge, and the default class's new rate. */

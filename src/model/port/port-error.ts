@@ -45,6 +45,7 @@ export const FIELD = {
   virtualPortParam: (param: string) => `/networkport/virtualport/parameters/@${param}`,
   virtualPort: '/networkport/virtualport',
   floor: '/networkport/bandwidth/inbound/@floor',
+  bandwidth: '/networkport/bandwidth',
   plug: '/networkport/plug',
   plugDev: '/networkport/plug/@dev',
   plugAddress: '/networkport/plug/address',
