@@ -31,6 +31,8 @@ export class FakeWorld {
   readonly daemons = new Map<string, DaemonRef>()
   readonly sysctls = new Map<string, string>()
   readonly calls: string[] = []
+  /** Networks whose files the driver asked to remove for good. */
+  readonly forgotten: string[] = []
   targetPresent = true
   private faults = new Set<FaultPoint>()
   private nextPid = 1000
@@ -102,6 +104,7 @@ export class FakeWorld {
           await this.step('dhcp.stop', `dnsmasq stop ${ctx.def.name}`)
           this.daemons.delete(ctx.def.name)
         },
+        forget: (_t: Target, name: string) => void this.forgotten.push(name),
         isRunning: (ref: DaemonRef) => [...this.daemons.values()].some((d) => d.pid === ref.pid),
         leases: async (_t: Target, _def: NetworkDef): Promise<DhcpLeaseEntry[]> => [],
       },

@@ -6,7 +6,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises'
-import { HostnetError, ValidationError } from '../../errors.js'
+import { cut, HostnetError, ValidationError } from '../../errors.js'
 import { tryParseIpv4, tryParseIpv6 } from '../../model/values/ip.js'
 import type { IpAddr } from '../../model/values/ip.js'
 import { tryParseMac } from '../../model/values/mac.js'
@@ -33,7 +33,7 @@ export interface DnsmasqLeaseFile {
 }
 
 function bad(line: string, lineNo: number, what: string): never {
-  throw new ValidationError(`malformed dnsmasq lease line ${lineNo} (${what}): '${line}'`, { value: line })
+  throw new ValidationError(`malformed dnsmasq lease line ${lineNo} (${what}): '${cut(line)}'`, { value: line })
 }
 
 function parseLine(line: string, lineNo: number, v6: boolean): DnsmasqLease {

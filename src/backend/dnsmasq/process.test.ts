@@ -1,7 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createSocket } from 'node:dgram'
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HostnetError } from '../../errors.js'
@@ -26,24 +27,31 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-test('start: files written, dnsmasq run in the namespace with our files; its refusal becomes a backend failure', () =>
+test('start: files written, dnsmasq run in the namespace with our files; its refusal becomes a backend failure, the files go', () =>
   withDir(async (dir) => {
-    const runner = new RecordingRunner((argv) =>
-      argv[1] === '--version' ? { stdout: 'Dnsmasq version 2.90  Copyright\n' } : { exitCode: 1, stderr: '\ndnsmasq: bad option at line 19 of x.conf\n' },
-    )
+    const paths = dnsmasqPaths(dir, 'pt')
+    // what dnsmasq would have read, taken when it runs (a failed start removes the files afterwards)
+    const seen: { conf?: string; mode?: number; hostsfile?: string } = {}
+    const runner = new RecordingRunner((argv) => {
+      if (argv[1] === '--version') return { stdout: 'Dnsmasq version 2.90  Copyright\n' }
+      seen.conf = readFileSync(paths.conf, 'utf8')
+      seen.mode = statSync(paths.conf).mode & 0o777
+      seen.hostsfile = readFileSync(paths.hostsfile, 'utf8')
+      return { exitCode: 1, stderr: '\ndnsmasq: bad option at line 19 of x.conf\n' }
+    })
     await assert.rejects(
       startDnsmasq(DEF, { runDir: dir, bridgeName: 'br-pt', netns: 'ns1', runner }),
       (e: unknown) => e instanceof HostnetError && e.kind === 'backend-failure' && e.message === "cannot start dnsmasq for network 'pt': dnsmasq: bad option at line 19 of x.conf",
     )
-    const paths = dnsmasqPaths(dir, 'pt')
     // entered into the namespace's network only (nsenter --net), not through `ip netns exec`
     assert.deepEqual(runner.calls[1]?.argv, ['nsenter', '--net=/run/netns/ns1', 'dnsmasq', `--conf-file=${paths.conf}`, `--dhcp-leasefile=${paths.leases}`, '--user=root'])
     assert.equal(runner.calls[1]?.opts.netns, undefined)
-    const conf = await readFile(paths.conf, 'utf8')
-    assert.match(conf, new RegExp(`^pid-file=${dir}/pt\\.pid$`, 'm'))
-    assert.match(conf, new RegExp(`^dhcp-hostsfile=${dir}/pt\\.hostsfile$`, 'm'))
-    assert.equal((await stat(paths.conf)).mode & 0o777, 0o600)
-    assert.equal(await readFile(paths.hostsfile, 'utf8'), '')
+    assert.match(seen.conf ?? '', new RegExp(`^pid-file=${dir}/pt\\.pid$`, 'm'))
+    assert.match(seen.conf ?? '', new RegExp(`^dhcp-hostsfile=${dir}/pt\\.hostsfile$`, 'm'))
+    assert.equal(seen.mode, 0o600)
+    assert.equal(seen.hostsfile, '')
+    // a failed start leaves none of its files
+    for (const f of [paths.conf, paths.hostsfile, paths.addnhosts, paths.pid]) assert.equal(existsSync(f), false, f)
   }))
 
 test('an old dnsmasq binary is refused before anything runs', () =>

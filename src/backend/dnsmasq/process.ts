@@ -18,7 +18,7 @@ import { systemRunner } from '../../sys/exec.js'
 import type { Runner } from '../../sys/exec.js'
 import { parseDnsmasqVersion, requireDnsmasqVersion } from './caps.js'
 import { wantDns } from './conf-dns.js'
-import { removePidFile, renderForRun, writeDnsmasqFiles, writeHostsFiles } from './files.js'
+import { removeDnsmasqFiles, removePidFile, renderForRun, writeDnsmasqFiles, writeHostsFiles } from './files.js'
 import { dnsmasqPaths } from './names.js'
 import type { DnsmasqPaths } from './names.js'
 import { pidAlive } from '../../sys/process.js'
@@ -144,8 +144,26 @@ export async function startDnsmasq(def: NetworkDef, opts: DnsmasqRunOptions): Pr
   }
   const version = requireDnsmasqVersion(opts.dnsmasqVersion ?? (await dnsmasqBinaryVersion(binary, runner)))
   const files = renderForRun(def, paths, { bridgeName: opts.bridgeName, dnsmasqVersion: `${version.major}.${version.minor}` })
-  await writeDnsmasqFiles(paths, files)
   await removePidFile(paths) // a stale one: the pid it names is not this network's dnsmasq
+  try {
+    await writeDnsmasqFiles(paths, files)
+    const pid = await spawnDnsmasq(def, paths, opts, runner, binary)
+    try {
+      await waitReady(def, pid, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, opts.readyPollMaxMs ?? POLL_INTERVAL_MS)
+    } catch (e) {
+      await stopDnsmasq(paths)
+      throw e
+    }
+    return { network: def.name, pid, paths, ...(opts.netns === undefined ? {} : { netns: opts.netns }) }
+  } catch (e) {
+    // a start that failed leaves none of its files (the lease database stays: it belongs to the network)
+    await removeDnsmasqFiles(paths, { keepLeases: true })
+    throw e
+  }
+}
+
+/** Run dnsmasq (it daemonizes once it bound its sockets) and read its pid file. */
+async function spawnDnsmasq(def: NetworkDef, paths: DnsmasqPaths, opts: DnsmasqRunOptions, runner: Runner, binary: string): Promise<number> {
   try {
     // `nsenter --net`: dnsmasq needs only the namespace's network (it reads no /sys), so the mount namespace and
     // /sys remount of `ip netns exec` are not worth their cost on a busy host
@@ -164,13 +182,7 @@ export async function startDnsmasq(def: NetworkDef, opts: DnsmasqRunOptions): Pr
   if (pid === undefined) {
     throw new HostnetError('backend-failure', `dnsmasq for network '${def.name}' wrote no pid file '${paths.pid}'`)
   }
-  try {
-    await waitReady(def, pid, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, opts.readyPollMaxMs ?? POLL_INTERVAL_MS)
-  } catch (e) {
-    await stopDnsmasq(paths)
-    throw e
-  }
-  return { network: def.name, pid, paths, ...(opts.netns === undefined ? {} : { netns: opts.netns }) }
+  return pid
 }
 
 /** Poll until `pid` is gone; the interval starts at 1 ms and doubles up to POLL_INTERVAL_MS (dnsmasq exits fast). */

@@ -4,6 +4,7 @@
  * share a file), started inside the target namespace. The dnsmasq version is asked once per process.
  * @module
  */
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Target } from '../../model/target.js'
 import {
@@ -113,6 +114,11 @@ export class DnsmasqDhcpService implements DhcpService {
     if (path === undefined || !ctx.def.ips.some(networkIpHasDhcp)) return {}
     const env = { [DHCP_EVENT_ENV.stateDir]: this.opts.stateDir, [DHCP_EVENT_ENV.target]: targetKey(ctx.target), [DHCP_EVENT_ENV.network]: ctx.def.name }
     return { leaseScript: { path, env } }
+  }
+
+  forget(target: Target, name: string): void {
+    const paths = dnsmasqPaths(networkRunDir(this.opts.stateDir, target), name)
+    for (const p of [paths.conf, paths.hostsfile, paths.addnhosts, paths.pid, paths.leases]) rmSync(p, { force: true })
   }
 
   isRunning(pid: ProcessIdentity): boolean {

@@ -13,7 +13,7 @@ import type { NetworkRecord } from '../../store/networks.js'
 import { targetFromKey, targetKey } from '../../txn/target-key.js'
 import { busy, networkChange, requireRecord, resolveDriverContext, type DriverContext, type NetworkDriverDeps } from './context.js'
 import { checkDuplicates, checkNetworkName, currentDef, needsDeviceList, parseStoredXml, prepareDefinition } from './define.js'
-import { deleteTombstonesQuietly, destroyNetwork, startWithDef, type DestroyOptions } from './lifecycle.js'
+import { deleteTombstonesQuietly, destroyNetwork, forgetNetwork, startWithDef, type DestroyOptions } from './lifecycle.js'
 import { recoverNetworks, type NetworkRecoveryReport } from './recover.js'
 import type { DhcpLeaseEntry } from './services.js'
 import { superviseDnsmasq, type SuperviseReport } from './supervise.js'
@@ -63,8 +63,10 @@ export class NetworkDriver {
       if (rec.configXml === undefined) {
         throw new HostnetError('conflict', `can't undefine transient network '${name}'`, { details: { object: networkObject(name) } })
       }
-      if (rec.status === 'inactive') ctx.networks.delete(key, name)
-      else {
+      if (rec.status === 'inactive') {
+        ctx.networks.delete(key, name)
+        forgetNetwork(ctx, rec)
+      } else {
         ctx.networks.setConfig(key, name, null)
         ctx.networks.setAutostart(key, name, false)
       }

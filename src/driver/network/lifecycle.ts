@@ -14,7 +14,7 @@ import type { NetworkRecord } from '../../store/networks.js'
 import type { ChangeInput } from '../../store/index.js'
 import { errorBrief, errorToJson } from '../../txn/error-json.js'
 import { withReverter } from '../../txn/reverter.js'
-import { targetKey } from '../../txn/target-key.js'
+import { targetFromKey, targetKey } from '../../txn/target-key.js'
 import { checkBridgeNotRunning, checkSubnetOverlap } from './checks.js'
 import { busy, networkChange, notFound, type DriverContext } from './context.js'
 import { currentDef } from './define.js'
@@ -123,10 +123,20 @@ export function finishInactive(ctx: DriverContext, key: string, name: string, fr
     if (rec.configXml === undefined) {
       ctx.networks.delete(key, name)
       ctx.networks.record({ ...change, detail: { ...change.detail, transient: true } })
+      forgetNetwork(ctx, rec)
       return
     }
     ctx.networks.transition(key, name, { from, to: 'inactive', owner: null, liveXml: null, runtime: null, error, change })
   })
+}
+
+/** A network record was deleted: its leftover files (the lease database) go too. */
+export function forgetNetwork(ctx: DriverContext, rec: NetworkRecord): void {
+  try {
+    ctx.services.dhcp.forget(targetFromKey(rec.target), rec.name)
+  } catch (e) {
+    ctx.log(`warning: the files of network '${rec.name}' could not be removed: ${errorMessage(e)}`)
+  }
 }
 
 export async function deleteTombstonesQuietly(ctx: DriverContext, target: Target): Promise<number> {

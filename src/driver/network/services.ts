@@ -58,6 +58,11 @@ export interface DhcpService {
   start(ctx: DhcpContext): Promise<ProcessIdentity>
   /** Stop the network's dnsmasq (idempotent: by pid when known, else by its pid file) and remove its files. */
   stop(ctx: DhcpContext, pid: ProcessIdentity | undefined): Promise<void>
+  /**
+   * The network is gone for good (undefined, or a transient one stopped): remove whatever of its files remain,
+   * its lease database included, so a later network of the same name starts without its leases.
+   */
+  forget(target: Target, name: string): void
   isRunning(pid: ProcessIdentity): boolean
   /** The network's current DHCP leases. */
   leases(target: Target, def: NetworkDef): Promise<DhcpLeaseEntry[]>
