@@ -45,7 +45,15 @@ function attrNeedsDecode(raw: string): boolean {
   return false
 }
 
+/** Names up to this long are shared through a small cache (element and attribute names). */
+const NAME_CACHE_MAX_LEN = 24
+const NAME_CACHE_SIZE = 256
+
 class Parser {
+  private readonly names: Array<string | undefined> = new Array<string | undefined>(NAME_CACHE_SIZE)
+  private readonly scratchAttrs: Array<readonly [string, string]> = []
+  /** Children being collected, per nesting depth. */
+  private readonly scratchKids: XmlNode[][] = []
   private pos = 0
   private line = 1
   private lineStart = 0
@@ -93,7 +101,23 @@ class Parser {
     let i = start + 1
     while (i < s.length && isNameChar(s.charCodeAt(i))) i++
     this.pos = i
-    return s.slice(start, i)
+    return this.shared(start, i)
+  }
+
+  /**
+   * src[start..end): documents repeat a few names and values many times, so short ones are reused from a small
+   * cache (fewer allocations, one string shared by the tree).
+   */
+  private shared(start: number, end: number): string {
+    const s = this.src
+    const len = end - start
+    if (len > NAME_CACHE_MAX_LEN || len === 0) return s.slice(start, end)
+    const slot = (s.charCodeAt(start) * 31 + s.charCodeAt(end - 1) * 7 + len) & (NAME_CACHE_SIZE - 1)
+    const hit = this.names[slot]
+    if (hit !== undefined && hit.length === len && s.startsWith(hit, start)) return hit
+    const text = s.slice(start, end)
+    this.names[slot] = text
+    return text
   }
 
   private decode(raw: string, inAttr: boolean): string {
@@ -185,7 +209,10 @@ class Parser {
     const line = this.line
     this.pos++ // '<'
     const name = this.readName()
-    const attrs: Array<readonly [string, string]> = []
+    // attributes and children are collected in arrays reused across elements, then copied at their exact size:
+    // a fresh array that grows by push reserves room for 17 entries, most of it wasted on small elements
+    const attrs = this.scratchAttrs
+    attrs.length = 0
     let seen: Set<string> | undefined
     for (;;) {
       const before = this.pos
@@ -194,7 +221,7 @@ class Parser {
       if (c === '/') {
         if (s[this.pos + 1] !== '>') this.fail("expected '/>'")
         this.pos += 2
-        return { type: 'element', name, attrs: attrs.length === 0 ? NO_ATTRS : attrs, children: NO_CHILDREN, line }
+        return { type: 'element', name, attrs: attrs.length === 0 ? NO_ATTRS : attrs.slice(), children: NO_CHILDREN, line }
       }
       if (c === '>') {
         this.pos++
@@ -211,7 +238,7 @@ class Parser {
       if (q !== '"' && q !== "'") this.fail(`attribute '${cut(an)}' value must be quoted`)
       const end = s.indexOf(q, this.pos + 1)
       if (end < 0) this.fail(`unterminated value of attribute '${cut(an)}'`)
-      const raw = s.slice(this.pos + 1, end)
+      const raw = this.shared(this.pos + 1, end)
       this.advanceTo(end + 1)
       if (seen !== undefined) {
         if (seen.has(an)) this.fail(`duplicate attribute '${cut(an)}' on <${cut(name)}>`)
@@ -223,7 +250,9 @@ class Parser {
       }
       attrs.push([an, this.decode(raw, true)])
     }
-    const children: XmlNode[] = []
+    const attrList = attrs.length === 0 ? NO_ATTRS : attrs.slice()
+    const children = (this.scratchKids[depth] ??= [])
+    children.length = 0
     for (;;) {
       const lt = s.indexOf('<', this.pos)
       if (lt < 0) this.fail(`missing end tag </${cut(name)}>`)
@@ -241,7 +270,7 @@ class Parser {
         if (s[this.pos] !== '>') this.fail(`malformed end tag </${cut(endName)}>`)
         this.pos++
         if (endName !== name) this.fail(`end tag </${cut(endName)}> does not match <${cut(name)}>`)
-        return { type: 'element', name, attrs: attrs.length === 0 ? NO_ATTRS : attrs, children, line }
+        return { type: 'element', name, attrs: attrList, children: children.length === 0 ? NO_CHILDREN : children.slice(), line }
       } else if (s.startsWith('<!--', lt)) {
         const end = s.indexOf('-->', lt + 4)
         if (end < 0) this.fail('unterminated comment')

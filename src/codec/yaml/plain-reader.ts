@@ -133,7 +133,7 @@ class Reader {
 
   constructor(text: string) {
     this.lines = text.split('\n')
-    for (let i = 0; i < this.lines.length; i++) {
+    if (text.indexOf('\r') >= 0) for (let i = 0; i < this.lines.length; i++) {
       const l = this.lines[i]!
       if (l.endsWith('\r')) this.lines[i] = l.slice(0, -1)
     }
