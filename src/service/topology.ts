@@ -224,13 +224,10 @@ export async function readTopology(rt: Runtime, target: Target): Promise<Topolog
   const key = targetKey(target)
   const driver = rt.networks()
   const summaries = driver.list(target, { all: true })
-  const networks: TopologyNetwork[] = []
-  const ports: PortView[] = []
-  for (const s of summaries) {
-    const list = driver.ports.list(target, s.name)
-    ports.push(...list.map(portView))
-    networks.push({ summary: s, def: networkDefOf(driver, key, s.name), connections: list.length })
-  }
+  const ports = driver.ports.listTarget(target).map(portView)
+  const counts = new Map<string, number>()
+  for (const p of ports) counts.set(p.network, (counts.get(p.network) ?? 0) + 1)
+  const networks: TopologyNetwork[] = summaries.map((s) => ({ summary: s, def: networkDefOf(driver, key, s.name), connections: counts.get(s.name) ?? 0 }))
   const state = await showState(rt, target, [])
   return buildTopology(key, changeId, state, networks, ports)
 }

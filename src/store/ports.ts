@@ -122,6 +122,7 @@ const SQL = {
   get: 'SELECT * FROM network_ports WHERE target = ? AND uuid = ?',
   exists: 'SELECT 1 FROM network_ports WHERE target = ? AND uuid = ?',
   byNetwork: 'SELECT * FROM network_ports WHERE target = ? AND network = ? ORDER BY created_ms, uuid',
+  byTarget: 'SELECT * FROM network_ports WHERE target = ? ORDER BY network, created_ms, uuid',
   all: 'SELECT * FROM network_ports ORDER BY target, network, created_ms, uuid',
   usage: 'SELECT device, ports AS n, floor_sum AS floor FROM network_port_usage WHERE target = ? AND network = ? AND ports > 0',
   classIds: 'SELECT class_id FROM network_ports WHERE target = ? AND network = ? AND class_id IS NOT NULL',
@@ -188,6 +189,11 @@ export class PortStore {
   /** The ports of one network, oldest first. */
   listByNetwork(target: string, network: string): PortRecord[] {
     return (this.stmt('byNetwork').all(target, network) as Row[]).map(fromRow)
+  }
+
+  /** Every port of one target, by network, oldest first (one pass over the target's rows: the topology). */
+  listByTarget(target: string): PortRecord[] {
+    return (this.stmt('byTarget').all(target) as Row[]).map(fromRow)
   }
 
   /** Every port of every target (recovery). */

@@ -53,6 +53,7 @@ test('topology: the bridge carries the network, the network its port, the port i
   const uuid = '5d1a2f3e-0c4b-4e6a-9f7d-8b2c1e0a9d31'
   const port = await lab.req('POST', `${t}/networks/topo/ports`, { body: portXml(uuid, '52:54:00:12:34:56'), type: XML })
   assert.equal(port.status, 201, port.text)
+  assert.equal((await lab.req('POST', `${t}/networks`, { body: natXml('idle', '10.233.0'), type: XML })).status, 201, 'an inactive network is in the picture too')
   const r = await lab.req('GET', `${t}/topology`, { via: 'ro' })
   assert.equal(r.status, 200, r.text)
   const topo = r.json as { target: string; changeId: number; nodes: Array<{ id: string; kind: string; detail: Record<string, unknown> }>; edges: Array<{ from: string; to: string; kind: string }> }
@@ -61,6 +62,9 @@ test('topology: the bridge carries the network, the network its port, the port i
   for (const e of ['iface:virbr0 -bridge-> network:topo', `network:topo -port-> port:${uuid}`, `port:${uuid} -guest-> guest:vm1`, 'iface:eth0 -controller-> iface:br0', 'iface:eth0 -peer-> iface:eth1']) {
     assert.ok(edges.has(e), `${e} in ${[...edges].join('\n')}`)
   }
+  const idle = topo.nodes.find((n) => n.id === 'network:idle') as { state?: string; detail: Record<string, unknown> } | undefined
+  assert.equal(idle?.state, 'inactive')
+  assert.equal(idle?.detail['connections'], 0)
   const net = topo.nodes.find((n) => n.id === 'network:topo')!
   assert.deepEqual(net.detail['addresses'], ['10.232.0.1/24'])
   assert.equal(net.detail['connections'], 1)

@@ -145,18 +145,25 @@ export class HnApp extends LitElement {
   private async loadSession(): Promise<void> {
     try {
       this.session = await getJson<Session>('/session')
-      await this.loadTargets()
     } catch (e) {
       this.session = null
       if ((e as { status?: number }).status !== 401) this.problem = errorText(e)
+      return
     }
+    await this.loadTargets()
   }
 
+  /** The target list; a location that names a target shows its page at once, without waiting for the list. */
   private async loadTargets(): Promise<void> {
-    this.targets = await getJson<TargetInfo[]>('/targets')
-    const wanted = this.route.target
-    const chosen = wanted !== undefined ? wanted : (this.targets.find((t) => t.kind === 'netns' && t.exists)?.target ?? 'host')
-    if (wanted === undefined) history.replaceState(null, '', hashOf({ target: chosen, page: this.route.page }))
+    try {
+      this.targets = await getJson<TargetInfo[]>('/targets')
+    } catch (e) {
+      this.problem = errorText(e)
+      return
+    }
+    if (this.route.target !== undefined) return
+    const chosen = this.targets.find((t) => t.kind === 'netns' && t.exists)?.target ?? 'host'
+    history.replaceState(null, '', hashOf({ target: chosen, page: this.route.page }))
     this.route = { ...this.route, target: chosen }
   }
 
@@ -190,11 +197,7 @@ export class HnApp extends LitElement {
   private async onLogin(e: CustomEvent<Session>): Promise<void> {
     this.problem = undefined
     this.session = e.detail
-    try {
-      await this.loadTargets()
-    } catch (err) {
-      this.problem = errorText(err)
-    }
+    await this.loadTargets()
   }
 
   private async logout(): Promise<void> {
@@ -218,7 +221,8 @@ export class HnApp extends LitElement {
         <hn-login @login=${(e: CustomEvent<Session>) => void this.onLogin(e)}></hn-login>
       </main>`
     }
-    const target = this.route.target ?? 'host'
+    if (this.route.target === undefined) return html`<main><p class="muted" role="status">Loading…</p></main>`
+    const target = this.route.target
     const viewer = this.session.role !== 'admin'
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => this.skip(e)}>Skip to content</a>

@@ -121,6 +121,11 @@ export class PortDriver {
     return this.ctx.ports.listByNetwork(key, network).map(infoOf)
   }
 
+  /** Every port of a target, by network (whatever the networks' states: the topology reads them all at once). */
+  listTarget(target: Target): PortInfo[] {
+    return this.ctx.ports.listByTarget(targetKey(target)).map(infoOf)
+  }
+
   get(target: Target, network: string, given: string): PortInfo {
     const uuid = portUuid(given)
     const key = targetKey(target)
