@@ -71,6 +71,8 @@ export function describeOp(op: HostOp): string {
       return `remove route ${describeRoute(op.route)}`
     case 'ovs.transact':
       return describeOvsTransact(op.changes)
+    case 'vxlan.set-remotes':
+      return `set head-end replication of ${q(op.name)}: ${[...op.add.map((ip) => `+${ip}`), ...op.del.map((ip) => `-${ip}`)].join(' ')}`
     default:
       return assertNever(op, 'host op')
   }
@@ -95,6 +97,7 @@ export function opMark(op: HostOp): '+' | '-' | '~' {
     case 'bridge-port.set-options':
     case 'bond.set-options':
     case 'ovs.transact':
+    case 'vxlan.set-remotes':
       return '~'
     default:
       return assertNever(op, 'host op')

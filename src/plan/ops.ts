@@ -23,6 +23,8 @@ export type HostOp =
   | { kind: 'addr.add'; name: string; address: IpAddress }
   | { kind: 'addr.del'; name: string; address: IpAddress }
   | { kind: 'route.add'; route: Route }
+  /** Head-end replication entries of a VXLAN (all-zero-MAC FDB entries): `del` removed, then `add` added. */
+  | { kind: 'vxlan.set-remotes'; name: string; add: string[]; del: string[] }
   | { kind: 'route.del'; route: Route }
   /** Open vSwitch: every OVS change of one apply, in ONE OVSDB transaction, waited for until ovs-vswitchd applied it. */
   | { kind: 'ovs.transact'; changes: OvsChange[] }

@@ -161,6 +161,18 @@ function applyOne(k: SimKernel, op: HostOp): void {
     case 'addr.del': return delAddress(k, op.name, op.address)
     case 'route.add': return addRoute(k, op.route)
     case 'route.del': return delRoute(k, op.route)
+    case 'vxlan.set-remotes': {
+      const l = k.get(op.name)
+      if (l.type !== 'vxlan') throw simError(`'${op.name}' is not a vxlan (fdb: Operation not supported)`)
+      const have = new Set(l.vxlan?.remotes ?? [])
+      for (const ip of op.del) if (!have.delete(ip)) throw simError(`fdb entry ${ip} of '${op.name}': No such file or directory`)
+      for (const ip of op.add) {
+        if (have.has(ip)) throw simError(`fdb entry ${ip} of '${op.name}': File exists`)
+        have.add(ip)
+      }
+      l.vxlan = { ...l.vxlan, remotes: [...have].sort() }
+      return
+    }
     case 'ovs.transact': throw new HostnetError('bug', 'ovs.transact reached the kernel simulator (applyOpsToState hands it to simulate-ovs.ts)')
     default: return assertNever(op, 'host op')
   }

@@ -15,6 +15,7 @@ import { parseBatchFailure } from './batch-failure.js'
 import { describeHostOp } from './describe.js'
 import { renderBatch, type RenderOptions } from './render.js'
 import { targetProblem } from './target-error.js'
+import { applyRemotes } from './fdb.js'
 
 export const APPLY_TIMEOUT_MS = 600_000
 
@@ -45,12 +46,57 @@ function firstLineOf(opOfLine: readonly number[], op: number): number {
   return opOfLine.indexOf(op)
 }
 
+/**
+ * Apply `ops` in order: consecutive link, address and route ops in one `ip -batch`, consecutive VXLAN FDB ops
+ * (head-end replication) in one `bridge -batch` (fdb.ts). The planner puts the FDB ops last, so an apply is
+ * normally one `ip` run and at most one `bridge` run.
+ */
 export async function applyHostOps(
   runner: Runner,
   target: Target,
   ops: readonly HostOp[],
   opts: ApplyOptions = {},
 ): Promise<void> {
+  let start = 0
+  while (start < ops.length) {
+    const fdb = ops[start]!.kind === 'vxlan.set-remotes'
+    let end = start
+    while (end < ops.length && (ops[end]!.kind === 'vxlan.set-remotes') === fdb) end++
+    const segment = ops.slice(start, end)
+    try {
+      if (fdb) await applyFdbSegment(runner, target, segment as RemotesOp[], opts)
+      else await applyIpSegment(runner, target, segment, opts)
+    } catch (e) {
+      if (e instanceof ApplyError && start > 0) {
+        throw new ApplyError(e.message, {
+          appliedCount: start + e.appliedCount,
+          ...(e.failedIndex === undefined ? {} : { failedIndex: start + e.failedIndex }),
+          ...(e.failedIndex === undefined ? {} : { op: ops[start + e.failedIndex]! }),
+          ...(e.cause === undefined ? {} : { cause: e.cause }),
+        })
+      }
+      throw e
+    }
+    start = end
+  }
+}
+
+type RemotesOp = Extract<HostOp, { kind: 'vxlan.set-remotes' }>
+
+async function applyFdbSegment(runner: Runner, target: Target, ops: readonly RemotesOp[], opts: ApplyOptions): Promise<void> {
+  const failure = await applyRemotes(runner, target, ops, opts.timeoutMs ?? APPLY_TIMEOUT_MS)
+  if (failure === undefined) return
+  const op = failure.opIndex === undefined ? undefined : ops[failure.opIndex]
+  const what = op === undefined ? 'bridge -batch failed (the failing operation could not be determined)' : `cannot ${describeHostOp(op)}`
+  throw new ApplyError(`${describeTarget(target)}: ${what}: ${failure.message}`, {
+    appliedCount: failure.opIndex ?? 0,
+    ...(failure.opIndex === undefined ? {} : { failedIndex: failure.opIndex }),
+    ...(op === undefined ? {} : { op }),
+    cause: failure.cause,
+  })
+}
+
+async function applyIpSegment(runner: Runner, target: Target, ops: readonly HostOp[], opts: ApplyOptions): Promise<void> {
   const { lines, opOfLine } = renderBatch(ops, opts)
   if (lines.length === 0) return
   opts.onBatch?.(lines)

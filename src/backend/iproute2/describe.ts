@@ -24,6 +24,7 @@ export function describeHostOp(op: HostOp): string {
     case 'route.add': return `add route ${op.route.destination}${op.route.nextHopInterface ? ` via '${op.route.nextHopInterface}'` : ''}`
     case 'route.del': return `remove route ${op.route.destination}${op.route.nextHopInterface ? ` via '${op.route.nextHopInterface}'` : ''}`
     case 'ovs.transact': return describeOvsTransact(op.changes)
+    case 'vxlan.set-remotes': return `set the head-end replication remotes of '${op.name}' (+${op.add.join(', +')}${op.del.length > 0 ? ` -${op.del.join(', -')}` : ''})`
     default: return assertNever(op, 'host op')
   }
 }

@@ -17,6 +17,7 @@ import { kernelCaps } from './caps.js'
 import { fileIdResolver } from './ids.js'
 import { queryHostState, queryNamedInterfaces, queryRoutes } from './query.js'
 import { queryScopedState } from './query-scope.js'
+import { withVxlanRemotes } from './fdb.js'
 import { DEFAULT_DELETE_GROUP } from './render.js'
 
 export { renderOps, renderBatch, DEFAULT_DELETE_GROUP, type RenderOptions, type RenderedBatch } from './render.js'
@@ -47,20 +48,21 @@ export class Iproute2Backend implements HostBackend {
     this.applyTimeoutMs = opts.applyTimeoutMs
   }
 
-  query(target: Target, opts: QueryOptions = {}): Promise<HostState> {
-    return queryHostState(this.runner, target, opts, this.ids)
+  async query(target: Target, opts: QueryOptions = {}): Promise<HostState> {
+    return withVxlanRemotes(this.runner, target, await queryHostState(this.runner, target, opts, this.ids))
   }
 
   queryRoutes(target: Target): Promise<Route[]> {
     return queryRoutes(this.runner, target)
   }
 
-  queryInterfaces(target: Target, names: readonly string[]): Promise<HostState> {
-    return queryNamedInterfaces(this.runner, target, names, this.ids)
+  async queryInterfaces(target: Target, names: readonly string[]): Promise<HostState> {
+    return withVxlanRemotes(this.runner, target, await queryNamedInterfaces(this.runner, target, names, this.ids))
   }
 
-  queryScope(target: Target, seeds: readonly string[], opts: { maxInterfaces: number }): Promise<HostState | undefined> {
-    return queryScopedState(this.runner, target, seeds, this.ids, opts)
+  async queryScope(target: Target, seeds: readonly string[], opts: { maxInterfaces: number }): Promise<HostState | undefined> {
+    const state = await queryScopedState(this.runner, target, seeds, this.ids, opts)
+    return state === undefined ? undefined : withVxlanRemotes(this.runner, target, state)
   }
 
   apply(target: Target, ops: readonly HostOp[]): Promise<void> {

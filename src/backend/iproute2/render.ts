@@ -91,6 +91,8 @@ export function renderOp(op: HostOp, opts: RenderOptions = {}): string[] {
     case 'route.del': return [renderRoute('del', op.route)]
     case 'ovs.transact':
       throw new HostnetError('not-supported', 'the iproute2 backend cannot apply Open vSwitch changes (use the OVS-aware backend)')
+    case 'vxlan.set-remotes':
+      throw new HostnetError('bug', 'FDB entries are bridge -batch lines (fdb.ts renderRemotes), not ip lines')
     default: return assertNever(op, 'host op')
   }
 }

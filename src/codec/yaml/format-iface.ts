@@ -76,7 +76,7 @@ function section(i: Iface): Obj | undefined {
     case 'mac-vtap': return i.macvlan && clean({ 'base-iface': i.macvlan.baseIface, mode: i.macvlan.mode })
     case 'vxlan': {
       const x = i.vxlan
-      return x && clean({ id: x.id, local: x.local, remote: x.remote, group: x.group, 'destination-port': x.destinationPort, 'base-iface': x.baseIface, learning: x.learning })
+      return x && clean({ id: x.id, local: x.local, remote: x.remote, group: x.group, 'destination-port': x.destinationPort, 'base-iface': x.baseIface, learning: x.learning, remotes: x.remotes })
     }
     case 'vrf': return i.vrf && clean({ 'route-table-id': i.vrf.tableId, port: i.vrf.ports })
     case 'tap': return i.tap && clean({ mode: i.tap.mode, owner: i.tap.owner, group: i.tap.group, 'multi-queue': i.tap.multiQueue })

@@ -21,6 +21,8 @@ export const BOND_OPTION_NAMES: readonly string[] = [
 
 export const MACVLAN_MODES: readonly MacvlanMode[] = ['private', 'vepa', 'bridge', 'passthru', 'source']
 export const VXLAN_ID_MAX = 16_777_215
+/** Most head-end replication remotes of one VXLAN (one FDB entry each). */
+export const VXLAN_REMOTES_MAX = 4096
 export const UINT32_MAX = 4_294_967_295
 
 function readBondMode(v: unknown, ctx: Ctx): BondMode {
@@ -100,7 +102,7 @@ export function readMacvlan(v: unknown, ctx: Ctx): MacvlanConfig {
 
 export function readVxlan(v: unknown, ctx: Ctx): VxlanConfig {
   const o = readObj(v, ctx)
-  checkKeys(o, ['id', 'local', 'remote', 'group', 'destination-port', 'base-iface', 'learning'], ctx)
+  checkKeys(o, ['id', 'local', 'remote', 'group', 'destination-port', 'base-iface', 'learning', 'remotes'], ctx)
   const cfg = defined<VxlanConfig>({
     id: opt(o, 'id', ctx, (x, c) => readInt(x, c, 0, VXLAN_ID_MAX)),
     local: opt(o, 'local', ctx, (x, c) => readUnicastIp(x, c)),
@@ -109,14 +111,27 @@ export function readVxlan(v: unknown, ctx: Ctx): VxlanConfig {
     destinationPort: opt(o, 'destination-port', ctx, (x, c) => readInt(x, c, 1, 65535)),
     baseIface: opt(o, 'base-iface', ctx, readIfName),
     learning: opt(o, 'learning', ctx, readBool),
+    remotes: opt(o, 'remotes', ctx, readRemotes),
   })
   if (cfg.remote !== undefined && cfg.group !== undefined) fail(sub(ctx, 'group'), `${ctx.field}.remote and ${ctx.field}.group are mutually exclusive`)
   const peer = cfg.remote ?? cfg.group
   if (cfg.local !== undefined && peer !== undefined && familyOf(cfg.local) !== familyOf(peer)) {
     fail(sub(ctx, 'local'), `${ctx.field}.local '${cfg.local}' and ${cfg.remote !== undefined ? 'remote' : 'group'} '${peer}' are of different address families`)
   }
+  if (cfg.remotes !== undefined && (cfg.remote !== undefined || cfg.group !== undefined)) {
+    fail(sub(ctx, 'remotes'), `${ctx.field}.remotes (head-end replication) and ${cfg.remote !== undefined ? 'remote' : 'group'} are mutually exclusive`)
+  }
+  const mixed = cfg.local === undefined ? undefined : cfg.remotes?.find((ip) => familyOf(ip) !== familyOf(cfg.local!))
+  if (mixed !== undefined) fail(sub(ctx, 'remotes'), `${ctx.field}.remotes '${mixed}' and local '${cfg.local!}' are of different address families`)
   if (cfg.group !== undefined && cfg.baseIface === undefined) fail(sub(ctx, 'group'), `${ctx.field}.group needs ${ctx.field}.base-iface (the device to join the group on)`)
   return cfg
+}
+
+/** `remotes`: unicast addresses, at most VXLAN_REMOTES_MAX; sorted and without duplicates. */
+function readRemotes(v: unknown, ctx: Ctx): string[] {
+  const list = readList(v, ctx)
+  if (list.length > VXLAN_REMOTES_MAX) fail(ctx, `${ctx.field} has ${list.length} entries (at most ${VXLAN_REMOTES_MAX})`)
+  return [...new Set(list.map((x, i) => readUnicastIp(x, sub(ctx, i))))].sort()
 }
 
 export function readVrf(v: unknown, ctx: Ctx): VrfConfig {

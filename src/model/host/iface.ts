@@ -135,6 +135,12 @@ export interface VxlanConfig {
   destinationPort?: number
   baseIface?: string
   learning?: boolean
+  /**
+   * Head-end replication: the underlay addresses broadcast, unknown-unicast and multicast frames are copied to,
+   * one all-zero-MAC FDB entry each (`bridge fdb append 00:00:00:00:00:00 dev X dst IP`, ifupdown2's repeated
+   * `vxlan-remoteip`). Sorted, canonical text forms; replaces the current list when given; changeable in place.
+   */
+  remotes?: string[]
 }
 
 export interface VrfConfig {

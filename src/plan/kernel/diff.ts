@@ -44,7 +44,11 @@ function linkSpec(t: Iface): Iface {
   if (t.vlan !== undefined) spec.vlan = t.vlan
   if (t.veth !== undefined) spec.veth = t.veth
   if (t.macvlan !== undefined) spec.macvlan = t.macvlan
-  if (t.vxlan !== undefined) spec.vxlan = t.vxlan
+  if (t.vxlan !== undefined) {
+    // head-end replication entries are FDB entries, added once the link exists (remotesOps)
+    const { remotes: _remotes, ...vxlan } = t.vxlan
+    spec.vxlan = vxlan
+  }
   if (t.vrf !== undefined) spec.vrf = { ...(t.vrf.tableId === undefined ? {} : { tableId: t.vrf.tableId }) }
   if (t.tap !== undefined) spec.tap = t.tap
   return spec
@@ -84,6 +88,17 @@ function addressOps(ctx: Ctx, name: string, pre: Iface['ipv4'][], t: Iface): voi
   if (change.ipv4Emptied) ctx.ipv4Flushed.add(name)
 }
 
+/** The head-end replication entries of a VXLAN to remove and add (`have`: the current list, none for a new link). */
+function remotesOps(ctx: Ctx, t: Iface, have: readonly string[]): void {
+  const want = t.type === 'vxlan' ? t.vxlan?.remotes : undefined
+  if (want === undefined) return
+  const wantSet = new Set(want)
+  const haveSet = new Set(have)
+  const add = [...wantSet].filter((ip) => !haveSet.has(ip)).sort()
+  const del = [...haveSet].filter((ip) => !wantSet.has(ip)).sort()
+  if (add.length + del.length > 0) stage(ctx, 'fdb', 0, { kind: 'vxlan.set-remotes', name: t.name, add, del })
+}
+
 function createOps(ctx: Ctx, m: Merged, t: Iface): void {
   const d = ctx.depth(m.name)
   const bondPort = t.controller ? targetOf(ctx.g.merged, ctx.g.cur.ifaces, t.controller)?.type === 'bond' : false
@@ -100,6 +115,7 @@ function createOps(ctx: Ctx, m: Merged, t: Iface): void {
   portOptionOps(ctx, t, undefined)
   if (t.state === 'up') stage(ctx, 'state-up', d, { kind: 'link.set-state', name: m.name, state: 'up' })
   addressOps(ctx, m.name, [], t)
+  remotesOps(ctx, t, [])
   ctx.flushed.add(m.name)
 }
 
@@ -182,6 +198,7 @@ function modifyOps(ctx: Ctx, m: Merged, t: Iface): void {
     stage(ctx, t.state === 'down' ? 'state-down' : 'state-up', t.state === 'down' ? -d : d, { kind: 'link.set-state', name: m.name, state: t.state === 'down' ? 'down' : 'up' })
   }
   addressOps(ctx, m.name, cycled ? [c.ipv4] : [c.ipv4, c.ipv6], t)
+  remotesOps(ctx, t, c.vxlan?.remotes ?? [])
   if (cycled) ctx.flushed.add(m.name)
 }
 

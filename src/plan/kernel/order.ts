@@ -33,6 +33,7 @@ export const PHASES = [
   'addr-del',
   'addr-add',
   'route-add',
+  'fdb',
 ] as const
 export type Phase = (typeof PHASES)[number]
 

@@ -76,6 +76,13 @@ function compareBondOptions(out: Out, name: string, want: Record<string, string 
   }
 }
 
+function compareRemotes(out: Out, name: string, want: readonly string[] | undefined, have: readonly string[] | undefined): void {
+  if (want === undefined) return
+  const expected = [...want].sort()
+  const observed = [...(have ?? [])].sort()
+  if (expected.join(',') !== observed.join(',')) out.push({ iface: name, field: 'vxlan.remotes', expected, observed })
+}
+
 function compareSection(out: Out, e: Iface, o: Iface, view: CurrentView | undefined): void {
   const key = SECTION_YAML[e.type === 'unknown' ? o.type : e.type]
   if (key === undefined) return
@@ -87,6 +94,7 @@ function compareSection(out: Out, e: Iface, o: Iface, view: CurrentView | undefi
   compareFields(out, e.name, p, e.veth, o.veth)
   compareFields(out, e.name, p, e.macvlan, o.macvlan)
   compareFields(out, e.name, p, e.vxlan, o.vxlan)
+  compareRemotes(out, e.name, e.vxlan?.remotes, o.vxlan?.remotes)
   compareFields(out, e.name, p, e.vrf, o.vrf)
   compareFields(out, e.name, p, e.tap, o.tap)
   const listed = listedPortNames(e)
