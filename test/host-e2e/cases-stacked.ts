@@ -69,7 +69,7 @@ export async function vxlanCase(env: E2eEnv): Promise<void> {
   const vx = ifaceOf(s, 'vx42')
   assert.deepEqual(
     vx.vxlan,
-    { id: 42, local: '192.0.2.1', remote: '198.51.100.7', destinationPort: 4790, baseIface: 'eth2', learning: false },
+    { id: 42, local: '192.0.2.1', remote: '198.51.100.7', destinationPort: 4790, baseIface: 'eth2', learning: false, remotes: [] },
   )
   assert.deepEqual([vx.state, vx.controller], ['up', 'brv'])
   let l = await requireIpLink(env.ns, 'vx42')
