@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chooseEncoding, ConsoleAssets, IMMUTABLE_CACHE, INDEX_CACHE } from './assets.js'
@@ -67,4 +67,23 @@ test('console assets: Accept-Encoding with q-values and wildcards', () => {
   assert.equal(chooseEncoding('*;q=0', both), 'identity')
   assert.equal(chooseEncoding(undefined, both), 'identity')
   assert.equal(chooseEncoding('gzip;q=0.5, br;q=0.1', new Set(['identity'] as const)), 'identity')
+})
+
+test('console assets: a new build under a running server is served from the next page load on', () => {
+  const b = build()
+  try {
+    const a = new ConsoleAssets(b.dir)
+    assert.equal(a.answer('/assets/app-1a2b.js', {}).status, 200)
+    rmSync(join(b.dir, 'assets'), { recursive: true })
+    mkdirSync(join(b.dir, 'assets'))
+    writeFileSync(join(b.dir, 'assets', 'app-9f8e.js'), 'console.log(2)')
+    writeFileSync(join(b.dir, 'index.html'), '<!doctype html><script src="/assets/app-9f8e.js"></script>')
+    rmSync(join(b.dir, 'index.html.gz'))
+    utimesSync(join(b.dir, 'index.html'), new Date(), new Date(Date.now() + 5000))
+    assert.match(a.answer('/', {}).body?.toString() ?? '', /app-9f8e/)
+    assert.equal(a.answer('/assets/app-9f8e.js', {}).body?.toString(), 'console.log(2)')
+    assert.equal(a.answer('/assets/app-1a2b.js', {}).status, 404)
+  } finally {
+    b.done()
+  }
 })

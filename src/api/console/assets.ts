@@ -2,7 +2,8 @@
  * The web console's files (built by scripts/build-console.mjs into dist/console: index.html and hashed assets,
  * each with precompressed .br and .gz siblings), served by `hostnet serve` at `/` on the API's listeners.
  * Nothing is read at start (serve starts as fast without the console): the first request reads the directory's
- * listing, later ones read a file when asked, through a small bounded cache. Caching: a hashed asset never
+ * listing, later ones read a file when asked, through a small bounded cache; a page load whose index.html
+ * changed on disk (a reinstall) reads the listing again. Caching: a hashed asset never
  * changes (`immutable`, a year); index.html is revalidated on every load (`no-cache` with an ETag), so a new
  * build reaches browsers at once.
  * @module
@@ -92,8 +93,24 @@ const SUFFIX: Readonly<Record<Encoding, string>> = { br: '.br', gzip: '.gz', ide
 export class ConsoleAssets {
   private files: Map<string, FileEntry> | undefined
   private readonly cache = new Map<string, { body: Buffer; etag: string }>()
+  /** index.html's modification time when the listing was read: a newer build (reinstall) is picked up at once. */
+  private indexMtimeMs: number | undefined
 
   constructor(readonly dir: string) {}
+
+  /** Forget the listing and the cache when the build changed under a running serve (one stat per page load). */
+  private checkBuild(): void {
+    let mtime: number | undefined
+    try {
+      mtime = statSync(join(this.dir, INDEX_FILE)).mtimeMs
+    } catch {
+      mtime = undefined // no build (yet): listed as empty
+    }
+    if (this.files !== undefined && mtime === this.indexMtimeMs) return
+    this.files = undefined
+    this.cache.clear()
+    this.indexMtimeMs = mtime
+  }
 
   /** The served names (`/index.html`, `/assets/x-1a2b.js`) with their encodings; read once, on first use. */
   private listing(): Map<string, FileEntry> {
@@ -130,6 +147,7 @@ export class ConsoleAssets {
   /** The answer for GET/HEAD of `path` (`/` is index.html). Names not in the build's listing are 404. */
   answer(path: string, req: { acceptEncoding?: string | undefined; ifNoneMatch?: string | undefined }): AssetAnswer {
     const name = path === '/' ? `/${INDEX_FILE}` : path
+    if (name === `/${INDEX_FILE}` || this.files === undefined) this.checkBuild()
     const entry = this.listing().get(name)
     if (entry === undefined) return { status: 404, headers: {} }
     const encoding = chooseEncoding(req.acceptEncoding, entry.encodings)
