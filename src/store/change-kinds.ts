@@ -101,7 +101,12 @@ function actorName(s: string): string {
   return clean === '' ? '?' : clean.slice(0, ACTOR_MAX_CHARS - 4)
 }
 
-const ACTOR_RE = /^(?:(?:cli|api):[^\s\x00-\x1f\x7f]+|timer|supervisor|recovery|dnsmasq)$/
+/** The cluster agent of a host (`hostnet agent --host-id ID`): it applies what the cluster's etcd asks. */
+export function agentActor(hostId: string): Actor {
+  return `agent:${actorName(hostId)}`
+}
+
+const ACTOR_RE = /^(?:(?:cli|api|agent):[^\s\x00-\x1f\x7f]+|timer|supervisor|recovery|dnsmasq)$/
 
 /** The actor a call names (checked), else the default one (a component's, the store's). */
 export function actorOr(given: Actor | undefined, dflt: Actor): Actor {
@@ -116,7 +121,7 @@ export function actingFor<T extends { readonly actor: Actor }>(ctx: T, actor: Ac
 /** Refuse anything that is not an actor of the forms above (an API passing a raw header, say). */
 export function checkActor(a: string): Actor {
   if (a.length > ACTOR_MAX_CHARS || !ACTOR_RE.test(a)) {
-    throw new ValidationError(`invalid actor '${cut(a, 64)}': expected cli:USER, api:PRINCIPAL, timer, supervisor, recovery or dnsmasq`, {
+    throw new ValidationError(`invalid actor '${cut(a, 64)}': expected cli:USER, api:PRINCIPAL, agent:HOST, timer, supervisor, recovery or dnsmasq`, {
       path: 'actor',
       value: cut(a, 64),
     })

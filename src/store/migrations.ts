@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3'
 import { HostnetError } from '../errors.js'
+import { CLUSTER_AGENT_MIGRATION_SQL } from './cluster-agent.js'
 import { CHANGES_MIGRATION_SQL } from './changes-schema.js'
 import { NETWORKS_MIGRATION_SQL } from './networks-schema.js'
 import { TOKENS_MIGRATION_SQL } from './tokens.js'
@@ -97,6 +98,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     name: 'change record and its retention rule',
     sql: CHANGES_MIGRATION_SQL,
+  },
+  {
+    version: 9,
+    name: 'cluster agent record',
+    sql: CLUSTER_AGENT_MIGRATION_SQL,
   },
 ]
 
