@@ -94,7 +94,8 @@ export class HostnetError extends Error {
 }
 
 /**
- * Bad input. `path` locates the offending value: an XPath-like path for XML (`/network/ip[1]/@prefix`) or a
+ * Bad input (kind `invalid-argument`), or input naming something hostnet does not do (kind `not-supported`: a key
+ * nmstate knows that hostnet refuses). `path` locates the offending value: an XPath-like path for XML (`/network/ip[1]/@prefix`) or a
  * JSON pointer for YAML/JSON documents (`/interfaces/3/vlan/id`). `object` names the thing being defined
  * (for example `network 'default'` or `interface 'br0'`).
  */
@@ -102,8 +103,11 @@ export class ValidationError extends HostnetError {
   readonly path: string | undefined
   readonly value: unknown
 
-  constructor(message: string, options: { path?: string; value?: unknown; object?: string; cause?: unknown } = {}) {
-    super('invalid-argument', message, {
+  constructor(
+    message: string,
+    options: { path?: string; value?: unknown; object?: string; cause?: unknown; kind?: 'invalid-argument' | 'not-supported' } = {},
+  ) {
+    super(options.kind ?? 'invalid-argument', message, {
       cause: options.cause,
       details: { path: options.path, value: options.value, object: options.object },
     })

@@ -78,23 +78,24 @@ export function registerSandboxGuestCommands(program: Command): void {
   const guest = sandbox.command('guest').description('guest namespaces plugged into a virtual network of the sandbox')
   registerAdd(guest)
   registerRemove(guest)
-  guest
+  // list and reach read the kernel only; they take --state-dir too, so one set of options serves every guest verb
+  const list = guest
     .command('list')
     .description('list the guests of the sandbox: address, MAC, bridge')
     .option('--sandbox <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
     .option('--json', 'print machine-readable JSON')
-    .action(async (flags: GuestFlags) => {
+  addStateDirOption(list).action(async (flags: GuestFlags) => {
       const rows = await listGuests(flags.sandbox ?? DEFAULT_SANDBOX_NAME)
       if (flags.json === true) printJson(rows)
       else process.stdout.write(table([['Guest', 'Namespace', 'MAC', 'Address', 'Bridge'], ...rows.map((g) => [g.name, g.netns, g.mac ?? '-', g.address ?? '-', g.bridge ?? '-'])]))
     })
-  guest
+  const reach = guest
     .command('reach')
     .description("connect from a guest to the sandbox's outside: prints the address the outside sees")
     .argument('<name>', 'guest name')
     .option('--sandbox <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
     .option('--json', 'print machine-readable JSON')
-    .action(async (name: string, flags: GuestFlags) => {
+  addStateDirOption(reach).action(async (name: string, flags: GuestFlags) => {
       const sb = flags.sandbox ?? DEFAULT_SANDBOX_NAME
       checkGuestName(name)
       const r = await guestReach(guestNetnsName(sb, name), outsideNetnsName(sb))

@@ -40,7 +40,11 @@ test('sandbox guest add/list/reach/del on a NAT network, and sandbox destroy rem
     assert.equal((JSON.parse(add.stdout) as { lease: { ip: string } }).lease.ip, '192.168.160.7')
     const list = JSON.parse((await runCli(['sandbox', 'guest', 'list', '--sandbox', sb, '--json'])).stdout) as Array<{ name: string; address: string; bridge: string }>
     assert.deepEqual(list.map((g) => [g.name, g.address, g.bridge]), [['g1', '192.168.160.7/24', 'virbr0']])
-    const reach = await runCli(['sandbox', 'guest', 'reach', 'g1', '--sandbox', sb])
+    // list and reach take --state-dir as add and del do (issue 14)
+    const listSd = await runCli(['sandbox', 'guest', 'list', '--sandbox', sb, '--json', ...sd])
+    assert.equal(listSd.code, 0, listSd.stderr)
+    assert.deepEqual(JSON.parse(listSd.stdout), list)
+    const reach = await runCli(['sandbox', 'guest', 'reach', 'g1', '--sandbox', sb, ...sd])
     assert.equal(reach.code, 0, reach.stdout + reach.stderr)
     assert.match(reach.stdout, /the outside saw it as 203\.0\.113\.1/)
     assert.equal((await runCli(['sandbox', 'guest', 'add', 'Bad_Name', '--network', 'gnat', '--sandbox', sb, ...sd])).code, 2)

@@ -85,11 +85,29 @@ export function readObj(v: unknown, ctx: Ctx): Obj {
   return v as Obj
 }
 
-/** Refuse keys outside `allowed`; `hint` explains keys that are known but not accepted here. */
-export function checkKeys(o: Obj, allowed: readonly string[], ctx: Ctx, hint?: (key: string) => string | undefined): void {
+/** A key hostnet knows (nmstate has it) and does not do: refused as not-supported (exit 5), not as invalid. */
+export interface NotSupported {
+  readonly notSupported: string
+}
+
+export function notSupported(message: string): NotSupported {
+  return { notSupported: message }
+}
+
+/** Refuse a value naming something hostnet does not do (kind not-supported), with its path. */
+export function failNotSupported(ctx: Ctx, problem: string, value?: unknown): never {
+  throw new ValidationError(`${ctx.object}: ${problem}`, { path: ctx.path, value, object: ctx.object, kind: 'not-supported' })
+}
+
+/**
+ * Refuse keys outside `allowed`; `hint` explains keys that are known but not accepted here (a string: invalid
+ * here; `notSupported(...)`: a feature hostnet does not have).
+ */
+export function checkKeys(o: Obj, allowed: readonly string[], ctx: Ctx, hint?: (key: string) => string | NotSupported | undefined): void {
   for (const key of Object.keys(o)) {
     if (allowed.includes(key)) continue
     const why = hint?.(key)
+    if (typeof why === 'object') failNotSupported(sub(ctx, key), why.notSupported, o[key])
     const where = ctx.field === '' ? '' : ` in ${ctx.field}`
     fail(sub(ctx, key), why ?? `unknown key '${key}'${where}`, o[key])
   }

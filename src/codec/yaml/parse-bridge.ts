@@ -16,7 +16,7 @@
  * @module
  */
 import type { BridgeConfig, BridgeOptions, BridgePort, BridgePortOptions } from '../../model/host/iface.js'
-import { checkKeys, defined, fail, isEmpty, opt, readBool, readInt, readList, readObj, sub } from './fields.js'
+import { checkKeys, defined, fail, isEmpty, notSupported, opt, readBool, readInt, readList, readObj, sub } from './fields.js'
 import type { Ctx, Obj } from './fields.js'
 import { readIfName } from './values.js'
 
@@ -98,7 +98,7 @@ function readBridgePort(v: unknown, ctx: Ctx): BridgePort {
 
 export function readBridge(v: unknown, ctx: Ctx): BridgeConfig {
   const o = readObj(v, ctx)
-  checkKeys(o, ['options', 'port', 'ports'], ctx, (k) => (k === 'vlan-protocol' ? 'bridge vlan-protocol is not supported' : undefined))
+  checkKeys(o, ['options', 'port', 'ports'], ctx, (k) => (k === 'vlan-protocol' ? notSupported('bridge vlan-protocol is not supported') : undefined))
   if (o['port'] !== undefined && o['ports'] !== undefined) fail(sub(ctx, 'ports'), `give either ${ctx.field}.port or ${ctx.field}.ports, not both`)
   const key = o['ports'] !== undefined ? 'ports' : 'port'
   const ports = opt(o, key, ctx, (x, c) => readList(x, c).map((p, i) => readBridgePort(p, sub(c, i))))

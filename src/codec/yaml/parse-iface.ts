@@ -6,8 +6,8 @@ import { IFACE_TYPES } from '../../model/host/iface.js'
 import type { DesiredIfaceState, Iface, IfaceInfo, IfaceType, IpAddress, IpConfig } from '../../model/host/iface.js'
 import type { IpFamily } from '../../model/values/ip.js'
 import { formatIp, isLinkLocalIpv6 } from '../../model/values/ip.js'
-import { checkKeys, defined, fail, opt, readBool, readEnum, readInt, readList, readObj, readString, sub } from './fields.js'
-import type { Ctx, Obj } from './fields.js'
+import { checkKeys, defined, fail, failNotSupported, notSupported, opt, readBool, readEnum, readInt, readList, readObj, readString, sub } from './fields.js'
+import type { Ctx, NotSupported, Obj } from './fields.js'
 import { readBridge, readBridgePortSection } from './parse-bridge.js'
 import { readOvsBridge, readOvsDb, readOvsPatch } from './parse-ovs.js'
 import { readBond, readMacvlan, readTap, readVeth, readVlan, readVrf, readVxlan } from './parse-sections.js'
@@ -48,7 +48,7 @@ function readType(v: unknown, ctx: Ctx): IfaceType {
 }
 
 function readState(v: unknown, ctx: Ctx): DesiredIfaceState {
-  if (v === 'ignore') fail(ctx, "state 'ignore' is not supported (leave the interface out of the document instead)", v)
+  if (v === 'ignore') failNotSupported(ctx, "state 'ignore' is not supported (leave the interface out of the document instead)", v)
   return readEnum(v, ctx, ['up', 'down', 'absent'] as const)
 }
 
@@ -81,7 +81,7 @@ function readIpConfig(v: unknown, ctx: Ctx, family: IpFamily): IpConfig {
   const o = readObj(v, ctx)
   checkKeys(o, family === 'ipv6' ? ['enabled', 'dhcp', 'autoconf', 'address'] : ['enabled', 'dhcp', 'address'], ctx, (k) =>
     k.startsWith('auto-') || k.startsWith('dhcp-') || k === 'allow-extra-address' || k === 'addr-gen-mode' || k === 'token'
-      ? `${ctx.field}.${k} is not supported (hostnet runs no DHCP client and configures static addresses only)`
+      ? notSupported(`${ctx.field}.${k} is not supported (hostnet runs no DHCP client and configures static addresses only)`)
       : undefined,
   )
   const cfg = defined<IpConfig>({
@@ -108,10 +108,10 @@ function readInfo(v: unknown, ctx: Ctx): IfaceInfo {
   })
 }
 
-function keyHint(type: IfaceType): (key: string) => string | undefined {
+function keyHint(type: IfaceType): (key: string) => string | NotSupported | undefined {
   return (key) => {
     if (SECTION_KEYS.has(key)) return `section '${key}' does not apply to an interface of type ${type}`
-    if (UNSUPPORTED_KEYS.has(key)) return `${key} is not supported by hostnet`
+    if (UNSUPPORTED_KEYS.has(key)) return notSupported(`${key} is not supported by hostnet`)
     return `unknown key '${key}'`
   }
 }

@@ -22,7 +22,7 @@
 import { OVS_BOND_MODES, OVS_FAIL_MODES, OVS_VLAN_MODES } from '../../model/host/ovs.js'
 import type { OvsBondConfig, OvsBridgeConfig, OvsBridgeOptions, OvsBridgePort, OvsDbConfig } from '../../model/host/ovs.js'
 import type { OvsInterfaceConfig, OvsPortVlan, OvsTrunkTag } from '../../model/host/ovs.js'
-import { checkKeys, defined, fail, opt, readBool, readEnum, readInt, readList, readObj, readString, sub } from './fields.js'
+import { checkKeys, defined, fail, notSupported, opt, readBool, readEnum, readInt, readList, readObj, readString, sub } from './fields.js'
 import type { Ctx, Obj } from './fields.js'
 import { readIfName } from './values.js'
 
@@ -164,7 +164,7 @@ function readOvsPort(v: unknown, ctx: Ctx): OvsBridgePort {
 
 export function readOvsBridge(v: unknown, ctx: Ctx): OvsBridgeConfig {
   const o = readObj(v, ctx)
-  checkKeys(o, ['options', 'port', 'ports'], ctx, (k) => (k === 'allow-extra-patch-ports' ? `${k} is not supported by hostnet` : undefined))
+  checkKeys(o, ['options', 'port', 'ports'], ctx, (k) => (k === 'allow-extra-patch-ports' ? notSupported(`${k} is not supported by hostnet`) : undefined))
   if (o['port'] !== undefined && o['ports'] !== undefined) fail(sub(ctx, 'ports'), `give either ${ctx.field}.port or ${ctx.field}.ports, not both`)
   const key = o['ports'] !== undefined ? 'ports' : 'port'
   const ports = opt(o, key, ctx, (x, c) => readList(x, c).map((p, i) => readOvsPort(p, sub(c, i))))

@@ -5,7 +5,7 @@
  */
 import { ANY_DESTINATION } from '../../model/host/route.js'
 import type { Route } from '../../model/host/route.js'
-import { checkKeys, defined, fail, opt, readEnum, readInt, readList, readObj, sub } from './fields.js'
+import { checkKeys, defined, fail, notSupported, opt, readEnum, readInt, readList, readObj, sub } from './fields.js'
 import type { Ctx } from './fields.js'
 import { UINT32_MAX } from './parse-sections.js'
 import { familyOf, readDestination, readIfName, readUnicastIp } from './values.js'
@@ -18,7 +18,7 @@ function readRoute(v: unknown, index: number): Route {
   const ctx: Ctx = typeof o['destination'] === 'string' ? { ...root, object: `route '${o['destination']}'` } : root
   checkKeys(o, ROUTE_KEYS, ctx, (k) =>
     ['weight', 'route-type', 'cwnd', 'source', 'initcwnd', 'initrwnd', 'mtu', 'quickack', 'advmss', 'vrf-name'].includes(k)
-      ? `route ${k} is not supported`
+      ? notSupported(`route ${k} is not supported`)
       : undefined,
   )
   const state = opt(o, 'state', ctx, (x, c) => readEnum(x, c, ['absent'] as const))

@@ -6,7 +6,7 @@
 import { BOND_MODES } from '../../model/host/iface.js'
 import type { BondConfig, BondMode, MacvlanConfig, MacvlanMode, TapConfig, VethConfig, VlanConfig, VrfConfig, VxlanConfig } from '../../model/host/iface.js'
 import { parseVlanId, VLAN_ID_MAX, VLAN_ID_MIN } from '../../model/values/vlan-id.js'
-import { checkKeys, defined, fail, opt, readBool, readEnum, readInt, readList, readObj, sub, wrap } from './fields.js'
+import { checkKeys, defined, fail, notSupported, opt, readBool, readEnum, readInt, readList, readObj, sub, wrap } from './fields.js'
 import type { Ctx } from './fields.js'
 import { familyOf, readIfName, readMulticastIp, readUnicastIp } from './values.js'
 
@@ -92,7 +92,7 @@ export function readVeth(v: unknown, ctx: Ctx): VethConfig {
 export function readMacvlan(v: unknown, ctx: Ctx): MacvlanConfig {
   const o = readObj(v, ctx)
   checkKeys(o, ['base-iface', 'mode'], ctx, (k) =>
-    k === 'promiscuous' || k === 'accept-all-mac' ? `${ctx.field}.${k} is not supported` : undefined,
+    k === 'promiscuous' || k === 'accept-all-mac' ? notSupported(`${ctx.field}.${k} is not supported`) : undefined,
   )
   return defined<MacvlanConfig>({
     baseIface: opt(o, 'base-iface', ctx, readIfName),

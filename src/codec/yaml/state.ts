@@ -23,7 +23,7 @@ import { checkDocumentSize, formatBytes, MAX_STATE_DEPTH, MAX_YAML_GENERAL_BYTES
 import { jsonNestingDepth, yamlNestingBound } from './nesting.js'
 import { readPlainYaml } from './plain-reader.js'
 import type { DesiredState, HostState } from '../../model/host/state.js'
-import { checkKeys, readList, readObj } from './fields.js'
+import { checkKeys, notSupported, readList, readObj } from './fields.js'
 import type { Ctx } from './fields.js'
 import { emitYaml } from './emit.js'
 import { stateDocument } from './state-doc.js'
@@ -78,7 +78,7 @@ export function parseDesiredState(text: string, opts: { format?: StateFormat } =
   const ctx: Ctx = { path: '', field: '', object: 'desired state' }
   if (raw === null || raw === undefined) return { interfaces: [] }
   const o = readObj(raw, ctx)
-  checkKeys(o, ['interfaces', 'routes'], ctx, (k) => (NMSTATE_TOP_KEYS.has(k) ? `${k} is not supported by hostnet` : undefined))
+  checkKeys(o, ['interfaces', 'routes'], ctx, (k) => (NMSTATE_TOP_KEYS.has(k) ? notSupported(`${k} is not supported by hostnet`) : undefined))
   const list = o['interfaces'] === undefined || o['interfaces'] === null ? [] : readList(o['interfaces'], { ...ctx, path: '/interfaces', field: 'interfaces' })
   const state: DesiredState = { interfaces: list.map((v, i) => readIface(v, i)) }
   if (o['routes'] !== undefined && o['routes'] !== null) state.routes = { config: readRoutes(o['routes']) }
