@@ -22,6 +22,8 @@ import { registerChangeRoutes } from './routes/changes.js'
 import { registerTopologyRoutes } from './routes/topology.js'
 import type { ConsoleAssets } from './console/assets.js'
 import { registerConsoleRoutes } from './console/routes.js'
+import type { KimchiFacade } from './kimchi/env.js'
+import { registerKimchiRoutes } from './kimchi/routes.js'
 
 export const API_VERSION = '1.0.0'
 export { DEFAULT_MAX_BODY_BYTES } from './operation.js'
@@ -33,6 +35,8 @@ export interface AppOptions {
   extend?: (app: ApiApp) => void
   /** The web console's files, served at `/` (none: no console). */
   console?: ConsoleAssets | undefined
+  /** The Kimchi-compatible API at /plugins/kimchi (none: not served). */
+  kimchi?: KimchiFacade | undefined
 }
 
 export type ListenerEnv = { listener?: ListenerKind }
@@ -98,6 +102,7 @@ export function createApp(svc: ApiServices, auth: Omit<AuthDeps, 'anyAccess' | '
   registerChangeRoutes(app, svc)
   registerTopologyRoutes(app, svc)
   opts.extend?.(app)
+  if (opts.kimchi !== undefined) registerKimchiRoutes(app, svc, deps, opts.kimchi)
   if (opts.console !== undefined) registerConsoleRoutes(app, opts.console)
   let doc: unknown
   defineOperation(

@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { ValidationError } from '../errors.js'
 import { createSandbox, sandboxStatus, type SandboxStatus } from '../lab/sandbox.js'
 import { destroySandboxAndOvs, sandboxOvsStatus, startSandboxOvsOrRemove } from '../lab/sandbox-ovs.js'
+import { sandboxLibvirtStatus, startSandboxLibvirtOrRemove } from '../lab/sandbox-libvirt.js'
 import { resolveStateDir } from '../store/index.js'
 import { printJson, table } from './output.js'
 
@@ -13,6 +14,7 @@ interface SandboxFlags {
   hairpin?: string
   json?: boolean
   ovs?: boolean
+  libvirt?: boolean
   stateDir?: string
 }
 
@@ -50,15 +52,19 @@ export function registerSandboxCommands(program: Command): void {
     .option('--name <name>', 'sandbox (namespace) name', DEFAULT_SANDBOX_NAME)
     .option('--hairpin <list>', 'hairpin mode per switch port, e.g. on,off,off,off')
     .option('--ovs', 'also start a private Open vSwitch (ovs-vswitchd in the sandbox, userspace datapath)')
-    .option('--state-dir <dir>', 'state directory recording the private OVS (default: $HOSTNET_STATE_DIR or /var/lib/hostnet)')
+    .option('--libvirt', "also start a private libvirtd (QEMU driver) in the sandbox, for the Kimchi API's guests (serve --kimchi-netns)")
+    .option('--state-dir <dir>', 'state directory recording the private OVS and libvirtd (default: $HOSTNET_STATE_DIR or /var/lib/hostnet)')
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: SandboxFlags) => {
       const name = flags.name ?? DEFAULT_SANDBOX_NAME
       const hairpin = flags.hairpin === undefined ? undefined : parseHairpinList(flags.hairpin)
+      const stateDir = resolveStateDir({ flag: flags.stateDir })
       const r = await createSandbox({ name, ...(hairpin === undefined ? {} : { hairpin }) })
-      const ovs = flags.ovs === true ? await startSandboxOvsOrRemove(resolveStateDir({ flag: flags.stateDir }), name) : undefined
+      const ovs = flags.ovs === true ? await startSandboxOvsOrRemove(stateDir, name) : undefined
+      const libvirt = flags.libvirt === true ? await startSandboxLibvirtOrRemove(stateDir, name, () => destroySandboxAndOvs(stateDir, name)) : undefined
       const ovsText = ovs === undefined ? '' : `Open vSwitch: ${ovs.address} (ovs-vswitchd in '${name}', datapath netdev)\n`
-      print(ovs === undefined ? r : { ...r, ovs }, flags, `created sandbox '${name}': use --netns ${name}\n${sandboxStatusText(r)}${ovsText}`)
+      const lvText = libvirt === undefined ? '' : `libvirt: ${libvirt.uri} (libvirtd in '${name}', QEMU driver)\n`
+      print({ ...r, ...(ovs === undefined ? {} : { ovs }), ...(libvirt === undefined ? {} : { libvirt }) }, flags, `created sandbox '${name}': use --netns ${name}\n${sandboxStatusText(r)}${ovsText}${lvText}`)
     })
   sandbox
     .command('destroy')
@@ -69,7 +75,7 @@ export function registerSandboxCommands(program: Command): void {
     .action(async (flags: SandboxFlags) => {
       const name = flags.name ?? DEFAULT_SANDBOX_NAME
       const r = await destroySandboxAndOvs(resolveStateDir({ flag: flags.stateDir }), name)
-      const removed = [...r.removed, ...(r.ovsStopped ? ['its Open vSwitch'] : [])]
+      const removed = [...r.removed, ...(r.ovsStopped ? ['its Open vSwitch'] : []), ...(r.libvirtStopped ? ['its libvirtd'] : [])]
       print(r, flags, removed.length === 0 ? `sandbox '${name}' did not exist\n` : `destroyed sandbox '${name}' (removed ${removed.join(', ')})\n`)
     })
   sandbox
@@ -81,8 +87,11 @@ export function registerSandboxCommands(program: Command): void {
     .action(async (flags: SandboxFlags) => {
       const name = flags.name ?? DEFAULT_SANDBOX_NAME
       const r = await sandboxStatus(name)
-      const ovs = sandboxOvsStatus(resolveStateDir({ flag: flags.stateDir }), name)
+      const stateDir = resolveStateDir({ flag: flags.stateDir })
+      const ovs = sandboxOvsStatus(stateDir, name)
+      const libvirt = sandboxLibvirtStatus(stateDir, name)
       const ovsText = ovs === undefined ? '' : `Open vSwitch: ${ovs.address} (${ovs.running ? 'running' : 'NOT running'})\n`
-      print(ovs === undefined ? r : { ...r, ovs }, flags, sandboxStatusText(r) + ovsText)
+      const lvText = libvirt === undefined ? '' : `libvirt: ${libvirt.uri} (${libvirt.running ? 'running' : 'NOT running'})\n`
+      print({ ...r, ...(ovs === undefined ? {} : { ovs }), ...(libvirt === undefined ? {} : { libvirt }) }, flags, sandboxStatusText(r) + ovsText + lvText)
     })
 }

@@ -11,6 +11,7 @@ import { HostnetError } from '../errors.js'
 import { CONFIRM_TIMER_ROLE, runConfirmTimer, TIMER_POLL_MS } from '../txn/index.js'
 import { runNetworkSupervisor } from '../driver/network/supervisor-loop.js'
 import { addStateDirOption, parseMilliseconds } from './common.js'
+import { checkNetnsName } from '../sys/netns.js'
 import { logLine, openRuntime, type Runtime } from './runtime.js'
 
 export const SERVE_PID_FILE = 'serve.pid'
@@ -30,16 +31,34 @@ interface ServeFlags {
   tls?: boolean
   pamService?: string
   console?: boolean
+  kimchi?: boolean
+  kimchiNetns?: string
+  libvirtUri?: string
+  kimchiArch?: string
 }
 
 /** Start the API on its listeners (not for the short-lived --exit-when-idle daemon, nor with --no-api). */
 async function startApi(rt: Runtime, flags: ServeFlags): Promise<{ close(): Promise<void> }> {
-  const [{ ApiServer }, { resolveSocketDir }, { LocalOps }, { ConsoleAssets, findConsoleDir }] = await Promise.all([
+  const [{ ApiServer }, { resolveSocketDir }, { LocalOps }, { ConsoleAssets, findConsoleDir }, kimchi] = await Promise.all([
     import('../api/server.js'),
     import('../api/listeners.js'),
     import('../service/local.js'),
     import('../api/console/assets.js'),
+    flags.kimchi === false ? undefined : import('../api/kimchi/env.js'),
   ])
+  const facade =
+    kimchi === undefined
+      ? undefined
+      : new kimchi.KimchiFacade(
+          rt,
+          {
+            target: flags.kimchiNetns === undefined ? { kind: 'host' } : { kind: 'netns', name: checkNetnsName(flags.kimchiNetns, '--kimchi-netns') },
+            libvirtUri: flags.libvirtUri,
+            stateDir: rt.stateDir,
+            arch: flags.kimchiArch ?? kimchi.hostArch(),
+          },
+          logLine,
+        )
   const consoleDir = flags.console === false ? undefined : findConsoleDir()
   if (flags.console !== false && consoleDir === undefined) logLine('warning: the web console is not built (run scripts/install.sh): not served')
   const server = await ApiServer.start(
@@ -52,11 +71,19 @@ async function startApi(rt: Runtime, flags: ServeFlags): Promise<{ close(): Prom
       ...(flags.tls === false ? { noTls: true } : {}),
       ...(flags.pamService === undefined ? {} : { pamService: flags.pamService }),
       ...(consoleDir === undefined ? {} : { console: new ConsoleAssets(consoleDir) }),
+      ...(facade === undefined ? {} : { kimchi: facade }),
     },
   )
   for (const l of server.listeners) logLine(`API listening on ${l.kind === 'tcp' ? l.address : `unix:${l.address}`} (${l.kind})`)
   if (consoleDir !== undefined) logLine(`web console at / (${consoleDir})`)
-  return server
+  if (facade !== undefined) {
+    const t = facade.config.target
+    logLine(`Kimchi-compatible API at /plugins/kimchi (target ${t.kind === 'host' ? 'host' : `netns:${t.name}`}, libvirt ${facade.libvirtUri() ?? 'none yet'}, arch ${facade.config.arch})`)
+  }
+  return { close: async () => {
+    await server.close()
+    facade?.close()
+  } }
 }
 
 /** Written under a temporary name and renamed: a reader never sees it empty. */
@@ -143,6 +170,10 @@ export function registerServeCommand(program: Command): void {
     .option('--no-tls', 'plain HTTP on --listen (loopback addresses only)')
     .option('--pam-service <name>', 'PAM service for host-account logins (default hostnet)')
     .option('--no-console', 'do not serve the web console at / (default: served with the API)')
+    .option('--no-kimchi', 'do not serve the Kimchi-compatible API at /plugins/kimchi')
+    .option('--kimchi-netns <name>', "the Kimchi API manages this network namespace (a sandbox) instead of the host")
+    .option('--libvirt-uri <uri>', "libvirt of the Kimchi API's guests (default: the sandbox's private libvirtd with --kimchi-netns, else qemu:///system)")
+    .option('--kimchi-arch <arch>', "host architecture for Kimchi's rules (s390x enables template interfaces and macvtap/ovs NICs; default: this host's)")
   addStateDirOption(cmd).action(async (flags: ServeFlags) => {
     await serve(flags)
   })

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { sandboxOvsAddress, sandboxOvsDir } from '../backend/ovs-host/index.js'
 import { OvsPrivate } from './ovs-private.js'
 import { destroySandbox } from './sandbox.js'
+import { stopSandboxLibvirt } from './sandbox-libvirt.js'
 
 export interface SandboxOvs {
   address: string
@@ -50,9 +51,10 @@ export async function startSandboxOvsOrRemove(stateDir: string, name: string): P
   }
 }
 
-/** Stop the sandbox's OVS (when it has one), then remove its namespaces. */
-export async function destroySandboxAndOvs(stateDir: string, name: string): Promise<{ name: string; removed: string[]; ovsStopped: boolean }> {
+/** Stop the sandbox's libvirtd and OVS (when it has them), then remove its namespaces. */
+export async function destroySandboxAndOvs(stateDir: string, name: string): Promise<{ name: string; removed: string[]; ovsStopped: boolean; libvirtStopped: boolean }> {
+  const libvirtStopped = await stopSandboxLibvirt(stateDir, name)
   const ovsStopped = await stopSandboxOvs(stateDir, name)
   const r = await destroySandbox(name)
-  return { ...r, ovsStopped }
+  return { ...r, ovsStopped, libvirtStopped }
 }

@@ -31,6 +31,17 @@ export const CHANGE_KINDS = [
   // DHCP leases handed out by a network's dnsmasq (object: the network name)
   'dhcp.lease-granted',
   'dhcp.lease-released',
+  // Kimchi facade: templates (object: the template name) and guests, libvirt domains (object: the domain name)
+  'template.created',
+  'template.updated',
+  'template.deleted',
+  'vm.defined',
+  'vm.undefined',
+  'vm.started',
+  'vm.stopped',
+  'vm.nic-attached',
+  'vm.nic-detached',
+  'vm.nic-updated',
 ] as const
 
 export type ChangeKind = (typeof CHANGE_KINDS)[number]

@@ -44,3 +44,4 @@ export { DEFAULT_STATE_DIR, STATE_DIR_ENV, STORE_FILE_NAME, ensureStateDir, reso
 export { MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations.js'
 export { ApiTokens, TOKEN_ROLES, type ApiToken, type TokenRole } from './tokens.js'
 export { ClusterAgentRecords, type AgentApplied, type AgentRecord, type AppliedNetwork } from './cluster-agent.js'
+export { KimchiStore, TEMPLATE_MAX_JSON_BYTES, type HostBridgeRecord, type StoredTemplate } from './kimchi.js'

@@ -9,6 +9,7 @@ import { CLUSTER_AGENT_MIGRATION_SQL } from './cluster-agent.js'
 import { CHANGES_MIGRATION_SQL } from './changes-schema.js'
 import { NETWORKS_MIGRATION_SQL } from './networks-schema.js'
 import { TOKENS_MIGRATION_SQL } from './tokens.js'
+import { KIMCHI_MIGRATION_SQL } from './kimchi.js'
 import { PORTS_MIGRATION_SQL, PORTS_WITHOUT_ROWID_MIGRATION_SQL, PORT_USAGE_MIGRATION_SQL, PORTS_NO_NETWORK_INDEX_MIGRATION_SQL } from './ports-schema.js'
 
 export interface Migration {
@@ -103,6 +104,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 9,
     name: 'cluster agent record',
     sql: CLUSTER_AGENT_MIGRATION_SQL,
+  },
+  {
+    version: 10,
+    name: 'Kimchi facade: templates, host bridges made for bridged networks',
+    sql: KIMCHI_MIGRATION_SQL,
   },
 ]
 

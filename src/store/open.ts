@@ -14,6 +14,7 @@ import { DaemonLocks } from './daemon-lock.js'
 import { IfaceDefinitions } from './iface-defs.js'
 import { Journal } from './journal.js'
 import { ApiTokens } from './tokens.js'
+import { KimchiStore } from './kimchi.js'
 import { migrate } from './migrations.js'
 import { ensureStateDir, STORE_FILE_NAME } from './state-dir.js'
 
@@ -41,6 +42,8 @@ export interface Store {
   readonly tokens: ApiTokens
   /** The change record: every repository appends to it in the transaction of the change. */
   readonly changes: ChangeLog
+  /** The Kimchi facade's templates and the host bridges it made. */
+  readonly kimchi: KimchiStore
   /** The actor of calls that do not name one. */
   readonly actor: Actor
   readonly nowMs: () => number
@@ -96,6 +99,7 @@ export function openStore(stateDir: string, opts: StoreOptions = {}): Store {
     daemons: new DaemonLocks(db, nowMs),
     tokens: new ApiTokens(db, nowMs),
     changes,
+    kimchi: new KimchiStore(db, nowMs, changes),
     actor,
     nowMs,
     close: () => db.close(),

@@ -24,7 +24,7 @@ export { renderOps, renderBatch, DEFAULT_DELETE_GROUP, type RenderOptions, type 
 export { kernelCaps, probeKernelCaps } from './caps.js'
 export { buildHostState } from './query-state.js'
 export { LauncherRunner } from './launcher.js'
-export { LinkLayer, parseRouteEntries, type LinkBatchResult, type LinkInfo, type LinkAddresses, type LinkLayerOptions, type RouteEntry } from './link-layer.js'
+export { LinkLayer, parseRouteEntries, type LinkBatchResult, type LinkInfo, type LinkAddresses, type LinkLayerOptions, type NeighborEntry, type RouteEntry } from './link-layer.js'
 export { deletionGroup, netnsToken, renderLinkOps, type LinkOp, type LinkAddOp, type LinkAddType, type LinkSetOp, type MacvtapMode, type VethPeer } from './link-ops.js'
 export { bridgeBatch, bridgeOps, createNetworkBridge, retireLink, type BridgeCreateResult, type BridgeSpec } from './net-bridge.js'
 

@@ -125,6 +125,14 @@ export interface LinkLayerOptions {
   runner?: Runner
 }
 
+/** One entry of the neighbour table. */
+export interface NeighborEntry {
+  ip: string
+  /** Lower-case colon form. */
+  mac: string
+  dev?: string
+}
+
 export class LinkLayer {
   readonly runner: Runner
 
@@ -220,6 +228,22 @@ export class LinkLayer {
     }) }
     const mac = str(o, 'address')
     if (mac !== undefined) out.mac = mac
+    return out
+  }
+
+  /**
+   * The neighbour (ARP/NDP) table: IP address, MAC and device of each entry that has a link-layer address
+   * (incomplete and failed entries have none and are left out).
+   */
+  async neighbors(target: Target): Promise<NeighborEntry[]> {
+    const out: NeighborEntry[] = []
+    for (const n of await this.read(target, ['neigh', 'show'], 'the neighbour table')) {
+      const o = asObject(n)
+      const ip = o === undefined ? undefined : str(o, 'dst')
+      const mac = o === undefined ? undefined : str(o, 'lladdr')
+      const dev = o === undefined ? undefined : str(o, 'dev')
+      if (ip !== undefined && mac !== undefined) out.push({ ip, mac: mac.toLowerCase(), ...(dev === undefined ? {} : { dev }) })
+    }
     return out
   }
 
