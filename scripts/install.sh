@@ -13,7 +13,8 @@ DEB_PACKAGES=(
   pamtester         # API logins with host accounts: PAM checked by a helper (no native addon)
   openssl           # tests make TLS certificates for the API's TCP listener
   user-mode-linux   # full-kernel lane for bonding/802.1q/dummy/vrf tests
-  libvirt-daemon libvirt-clients iptables # bench baseline: private libvirtd + virsh (no qemu, no units)
+  libvirt-daemon libvirt-clients iptables # bench baseline: private libvirtd + virsh (no units)
+  libvirt-daemon-driver-qemu qemu-system-x86 # Kimchi facade's guests: a private libvirtd's QEMU driver (TCG works without KVM)
   procps psmisc     # ps, pkill, fuser used by tests and clean-up
   iputils-ping      # ping: reachability checks in guest namespaces (tests, sandbox)
   ethtool           # tx checksum offload off on sandbox guest veths of OVS userspace-datapath networks

@@ -6,13 +6,14 @@
  * @module
  */
 import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { pamLogin, type AuthDeps, type ListenerKind } from '../auth/authenticate.js'
 import type { ApiApp, ApiServices, Principal } from '../context.js'
 import { SESSION_COOKIE, SESSION_TTL_MS, sessionIdFrom } from '../auth/sessions.js'
 import { apiActor } from '../../store/index.js'
 import { KimchiEnv, type KimchiFacade } from './env.js'
 import { invalid, KimchiError, notFound } from './wok/errors.js'
-import { errorResponse, isAdmin, json, loginError, pyQuote, readBody, wokPrincipal } from './wok/http.js'
+import { errorResponse, isAdmin, json, KIMCHI_MAX_BODY_BYTES, loginError, pyQuote, readBody, wokPrincipal } from './wok/http.js'
 import { filterResources, splitQuery } from './wok/filter.js'
 import { activateNetwork, createNetwork, deactivateNetwork, deleteNetwork, getNetwork, listNetworks, updateNetwork } from './networks.js'
 import { getInterface, listInterfaces, listOvsBridges } from './interfaces.js'
@@ -274,6 +275,8 @@ export function registerKimchiRoutes(app: ApiApp, svc: ApiServices, auth: AuthDe
     }
   }
 
+  const tooLarge = (c: Context): Response => errorResponse(c, new KimchiError(413, 'HOSTNET0006E', { what: 'request body bytes', max: KIMCHI_MAX_BODY_BYTES }), svc.log)
+  for (const path of [`${KIMCHI_BASE}/*`, '/login']) app.use(path, bodyLimit({ maxSize: KIMCHI_MAX_BODY_BYTES, onError: tooLarge }))
   for (const res of resources) app.all(KIMCHI_BASE + res.path, (c) => run(c, res))
   app.all(`${KIMCHI_BASE}/*`, (c) => errorResponse(c, notFound('HOSTNET0010E', { path: c.req.path.slice(0, 200) }), svc.log))
   app.all(KIMCHI_BASE, (c) => errorResponse(c, notFound('HOSTNET0010E', { path: c.req.path.slice(0, 200) }), svc.log))

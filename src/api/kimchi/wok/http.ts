@@ -11,10 +11,28 @@ import { sessionIdFrom } from '../../auth/sessions.js'
 import type { Principal } from '../../context.js'
 import { HttpError } from '../../problem.js'
 import { HostnetError } from '../../../errors.js'
+import { MAX_DOCUMENT_BYTES, MAX_STATE_DEPTH } from '../../../codec/limits.js'
 import { errText, KimchiError } from './errors.js'
 
-/** Largest request body the facade reads (Kimchi's documents are small). */
-export const KIMCHI_MAX_BODY_BYTES = 1024 * 1024
+/** Whether JSON text nests arrays and objects deeper than `max` (one linear scan; strings skipped). */
+export function jsonNestsDeeper(text: string, max: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (inString) {
+      if (ch === 0x5c) i++
+      else if (ch === 0x22) inString = false
+    } else if (ch === 0x22) inString = true
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) return true
+    } else if (ch === 0x5d || ch === 0x7d) depth--
+  }
+  return false
+}
+
+/** Largest request body the facade reads: hostnet's one document limit. */
+export const KIMCHI_MAX_BODY_BYTES = MAX_DOCUMENT_BYTES
 export const WOK_WWW_AUTHENTICATE = 'Basic realm=wok'
 
 /** A request from Kimchi's own UI (it sets this header): no Basic challenge, so the browser shows no dialog. */
@@ -88,6 +106,7 @@ export async function readBody(c: Context): Promise<unknown> {
   } catch {
     throw new KimchiError(400, 'WOKAPI0006E')
   }
+  if (jsonNestsDeeper(text, MAX_STATE_DEPTH)) throw new KimchiError(400, 'WOKAPI0006E')
   try {
     return JSON.parse(text) as unknown
   } catch {
