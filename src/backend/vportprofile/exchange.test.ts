@@ -84,3 +84,18 @@ test('802.1Qbh: the driver check comes first; a device without port profiles is 
   const eopnotsupp = deps([[encodeMessage({ type: RTM_NEWLINK, flags: 0, seq: 0, fixed: ifinfomsg(9), attrs: [{ type: 25, nested: [] }] })], [errno(95)]])
   await assert.rejects(runPortProfileOp(eopnotsupp, target, qbh), (e: Error & { kind?: string }) => e.kind === 'not-supported')
 })
+
+test('802.1Qbg: EBUSY (lldpad still awaiting the bridge for this VSI) is sent again until accepted, or refused at the limit', async () => {
+  const d = deps([[errno(16)], [errno(16)], [errno(0)], [none()]])
+  assert.equal((await runPortProfileOp(d, target, { ...qbg, op: 'disassociate' })).status, 'disassociated')
+  assert.deepEqual(d.sent, [4321, 4321, 4321, 4321], 'the request twice more, then one status poll')
+  const busy = Array.from({ length: 20 }, () => [errno(16)])
+  await assert.rejects(runPortProfileOp(deps(busy, { timeoutMs: 1000 }), target, { ...qbg, op: 'disassociate' }), (e: Error & { details?: Record<string, unknown> }) => {
+    assert.match(e.message, /refused: EBUSY: lldpad was still awaiting the bridge's answer/)
+    assert.equal(e.details?.['status'], 'refused (EBUSY)')
+    return true
+  })
+  const qbh: QbhRequest = { kind: '802.1Qbh', op: 'disassociate', ifindex: 9, vf: -1 }
+  const port = encodeMessage({ type: RTM_NEWLINK, flags: 0, seq: 0, fixed: ifinfomsg(9), attrs: [{ type: 25, nested: [{ type: 1, data: u32(0xffffffff) }] }] })
+  await assert.rejects(runPortProfileOp(deps([[port], [errno(16)]]), target, qbh), /refused: EBUSY$/, '802.1Qbh: the driver\'s EBUSY is an answer')
+})

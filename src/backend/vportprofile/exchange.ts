@@ -1,6 +1,7 @@
 /**
  * One port-profile operation as libvirt's virNetDevVPortProfileOpCommon runs it: the SETLINK request (802.1Qbg
- * to lldpad's netlink port, 802.1Qbh to the kernel), its acknowledgement checked, then the status polled
+ * to lldpad's netlink port, 802.1Qbh to the kernel), its acknowledgement checked (802.1Qbg: sent again while
+ * lldpad answers EBUSY, busy with an earlier request for the same VSI, within the same limit), then the status polled
  * (RTM_GETLINK every 125 ms, for at most 10 s by default) until the answer for our instance is success
  * (done), in progress or absent (802.1Qbg: keep polling), or anything else (refused). The outcome is never
  * assumed from the request alone: only a success answer counts. Errors are PortProfileErrors carrying the
@@ -79,7 +80,9 @@ function refused(r: PortProfileRequest, errno: number): PortProfileError {
       ? ': lldpad runs no VDP on this interface (EVB not enabled, or not negotiated with the bridge)'
       : r.kind === '802.1Qbg' && name === 'EOPNOTSUPP'
         ? ': lldpad runs this interface in the bridge role'
-        : ''
+        : r.kind === '802.1Qbg' && name === 'EBUSY'
+          ? ': lldpad was still awaiting the bridge\'s answer to an earlier request for this VSI'
+          : ''
   return new PortProfileError('backend-failure', `${what(r)} refused: ${name}${hint}`, { status: `refused (${name})`, errno: name, device: device(r) })
 }
 
@@ -107,9 +110,16 @@ export async function runPortProfileOp(deps: ExchangeDeps, target: Target, r: Po
   const start = now()
   const port = r.kind === '802.1Qbg' ? deps.lldpadPort(target) : 0
   if (r.kind === '802.1Qbh') await checkDriverSupport(deps, target, r)
-  const ack = await deps.channel.request(target, port, setLinkMessage(r, nextSeq()))
-  const errno = setLinkError(ack)
-  if (errno !== undefined) throw refused(r, errno)
+  for (;;) {
+    const errno = setLinkError(await deps.channel.request(target, port, setLinkMessage(r, nextSeq())))
+    if (errno === undefined) break
+    // lldpad takes no request for a VSI while its previous one awaits the bridge's answer (EBUSY): send it again
+    // once that exchange ends. Its status answer cannot tell that wait from the end: a pre-association's success
+    // still reads as the answer while the association that follows is under way, so a disassociation sent right
+    // after it meets EBUSY.
+    if (!(r.kind === '802.1Qbg' && errnoName(errno) === 'EBUSY') || now() - start >= limit) throw refused(r, errno)
+    await sleep(interval)
+  }
 
   let last: number | undefined
   for (;;) {
