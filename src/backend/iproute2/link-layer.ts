@@ -36,6 +36,8 @@ export interface LinkInfo {
   controller?: string
   /** A bridge port's hairpin flag (only with details). */
   hairpin?: boolean
+  /** The link's alias (IFLA_IFALIAS), when it has one. */
+  alias?: string
 }
 
 /** A kernel route of the target, as far as the subnet checks need it. */
@@ -74,6 +76,8 @@ function linkInfo(o: JsonObject, details: boolean): LinkInfo | undefined {
   if (controller !== undefined) info.controller = controller
   const hairpin = bool(obj(linkinfo, 'info_slave_data'), 'hairpin')
   if (hairpin !== undefined) info.hairpin = hairpin
+  const alias = str(o, 'ifalias')
+  if (alias !== undefined) info.alias = alias
   return info
 }
 

@@ -11,7 +11,7 @@ import type { BridgeOptions, BridgePortOptions } from '../../model/host/iface.js
 import { formatCidr, formatIp, maxPrefix, type IpAddr, type IpCidr } from '../../model/values/ip.js'
 import { renderDelete } from './render.js'
 import { bridgeOptionArgs, bridgePortOptionArgs } from './render-options.js'
-import { batchTokenProblem, macToken, nameToken, uintToken } from './render-tokens.js'
+import { batchTokenProblem, macToken, nameToken, uintToken, valueToken } from './render-tokens.js'
 
 /** A macvtap's mode in the kernel's words. */
 export type MacvtapMode = 'bridge' | 'vepa' | 'private' | 'passthru'
@@ -75,6 +75,11 @@ export interface LinkSetOp {
   readonly noIpv6LinkLocal?: boolean
   /** Bridge-port flags (`type bridge_slave ...`). */
   readonly bridgePort?: BridgePortOptions
+  /**
+   * The link's alias (IFLA_IFALIAS): hostnet marks the devices it makes with one, so that clean-up can tell them
+   * from devices of the same name someone else made.
+   */
+  readonly alias?: string
 }
 
 /** Delete links: one `link delete` for one name; several go through `group` (moved there, then deleted at once). */
@@ -167,6 +172,7 @@ function renderSet(op: LinkSetOp): string {
   if (op.rename !== undefined) args.push('name', nameToken(op.rename, `new name of '${op.name}'`))
   if (op.group !== undefined) args.push('group', op.group === 'default' ? 'default' : uintToken(op.group, `link group of '${op.name}'`, 0x7fffffff))
   if (op.noIpv6LinkLocal === true) args.push('addrgenmode', 'none')
+  if (op.alias !== undefined) args.push('alias', valueToken(op.alias, `alias of '${op.name}'`))
   const port = op.bridgePort === undefined ? [] : bridgePortOptionArgs(op.bridgePort, op.name)
   if (port.length > 0) args.push('type', 'bridge_slave', ...port)
   if (args.length === 0) throw new ValidationError(`nothing to set on link '${op.name}'`, { value: op.name })

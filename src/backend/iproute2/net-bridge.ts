@@ -106,14 +106,14 @@ export async function createNetworkBridge(links: LinkLayer, target: Target, spec
 }
 
 /**
- * Take a link out of service at once: down, addresses flushed, renamed to `newName` (one `ip -batch`). Returns
- * false when it does not exist.
+ * Take a link out of service at once: down, addresses flushed, marked with `alias` and renamed to `newName` (one
+ * `ip -batch`). Returns false when it does not exist.
  */
-export async function retireLink(links: LinkLayer, target: Target, name: string, newName: string): Promise<boolean> {
+export async function retireLink(links: LinkLayer, target: Target, name: string, newName: string, alias: string): Promise<boolean> {
   const res = await links.batch(target, [
     { kind: 'link.set', name, state: 'down' },
     { kind: 'addr.flush', dev: name },
-    { kind: 'link.set', name, rename: newName },
+    { kind: 'link.set', name, alias, rename: newName },
   ])
   if (res.ok) return true
   if (/Cannot find device/.test(res.stderr)) return false

@@ -1,9 +1,9 @@
 /**
  * The network driver's bridge work through backend/iproute2's typed link layer. Creation is one `ip -batch`
  * (bridge, addresses, up, routes: backend/iproute2 createNetworkBridge). Destruction is split like ecosystem.md
- * recommends: retiring a bridge (down, addresses flushed, renamed to a `hngc…` tombstone) takes ~3 ms and frees its
- * name and subnet at once; the slow kernel deletion (tens of ms per device) happens later, in bulk, in
- * `deleteTombstones`.
+ * recommends: retiring a bridge (down, addresses flushed, marked with hostnet's alias and renamed to a `hngc…`
+ * tombstone) takes ~3 ms and frees its name and subnet at once; the slow kernel deletion (tens of ms per device)
+ * happens later, in bulk, in `deleteTombstones`, of the devices with both the tombstone name and the alias.
  * @module
  */
 import { randomBytes } from 'node:crypto'
@@ -25,6 +25,13 @@ export function isTombstone(name: string): boolean {
   return name.startsWith(TOMBSTONE_PREFIX) && /^[0-9a-f]{10}$/.test(name.slice(TOMBSTONE_PREFIX.length))
 }
 
+/**
+ * The alias a bridge gets as it is retired. A tombstone is deleted only when it has both the name and this alias:
+ * the name alone proves nothing (users cannot choose `hngc…` names through hostnet, but any other tool can), the
+ * alias is set by hostnet in the same batch that renames the bridge it owns.
+ */
+export const RETIRED_ALIAS = 'hostnet:retired-bridge'
+
 export class IprouteLinkService implements LinkService {
   private readonly links: LinkLayer
 
@@ -44,12 +51,15 @@ export class IprouteLinkService implements LinkService {
 
   async retireBridge(target: Target, name: string): Promise<string | undefined> {
     const tomb = tombstoneName()
-    return (await retireLink(this.links, target, name, tomb)) ? tomb : undefined
+    return (await retireLink(this.links, target, name, tomb, RETIRED_ALIAS)) ? tomb : undefined
   }
 
   async deleteTombstones(target: Target): Promise<number> {
     if (!this.targetExists(target)) return 0
-    const names = [...(await this.linkNames(target))].filter(isTombstone).sort()
+    const names = (await this.links.links(target))
+      .filter((l) => isTombstone(l.name) && l.alias === RETIRED_ALIAS)
+      .map((l) => l.name)
+      .sort()
     if (names.length === 0) return 0
     await this.backend.apply(target, [{ kind: 'link.delete', names }])
     return names.length

@@ -13,7 +13,8 @@ import { targetKey } from '../../txn/target-key.js'
 import { errorBrief } from '../../txn/error-json.js'
 import { createdDetail, type Allocated } from './allocate-txn.js'
 import { portChange, type PortContext } from './context.js'
-import { guestUpOps, plugOps } from './device-ops.js'
+import { devicePlugOps, guestUpOps } from './device-ops.js'
+import { portDeviceAlias } from './names.js'
 import { associateProfiles } from './profile-plug.js'
 import type { PlugRecord, PortDevice } from './plug-record.js'
 import { deviceShaping, floorPlugCommands, networkTree, removeNetworkTree } from './shaping.js'
@@ -42,9 +43,25 @@ async function rememberLowerMacs(ctx: PortContext, target: Target, items: Pluggi
   return out
 }
 
-async function makeDevices(ctx: PortContext, target: Target, devices: PortDevice[]): Promise<void> {
-  const res = await ctx.services.linkBatch(target, plugOps(devices))
-  if (!res.ok) throw failure(`cannot create the port devices ${devices.map((d) => d.ifname).join(', ')}`, res.stderr)
+/**
+ * Make the devices in one batch. `made` gets the ports whose devices this batch made: all of them, or, when it
+ * failed, those whose creating line came before the failing one (lines before it took effect), marked or not.
+ */
+async function makeDevices(ctx: PortContext, target: Target, items: readonly Plugging[], made: Set<string>): Promise<void> {
+  const marked = items.flatMap((it) => (it.record.device === undefined ? [] : [{ uuid: it.port.uuid, device: it.record.device, ops: devicePlugOps(it.record.device, portDeviceAlias(it.port.uuid)) }]))
+  if (marked.length === 0) return
+  const devices = marked.map((m) => m.device)
+  const res = await ctx.services.linkBatch(target, marked.flatMap((m) => m.ops))
+  if (!res.ok) {
+    let first = 0
+    for (const m of marked) {
+      if (res.failedOp === undefined || first >= res.failedOp) break
+      made.add(m.uuid)
+      first += m.ops.length
+    }
+    throw failure(`cannot create the port devices ${devices.map((d) => d.ifname).join(', ')}`, res.stderr)
+  }
+  for (const m of marked) made.add(m.uuid)
   for (const [ns, ops] of guestUpOps(devices)) {
     const up = await ctx.services.linkBatch({ kind: 'netns', name: ns }, ops)
     if (!up.ok) throw failure(`cannot bring up the guest side in namespace '${ns}'`, up.stderr)
@@ -114,9 +131,8 @@ async function finishGuestChecksums(ctx: PortContext, items: Plugging[]): Promis
   }
 }
 
-async function plugSteps(ctx: PortContext, target: Target, items: Plugging[], sent: Set<string>): Promise<Plugging[]> {
-  const devices = items.flatMap((it) => (it.record.device === undefined ? [] : [it.record.device]))
-  if (devices.length > 0) await makeDevices(ctx, target, devices)
+async function plugSteps(ctx: PortContext, target: Target, items: Plugging[], sent: Set<string>, made: Set<string>): Promise<Plugging[]> {
+  await makeDevices(ctx, target, items, made)
   await finishGuestChecksums(ctx, items)
   const associated = await associateProfiles(ctx, target, items, sent)
   await addOvsPorts(ctx, target, associated)
@@ -124,8 +140,12 @@ async function plugSteps(ctx: PortContext, target: Target, items: Plugging[], se
   return associated
 }
 
-/** Undo a failed plug and forget the ports (their rows go: no count changes). */
-async function rollBack(ctx: PortContext, target: Target, items: Plugging[], original: unknown, sent?: ReadonlySet<string>): Promise<never> {
+/**
+ * Undo a failed plug and forget the ports (their rows go: no count changes). A device goes when this plug made it
+ * (`made`) or when it carries the port's alias; a device of the recorded name that the plug did not make (another
+ * tool took the name after the check) stays.
+ */
+async function rollBack(ctx: PortContext, target: Target, items: Plugging[], original: unknown, sent?: ReadonlySet<string>, made?: ReadonlySet<string>): Promise<never> {
   const key = targetKey(target)
   // last plugged first: removing each floor class gives the default class back the rate it had before that port
   // came, so after the last one it has the rate from before the batch; a port profile that no switch request was
@@ -136,6 +156,7 @@ async function rollBack(ctx: PortContext, target: Target, items: Plugging[], ori
       uuid: it.port.uuid,
       record: it.record,
       network: it.network,
+      markedOnly: made?.has(it.port.uuid) !== true,
       ...(rate === undefined ? {} : { defaultClassRate: rate }),
       ...(sent === undefined || sent.has(it.port.uuid) ? {} : { skipProfile: true }),
     }
@@ -203,17 +224,18 @@ export async function plugAll(ctx: PortContext, target: Target, allocated: reado
     throw e
   }
   const sent = new Set<string>()
+  const made = new Set<string>()
   try {
     items = await rememberLowerMacs(ctx, target, items)
-    items = await plugSteps(ctx, target, items, sent)
+    items = await plugSteps(ctx, target, items, sent, made)
     if (ctx.pauseAfterPlugMs !== undefined) await new Promise((r) => setTimeout(r, ctx.pauseAfterPlugMs))
   } catch (e) {
-    return rollBack(ctx, target, items, e, sent)
+    return rollBack(ctx, target, items, e, sent, made)
   }
   const lost = markPlugged(ctx, key, items)
   if (lost.length > 0) {
     const e = new HostnetError('conflict', `network port(s) ${lost.map((p) => `'${p.uuid}'`).join(', ')} were deleted while being plugged (network destroyed?)`)
-    await rollBack(ctx, target, items.filter((it) => lost.includes(it.port)), e)
+    await rollBack(ctx, target, items.filter((it) => lost.includes(it.port)), e, undefined, made)
   }
   return new Map(items.map((it) => [it.port.uuid, it.record]))
 }

@@ -3,7 +3,8 @@
  * 'plugging' or 'unplugging' by a process that is gone has whatever its plug record names removed and its row
  * deleted (so after a kill -9 during a port creation, the counts, which follow the rows, equal the
  * ports in the store and no half-plugged device stays); ports of a network that is no longer active (or no
- * longer exists) go the same way. With `scan`, port devices (`hnp…`) found in a target without a row are deleted.
+ * longer exists) go the same way. With `scan`, port devices (marked with hostnet's port alias) found in a target
+ * without a row are deleted.
  * @module
  */
 import { errorMessage } from '../../errors.js'
@@ -13,7 +14,7 @@ import { processRunning, sameProcess } from '../../sys/process.js'
 import { targetFromKey } from '../../txn/target-key.js'
 import { currentDef } from '../network/define.js'
 import { portChange, type PortContext } from './context.js'
-import { isPortDeviceName } from './names.js'
+import { portOfAlias } from './names.js'
 import { deviceLocation, readPlugRecord } from './plug-record.js'
 import { finishRelease } from './release.js'
 import { deletionGroup } from '../../backend/iproute2/index.js'
@@ -49,25 +50,33 @@ async function removeOne(ctx: PortContext, rec: PortRecord, network: NetworkDef 
     return
   }
   // the floor class goes with the port; the default class keeps its rate until the next floor change
-  const item = { uuid: rec.uuid, record, detail: { ...detail, ...(record.device === undefined ? {} : { device: record.device.ifname }) } }
+  // a plug that was interrupted may not have made its device: only a device with the port's alias goes
+  const item = {
+    uuid: rec.uuid,
+    record,
+    markedOnly: rec.status === 'plugging',
+    detail: { ...detail, ...(record.device === undefined ? {} : { device: record.device.ifname }) },
+  }
   await finishRelease(ctx, targetFromKey(rec.target), [{ ...item, ...(network === undefined ? {} : { network }) }])
 }
 
-/** Delete `hnp…` devices of the targets with active networks that no port row names. */
+/**
+ * Delete port devices no port row stands for, in the targets with active networks: only devices hostnet marked
+ * as port devices (its alias, with the port's UUID) whose port has no row in this target. A device's name proves
+ * nothing: users cannot choose `hnp…` names through hostnet, but any other tool can.
+ */
 async function scanOrphans(ctx: PortContext, report: PortRecoveryReport): Promise<void> {
   const targets = new Set(ctx.networks.list().filter((n) => n.status === 'active').map((n) => n.target))
   for (const key of targets) {
     const target = targetFromKey(key)
     if (!ctx.services.namespaceExists(target)) continue
     // links first, rows second: a device made after the listing has its row already (rows come first)
-    const links = await ctx.services.linkNames(target)
-    const known = new Set(
-      ctx.ports.listAll().flatMap((p) => {
-        const d = p.target === key ? readPlugRecord(p.plug, p.uuid)?.device : undefined
-        return d === undefined || deviceLocation(d).netns !== undefined ? [] : [d.ifname]
-      }),
-    )
-    const orphans = [...links].filter((n) => isPortDeviceName(n) && !known.has(n))
+    const links = await ctx.services.linkAliases(target)
+    const ports = new Set(ctx.ports.listAll().flatMap((p) => (p.target === key ? [p.uuid] : [])))
+    const orphans = [...links].flatMap(([name, alias]) => {
+      const uuid = portOfAlias(alias)
+      return uuid !== undefined && !ports.has(uuid) ? [name] : []
+    })
     if (orphans.length === 0) continue
     const res = await ctx.services.linkBatch(target, [{ kind: 'links.delete', names: orphans, group: deletionGroup() }], { force: true })
     if (!res.ok) ctx.log(`warning: port devices without a port in ${key}: ${res.stderr.trim()}`)

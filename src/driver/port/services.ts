@@ -15,6 +15,8 @@ import type { VirtualFunction } from '../../model/port/index.js'
 export interface BatchResult {
   ok: boolean
   stderr: string
+  /** The index of the op whose line failed, when known (the ops before it took effect). */
+  failedOp?: number
 }
 
 export interface PortServices {
@@ -22,6 +24,8 @@ export interface PortServices {
   linkBatch(ns: Target, ops: readonly LinkOp[], opts?: { force?: boolean }): Promise<BatchResult>
   /** The names of the namespace's links. */
   linkNames(ns: Target): Promise<Set<string>>
+  /** The namespace's links with their aliases (IFLA_IFALIAS; undefined: none). */
+  linkAliases(ns: Target): Promise<Map<string, string | undefined>>
   /** A device's MAC, or undefined when it does not exist. */
   linkMac(ns: Target, dev: string): Promise<string | undefined>
   /** Run tc commands in order (steps marked ignoreFailure may fail). */

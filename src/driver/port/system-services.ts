@@ -61,11 +61,15 @@ export class SystemPortServices implements PortServices {
 
   async linkBatch(ns: Target, ops: readonly LinkOp[], opts: { force?: boolean } = {}): Promise<BatchResult> {
     const res = await this.links.batch(ns, ops, opts)
-    return { ok: res.ok, stderr: res.stderr }
+    return { ok: res.ok, stderr: res.stderr, ...(res.failedOp === undefined ? {} : { failedOp: res.failedOp }) }
   }
 
   linkNames(ns: Target): Promise<Set<string>> {
     return this.links.names(ns)
+  }
+
+  async linkAliases(ns: Target): Promise<Map<string, string | undefined>> {
+    return new Map((await this.links.links(ns)).map((l) => [l.name, l.alias]))
   }
 
   async linkMac(ns: Target, dev: string): Promise<string | undefined> {

@@ -4,7 +4,8 @@
  * then the devices (many at once: one link-group deletion per
  * namespace), then the MACs passthrough took from pool interfaces. Every step tolerates what is already gone,
  * so the same code serves net-port-delete, network destroy, a failed plug's rollback and crash recovery; what
- * could not be removed is returned as problems.
+ * could not be removed is returned as problems. A failed or interrupted plug deletes only devices that carry the
+ * port's alias: the record names a device before it exists, and the name may have been taken by someone else.
  * @module
  */
 import { errorMessage } from '../../errors.js'
@@ -13,6 +14,7 @@ import type { NetworkDef } from '../../model/network/network-def.js'
 import type { PortContext } from './context.js'
 import { deletionGroup } from '../../backend/iproute2/index.js'
 import { restoreLowerMacOps } from './device-ops.js'
+import { portOfAlias } from './names.js'
 import { disassociateProfiles } from './profile-plug.js'
 import { deviceLocation, type PlugRecord, type PortDevice } from './plug-record.js'
 import { floorUnplugCommands } from './shaping.js'
@@ -28,6 +30,18 @@ export interface UnplugItem {
   readonly skipProfile?: boolean
   /** The detail of the port's change record once it is gone (network, device, reason). */
   readonly detail?: Record<string, unknown>
+  /**
+   * Its device may not have been made (a failed or interrupted plug): delete it only when it carries this port's
+   * alias, so a device another tool made under the recorded name stays.
+   */
+  readonly markedOnly?: boolean
+}
+
+/** A device to delete: where it is, and whether it must carry its port's alias. */
+interface Doomed {
+  readonly device: PortDevice
+  readonly uuid: string
+  readonly markedOnly: boolean
 }
 
 const netns = (name: string): Target => ({ kind: 'netns', name })
@@ -54,9 +68,19 @@ async function unplugOvs(ctx: PortContext, target: Target, items: readonly Unplu
   }
 }
 
-/** Delete the devices of one namespace; a failed batch is checked against the namespace's links. */
-async function deleteIn(ctx: PortContext, ns: Target, names: readonly string[], problems: string[]): Promise<void> {
-  if (names.length === 0 || !ctx.services.namespaceExists(ns)) return
+/**
+ * Delete the devices of one namespace; a failed batch is checked against the namespace's links. Devices that must
+ * carry their port's alias are first looked up with their aliases (one listing).
+ */
+async function deleteIn(ctx: PortContext, ns: Target, doomed: readonly Doomed[], problems: string[]): Promise<void> {
+  if (doomed.length === 0 || !ctx.services.namespaceExists(ns)) return
+  let kept = doomed
+  if (doomed.some((d) => d.markedOnly)) {
+    const aliases = await ctx.services.linkAliases(ns)
+    kept = doomed.filter((d) => !d.markedOnly || portOfAlias(aliases.get(deviceLocation(d.device).name)) === d.uuid)
+  }
+  const names = kept.map((d) => deviceLocation(d.device).name)
+  if (names.length === 0) return
   const res = await ctx.services.linkBatch(ns, [{ kind: 'links.delete', names, group: deletionGroup() }], { force: true })
   if (res.ok) return
   const left = await ctx.services.linkNames(ns).then(
@@ -66,18 +90,27 @@ async function deleteIn(ctx: PortContext, ns: Target, names: readonly string[], 
   if (left.length > 0) problems.push(`cannot delete ${left.join(', ')}: ${res.stderr.trim().split('\n')[0] ?? ''}`)
 }
 
-async function deleteDevices(ctx: PortContext, target: Target, devices: readonly PortDevice[], problems: string[]): Promise<void> {
-  const byNs = new Map<string | undefined, string[]>()
-  for (const d of devices) {
-    const at = deviceLocation(d)
-    byNs.set(at.netns, [...(byNs.get(at.netns) ?? []), at.name])
+async function deleteDevices(ctx: PortContext, target: Target, doomed: readonly Doomed[], problems: string[]): Promise<void> {
+  const byNs = new Map<string | undefined, Doomed[]>()
+  for (const d of doomed) {
+    const at = deviceLocation(d.device)
+    byNs.set(at.netns, [...(byNs.get(at.netns) ?? []), d])
   }
-  await Promise.all([...byNs].map(([ns, names]) => deleteIn(ctx, ns === undefined ? target : netns(ns), names, problems)))
-  const restore = restoreLowerMacOps(devices)
+  await Promise.all([...byNs].map(([ns, list]) => deleteIn(ctx, ns === undefined ? target : netns(ns), list, problems)))
+  const restore = restoreLowerMacOps(doomed.map((d) => d.device))
   if (restore.length > 0 && ctx.services.namespaceExists(target)) {
     const res = await ctx.services.linkBatch(target, restore, { force: true })
     if (!res.ok) problems.push(`cannot restore the MAC of a pool interface: ${res.stderr.trim()}`)
   }
+}
+
+/** The devices of the items (in their namespaces: `moved` only those moved into guest namespaces). */
+function doomedOf(items: readonly UnplugItem[], moved = false): Doomed[] {
+  return items.flatMap((i) => {
+    const d = i.record.device
+    if (d === undefined || (moved && deviceLocation(d).netns === undefined)) return []
+    return [{ device: d, uuid: i.uuid, markedOnly: i.markedOnly === true }]
+  })
 }
 
 /** Undo the host side of every item; returns what could not be undone (empty: all gone). */
@@ -85,13 +118,12 @@ export async function unplugAll(ctx: PortContext, target: Target, items: readonl
   const problems: string[] = []
   if (!ctx.services.namespaceExists(target)) {
     // the target (and everything in it) is gone; only devices moved into guest namespaces may remain
-    const moved = items.flatMap((i) => (i.record.device !== undefined && deviceLocation(i.record.device).netns !== undefined ? [i.record.device] : []))
-    await deleteDevices(ctx, target, moved, problems)
+    await deleteDevices(ctx, target, doomedOf(items, true), problems)
     return problems
   }
   await unplugFloors(ctx, target, items, problems)
   await unplugOvs(ctx, target, items, problems)
   await disassociateProfiles(ctx, target, items.filter((i) => i.skipProfile !== true))
-  await deleteDevices(ctx, target, items.flatMap((i) => (i.record.device === undefined ? [] : [i.record.device])), problems)
+  await deleteDevices(ctx, target, doomedOf(items), problems)
   return problems
 }
