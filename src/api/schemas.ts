@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from '@hono/zod-openapi'
+import { NETWORK_UPDATE_COMMANDS, NETWORK_UPDATE_SECTIONS } from '../model/network/update.js'
 import { netnsNameProblem } from '../sys/netns.js'
 import { ifNameProblem } from '../model/values/ifname.js'
 
@@ -133,6 +134,24 @@ export const NetworkDetails = NetworkSummary.extend({
 export const NetworkDefined = z
   .object({ name: z.string(), uuid: z.string(), bridge: z.string().optional() })
   .openapi('NetworkDefined')
+
+/** net-update's request (libvirt's virNetworkUpdate: command, section, parent index, element, scope flags). */
+export const NetworkUpdate = z
+  .object({
+    command: z.enum(['add', ...NETWORK_UPDATE_COMMANDS]).openapi({ description: "add (= add-last), add-first, add-last, modify or delete" }),
+    section: z.enum(NETWORK_UPDATE_SECTIONS),
+    xml: z.string().max(1024 * 1024).openapi({ description: 'the element to add, modify or match: <host>, <range>, <portgroup>, <interface>, <txt>, <srv>' }),
+    parentIndex: z.number().int().min(-1).max(65535).optional().openapi({ description: 'the <ip> a DHCP host or range goes to (-1 or absent: the one with DHCP)' }),
+    live: z.boolean().optional(),
+    config: z.boolean().optional(),
+    current: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('NetworkUpdate')
+
+export const NetworkUpdated = z
+  .object({ name: z.string(), live: z.boolean(), config: z.boolean(), dnsmasq: z.enum(['restart', 'reload', 'none']), firewall: z.boolean() })
+  .openapi('NetworkUpdated')
 
 export const Autostart = z.object({ autostart: z.boolean() }).strict().openapi('Autostart')
 

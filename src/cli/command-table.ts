@@ -88,6 +88,10 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./net.js')).registerNetCommands,
   },
   {
+    commands: [['net-update [options] <network> <command> <section> <xml>', "change one section of a network's live and/or persistent definition (libvirt's net-update)"]],
+    load: async () => (await import('./net-update.js')).registerNetUpdateCommand,
+  },
+  {
     commands: [
       ['net-port-create [options] <network> <file>', 'create a network port from <networkport> XML (or --interface: a domain <interface>) and plug it'],
       ['net-port-list [options] <network>', 'list the ports of an active network'],

@@ -1,6 +1,7 @@
 /**
  * `hostnet debug …`: tools that show what hostnet would hand to a southbound system, without touching the host.
- * `debug dnsmasq-conf FILE.xml` prints the dnsmasq configuration libvirt would write for a network definition.
+ * `debug dnsmasq-conf FILE.xml` prints the dnsmasq configuration libvirt would write for a network definition;
+ * `debug net-update NETWORK.xml COMMAND SECTION UPDATE.xml` the network XML an update would give (./net-update.ts).
  * @module
  */
 import type { Command } from 'commander'
@@ -11,6 +12,7 @@ import { DEFAULT_DNSMASQ_VERSION, renderDnsmasqFiles } from '../backend/dnsmasq/
 import type { DnsmasqFiles } from '../backend/dnsmasq/index.js'
 import { readInput } from './common.js'
 import { printJson } from './output.js'
+import { registerDebugNetUpdate } from './net-update.js'
 
 /** libvirt's dnsmasq state directory (system instance), which its conformance cases assume. */
 export const LIBVIRT_DNSMASQ_DIR = '/var/lib/libvirt/dnsmasq'
@@ -64,4 +66,5 @@ export function registerDebugCommands(program: Command): void {
       if (flags.json === true) printJson({ ...files, hostsfile: files.hostsfile ?? null })
       else process.stdout.write(flags.hostsfile === true ? (files.hostsfile ?? '') : files.conf)
     })
+  registerDebugNetUpdate(debug)
 }

@@ -30,6 +30,7 @@ export const REMOTE_VERBS: ReadonlySet<string> = new Set([
   'net-destroy',
   'net-undefine',
   'net-autostart',
+  'net-update',
   'net-info',
   'net-dumpxml',
   'net-dhcp-leases',

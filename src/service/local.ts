@@ -9,9 +9,9 @@ import type { Target } from '../model/target.js'
 import { ovsStatus, readOvsDb, type OvsStatus } from '../backend/ovs-host/index.js'
 import type { HostState } from '../model/host/state.js'
 import type { ApplyResult } from '../txn/index.js'
-import type { NetworkDetails, NetworkSummary, DhcpLeaseEntry } from '../driver/network/index.js'
+import type { NetworkDetails, NetworkSummary, DhcpLeaseEntry, NetworkUpdateResult } from '../driver/network/index.js'
 import { selectInterfaces } from './select.js'
-import type { ApplyOptions, DiffOutput, DocumentText, NetworkDefined, PortCreateFlags, PortSource, PortView, RemotableOps, TxnOutcome } from './ops.js'
+import type { ApplyOptions, DiffOutput, DocumentText, NetworkDefined, NetworkUpdateInput, PortCreateFlags, PortSource, PortView, RemotableOps, TxnOutcome } from './ops.js'
 import type { portRequest } from './ports.js'
 
 const host = (): Promise<typeof import('./host.js')> => import('./host.js')
@@ -82,6 +82,12 @@ export class LocalOps implements RemotableOps {
 
   async netAutostart(target: Target, name: string, on: boolean): Promise<void> {
     this.rt.networks().setAutostart(target, name, on, this.who)
+  }
+
+  netUpdate(target: Target, name: string, input: NetworkUpdateInput): Promise<NetworkUpdateResult> {
+    const { command, section, parentIndex, xml, live, config, current } = input
+    const flags = { ...(live === true ? { live } : {}), ...(config === true ? { config } : {}), ...(current === true ? { current } : {}) }
+    return this.rt.networks().update(target, name, { command, section, parentIndex, xml }, flags, this.who)
   }
 
   async netInfo(target: Target, name: string): Promise<NetworkDetails> {

@@ -8,7 +8,8 @@ import type { Target } from '../model/target.js'
 import type { HostState } from '../model/host/state.js'
 import type { HostOp } from '../plan/ops.js'
 import type { ApplyResult } from '../txn/apply.js'
-import type { NetworkDetails, NetworkSummary } from '../driver/network/driver.js'
+import type { NetworkDetails, NetworkSummary, NetworkUpdateResult } from '../driver/network/driver.js'
+import type { NetworkUpdateRequest, UpdateScopeFlags } from '../model/network/update.js'
 import type { DhcpLeaseEntry } from '../driver/network/services.js'
 import type { GuestEnd } from '../driver/port/plug-record.js'
 import type { PortAssociation } from '../driver/port/association.js'
@@ -16,7 +17,10 @@ import type { NetworkPortDef } from '../model/networkport.js'
 import type { TxnStatus } from '../store/journal.js'
 import type { Actor } from '../store/change-kinds.js'
 
-export type { ApplyResult, DhcpLeaseEntry, HostState, NetworkDetails, NetworkSummary }
+export type { ApplyResult, DhcpLeaseEntry, HostState, NetworkDetails, NetworkSummary, NetworkUpdateResult }
+
+/** net-update's arguments: libvirt's command, section, parent index and element, and its --live/--config/--current. */
+export type NetworkUpdateInput = NetworkUpdateRequest & UpdateScopeFlags
 
 /** A desired-state document as the user wrote it (parsed by the side that applies it). */
 export interface DocumentText {
@@ -106,6 +110,7 @@ export interface RemotableOps {
   netDestroy(target: Target, name: string, opts?: { deferDelete?: boolean }): Promise<void>
   netUndefine(target: Target, name: string): Promise<void>
   netAutostart(target: Target, name: string, on: boolean): Promise<void>
+  netUpdate(target: Target, name: string, input: NetworkUpdateInput): Promise<NetworkUpdateResult>
   netInfo(target: Target, name: string): Promise<NetworkDetails>
   netDumpXml(target: Target, name: string, opts?: { inactive?: boolean }): Promise<string>
   netLeases(target: Target, name: string): Promise<DhcpLeaseEntry[]>

@@ -25,6 +25,7 @@ export const CHANGE_KINDS = [
   'network.stopped',
   'network.autostart-changed',
   'network.dnsmasq-restarted', // by supervision, after its dnsmasq died
+  'network.updated', // net-update: detail.section, command, live, config, dnsmasq (reload, restart, none)
   // ports (object: the port UUID)
   'port.created',
   'port.deleted',

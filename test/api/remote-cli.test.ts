@@ -46,6 +46,15 @@ test('net-define, net-start, net-list, net-dumpxml, net-info: same output and st
     assert.equal(local.code, 0, `${args.join(' ')}: ${local.stderr}`)
     assert.deepEqual(remote, local, args.join(' '))
   }
+  // net-update: done locally, then the same update remotely is refused the same way; a remote one done, locally refused
+  const upd = (ip: string): string[] => ['net-update', 'rnat', 'add', 'dns-host', `<host ip='${ip}'><hostname>h</hostname></host>`]
+  const local1 = await lab.cli([...upd('10.235.0.7'), ...lab.t])
+  assert.deepEqual([local1.code, local1.stdout], [0, 'Updated network rnat live state\n'], local1.stderr)
+  const remote1 = await lab.cli(['--url', `unix:${lab.socket('rw')}`, ...upd('10.235.0.8'), '--netns', lab.ns])
+  assert.deepEqual(remote1, { ...local1, stdout: local1.stdout })
+  const refused = await both(upd('10.235.0.8'))
+  assert.equal(refused.local.code, 4, refused.local.stderr)
+  assert.deepEqual(refused.remote, refused.local)
   for (const args of [['net-info', 'nosuch'], ['net-start', 'rnat'], ['net-dumpxml', 'nosuch']]) {
     const { local, remote } = await both(args)
     assert.notEqual(local.code, 0)

@@ -63,6 +63,18 @@ test('networks: define, get (JSON and XML), start (bridge and dnsmasq), list, au
   assert.equal((await lab.req('GET', `${t}/networks/apinat`)).json.autostart, true)
   const leases = await lab.req('GET', `${t}/networks/apinat/leases`)
   assert.deepEqual([leases.status, leases.json], [200, []])
+  // net-update: a DHCP host added live reaches dnsmasq by SIGHUP (same pid); libvirt's refusal is a 409 naming its class
+  const host = JSON.stringify({ command: 'add', section: 'ip-dhcp-host', xml: "<host mac='52:54:00:aa:0a:01' ip='10.231.0.7'/>" })
+  const upd = await lab.req('POST', `${t}/networks/apinat/update`, { body: host })
+  assert.equal(upd.status, 200, upd.text)
+  assert.deepEqual(upd.json, { name: 'apinat', live: true, config: false, dnsmasq: 'reload', firewall: false })
+  assert.equal((await lab.req('GET', `${t}/networks/apinat`)).json.dnsmasqPid, pid, 'SIGHUP, not a restart')
+  assert.match((await lab.req('GET', `${t}/networks/apinat`, { accept: XML })).text, /<host mac='52:54:00:aa:0a:01' ip='10\.231\.0\.7'\/>/)
+  const dup = await lab.req('POST', `${t}/networks/apinat/update`, { body: host })
+  assert.equal(dup.status, 409, dup.text)
+  assert.equal(dup.json.details.libvirtError, 'VIR_ERR_OPERATION_INVALID')
+  const badSection = await lab.req('POST', `${t}/networks/apinat/update`, { body: JSON.stringify({ command: 'add', section: 'nosuch', xml: '<host/>' }) })
+  assert.ok(badSection.status === 400 || badSection.status === 422, `${badSection.status}`)
   const live = await lab.req('GET', `${t}/networks/apinat?inactive=true`, { accept: XML })
   assert.doesNotMatch(live.text, /connections=/)
 

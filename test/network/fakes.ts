@@ -31,6 +31,8 @@ export class FakeWorld {
   readonly daemons = new Map<string, DaemonRef>()
   readonly sysctls = new Map<string, string>()
   readonly calls: string[] = []
+  /** What each network's hosts files last held (static DHCP host names, or MACs). */
+  readonly hostsFiles = new Map<string, string[]>()
   /** Networks whose files the driver asked to remove for good. */
   readonly forgotten: string[] = []
   targetPresent = true
@@ -92,6 +94,7 @@ export class FakeWorld {
           this.tables.delete(bridge)
         },
         objectCount: () => 7,
+        render: (def, bridge) => `${bridge} ${def.forward.mode} ${def.forward.interfaces.map((i) => i.dev).join(',')} ${def.ips.length}`,
       },
       dhcp: {
         start: async (ctx: DhcpContext) => {
@@ -106,6 +109,14 @@ export class FakeWorld {
         },
         forget: (_t: Target, name: string) => void this.forgotten.push(name),
         isRunning: (ref: DaemonRef) => [...this.daemons.values()].some((d) => d.pid === ref.pid),
+        writeHostsFiles: (ctx: DhcpContext) => {
+          this.calls.push(`dnsmasq hosts ${ctx.def.name}`)
+          this.hostsFiles.set(ctx.def.name, ctx.def.ips.flatMap((ip) => ip.dhcpHosts.map((h) => h.name ?? h.mac ?? '?')))
+        },
+        hangup: (ref: DaemonRef) => {
+          this.calls.push(`dnsmasq hup ${ref.pid}`)
+          return [...this.daemons.values()].some((d) => d.pid === ref.pid)
+        },
         leases: async (_t: Target, _def: NetworkDef): Promise<DhcpLeaseEntry[]> => [],
       },
       sysctl: {

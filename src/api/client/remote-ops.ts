@@ -14,6 +14,8 @@ import type {
   NetworkDefined,
   NetworkDetails,
   NetworkSummary,
+  NetworkUpdateInput,
+  NetworkUpdateResult,
   PortCreateFlags,
   PortSource,
   PortView,
@@ -99,6 +101,10 @@ export class RemoteOps implements RemotableOps {
 
   async netAutostart(target: Target, name: string, on: boolean): Promise<void> {
     await this.client.call({ method: 'PUT', path: `${this.net(target, name)}/autostart`, body: JSON.stringify({ autostart: on }) })
+  }
+
+  netUpdate(target: Target, name: string, input: NetworkUpdateInput): Promise<NetworkUpdateResult> {
+    return this.client.json({ method: 'POST', path: `${this.net(target, name)}/update`, body: JSON.stringify(input) })
   }
 
   netInfo(target: Target, name: string): Promise<NetworkDetails> {

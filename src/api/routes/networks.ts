@@ -7,7 +7,8 @@ import { targetOf, opsOf, type ApiServices } from '../context.js'
 import { defineOperation, JSON_TYPE, jsonAnswer, negotiate, textAnswer, XML_TYPES, type OperationInput } from '../operation.js'
 import { HttpError } from '../problem.js'
 import { NetworkJson, networkXmlFromJson } from '../network-json.js'
-import { Autostart, Lease, NameParam, NetworkDefined, NetworkDetails, NetworkSummary, QueryBool, TargetParam } from '../schemas.js'
+import { Autostart, Lease, NameParam, NetworkDefined, NetworkDetails, NetworkSummary, NetworkUpdate, NetworkUpdated, QueryBool, TargetParam } from '../schemas.js'
+import { parseUpdateCommand, type NetworkUpdateSection } from '../../model/network/update.js'
 
 const XML = 'application/xml'
 
@@ -165,6 +166,32 @@ export function registerNetworkRoutes(app: ApiApp, svc: ApiServices): void {
       const on = (json as { autostart: boolean }).autostart
       await opsOf(svc, c).netAutostart(targetOf(params['target']), params['name']!, on)
       return jsonAnswer(c, { autostart: on })
+    },
+  )
+  defineOperation(
+    app,
+    {
+      method: 'post',
+      path: '/targets/{target}/networks/{name}/update',
+      operationId: 'updateNetwork',
+      summary: "change one section of a network's live or persistent definition (net-update, libvirt's semantics)",
+      tag: 'networks',
+      params: named,
+      body: { json: NetworkUpdate, description: '{command, section, xml, parentIndex?, live?, config?, current?}', required: true },
+      ok: { status: 200, description: 'what changed, and what the running dnsmasq was asked to do', json: NetworkUpdated },
+    },
+    async (c, { params, json }) => {
+      const b = json as { command: string; section: NetworkUpdateSection; xml: string; parentIndex?: number; live?: boolean; config?: boolean; current?: boolean }
+      const input = {
+        command: parseUpdateCommand(b.command),
+        section: b.section,
+        xml: b.xml,
+        parentIndex: b.parentIndex ?? -1,
+        ...(b.live === undefined ? {} : { live: b.live }),
+        ...(b.config === undefined ? {} : { config: b.config }),
+        ...(b.current === undefined ? {} : { current: b.current }),
+      }
+      return jsonAnswer(c, await opsOf(svc, c).netUpdate(targetOf(params['target']), params['name']!, input))
     },
   )
   defineOperation(

@@ -3,6 +3,7 @@
  * one, so a dnsmasq re-reading on SIGHUP never sees half a file), and removed when the network goes away.
  * @module
  */
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { HostnetError } from '../../errors.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
@@ -50,6 +51,26 @@ export async function writeDnsmasqFiles(paths: DnsmasqPaths, files: DnsmasqFiles
 export async function writeHostsFiles(paths: DnsmasqPaths, files: Pick<DnsmasqFiles, 'hostsfile' | 'addnhosts'>): Promise<void> {
   await writeAtomic(paths.hostsfile, files.hostsfile ?? '', 0o644)
   await writeAtomic(paths.addnhosts, files.addnhosts, 0o644)
+}
+
+function writeAtomicSync(path: string, text: string, modeOctal: number): void {
+  const tmp = `${path}${TMP_SUFFIX}`
+  try {
+    writeFileSync(tmp, text, { mode: modeOctal })
+    renameSync(tmp, path)
+  } catch (e) {
+    rmSync(tmp, { force: true })
+    throw new HostnetError('backend-failure', `cannot write '${path}': ${(e as Error).message}`, { cause: e })
+  }
+}
+
+/**
+ * writeHostsFiles, synchronously: for a caller that must write them inside a critical section it cannot leave
+ * (net-update holds the store's write transaction so that the files match the committed definition).
+ */
+export function writeHostsFilesSync(paths: DnsmasqPaths, files: Pick<DnsmasqFiles, 'hostsfile' | 'addnhosts'>): void {
+  writeAtomicSync(paths.hostsfile, files.hostsfile ?? '', 0o644)
+  writeAtomicSync(paths.addnhosts, files.addnhosts, 0o644)
 }
 
 /** Remove a stale or finished instance's pid file (missing is fine). */

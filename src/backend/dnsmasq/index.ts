@@ -12,7 +12,7 @@ export { renderAddnHosts, renderDnsmasqConf, renderDnsmasqFiles, renderHostsFile
 export type { DnsmasqConfContext, DnsmasqFiles } from './render.js'
 export { parseDnsmasqLeases, readDnsmasqLeases } from './leases.js'
 export type { DnsmasqLease, DnsmasqLeaseFile } from './leases.js'
-export { removeDnsmasqFiles, writeDnsmasqFiles, writeHostsFiles } from './files.js'
+export { removeDnsmasqFiles, writeDnsmasqFiles, writeHostsFiles, writeHostsFilesSync } from './files.js'
 export {
   DEFAULT_READY_TIMEOUT_MS,
   DEFAULT_STOP_TIMEOUT_MS,

@@ -12,6 +12,9 @@ import {
   dnsmasqPaths,
   readDnsmasqLeases,
   removeDnsmasqFiles,
+  renderAddnHosts,
+  renderHostsFile,
+  writeHostsFilesSync,
   runningDnsmasqPid,
   startDnsmasq,
   stopDnsmasq,
@@ -123,6 +126,17 @@ export class DnsmasqDhcpService implements DhcpService {
 
   isRunning(pid: ProcessIdentity): boolean {
     return processRunning(pid)
+  }
+
+  writeHostsFiles(ctx: DhcpContext): void {
+    const paths = dnsmasqPaths(networkRunDir(this.opts.stateDir, ctx.target), ctx.def.name)
+    writeHostsFilesSync(paths, { hostsfile: renderHostsFile(ctx.def), addnhosts: renderAddnHosts(ctx.def) })
+  }
+
+  hangup(pid: ProcessIdentity): boolean {
+    if (!processRunning(pid)) return false
+    signalQuietly(pid.pid, 'SIGHUP')
+    return true
   }
 
   async leases(target: Target, def: NetworkDef): Promise<DhcpLeaseEntry[]> {

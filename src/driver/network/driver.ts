@@ -18,8 +18,11 @@ import { recoverNetworks, type NetworkRecoveryReport } from './recover.js'
 import type { DhcpLeaseEntry } from './services.js'
 import { superviseDnsmasq, type SuperviseReport } from './supervise.js'
 import { listNetworks, networkDetails, type NetworkDetails, type NetworkSummary } from './query.js'
+import { updateNetwork, type NetworkUpdateResult } from './update.js'
+import type { NetworkUpdateRequest, UpdateScopeFlags } from '../../model/network/update.js'
 
 export type { NetworkDetails, NetworkSummary } from './query.js'
+export type { NetworkUpdateResult } from './update.js'
 import { PortDriver } from '../port/driver.js'
 import { SystemPortServices } from '../port/system-services.js'
 
@@ -125,6 +128,15 @@ export class NetworkDriver {
       ctx.networks.setAutostart(key, name, on)
       if (rec.autostart !== on) ctx.networks.record(networkChange(ctx, key, name, 'network.autostart-changed', { detail: { autostart: on } }))
     })
+  }
+
+  /**
+   * net-update: one section of the live definition, the persistent one or both (libvirt's flags); a running
+   * network follows as libvirt's does (hosts files and SIGHUP, or a dnsmasq restart, or the firewall rebuilt).
+   */
+  update(target: Target, name: string, req: NetworkUpdateRequest, flags: UpdateScopeFlags = {}, opts: ActorOptions = {}): Promise<NetworkUpdateResult> {
+    const ctx = actingFor(this.ctx, opts.actor)
+    return updateNetwork(ctx, target, name, req, flags, (t, def) => this.ports.liveStatus(t, def))
   }
 
   /** net-list: active networks, or with `all` every network; `target` undefined lists every target. */

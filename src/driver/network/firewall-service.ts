@@ -38,6 +38,10 @@ export class NftFirewallService implements FirewallService {
     return countNftObjects(renderNetworkFirewall(def, { bridgeName })).total
   }
 
+  render(def: NetworkDef, bridgeName: string): string {
+    return renderNftScript(renderNetworkFirewall(def, { bridgeName }), 'replace')
+  }
+
   close(): void {
     this.sessions?.closeAll()
   }

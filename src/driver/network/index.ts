@@ -16,7 +16,7 @@ import type { NetworkServices } from './services.js'
 import { ProcSysctlService } from './sysctl-service.js'
 import { SystemPortServices } from '../port/system-services.js'
 
-export { NetworkDriver, type NetworkDetails, type NetworkSummary } from './driver.js'
+export { NetworkDriver, type NetworkDetails, type NetworkSummary, type NetworkUpdateResult } from './driver.js'
 export type { NetworkDriverDeps } from './context.js'
 export type { DestroyOptions } from './lifecycle.js'
 export type { NetworkRecoveryReport } from './recover.js'

@@ -43,6 +43,8 @@ export interface FirewallService {
   remove(target: Target, bridgeName: string): Promise<void>
   /** nft objects the network's ruleset consists of (no system access). */
   objectCount(def: NetworkDef, bridgeName: string): number
+  /** The network's ruleset as text (no system access): an update rebuilds the firewall only when it changes. */
+  render(def: NetworkDef, bridgeName: string): string
   /** Release long-lived helpers (nft sessions). */
   close?(): void
 }
@@ -64,6 +66,14 @@ export interface DhcpService {
    */
   forget(target: Target, name: string): void
   isRunning(pid: ProcessIdentity): boolean
+  /**
+   * Rewrite the files a running dnsmasq re-reads on SIGHUP (static DHCP hosts, DNS hosts) from `ctx.def`,
+   * synchronously: net-update calls it inside the store transaction that commits the new definition, so the files
+   * always match the committed definition whatever other processes update at the same time.
+   */
+  writeHostsFiles(ctx: DhcpContext): void
+  /** Make the running dnsmasq `pid` re-read its hosts files (SIGHUP; its leases stay). False when it is not running. */
+  hangup(pid: ProcessIdentity): boolean
   /** The network's current DHCP leases. */
   leases(target: Target, def: NetworkDef): Promise<DhcpLeaseEntry[]>
 }

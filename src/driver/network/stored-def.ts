@@ -26,15 +26,34 @@ function withStoredPf(def: NetworkDef, xml: string): NetworkDef {
 
 const parsed = new Map<string, NetworkDef>()
 const PARSE_CACHE_MAX = 2048
+/** The cache is also bounded by the XML it holds (net-update makes a new document per update). */
+const PARSE_CACHE_MAX_CHARS = 16 * 1024 * 1024
+let cachedChars = 0
+
+function remember(xml: string, def: NetworkDef): void {
+  if (parsed.size >= PARSE_CACHE_MAX || cachedChars + xml.length > PARSE_CACHE_MAX_CHARS) {
+    parsed.clear()
+    cachedChars = 0
+  }
+  parsed.set(xml, def)
+  cachedChars += xml.length
+}
 
 /** Parse stored XML (which always has a UUID, so parsing is deterministic); cached per process. */
 export function parseStoredXml(xml: string): NetworkDef {
   const hit = parsed.get(xml)
   if (hit !== undefined) return hit
   const def = withStoredPf(parseNetworkXml(xml), xml)
-  if (parsed.size >= PARSE_CACHE_MAX) parsed.clear()
-  parsed.set(xml, def)
+  remember(xml, def)
   return def
+}
+
+/**
+ * Tell the cache what `xml` parses to, when the caller formatted it from `def` itself (net-update stores a new
+ * document per update, and its next update reads it back).
+ */
+export function rememberParsed(xml: string, def: NetworkDef): void {
+  if (!parsed.has(xml)) remember(xml, def)
 }
 
 /** The XML a record currently stands for: the live definition while it runs, else the persistent one. */

@@ -48,7 +48,8 @@ function parseLease(parent: XmlElement, ctx: ParseContext): DhcpLease | undefine
   return { expiry, unit }
 }
 
-function parseRange(node: XmlElement, ip: IpHead, net: string, ctx: ParseContext): DhcpRange {
+/** One `<range>` of `ip` (libvirt's virNetworkDHCPRangeDefParseXML): inside the subnet, with an optional lease. */
+export function parseRange(node: XmlElement, ip: IpHead, net: string, ctx: ParseContext): DhcpRange {
   const addr = (attr: 'start' | 'end'): IpAddr => {
     const text = prop(node, attr)
     if (text === undefined) fail(ctx, `Missing '${attr}' attribute in dhcp range for network '${net}'`, { attr })
@@ -65,7 +66,11 @@ function parseRange(node: XmlElement, ip: IpHead, net: string, ctx: ParseContext
   return lease === undefined ? { start, end } : { start, end, lease }
 }
 
-function parseHost(node: XmlElement, ip: IpHead, net: string, ctx: ParseContext): DhcpHost {
+/**
+ * One static `<host>` of `ip` (libvirt's virNetworkDHCPHostDefParseXML). `partial` (net-update's delete): a pattern
+ * to match, which needs only one of mac, name and ip.
+ */
+export function parseHost(node: XmlElement, ip: IpHead, net: string, ctx: ParseContext, opts: { partial?: boolean } = {}): DhcpHost {
   const v6 = ip.address.family === 'ipv6'
   const host: Mutable<DhcpHost> = {}
   const mac = prop(node, 'mac')
@@ -112,14 +117,20 @@ function parseHost(node: XmlElement, ip: IpHead, net: string, ctx: ParseContext)
     }
     host.ip = a
   }
-  if (v6 && host.id === undefined && host.name === undefined) {
-    fail(ctx, `Static host definition in IPv6 network '${net}' must have id or name attribute`)
-  }
-  if (!v6 && host.mac === undefined && host.name === undefined) {
-    fail(ctx, `Static host definition in IPv4 network '${net}' must have mac or name attribute`)
-  }
-  if (host.ip === undefined) {
-    fail(ctx, `Missing IP address in static host definition for network '${net}'`, { attr: 'ip' })
+  if (opts.partial === true) {
+    if (host.mac === undefined && host.name === undefined && host.ip === undefined) {
+      fail(ctx, `At least one of name, mac, or ip attribute must be specified for static host definition in network '${net}'`)
+    }
+  } else {
+    if (v6 && host.id === undefined && host.name === undefined) {
+      fail(ctx, `Static host definition in IPv6 network '${net}' must have id or name attribute`)
+    }
+    if (!v6 && host.mac === undefined && host.name === undefined) {
+      fail(ctx, `Static host definition in IPv4 network '${net}' must have mac or name attribute`)
+    }
+    if (host.ip === undefined) {
+      fail(ctx, `Missing IP address in static host definition for network '${net}'`, { attr: 'ip' })
+    }
   }
   const lease = parseLease(node, ctx)
   if (lease !== undefined) host.lease = lease

@@ -6,7 +6,7 @@
 import type { XmlElement } from '../../xml/dom.js'
 import { el, textEl } from '../../xml/write.js'
 import type { OutElement } from '../../xml/write.js'
-import { formatIp } from '../../../model/values/ip.js'
+import { formatIp, type IpAddr } from '../../../model/values/ip.js'
 import { dnsIsSet } from '../../../model/network/dns.js'
 import type { DnsForwarder, DnsHost, DnsSrv, DnsTxt, NetworkDns } from '../../../model/network/dns.js'
 import {
@@ -49,20 +49,36 @@ function parseForwarder(node: XmlElement, net: string, ctx: ParseContext): DnsFo
   return f
 }
 
-function parseHost(node: XmlElement, net: string, ctx: ParseContext): DnsHost {
+/** A DNS host record, or with `partial` (net-update's delete) a pattern: an address, hostnames, or both. */
+export interface DnsHostPattern {
+  readonly ip?: IpAddr
+  readonly hostnames: readonly string[]
+}
+
+/** `<host ip><hostname>…` (libvirt's virNetworkDNSHostDefParseXML; `partial`: either part may be missing). */
+export function parseDnsHost(node: XmlElement, net: string, ctx: ParseContext, opts: { partial?: boolean } = {}): DnsHostPattern {
+  const partial = opts.partial === true
   const names = elements(node, 'hostname').map((h, i) => {
     const s = stringValue(h)
     if (s === '') fail(childCtx(ctx, 'hostname', i + 1), `Missing hostname in network '${net}' DNS HOST record`)
     return s
   })
-  if (names.length === 0) fail(ctx, `Missing hostname in network '${net}' DNS HOST record`)
+  if (names.length === 0 && !partial) fail(ctx, `Missing hostname in network '${net}' DNS HOST record`)
   const ipText = prop(node, 'ip')
-  if (ipText === undefined) fail(ctx, `Missing IP address in network '${net}' DNS HOST record`, { attr: 'ip' })
+  if (ipText === undefined) {
+    if (!partial) fail(ctx, `Missing IP address in network '${net}' DNS HOST record`, { attr: 'ip' })
+    if (names.length === 0) fail(ctx, `Missing ip and hostname in network '${net}' DNS HOST record`)
+    return { hostnames: names }
+  }
   const ip = tryParseAddr(ipText)
   if (ip === undefined) {
     fail(ctx, `Invalid IP address '${ipText}' in network '${net}' DNS HOST record`, { attr: 'ip', value: ipText })
   }
   return { ip, hostnames: names }
+}
+
+function parseHost(node: XmlElement, net: string, ctx: ParseContext): DnsHost {
+  return parseDnsHost(node, net, ctx) as DnsHost
 }
 
 function checkLineBreaks(value: string | undefined, record: string, field: string, ctx: ParseContext): void {
@@ -74,7 +90,7 @@ function checkLineBreaks(value: string | undefined, record: string, field: strin
 function srvNumber(
   node: XmlElement,
   name: 'port' | 'priority' | 'weight',
-  srv: Mutable<DnsSrv>,
+  srv: Mutable<DnsSrvPattern>,
   net: string,
   ctx: ParseContext,
 ): void {
@@ -82,12 +98,12 @@ function srvNumber(
   if (text === undefined) return
   const n = parseCUnsigned(text, 10, 0xffffffff)
   if (n !== undefined && srv.target === undefined) {
-    fail(ctx, `DNS SRV ${name} attribute not permitted without target for service '${srv.service}' in network '${net}'`, {
+    fail(ctx, `DNS SRV ${name} attribute not permitted without target for service '${srv.service ?? '(null)'}' in network '${net}'`, {
       attr: name,
     })
   }
   if (n === undefined || n > 65535 || (name === 'port' && n < 1)) {
-    fail(ctx, `Invalid DNS SRV ${name} attribute '${text}' for service '${srv.service}' in network '${net}'`, {
+    fail(ctx, `Invalid DNS SRV ${name} attribute '${text}' for service '${srv.service ?? '(null)'}' in network '${net}'`, {
       attr: name,
       value: text,
     })
@@ -95,35 +111,28 @@ function srvNumber(
   srv[name] = n
 }
 
-function parseSrv(node: XmlElement, net: string, ctx: ParseContext): DnsSrv {
+/** A DNS SRV record, or with `partial` (net-update's delete) a pattern whose service and protocol may be missing. */
+export type DnsSrvPattern = Omit<DnsSrv, 'service' | 'protocol'> & { readonly service?: string; readonly protocol?: string }
+
+/** `<srv>` (libvirt's virNetworkDNSSrvDefParseXML; `partial`: service and protocol may be missing). */
+export function parseDnsSrv(node: XmlElement, net: string, ctx: ParseContext, opts: { partial?: boolean } = {}): DnsSrvPattern {
+  const partial = opts.partial === true
   const service = prop(node, 'service')
   if (service === undefined) {
-    fail(ctx, `missing required service attribute in DNS SRV record of network '${net}'`, { attr: 'service' })
-  }
-  if (utf8Length(service) > DNS_RECORD_LENGTH_SRV) {
-    fail(ctx, `service attribute '${service}' in network '${net}' is too long, limit is ${DNS_RECORD_LENGTH_SRV} bytes`, {
-      attr: 'service',
-    })
-  }
-  if (!SERVICE_RE.test(service)) {
-    fail(ctx, `invalid character in service attribute '${service}' in DNS SRV record of network '${net}'`, {
-      attr: 'service',
-      value: service,
-    })
-  }
+    if (!partial) fail(ctx, `missing required service attribute in DNS SRV record of network '${net}'`, { attr: 'service' })
+  } else checkService(service, net, ctx)
   const protocol = prop(node, 'protocol')
   if (protocol === undefined) {
-    fail(ctx, `missing required protocol attribute in DNS SRV record '${service}' of network '${net}'`, {
-      attr: 'protocol',
-    })
-  }
-  if (!PROTOCOL_RE.test(protocol)) {
+    if (!partial) fail(ctx, `missing required protocol attribute in DNS SRV record '${service ?? '(null)'}' of network '${net}'`, { attr: 'protocol' })
+  } else if (!PROTOCOL_RE.test(protocol)) {
     fail(ctx, `invalid character in protocol attribute '${protocol}' in DNS SRV record of network '${net}'`, {
       attr: 'protocol',
       value: protocol,
     })
   }
-  const srv: Mutable<DnsSrv> = { service, protocol }
+  const srv: Mutable<DnsSrvPattern> = {}
+  if (service !== undefined) srv.service = service
+  if (protocol !== undefined) srv.protocol = protocol
   const domain = prop(node, 'domain')
   const target = prop(node, 'target')
   checkLineBreaks(domain, 'SRV', 'domain', ctx)
@@ -136,7 +145,33 @@ function parseSrv(node: XmlElement, net: string, ctx: ParseContext): DnsSrv {
   return srv
 }
 
+function checkService(service: string, net: string, ctx: ParseContext): void {
+  if (utf8Length(service) > DNS_RECORD_LENGTH_SRV) {
+    fail(ctx, `service attribute '${service}' in network '${net}' is too long, limit is ${DNS_RECORD_LENGTH_SRV} bytes`, {
+      attr: 'service',
+    })
+  }
+  if (!SERVICE_RE.test(service)) {
+    fail(ctx, `invalid character in service attribute '${service}' in DNS SRV record of network '${net}'`, {
+      attr: 'service',
+      value: service,
+    })
+  }
+}
+
+function parseSrv(node: XmlElement, net: string, ctx: ParseContext): DnsSrv {
+  return parseDnsSrv(node, net, ctx) as DnsSrv
+}
+
+/** A DNS TXT record, or with `partial` (net-update's delete) a pattern whose value may be missing. */
+export type DnsTxtPattern = Omit<DnsTxt, 'value'> & { readonly value?: string }
+
 function parseTxt(node: XmlElement, net: string, ctx: ParseContext): DnsTxt {
+  return parseDnsTxt(node, net, ctx) as DnsTxt
+}
+
+/** `<txt name value>` (libvirt's virNetworkDNSTxtDefParseXML; `partial`: the value may be missing). */
+export function parseDnsTxt(node: XmlElement, net: string, ctx: ParseContext, opts: { partial?: boolean } = {}): DnsTxtPattern {
   const name = prop(node, 'name')
   if (name === undefined) {
     fail(ctx, `missing required name attribute in DNS TXT record of network '${net}'`, { attr: 'name' })
@@ -149,6 +184,7 @@ function parseTxt(node: XmlElement, net: string, ctx: ParseContext): DnsTxt {
   }
   const value = prop(node, 'value')
   if (value === undefined) {
+    if (opts.partial === true) return { name }
     fail(ctx, `missing required value attribute in DNS TXT record named '${name}' of network '${net}'`, {
       attr: 'value',
     })
