@@ -25,7 +25,7 @@
 import type { Iface } from '../model/host/iface.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
 import { viewCurrent } from './kernel/current.js'
-import { baseOf, listedPortNames, withoutPortLists } from './kernel/graph.js'
+import { baseOf, listedPortNames, referencedNames, withoutPortLists } from '../model/host/relations.js'
 import type { HostOp } from './ops.js'
 
 /** Every interface name a document mentions, document order first. */
@@ -35,8 +35,7 @@ export function scopeSeeds(desired: DesiredState): string[] {
   for (const i of desired.interfaces) {
     for (const p of listedPortNames(i) ?? []) out.add(p)
     if (typeof i.controller === 'string' && i.controller !== '') out.add(i.controller)
-    const refs = [i.vlan?.baseIface, i.macvlan?.baseIface, i.vxlan?.baseIface, i.veth?.peer]
-    for (const r of refs) if (r !== undefined && r !== '') out.add(r)
+    for (const r of referencedNames(i)) out.add(r)
   }
   return [...out]
 }

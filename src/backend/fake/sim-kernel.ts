@@ -5,33 +5,15 @@
  * @module
  */
 import { HostnetError } from '../../errors.js'
-import type { BridgeOptions, BridgePortOptions, Iface, IfaceType } from '../../model/host/iface.js'
-import { CONTROLLER_TYPES, CREATABLE_TYPES } from '../../model/host/iface.js'
+import type { BridgeOptions, Iface, IfaceType } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
-import { baseOf, CHILD_TYPES, KERNEL_DEFAULT_MTU as DEFAULT_MTU, peerOf, VXLAN_OVERHEAD_BYTES } from '../../plan/kernel/graph.js'
+import { baseOf, peerOf, sectionOf } from '../../model/host/relations.js'
+import { isGroup, KERNEL_DEFAULT_MTU as DEFAULT_MTU } from '../../model/host/types/descriptor.js'
+import { BOUNDED_MTU_TYPES, CHILD_TYPES, CONTROLLER_TYPES, CREATABLE_TYPES, kernelDefaults, PORT_OPTION_SPECS, typeDescriptor } from '../../model/host/types/index.js'
+import { BRIDGE_OPTIONS } from '../../model/host/types/linux-bridge.js'
 
 /** Kernel defaults of a new bridge (net/bridge/br_device.c, br_stp_if.c), times in seconds. */
-export const KERNEL_BRIDGE_DEFAULTS: Required<BridgeOptions> = {
-  stp: false,
-  forwardDelaySec: 15,
-  helloTimeSec: 2,
-  maxAgeSec: 20,
-  priority: 32768,
-  macAgeingTimeSec: 300,
-  multicastSnooping: true,
-  vlanFiltering: false,
-  groupFwdMask: 0,
-}
-
-/** Kernel defaults of a new bridge port (path cost as for a 10 Gb/s or unknown-speed link). */
-export const KERNEL_BRIDGE_PORT_DEFAULTS: Required<BridgePortOptions> = {
-  hairpin: false,
-  isolated: false,
-  stpPathCost: 100,
-  stpPriority: 32,
-  learning: true,
-  unicastFlood: true,
-}
+export const KERNEL_BRIDGE_DEFAULTS = kernelDefaults(BRIDGE_OPTIONS) as Required<BridgeOptions>
 
 
 export function simError(message: string): HostnetError {
@@ -62,6 +44,13 @@ export class SimKernel {
     return l
   }
 
+  /** Whether `l`'s base must exist (a child that cannot be created without one). */
+  private static needsBase(type: IfaceType): boolean {
+    const d = typeDescriptor(type)
+    const f = d.baseField === undefined ? undefined : d.section?.fields.find((x) => !isGroup(x) && x.key === d.baseField)
+    return f !== undefined && !isGroup(f) && f.requiredToCreate === true
+  }
+
   childrenOf(name: string): Iface[] {
     return [...this.links.values()].filter((l) => CHILD_TYPES.has(l.type) && baseOf(l) === name)
   }
@@ -76,10 +65,9 @@ export class SimKernel {
     if (this.links.has(src.name)) throw simError(`cannot create '${src.name}': File exists`)
     const base = baseOf(src)
     const lower = base === undefined ? undefined : this.get(base, `base interface of '${src.name}'`)
-    if (CHILD_TYPES.has(src.type) && src.type !== 'vxlan' && lower === undefined) throw simError(`'${src.name}' needs a base interface`)
-    const inherited = lower === undefined ? DEFAULT_MTU : src.type === 'vxlan' ? lower.mtu! - VXLAN_OVERHEAD_BYTES : lower.mtu!
-    const mtu = src.mtu ?? (src.type === 'vxlan' && lower === undefined ? DEFAULT_MTU - VXLAN_OVERHEAD_BYTES : inherited)
-    if (lower !== undefined && src.type !== 'vxlan' && mtu > lower.mtu!) throw simError(`mtu ${mtu} of '${src.name}' exceeds its base's ${lower.mtu}`)
+    if (SimKernel.needsBase(src.type) && lower === undefined) throw simError(`'${src.name}' needs a base interface`)
+    const mtu = src.mtu ?? typeDescriptor(src.type).mtu?.onCreate?.(lower?.mtu) ?? DEFAULT_MTU
+    if (lower !== undefined && BOUNDED_MTU_TYPES.has(src.type) && mtu > lower.mtu!) throw simError(`mtu ${mtu} of '${src.name}' exceeds its base's ${lower.mtu}`)
     const link: Iface = {
       name: src.name,
       type: src.type,
@@ -113,20 +101,13 @@ export class SimKernel {
     })
   }
 
+  /** The new link's section: the kernel's defaults for what `src` leaves out (a bridge also starts STP). */
   private section(src: Iface): Partial<Iface> {
-    const t: IfaceType = src.type
-    switch (t) {
-      case 'linux-bridge': return { bridge: { options: this.startStp({ ...KERNEL_BRIDGE_DEFAULTS }, src.bridge?.options ?? {}) } }
-      case 'bond': return { bond: { mode: src.bond?.mode ?? 'balance-rr', options: { ...src.bond?.options } } }
-      case 'vlan': return { vlan: { protocol: '802.1q', ...src.vlan } }
-      case 'veth': return { veth: { ...src.veth } }
-      case 'mac-vlan':
-      case 'mac-vtap': return { macvlan: { mode: 'vepa', ...src.macvlan } }
-      case 'vxlan': return { vxlan: { destinationPort: 8472, learning: true, ...src.vxlan } }
-      case 'vrf': return { vrf: { ...src.vrf } }
-      case 'tap': return { tap: { mode: 'tap', multiQueue: false, ...src.tap } }
-      default: return {}
-    }
+    if (src.type === 'linux-bridge') return { bridge: { options: this.startStp({ ...KERNEL_BRIDGE_DEFAULTS }, src.bridge?.options ?? {}) } }
+    if (src.type === 'bond') return { bond: { mode: src.bond?.mode ?? 'balance-rr', options: { ...src.bond?.options } } }
+    const s = typeDescriptor(src.type).section
+    if (s === undefined || s.custom === true) return {}
+    return { [s.prop]: { ...kernelDefaults(s.fields), ...sectionOf(src) } } as Partial<Iface>
   }
 
   private checkTypeRules(l: Iface): void {
@@ -163,10 +144,11 @@ export class SimKernel {
   /** Release `port` from its controller (of type `ctrlType`: given when the controller is already deleted). */
   release(port: Iface, ctrlType: IfaceType | undefined = port.controller ? this.links.get(port.controller)?.type : undefined): void {
     port.controller = null
-    delete port.bridgePort
-    if (ctrlType === 'vrf') this.cycle(port)
+    for (const p of PORT_OPTION_SPECS) delete (port as unknown as Record<string, unknown>)[p.prop]
+    const rules = ctrlType === undefined ? undefined : typeDescriptor(ctrlType).controller
+    if (rules?.cyclesPorts === true) this.cycle(port)
     // the bonding driver closes the ports it releases (bond_release: dev_close)
-    if (ctrlType === 'bond' && port.state === 'up') {
+    if (rules?.portsDown === true && port.state === 'up') {
       this.flushOnDown(port)
       port.state = 'down'
     }
@@ -185,11 +167,11 @@ export class SimKernel {
 
   setMtu(l: Iface, mtu: number): void {
     const base = baseOf(l)
-    const lower = CHILD_TYPES.has(l.type) && l.type !== 'vxlan' && base !== undefined ? this.links.get(base) : undefined
+    const lower = BOUNDED_MTU_TYPES.has(l.type) && base !== undefined ? this.links.get(base) : undefined
     if (lower !== undefined && mtu > lower.mtu!) throw simError(`mtu ${mtu} of '${l.name}' exceeds its base's ${lower.mtu} (Numerical result out of range)`)
     l.mtu = mtu
-    for (const c of this.childrenOf(l.name)) if (c.type !== 'vxlan' && c.mtu! > mtu) this.setMtu(c, mtu)
-    if (l.type === 'bond') for (const p of this.portsOf(l.name)) this.setMtu(p, mtu)
+    for (const c of this.childrenOf(l.name)) if (BOUNDED_MTU_TYPES.has(c.type) && c.mtu! > mtu) this.setMtu(c, mtu)
+    if (typeDescriptor(l.type).controller?.setsPortMtu === true) for (const p of this.portsOf(l.name)) this.setMtu(p, mtu)
   }
 
   /** Whether `target` is `from` or lies below it (base or port, transitively): enslaving would make a loop. */
@@ -213,13 +195,15 @@ export class SimKernel {
     const ctrl = this.get(ctrlName, 'controller')
     if (!CONTROLLER_TYPES.has(ctrl.type)) throw simError(`'${ctrlName}' (${ctrl.type}) cannot have ports`)
     if (this.isBelow(ctrlName, port.name)) throw simError(`enslaving '${port.name}' to '${ctrlName}' would make a loop (Too many levels of symbolic links)`)
-    if (ctrl.type === 'linux-bridge' && port.type === 'linux-bridge') throw simError(`bridge '${port.name}' cannot be a port of bridge '${ctrlName}'`)
-    if (ctrl.type === 'bond' && port.state === 'up') throw simError(`'${port.name}' can not be enslaved to bond '${ctrlName}' while up`)
+    const rules = typeDescriptor(ctrl.type).controller!
+    if (rules.refusesPort?.(port.type) !== undefined) throw simError(`${port.type} '${port.name}' cannot be a port of ${ctrl.type} '${ctrlName}'`)
+    if (rules.portsDown === true && port.state === 'up') throw simError(`'${port.name}' can not be enslaved to ${ctrl.type} '${ctrlName}' while up`)
     if (port.controller === ctrlName) return
-    if (ctrl.type === 'bond' && port.mtu !== ctrl.mtu) this.setMtu(port, ctrl.mtu!)
+    if (rules.setsPortMtu === true && port.mtu !== ctrl.mtu) this.setMtu(port, ctrl.mtu!)
     if (port.controller) this.release(port)
     port.controller = ctrlName
-    if (ctrl.type === 'linux-bridge') port.bridgePort = { ...KERNEL_BRIDGE_PORT_DEFAULTS }
-    if (ctrl.type === 'vrf') this.cycle(port)
+    const options = rules.portOptions
+    if (options !== undefined) (port as unknown as Record<string, unknown>)[options.prop] = kernelDefaults(options.fields)
+    if (rules.cyclesPorts === true) this.cycle(port)
   }
 }

@@ -17,6 +17,7 @@ import { addrKey, familyOfIp } from '../../plan/kernel/graph.js'
 import type { HostOp } from '../../plan/ops.js'
 import { routeKernelKey, sameRoute } from '../../plan/kernel/routes.js'
 import { hasOvsOps, involvesOvsState } from '../../plan/ovs/state.js'
+import { setPortList } from '../../model/host/relations.js'
 import { simError, SimKernel } from './sim-kernel.js'
 import { applyOpsWithOvs } from './simulate-ovs.js'
 
@@ -48,10 +49,7 @@ function unload(k: SimKernel): HostState {
   for (const l of k.links.values()) if (l.controller) ports.set(l.controller, [...(ports.get(l.controller) ?? []), l.name])
   const interfaces = [...k.links.values()].map((l) => {
     const out: Iface = { ...clone(l), ipv4: ipOut(l.ipv4), ipv6: ipOut(l.ipv6) }
-    const p = ports.get(l.name) ?? []
-    if (l.type === 'linux-bridge') out.bridge = { ...out.bridge, ports: p.map((name) => ({ name })) }
-    if (l.type === 'bond') out.bond = { ...out.bond, ports: p }
-    if (l.type === 'vrf') out.vrf = { ...out.vrf, ports: p }
+    setPortList(out, ports.get(l.name) ?? [])
     return out
   })
   return { interfaces, routes: k.routes }

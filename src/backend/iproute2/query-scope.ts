@@ -13,7 +13,7 @@
 import type { Iface } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
 import type { HostState } from '../../model/host/state.js'
-import { withoutPortLists } from '../../plan/kernel/graph.js'
+import { withoutPortLists } from '../../model/host/relations.js'
 import { scopeNeighbours } from '../../plan/scope.js'
 import type { Runner } from '../../sys/exec.js'
 import type { Target } from '../../model/target.js'

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Iface } from '../../model/host/iface.js'
+import { setPortList } from '../../model/host/relations.js'
 import type { Route } from '../../model/host/route.js'
 import type { HostState } from '../../model/host/state.js'
 import { asArray } from './json-read.js'
@@ -20,12 +21,8 @@ export function addPortLists(ifaces: Iface[]): void {
     if (l === undefined) ports.set(i.controller, [i.name])
     else l.push(i.name)
   }
-  for (const i of ifaces) {
-    const p = ports.get(i.name) ?? []
-    if (i.type === 'linux-bridge') i.bridge = { ...i.bridge, ports: p.map((name) => ({ name })) }
-    else if (i.type === 'bond') i.bond = { ...i.bond, ports: p }
-    else if (i.type === 'vrf') i.vrf = { ...i.vrf, ports: p }
-  }
+  const none: string[] = []
+  for (const i of ifaces) setPortList(i, ports.get(i.name) ?? none)
 }
 
 export function linksToIfaces(links: unknown, ids: IdResolver): Iface[] {

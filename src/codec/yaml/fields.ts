@@ -5,6 +5,7 @@
  * @module
  */
 import { ValidationError } from '../../errors.js'
+import { notSupported, type NotSupported } from '../../model/host/types/descriptor.js'
 
 /** Where a value sits in the document and which object it belongs to. */
 export interface Ctx {
@@ -86,13 +87,7 @@ export function readObj(v: unknown, ctx: Ctx): Obj {
 }
 
 /** A key hostnet knows (nmstate has it) and does not do: refused as not-supported (exit 5), not as invalid. */
-export interface NotSupported {
-  readonly notSupported: string
-}
-
-export function notSupported(message: string): NotSupported {
-  return { notSupported: message }
-}
+export { notSupported, type NotSupported }
 
 /** Refuse a value naming something hostnet does not do (kind not-supported), with its path. */
 export function failNotSupported(ctx: Ctx, problem: string, value?: unknown): never {

@@ -3,21 +3,18 @@
  * the output gives back the same records.
  * @module
  */
-import type { BridgeConfig, BridgeOptions, BridgePortOptions, Iface, IfaceInfo, IpConfig } from '../../model/host/iface.js'
+import type { Iface, IfaceInfo, IpConfig } from '../../model/host/iface.js'
+import { PORT_OPTION_SPECS, typeDescriptor } from '../../model/host/types/index.js'
 import { ANY_DESTINATION } from '../../model/host/route.js'
 import type { Route } from '../../model/host/route.js'
 import type { Obj } from './fields.js'
 import { ovsBridgeToPlain, ovsDbToPlain, ovsInterfaceToPlain } from './format-ovs.js'
-import { SECTION_KEY } from './parse-iface.js'
+import { writeRecord } from './section.js'
 
-/** Plain object without undefined values (and without empty sub-objects when `dropEmpty`). */
-function clean(o: Record<string, unknown>, dropEmpty = false): Obj {
+/** Plain object without undefined values. */
+function clean(o: Record<string, unknown>): Obj {
   const out: Obj = {}
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined) continue
-    if (dropEmpty && typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0) continue
-    out[k] = v
-  }
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
   return out
 }
 
@@ -30,64 +27,36 @@ function ipConfig(c: IpConfig): Obj {
   })
 }
 
-function portOptions(p: BridgePortOptions): Obj {
-  return clean({
-    'stp-hairpin-mode': p.hairpin,
-    isolated: p.isolated,
-    'stp-path-cost': p.stpPathCost,
-    'stp-priority': p.stpPriority,
-    learning: p.learning,
-    'unicast-flood': p.unicastFlood,
-  })
-}
-
-function bridgeOptions(o: BridgeOptions): Obj {
-  const stp = clean({ enabled: o.stp, 'forward-delay': o.forwardDelaySec, 'hello-time': o.helloTimeSec, 'max-age': o.maxAgeSec, priority: o.priority })
-  return clean(
-    {
-      stp,
-      'mac-ageing-time': o.macAgeingTimeSec,
-      'multicast-snooping': o.multicastSnooping,
-      'vlan-filtering': o.vlanFiltering,
-      'group-fwd-mask': o.groupFwdMask,
-    },
-    true,
-  )
-}
-
-function bridge(b: BridgeConfig): Obj {
-  return clean({
-    options: b.options && bridgeOptions(b.options),
-    port: b.ports?.map((p) => ({ name: p.name, ...(p.options ? portOptions(p.options) : {}) })),
-  })
-}
-
 function info(i: IfaceInfo): Obj {
   return clean({ index: i.index, 'link-kind': i.linkKind, 'oper-state': i.operState, link: i.link, permanent: i.permanent })
 }
 
-function section(i: Iface): Obj | undefined {
-  switch (i.type) {
-    case 'linux-bridge': return i.bridge && bridge(i.bridge)
-    case 'bond': return i.bond && clean({ mode: i.bond.mode, options: i.bond.options, port: i.bond.ports })
-    case 'vlan': return i.vlan && clean({ 'base-iface': i.vlan.baseIface, id: i.vlan.id, protocol: i.vlan.protocol })
-    case 'veth': return i.veth && clean({ peer: i.veth.peer })
-    case 'mac-vlan':
-    case 'mac-vtap': return i.macvlan && clean({ 'base-iface': i.macvlan.baseIface, mode: i.macvlan.mode })
-    case 'vxlan': {
-      const x = i.vxlan
-      return x && clean({ id: x.id, local: x.local, remote: x.remote, group: x.group, 'destination-port': x.destinationPort, 'base-iface': x.baseIface, learning: x.learning, remotes: x.remotes })
-    }
-    case 'vrf': return i.vrf && clean({ 'route-table-id': i.vrf.tableId, port: i.vrf.ports })
-    case 'tap': return i.tap && clean({ mode: i.tap.mode, owner: i.tap.owner, group: i.tap.group, 'multi-queue': i.tap.multiQueue })
-    case 'ovs-bridge': return i.ovsBridge && ovsBridgeToPlain(i.ovsBridge)
-    case 'ovs-interface': return i.ovsInterface && ovsInterfaceToPlain(i.ovsInterface)
-    default: return undefined
+/** Writers of the sections that have a codec of their own (`custom` in their descriptor): Open vSwitch's. */
+const CUSTOM_WRITERS: Readonly<Record<string, (section: never) => Obj | undefined>> = {
+  ovsBridge: ovsBridgeToPlain,
+  ovsInterface: ovsInterfaceToPlain,
+}
+
+const PORT_OPTIONS = PORT_OPTION_SPECS
+
+function section(i: Iface): Record<string, unknown> {
+  const spec = typeDescriptor(i.type).section
+  if (spec === undefined) return {}
+  const rec = (i as unknown as Record<string, unknown>)[spec.prop] as Record<string, unknown> | undefined
+  if (rec === undefined) return {}
+  return { [spec.key]: spec.custom === true ? CUSTOM_WRITERS[spec.prop]!(rec as never) : writeRecord(spec.fields, rec) }
+}
+
+function portOptions(i: Iface): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const p of PORT_OPTIONS) {
+    const rec = (i as unknown as Record<string, unknown>)[p.prop] as Record<string, unknown> | undefined
+    if (rec !== undefined) out[p.key] = writeRecord(p.fields, rec)
   }
+  return out
 }
 
 export function ifaceToPlain(i: Iface): Obj {
-  const key = SECTION_KEY[i.type]
   return clean({
     name: i.name,
     type: i.type,
@@ -95,10 +64,10 @@ export function ifaceToPlain(i: Iface): Obj {
     mtu: i.mtu,
     'mac-address': i.mac,
     controller: i.controller === null ? '' : i.controller,
-    ...(key === undefined ? {} : { [key]: section(i) }),
+    ...section(i),
     ipv4: i.ipv4 && ipConfig(i.ipv4),
     ipv6: i.ipv6 && ipConfig(i.ipv6),
-    'bridge-port': i.bridgePort && portOptions(i.bridgePort),
+    ...portOptions(i),
     'ovs-db': i.ovsDb && ovsDbToPlain(i.ovsDb),
     info: i.info && info(i.info),
   })

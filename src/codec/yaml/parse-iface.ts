@@ -2,36 +2,25 @@
  * One entry of `interfaces:`: base properties, `ipv4`/`ipv6`, and the section of its type.
  * @module
  */
-import { IFACE_TYPES } from '../../model/host/iface.js'
 import type { DesiredIfaceState, Iface, IfaceInfo, IfaceType, IpAddress, IpConfig } from '../../model/host/iface.js'
+import { PORT_OPTION_SPECS, SECTION_BY_KEY, typeDescriptor, typeNamed } from '../../model/host/types/index.js'
 import type { IpFamily } from '../../model/values/ip.js'
 import { formatIp, isLinkLocalIpv6 } from '../../model/values/ip.js'
 import { checkKeys, defined, fail, failNotSupported, notSupported, opt, readBool, readEnum, readInt, readList, readObj, readString, sub } from './fields.js'
 import type { Ctx, NotSupported, Obj } from './fields.js'
-import { readBridge, readBridgePortSection } from './parse-bridge.js'
 import { readOvsBridge, readOvsDb, readOvsPatch } from './parse-ovs.js'
-import { readBond, readMacvlan, readTap, readVeth, readVlan, readVrf, readVxlan } from './parse-sections.js'
+import { readRecord, readTypeSection } from './section.js'
 import { readIfName, readIpAddr, readMac, readMtu, readPrefixLength } from './values.js'
 
-/** `type:` spellings accepted besides the canonical ones. */
-export const TYPE_ALIASES: Readonly<Record<string, IfaceType>> = { bridge: 'linux-bridge', macvlan: 'mac-vlan', macvtap: 'mac-vtap' }
-
-/** The YAML key of each type's own section. */
-export const SECTION_KEY: Partial<Record<IfaceType, string>> = {
-  'linux-bridge': 'bridge',
-  bond: 'link-aggregation',
-  vlan: 'vlan',
-  veth: 'veth',
-  'mac-vlan': 'mac-vlan',
-  'mac-vtap': 'mac-vtap',
-  vxlan: 'vxlan',
-  vrf: 'vrf',
-  tap: 'tap',
-  'ovs-bridge': 'bridge',
-  'ovs-interface': 'patch',
+/** Readers of the sections that have a codec of their own (`custom` in their descriptor): Open vSwitch's. */
+const CUSTOM_READERS: Readonly<Record<string, (v: unknown, ctx: Ctx) => unknown>> = {
+  ovsBridge: readOvsBridge,
+  ovsInterface: readOvsPatch,
 }
-const SECTION_KEYS = new Set(Object.values(SECTION_KEY))
-const BASE_KEYS = ['name', 'type', 'state', 'mtu', 'mac-address', 'controller', 'ipv4', 'ipv6', 'bridge-port', 'ovs-db', 'info']
+
+const PORT_OPTIONS = PORT_OPTION_SPECS
+
+const BASE_KEYS = ['name', 'type', 'state', 'mtu', 'mac-address', 'controller', 'ipv4', 'ipv6', ...PORT_OPTIONS.map((p) => p.key), 'ovs-db', 'info']
 
 /** nmstate keys hostnet knows but does not implement: refused with a clearer message than "unknown key". */
 const UNSUPPORTED_KEYS = new Set([
@@ -42,9 +31,9 @@ const UNSUPPORTED_KEYS = new Set([
 
 function readType(v: unknown, ctx: Ctx): IfaceType {
   const s = readString(v, ctx)
-  const t = TYPE_ALIASES[s] ?? s
-  if (!(IFACE_TYPES as readonly string[]).includes(t)) fail(ctx, `unknown interface type '${s}'`, v)
-  return t as IfaceType
+  const t = typeNamed(s)
+  if (t === undefined) fail(ctx, `unknown interface type '${s}'`, v)
+  return t
 }
 
 function readState(v: unknown, ctx: Ctx): DesiredIfaceState {
@@ -110,7 +99,7 @@ function readInfo(v: unknown, ctx: Ctx): IfaceInfo {
 
 function keyHint(type: IfaceType): (key: string) => string | NotSupported | undefined {
   return (key) => {
-    if (SECTION_KEYS.has(key)) return `section '${key}' does not apply to an interface of type ${type}`
+    if (SECTION_BY_KEY.has(key)) return `section '${key}' does not apply to an interface of type ${type}`
     if (UNSUPPORTED_KEYS.has(key)) return notSupported(`${key} is not supported by hostnet`)
     return `unknown key '${key}'`
   }
@@ -118,31 +107,26 @@ function keyHint(type: IfaceType): (key: string) => string | NotSupported | unde
 
 /** Read section `key` into `iface`. */
 function readSection(o: Obj, key: string, ctx: Ctx, iface: Iface): void {
+  const own = typeDescriptor(iface.type).section
+  const spec = own?.key === key ? own : SECTION_BY_KEY.get(key)!
   const c = sub(ctx, key)
   const v = o[key]
-  switch (key) {
-    case 'bridge':
-      if (iface.type === 'ovs-bridge') iface.ovsBridge = readOvsBridge(v, c)
-      else iface.bridge = readBridge(v, c)
-      break
-    case 'patch': iface.ovsInterface = readOvsPatch(v, c); break
-    case 'link-aggregation': iface.bond = readBond(v, c); break
-    case 'vlan': iface.vlan = readVlan(v, c); break
-    case 'veth': iface.veth = readVeth(v, c); break
-    case 'mac-vlan':
-    case 'mac-vtap': iface.macvlan = readMacvlan(v, c); break
-    case 'vxlan': iface.vxlan = readVxlan(v, c); break
-    case 'vrf': iface.vrf = readVrf(v, c); break
-    case 'tap': iface.tap = readTap(v, c); break
-    default: break
-  }
+  const rec = spec.custom === true ? CUSTOM_READERS[spec.prop]!(v, c) : readTypeSection(spec, v, c)
+  ;(iface as unknown as Record<string, unknown>)[spec.prop] = rec
 }
 
 /** Section keys allowed for `type`: its own, or any one of them when the type is left to the current state. */
 function sectionKeys(type: IfaceType): string[] {
-  if (type === 'unknown') return [...SECTION_KEYS]
-  const key = SECTION_KEY[type]
+  if (type === 'unknown') return [...SECTION_BY_KEY.keys()]
+  const key = typeDescriptor(type).section?.key
   return key === undefined ? [] : [key]
+}
+
+/** Port-side options (`bridge-port:`) as given. */
+function readPortOptions(o: Obj, ctx: Ctx): Partial<Iface> {
+  const out: Record<string, unknown> = {}
+  for (const p of PORT_OPTIONS) if (o[p.key] !== undefined) out[p.prop] = readRecord(p.fields, o[p.key], sub(ctx, p.key))
+  return out as Partial<Iface>
 }
 
 /** Parse `interfaces[index]`. A missing `type` is 'unknown' (resolved from the current state by the planner). */
@@ -165,10 +149,12 @@ export function readIface(v: unknown, index: number): Iface {
     controller: o['controller'] === undefined ? undefined : readController(o['controller'], sub(ctx, 'controller')),
     ipv4: opt(o, 'ipv4', ctx, (x, c) => readIpConfig(x, c, 'ipv4')),
     ipv6: opt(o, 'ipv6', ctx, (x, c) => readIpConfig(x, c, 'ipv6')),
-    bridgePort: opt(o, 'bridge-port', ctx, readBridgePortSection),
-    ovsDb: opt(o, 'ovs-db', ctx, readOvsDb),
-    info: opt(o, 'info', ctx, readInfo),
   })
+  Object.assign(
+    rest,
+    readPortOptions(o, ctx),
+    defined<Omit<Iface, 'name' | 'type'>>({ ovsDb: opt(o, 'ovs-db', ctx, readOvsDb), info: opt(o, 'info', ctx, readInfo) }),
+  )
   if (given[0] !== undefined) readSection(o, given[0], ctx, iface)
   // nmstate: for an absent interface every property but name and type is ignored (still checked above)
   if (state === 'absent') return { name, type, state }

@@ -7,7 +7,7 @@ import { ANY_DESTINATION } from '../../model/host/route.js'
 import type { Route } from '../../model/host/route.js'
 import { checkKeys, defined, fail, notSupported, opt, readEnum, readInt, readList, readObj, sub } from './fields.js'
 import type { Ctx } from './fields.js'
-import { UINT32_MAX } from './parse-sections.js'
+import { UINT32_MAX } from '../../model/host/types/descriptor.js'
 import { familyOf, readDestination, readIfName, readUnicastIp } from './values.js'
 
 const ROUTE_KEYS = ['destination', 'next-hop-address', 'next-hop-interface', 'metric', 'table-id', 'state']

@@ -1,17 +1,18 @@
 /**
  * What deletions and MTU decreases drag along, as the kernel would do it:
- * - deleting a link deletes its children (VLAN, MAC-VLAN/VTAP, VXLAN) and its veth peer, and releases its ports;
+ * - deleting a link deletes its children (VLAN, MAC-VLAN/VTAP, VXLAN: types with a base) and its veth peer, and
+ *   releases its ports;
  * - recreating a link recreates its children and re-attaches its ports;
- * - lowering a base's MTU lowers its children's; a bond's MTU is its ports'.
+ * - lowering a base's MTU lowers its children's whose type is bounded by it; a bond's MTU is its ports'.
  * The planner records these so that ops, verification and the rollback snapshot know about them. A child named
  * in the document that would be dragged away while wanted up/down is an error.
  * @module
  */
 import type { Iface } from '../../model/host/iface.js'
-import { CREATABLE_TYPES } from '../../model/host/iface.js'
+import { baseOf, peerOf } from '../../model/host/relations.js'
+import { BOUNDED_MTU_TYPES, CREATABLE_TYPES, typeDescriptor } from '../../model/host/types/index.js'
 import type { KernelCaps } from '../caps.js'
 import type { CurrentView } from './current.js'
-import { baseOf, CHILD_TYPES, peerOf } from './graph.js'
 import { checkCreatable, effectiveMtu, impliedModify, isDeleted, isImplied } from './merged.js'
 import type { Merged } from './merged.js'
 import { ifacePath, invalid, unsupported } from '../problems.js'
@@ -96,7 +97,7 @@ export function cascadeDeletes(merged: Map<string, Merged>, cur: CurrentView, ca
       if (dragAlong(merged, cur, parent, ch, 'base interface', true, caps)) queue.push(ch)
     }
     const peer = parent.current === undefined ? undefined : peerOf(parent.current)
-    if (peer !== undefined && peer !== parent.target?.veth?.peer && dragAlong(merged, cur, parent, peer, 'veth peer', false, caps)) queue.push(peer)
+    if (peer !== undefined && peer !== (parent.target === undefined ? undefined : peerOf(parent.target)) && dragAlong(merged, cur, parent, peer, 'veth peer', false, caps)) queue.push(peer)
     releasePorts(merged, cur, parent)
   }
 }
@@ -117,10 +118,14 @@ function lowerMtu(merged: Map<string, Merged>, cur: CurrentView, name: string, m
   return true
 }
 
+function setsPortMtu(i: Iface | undefined): boolean {
+  return i !== undefined && typeDescriptor(i.type).controller?.setsPortMtu === true
+}
+
 /** A bond's MTU is its ports' (the kernel sets it on enslave and on every bond MTU change). */
 function followBonds(merged: Map<string, Merged>, cur: CurrentView): void {
   for (const m of [...merged.values()]) {
-    const bondMtu = m.target?.type === 'bond' ? m.target.mtu : undefined
+    const bondMtu = setsPortMtu(m.target) ? m.target!.mtu : undefined
     if (bondMtu === undefined) continue
     for (const p of cur.ports.get(m.name) ?? []) {
       const c = cur.ifaces.get(p)!
@@ -129,8 +134,8 @@ function followBonds(merged: Map<string, Merged>, cur: CurrentView): void {
   }
   for (const m of merged.values()) {
     const ctrl = m.target?.controller ? (merged.get(m.target.controller)?.target ?? cur.ifaces.get(m.target.controller)) : undefined
-    if (m.target === undefined || ctrl?.type !== 'bond' || m.desired.mtu !== undefined) continue
-    const mtu = effectiveMtu(merged, cur.ifaces, ctrl.name)
+    if (m.target === undefined || !setsPortMtu(ctrl) || m.desired.mtu !== undefined) continue
+    const mtu = effectiveMtu(merged, cur.ifaces, ctrl!.name)
     if (mtu !== undefined) m.target = { ...m.target, mtu }
   }
 }
@@ -146,7 +151,7 @@ export function propagateMtu(merged: Map<string, Merged>, cur: CurrentView): voi
     if (m === undefined || mtu === undefined) continue
     for (const ch of cur.children.get(name) ?? []) {
       const c = cur.ifaces.get(ch)!
-      if (!CHILD_TYPES.has(c.type) || c.type === 'vxlan' || baseOf(merged.get(ch)?.target ?? c) !== name) continue
+      if (!BOUNDED_MTU_TYPES.has(c.type) || baseOf(merged.get(ch)?.target ?? c) !== name) continue
       if (lowerMtu(merged, cur, ch, mtu, m.path)) queue.push(ch)
     }
   }

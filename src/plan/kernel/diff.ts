@@ -5,8 +5,10 @@
  * @module
  */
 import type { BridgePortOptions, Iface } from '../../model/host/iface.js'
+import { baseOf, peerOf } from '../../model/host/relations.js'
+import { isGroup, type ControllerSpec, type Field, type SectionSpec } from '../../model/host/types/descriptor.js'
+import { SECTIONS, typeDescriptor } from '../../model/host/types/index.js'
 import { diffAddresses } from './addresses.js'
-import { baseOf, peerOf } from './graph.js'
 import { isCreated, isDeleted, targetOf } from './merged.js'
 import type { Merged } from './merged.js'
 import { depthFunction, linkDeps } from './order.js'
@@ -34,29 +36,60 @@ function stage(ctx: Ctx, phase: Phase, key: number, op: Staged['op']): void {
   ctx.out.push({ phase, key, op })
 }
 
-/** What `link.create` needs: name, type, mtu/mac if set, and the type section without port lists. */
+type Rec = Record<string, unknown>
+
+/** Lists `link.create` does not carry: port lists (ports are attached by their own ops) and address sets (FDB entries). */
+function isList(f: Field): boolean {
+  return !isGroup(f) && (f.value.kind === 'ports' || f.value.kind === 'ifnames' || f.value.kind === 'ips')
+}
+
+function hasLists(s: SectionSpec): boolean {
+  return s.fields.some(isList)
+}
+
+/** Sections with lists: `link.create` carries a copy without them. */
+const WITH_LISTS: ReadonlySet<SectionSpec> = new Set(SECTIONS.filter(hasLists))
+
+/** A section record without its lists. */
+function withoutLists(s: SectionSpec, r: Rec): Rec {
+  if (!WITH_LISTS.has(s)) return r
+  const out: Rec = {}
+  for (const f of s.fields) {
+    const key = f.key
+    if (key === undefined || r[key] === undefined) continue
+    if (isList(f)) continue
+    out[key] = r[key]
+  }
+  return out
+}
+
+/** What `link.create` needs: name, type, mtu/mac if set, and the type section without its lists. */
 function linkSpec(t: Iface): Iface {
   const spec: Iface = { name: t.name, type: t.type }
   if (t.mtu !== undefined) spec.mtu = t.mtu
   if (t.mac !== undefined) spec.mac = t.mac
-  if (t.bridge?.options !== undefined) spec.bridge = { options: t.bridge.options }
-  if (t.bond !== undefined) spec.bond = { ...(t.bond.mode === undefined ? {} : { mode: t.bond.mode }), ...(t.bond.options === undefined ? {} : { options: t.bond.options }) }
-  if (t.vlan !== undefined) spec.vlan = t.vlan
-  if (t.veth !== undefined) spec.veth = t.veth
-  if (t.macvlan !== undefined) spec.macvlan = t.macvlan
-  if (t.vxlan !== undefined) {
-    // head-end replication entries are FDB entries, added once the link exists (remotesOps)
-    const { remotes: _remotes, ...vxlan } = t.vxlan
-    spec.vxlan = vxlan
-  }
-  if (t.vrf !== undefined) spec.vrf = { ...(t.vrf.tableId === undefined ? {} : { tableId: t.vrf.tableId }) }
-  if (t.tap !== undefined) spec.tap = t.tap
+  const s = typeDescriptor(t.type).section
+  const r = s === undefined ? undefined : ((t as unknown as Rec)[s.prop] as Rec | undefined)
+  if (r !== undefined) (spec as unknown as Rec)[s!.prop] = withoutLists(s!, r)
   return spec
+}
+
+/** What the controller `name` (its target, else current) does to its ports, if it is one. */
+function controllerRules(ctx: Ctx, name: string | null | undefined): ControllerSpec | undefined {
+  if (!name) return undefined
+  const c = targetOf(ctx.g.merged, ctx.g.cur.ifaces, name)
+  return c === undefined ? undefined : typeDescriptor(c.type).controller
+}
+
+/** What the current controller `name` does to the ports it releases. */
+function currentRules(ctx: Ctx, name: string): ControllerSpec | undefined {
+  const c = ctx.g.cur.ifaces.get(name)
+  return c === undefined ? undefined : typeDescriptor(c.type).controller
 }
 
 /** Of a veth pair created together, the end whose `link.create` makes both (document order, then name). */
 function createsLink(m: Merged, merged: ReadonlyMap<string, Merged>): boolean {
-  const peer = m.target?.type === 'veth' ? m.target.veth?.peer : undefined
+  const peer = m.target === undefined ? undefined : peerOf(m.target)
   const pm = peer === undefined ? undefined : merged.get(peer)
   if (pm === undefined || !isCreated(pm)) return true
   const rank = (x: Merged): number => (x.index < 0 ? Number.MAX_SAFE_INTEGER : x.index)
@@ -101,7 +134,7 @@ function remotesOps(ctx: Ctx, t: Iface, have: readonly string[]): void {
 
 function createOps(ctx: Ctx, m: Merged, t: Iface): void {
   const d = ctx.depth(m.name)
-  const bondPort = t.controller ? targetOf(ctx.g.merged, ctx.g.cur.ifaces, t.controller)?.type === 'bond' : false
+  const bondPort = controllerRules(ctx, t.controller)?.setsPortMtu === true
   if (createsLink(m, ctx.g.merged)) {
     // a bond sets its ports' MTU when it enslaves them (and their base may only get that MTU later)
     const spec = linkSpec(t)
@@ -119,9 +152,9 @@ function createOps(ctx: Ctx, m: Merged, t: Iface): void {
   ctx.flushed.add(m.name)
 }
 
-/** Whether `controller` is a bond: the bonding driver closes (sets down) every port it releases. */
+/** Whether `controller` closes (sets down) every port it releases, as the bonding driver does. */
 function closesReleasedPorts(ctx: Ctx, controller: string): boolean {
-  return ctx.g.cur.ifaces.get(controller)?.type === 'bond'
+  return currentRules(ctx, controller)?.portsDown === true
 }
 
 /**
@@ -134,7 +167,7 @@ function afterDeletes(ctx: Ctx, c: Iface): { link: Iface; cycled: boolean } {
   delete out.bridgePort
   const bond = closesReleasedPorts(ctx, c.controller)
   if (bond) out.state = 'down'
-  return { link: out, cycled: c.state === 'up' && (bond || ctx.g.cur.ifaces.get(c.controller)?.type === 'vrf') }
+  return { link: out, cycled: c.state === 'up' && (bond || currentRules(ctx, c.controller)?.cyclesPorts === true) }
 }
 
 function optionOps(ctx: Ctx, c: Iface, t: Iface): void {
@@ -155,7 +188,7 @@ function optionOps(ctx: Ctx, c: Iface, t: Iface): void {
 function mtuOps(ctx: Ctx, c: Iface, t: Iface, ctrl: Iface | undefined): void {
   if (t.mtu === undefined || c.mtu === t.mtu) return
   const down = c.mtu !== undefined && t.mtu < c.mtu
-  const bondLowers = ctrl?.type === 'bond' && ctrl.mtu !== undefined && ctrl.mtu < (ctx.g.cur.ifaces.get(ctrl.name)?.mtu ?? 0)
+  const bondLowers = ctrl !== undefined && typeDescriptor(ctrl.type).controller?.setsPortMtu === true && ctrl.mtu !== undefined && ctrl.mtu < (ctx.g.cur.ifaces.get(ctrl.name)?.mtu ?? 0)
   if (down && bondLowers && c.controller === t.controller) return
   const d = ctx.mtuDepth(t.name)
   stage(ctx, down ? 'mtu-down' : 'mtu-up', down ? -d : d, { kind: 'link.set-mtu', name: t.name, mtu: t.mtu })
@@ -175,19 +208,20 @@ function modifyOps(ctx: Ctx, m: Merged, t: Iface): void {
   const cc = c.controller ?? null
   if (tc !== cc) {
     // every move is a detach (all detaches first) and an attach: no intermediate state can hold a loop
-    if (cc !== null && ctx.g.cur.ifaces.get(cc)?.type === 'vrf' && state === 'up') cycled = true
+    if (cc !== null && currentRules(ctx, cc)?.cyclesPorts === true && state === 'up') cycled = true
     if (cc !== null) stage(ctx, 'detach', 0, { kind: 'link.set-controller', name: m.name, controller: null })
     if (cc !== null && closesReleasedPorts(ctx, cc) && state === 'up') {
       state = 'down'
       cycled = true
     }
     if (tc !== null) {
-      if (ctrl?.type === 'bond' && state === 'up') {
+      const rules = ctrl === undefined ? undefined : typeDescriptor(ctrl.type).controller
+      if (rules?.portsDown === true && state === 'up') {
         stage(ctx, 'port-down', d, { kind: 'link.set-state', name: m.name, state: 'down' })
         state = 'down'
         cycled = true
       }
-      if (ctrl?.type === 'vrf' && state === 'up') cycled = true
+      if (rules?.cyclesPorts === true && state === 'up') cycled = true
       stage(ctx, 'attach', d, { kind: 'link.set-controller', name: m.name, controller: tc })
     }
   }
@@ -221,7 +255,8 @@ export function diffInterfaces(g: TargetGraph): InterfaceDiff {
     mtuDepth: depthFunction((n) => {
       const t = targetOf(g.merged, g.cur.ifaces, n)
       const base = t === undefined ? undefined : baseOf(t)
-      return [...(base === undefined ? [] : [base]), ...(t?.type === 'bond' ? (g.ports.get(n) ?? []) : [])]
+      const portsFirst = t !== undefined && typeDescriptor(t.type).controller?.setsPortMtu === true
+      return [...(base === undefined ? [] : [base]), ...(portsFirst ? (g.ports.get(n) ?? []) : [])]
     }),
     out: [],
     flushed: new Set(),

@@ -6,6 +6,8 @@
 import type { Iface } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
 import type { DesiredState } from '../../model/host/state.js'
+import { sectionOf } from '../../model/host/relations.js'
+import { typeDescriptor } from '../../model/host/types/index.js'
 import { isCreated } from './merged.js'
 import type { Merged } from './merged.js'
 
@@ -19,7 +21,10 @@ function expectedIface(m: Merged): Iface | undefined {
   delete e.info
   if (isCreated(m)) {
     if (t.state !== undefined) e.state = t.state
-    if (t.type === 'linux-bridge' && t.bridge?.options !== undefined) e.bridge = { ...e.bridge, options: t.bridge.options }
+    // and what hostnet gives a new link of its type (a bridge's STP off and forward delay 0)
+    const d = typeDescriptor(t.type)
+    const given = d.createDefaults === undefined ? undefined : sectionOf(t)
+    if (given !== undefined) (e as unknown as Record<string, unknown>)[d.section!.prop] = { ...sectionOf(e), ...given }
   }
   return e
 }

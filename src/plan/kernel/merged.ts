@@ -3,10 +3,11 @@
  * @module
  */
 import type { Iface } from '../../model/host/iface.js'
-import { CREATABLE_TYPES } from '../../model/host/iface.js'
+import { baseOf } from '../../model/host/relations.js'
+import { KERNEL_DEFAULT_MTU } from '../../model/host/types/descriptor.js'
+import { CREATABLE_TYPES, typeDescriptor } from '../../model/host/types/index.js'
 import type { KernelCaps } from '../caps.js'
 import { unsupported } from '../problems.js'
-import { baseOf, CHILD_TYPES, KERNEL_DEFAULT_MTU, VXLAN_OVERHEAD_BYTES } from './graph.js'
 import { overlayTarget } from './target.js'
 
 /**
@@ -69,8 +70,8 @@ export function impliedModify(cur: Iface, path: string, change: Partial<Iface>):
 
 /**
  * The MTU `name` will have after the plan: its target's, or for a new link without one what the kernel gives it
- * on creation (its base's for VLANs and MAC-VLAN/VTAPs, the base's minus the overhead for VXLANs, 1500 else).
- * Undefined when unknown (an existing link the query reported no MTU for).
+ * on creation (its type's `mtu.onCreate` from its base's: the base's for VLANs and MAC-VLAN/VTAPs, the base's
+ * minus the overhead for VXLANs; 1500 else). Undefined when unknown (an existing link the query reported no MTU for).
  */
 export function effectiveMtu(merged: ReadonlyMap<string, Merged>, current: ReadonlyMap<string, Iface>, name: string, depth = 0): number | undefined {
   const t = targetOf(merged, current, name)
@@ -78,6 +79,6 @@ export function effectiveMtu(merged: ReadonlyMap<string, Merged>, current: Reado
   if (!isCreated(merged.get(name)) || depth > 32) return undefined
   const base = baseOf(t)
   const lower = base === undefined ? undefined : effectiveMtu(merged, current, base, depth + 1)
-  if (t.type === 'vxlan') return (lower ?? KERNEL_DEFAULT_MTU) - VXLAN_OVERHEAD_BYTES
-  return CHILD_TYPES.has(t.type) ? lower : KERNEL_DEFAULT_MTU
+  const onCreate = typeDescriptor(t.type).mtu?.onCreate
+  return onCreate === undefined ? KERNEL_DEFAULT_MTU : onCreate(lower)
 }

@@ -8,7 +8,7 @@
 import type { BridgePortOptions, Iface } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
 import type { DesiredState } from '../../model/host/state.js'
-import { listedPortNames, portsField, withoutPortLists } from './graph.js'
+import { listedPortNames, portsField, withoutPortLists } from '../../model/host/relations.js'
 import { ifacePath, invalid } from '../problems.js'
 
 export interface DesiredEntry {

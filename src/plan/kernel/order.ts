@@ -14,7 +14,7 @@
  */
 import type { Iface } from '../../model/host/iface.js'
 import { HostnetError } from '../../errors.js'
-import { baseOf } from './graph.js'
+import { baseOf } from '../../model/host/relations.js'
 import type { HostOp } from '../ops.js'
 
 export const PHASES = [

@@ -11,7 +11,8 @@ import type { Route } from '../../model/host/route.js'
 import type { DesiredState, HostState } from '../../model/host/state.js'
 import { viewCurrent } from './current.js'
 import type { CurrentView } from './current.js'
-import { peerOf } from './graph.js'
+import { peerOf } from '../../model/host/relations.js'
+import { PORT_OPTION_SPECS, typeDescriptor } from '../../model/host/types/index.js'
 
 function widen(view: CurrentView, touched: readonly string[]): string[] {
   const out = new Set<string>(touched)
@@ -43,7 +44,8 @@ function restoreEntry(s: Iface, view: CurrentView): Iface {
   // a bridge whose last port left reports 00:00:00:00:00:00, which no link can be given (EADDRNOTAVAIL)
   if (e.mac === ZERO_MAC) delete e.mac
   const ctrl = s.controller ? view.ifaces.get(s.controller) : undefined
-  if (ctrl?.type !== 'linux-bridge') delete e.bridgePort
+  const kept = ctrl === undefined ? undefined : typeDescriptor(ctrl.type).controller?.portOptions?.prop
+  for (const p of PORT_OPTION_SPECS) if (p.prop !== kept) delete (e as unknown as Record<string, unknown>)[p.prop]
   return e
 }
 

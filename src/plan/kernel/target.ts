@@ -3,40 +3,62 @@
  * fields plus creation defaults for a new interface; and which changes the kernel cannot make in place.
  * @module
  */
-import type { BridgeOptions, Iface, IpConfig } from '../../model/host/iface.js'
-import { baseOf } from './graph.js'
+import type { Iface, IpConfig } from '../../model/host/iface.js'
+import { baseOf } from '../../model/host/relations.js'
+import { isGroup, type SectionSpec } from '../../model/host/types/descriptor.js'
+import { SECTIONS, typeDescriptor } from '../../model/host/types/index.js'
 
-/** Defaults hostnet gives a new bridge: STP off, forward delay 0 (what libvirt's networks use for VMs). */
-export const NEW_BRIDGE_DEFAULTS: BridgeOptions = { stp: false, forwardDelaySec: 0 }
+type Rec = Record<string, unknown>
 
 function targetIp(cur: IpConfig | undefined, want: IpConfig | undefined): IpConfig {
   if (want?.enabled === false) return { addresses: [] }
   return { addresses: want?.addresses ?? cur?.addresses ?? [] }
 }
 
-function newBridgeOptions(want: BridgeOptions | undefined): BridgeOptions {
-  if (want?.stp === true) return { ...want }
-  return { ...NEW_BRIDGE_DEFAULTS, ...want }
+function rec(i: Iface, prop: string): Rec | undefined {
+  return (i as unknown as Rec)[prop] as Rec | undefined
 }
 
-/** Type sections of `cur` with `want`'s fields over them (bridge and bond options merged key by key). */
-function overlaySections(cur: Iface, want: Iface): Partial<Iface> {
-  const out: Partial<Iface> = {}
-  if (cur.bridge !== undefined || want.bridge !== undefined) {
-    out.bridge = { options: { ...cur.bridge?.options, ...want.bridge?.options } }
+/** Whether a section is flat: no nested record and no option map, so overlaying is one spread. */
+function isFlat(spec: SectionSpec): boolean {
+  return spec.fields.every((f) => !isGroup(f) && f.value.kind !== 'kernel-options' && f.value.kind !== 'ports')
+}
+
+const FLAT: ReadonlySet<SectionSpec> = new Set(SECTIONS.filter(isFlat))
+
+/**
+ * `want`'s fields over `cur`'s in one section: values field by field, nested records (a bridge's options) and
+ * option maps (a bond's) merged key by key; port lists are not carried (the planner keeps membership on the ports).
+ */
+function overlaySection(spec: SectionSpec, c: Rec | undefined, w: Rec | undefined): Rec {
+  if (FLAT.has(spec)) return { ...c, ...w }
+  const out: Rec = {}
+  for (const f of spec.fields) {
+    if (isGroup(f)) {
+      if (f.key !== undefined) out[f.key] = { ...(c?.[f.key] as Rec | undefined), ...(w?.[f.key] as Rec | undefined) }
+      continue
+    }
+    const kind = f.value.kind
+    if (kind === 'ports' || kind === 'ifnames') continue
+    const cv = c?.[f.key]
+    const wv = w?.[f.key]
+    if (kind === 'kernel-options') {
+      if (cv !== undefined || wv !== undefined) out[f.key] = { ...(cv as Rec | undefined), ...(wv as Rec | undefined) }
+    } else if ((wv ?? cv) !== undefined) out[f.key] = wv ?? cv
   }
-  if (cur.bond !== undefined || want.bond !== undefined) {
-    const mode = want.bond?.mode ?? cur.bond?.mode
-    const options = cur.bond?.options === undefined && want.bond?.options === undefined ? undefined : { ...cur.bond?.options, ...want.bond?.options }
-    out.bond = { ...(mode === undefined ? {} : { mode }), ...(options === undefined ? {} : { options }) }
-  }
-  if (cur.vlan !== undefined || want.vlan !== undefined) out.vlan = { ...cur.vlan, ...want.vlan }
-  if (cur.veth !== undefined || want.veth !== undefined) out.veth = { ...cur.veth, ...want.veth }
-  if (cur.macvlan !== undefined || want.macvlan !== undefined) out.macvlan = { ...cur.macvlan, ...want.macvlan }
-  if (cur.vxlan !== undefined || want.vxlan !== undefined) out.vxlan = { ...cur.vxlan, ...want.vxlan }
-  if (cur.vrf !== undefined || want.vrf !== undefined) out.vrf = { ...cur.vrf, ...want.vrf }
-  if (cur.tap !== undefined || want.tap !== undefined) out.tap = { ...cur.tap, ...want.tap }
   return out
+}
+
+/** Type sections of `cur` with `want`'s fields over them. */
+function overlaySections(cur: Iface, want: Iface): Partial<Iface> {
+  const out: Rec = {}
+  for (const spec of SECTIONS) {
+    if (spec.custom === true) continue
+    const c = rec(cur, spec.prop)
+    const w = rec(want, spec.prop)
+    if (c !== undefined || w !== undefined) out[spec.prop] = overlaySection(spec, c, w)
+  }
+  return out as Partial<Iface>
 }
 
 function withOptional<K extends 'mtu' | 'mac'>(o: Iface, key: K, v: Iface[K]): void {
@@ -74,49 +96,39 @@ export function createTarget(want: Iface): Iface {
     ipv6: targetIp(undefined, want.ipv6),
     ...overlaySections({ name: want.name, type: want.type }, want),
   }
-  if (t.type === 'linux-bridge') t.bridge = { options: newBridgeOptions(want.bridge?.options) }
+  const d = typeDescriptor(t.type)
+  if (d.createDefaults !== undefined && d.section !== undefined) {
+    ;(t as unknown as Rec)[d.section.prop] = (d.createDefaults as (s: unknown) => object)(rec(want, d.section.prop))
+  }
   withOptional(t, 'mtu', want.mtu)
   withOptional(t, 'mac', want.mac)
   if (want.bridgePort !== undefined && t.controller !== null) t.bridgePort = want.bridgePort
   return t
 }
 
-/** Kernel defaults of immutable fields, so that "unset" and "the default" compare equal. */
-const IMMUTABLE_DEFAULTS: Readonly<Record<string, unknown>> = {
-  'vlan.protocol': '802.1q',
-  'macvlan.mode': 'vepa',
-  'vxlan.destinationPort': 8472,
-  'vxlan.learning': true,
-  'tap.mode': 'tap',
-  'tap.multiQueue': false,
-  'bond.mode': 'balance-rr',
+/** A field the kernel cannot change on a live link, with its kernel default (so that "unset" and "the default" compare equal). */
+interface Immutable {
+  key: string
+  kernelDefault: unknown
 }
 
-/** Fields the kernel cannot change on a live link, per section. */
-const IMMUTABLE: ReadonlyArray<readonly [section: 'vlan' | 'veth' | 'macvlan' | 'vxlan' | 'vrf' | 'tap' | 'bond', fields: readonly string[]]> = [
-  ['vlan', ['baseIface', 'id', 'protocol']],
-  ['veth', ['peer']],
-  ['macvlan', ['baseIface', 'mode']],
-  ['vxlan', ['id', 'local', 'remote', 'group', 'destinationPort', 'baseIface', 'learning']],
-  ['vrf', ['tableId']],
-  ['tap', ['mode', 'owner', 'group', 'multiQueue']],
-  ['bond', ['mode']],
-]
+/** Section property → its immutable fields. */
+const IMMUTABLE: ReadonlyMap<string, readonly Immutable[]> = new Map(
+  SECTIONS.map((s) => [s.prop, s.fields.flatMap((f): Immutable[] => (!isGroup(f) && f.immutable === true ? [{ key: f.key, kernelDefault: f.kernelDefault }] : []))] as const),
+)
 
 /**
  * The first field `want` changes that the kernel cannot change in place (e.g. `vlan.id`), or undefined.
  * Only fields `want` gives are considered: everything else keeps its current value.
  */
 export function immutableChange(cur: Iface, want: Iface): string | undefined {
-  for (const [section, fields] of IMMUTABLE) {
-    const w = want[section] as Record<string, unknown> | undefined
-    if (w === undefined) continue
-    const c = (cur[section] ?? {}) as Record<string, unknown>
-    for (const f of fields) {
-      if (w[f] === undefined) continue
-      const dflt = IMMUTABLE_DEFAULTS[`${section}.${f}`]
-      if ((c[f] ?? dflt) !== (w[f] ?? dflt)) return `${section}.${f}`
-    }
+  const spec = typeDescriptor(cur.type).section
+  const w = spec === undefined ? undefined : rec(want, spec.prop)
+  if (spec === undefined || w === undefined) return undefined
+  const c = rec(cur, spec.prop) ?? {}
+  for (const f of IMMUTABLE.get(spec.prop)!) {
+    if (w[f.key] === undefined) continue
+    if ((c[f.key] ?? f.kernelDefault) !== (w[f.key] ?? f.kernelDefault)) return `${spec.prop}.${f.key}`
   }
   return undefined
 }

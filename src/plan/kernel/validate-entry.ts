@@ -5,22 +5,11 @@
  * @module
  */
 import type { Iface, IfaceType, IpConfig } from '../../model/host/iface.js'
-import { CREATABLE_TYPES } from '../../model/host/iface.js'
+import { isGroup, type LeafField } from '../../model/host/types/descriptor.js'
+import { CREATABLE_TYPES, IFACE_TYPE_DESCRIPTORS, SECTIONS, typeDescriptor } from '../../model/host/types/index.js'
 import type { KernelCaps } from '../caps.js'
 import type { DesiredEntry } from './normalize.js'
 import { ifacePath, invalid, unsupported } from '../problems.js'
-
-/** Section property of Iface → the types it applies to, and its YAML key. */
-const SECTIONS: ReadonlyArray<{ prop: keyof Iface; types: readonly IfaceType[]; key: string }> = [
-  { prop: 'bridge', types: ['linux-bridge'], key: 'bridge' },
-  { prop: 'bond', types: ['bond'], key: 'link-aggregation' },
-  { prop: 'vlan', types: ['vlan'], key: 'vlan' },
-  { prop: 'veth', types: ['veth'], key: 'veth' },
-  { prop: 'macvlan', types: ['mac-vlan', 'mac-vtap'], key: 'mac-vlan' },
-  { prop: 'vxlan', types: ['vxlan'], key: 'vxlan' },
-  { prop: 'vrf', types: ['vrf'], key: 'vrf' },
-  { prop: 'tap', types: ['tap'], key: 'tap' },
-]
 
 function checkIp(c: IpConfig | undefined, family: 'ipv4' | 'ipv6', index: number, name: string): void {
   if (c === undefined) return
@@ -33,33 +22,27 @@ function checkIp(c: IpConfig | undefined, family: 'ipv4' | 'ipv6', index: number
   if (c.enabled === false && (c.addresses?.length ?? 0) > 0) invalid(ifacePath(index, `${family}/address`), name, `${family} is disabled but lists addresses`)
 }
 
+/** Sections given that the type does not have (each section named by its first owner's key). */
 function checkSections(i: Iface, type: IfaceType, index: number): void {
+  const own = typeDescriptor(type).section?.prop
   for (const s of SECTIONS) {
-    if (i[s.prop] !== undefined && !s.types.includes(type)) {
-      invalid(ifacePath(index, s.key), i.name, `section '${s.key}' does not apply to an interface of type ${type}`)
-    }
+    if (s.custom === true || s.prop === own || (i as unknown as Record<string, unknown>)[s.prop] === undefined) continue
+    invalid(ifacePath(index, s.key), i.name, `section '${s.key}' does not apply to an interface of type ${type}`)
   }
 }
 
-/** Fields a new interface of its type cannot do without, as [condition, YAML field]. */
+/** Type → the fields of its section a new link needs, in table order. */
+const REQUIRED: ReadonlyMap<IfaceType, readonly LeafField[]> = new Map(
+  Object.values(IFACE_TYPE_DESCRIPTORS).map((d) => [d.type, (d.section?.fields ?? []).filter((f): f is LeafField => !isGroup(f) && f.requiredToCreate === true)] as const),
+)
+
+/** The first field a new interface of its type cannot do without (its document path), or undefined. */
 function missingForCreate(i: Iface): string | undefined {
-  switch (i.type) {
-    case 'vlan':
-      if (i.vlan?.baseIface === undefined) return 'vlan/base-iface'
-      return i.vlan.id === undefined ? 'vlan/id' : undefined
-    case 'mac-vlan':
-      return i.macvlan?.baseIface === undefined ? 'mac-vlan/base-iface' : undefined
-    case 'mac-vtap':
-      return i.macvlan?.baseIface === undefined ? 'mac-vtap/base-iface' : undefined
-    case 'vxlan':
-      return i.vxlan?.id === undefined ? 'vxlan/id' : undefined
-    case 'veth':
-      return i.veth?.peer === undefined ? 'veth/peer' : undefined
-    case 'vrf':
-      return i.vrf?.tableId === undefined ? 'vrf/route-table-id' : undefined
-    default:
-      return undefined
-  }
+  const s = typeDescriptor(i.type).section
+  if (s === undefined) return undefined
+  const rec = (i as unknown as Record<string, Record<string, unknown> | undefined>)[s.prop]
+  for (const f of REQUIRED.get(i.type)!) if (rec?.[f.key] === undefined) return `${s.key}/${f.yaml}`
+  return undefined
 }
 
 function checkCreate(i: Iface, index: number, caps: KernelCaps): void {

@@ -5,9 +5,11 @@
  * @module
  */
 import type { Iface } from '../../model/host/iface.js'
-import { CONTROLLER_TYPES } from '../../model/host/iface.js'
+import { baseField, baseOf, peerOf, sectionOf } from '../../model/host/relations.js'
+import type { SectionProblem } from '../../model/host/types/descriptor.js'
+import { BOUNDED_MTU_TYPES, CHILD_TYPES, CONTROLLER_TYPES, fieldPath as fieldPathOf, IFACE_TYPE_DESCRIPTORS, PORT_OPTION_SPECS, typeDescriptor } from '../../model/host/types/index.js'
 import type { CurrentView } from './current.js'
-import { baseField, baseOf, CHILD_TYPES, pushTo } from './graph.js'
+import { pushTo } from './graph.js'
 import { effectiveMtu, isCreated, targetOf } from './merged.js'
 import type { Merged } from './merged.js'
 import type { NormalizedDesired } from './normalize.js'
@@ -46,19 +48,26 @@ function checkBase(g: TargetGraph, m: Merged, t: Iface): void {
   if (b === undefined) invalid(path, m.name, `base interface '${base}' ${missing(g, base)}`, base)
   const baseMtu = effectiveMtu(g.merged, g.cur.ifaces, base)
   // a bond forces its MTU on its ports, and a child's MTU cannot exceed its base's
-  const bond = t.controller && targetOf(g.merged, g.cur.ifaces, t.controller)?.type === 'bond' ? t.controller : undefined
+  const ctrl = t.controller ? targetOf(g.merged, g.cur.ifaces, t.controller) : undefined
+  const bond = ctrl !== undefined && typeDescriptor(ctrl.type).controller?.setsPortMtu === true ? ctrl.name : undefined
   const mtu = bond === undefined ? t.mtu : effectiveMtu(g.merged, g.cur.ifaces, bond)
-  if (t.type !== 'vxlan' && mtu !== undefined && baseMtu !== undefined && mtu > baseMtu) {
+  if (BOUNDED_MTU_TYPES.has(t.type) && mtu !== undefined && baseMtu !== undefined && mtu > baseMtu) {
     const what = bond !== undefined ? `the mtu ${mtu} of its bond '${bond}'` : `mtu ${mtu}`
     invalid(fieldPath(m, 'mtu'), m.name, `${what} is larger than the mtu ${baseMtu} of its base interface '${base}'`, mtu)
   }
 }
 
+/** The port-side options `i` gives (their document key), if any. */
+function portOptionsGiven(i: Iface): string | undefined {
+  return PORT_OPTION_SPECS.find((p) => (i as unknown as Record<string, unknown>)[p.prop] !== undefined)?.key
+}
+
 function checkController(g: TargetGraph, m: Merged, t: Iface): void {
   const c = t.controller
   const path = m.index >= 0 && m.desired.controller !== undefined ? ifacePath(m.index, 'controller') : m.path
+  const options = portOptionsGiven(m.desired)
   if (!c) {
-    if (m.desired.bridgePort !== undefined) invalid(fieldPath(m, 'bridge-port'), m.name, 'has bridge-port options but no controller')
+    if (options !== undefined) invalid(fieldPath(m, options), m.name, `has ${options} options but no controller`)
     return
   }
   if (c === m.name) invalid(path, m.name, 'cannot be its own controller', c)
@@ -66,52 +75,72 @@ function checkController(g: TargetGraph, m: Merged, t: Iface): void {
   if (ct === undefined) invalid(path, m.name, `controller '${c}' ${missing(g, c)}`, c)
   if (ct.type === 'ovs-bridge') unsupported(path, m.name, `controller '${c}' is an OVS bridge; hostnet's kernel backend cannot attach ports to it`)
   if (!CONTROLLER_TYPES.has(ct.type)) invalid(path, m.name, `controller '${c}' is a ${ct.type}, which cannot have ports`, c)
-  if (ct.type === 'linux-bridge' && t.type === 'linux-bridge') invalid(path, m.name, `a bridge cannot be a port of bridge '${c}'`, c)
-  if (t.type === 'loopback') invalid(path, m.name, 'the loopback interface cannot be a port', c)
-  if (m.desired.bridgePort !== undefined && ct.type !== 'linux-bridge') {
-    invalid(fieldPath(m, 'bridge-port'), m.name, `has bridge-port options but its controller '${c}' is a ${ct.type}`)
+  const rules = typeDescriptor(ct.type).controller!
+  const refused = rules.refusesPort?.(t.type)
+  if (refused !== undefined) invalid(path, m.name, `${refused} '${c}'`, c)
+  const notAPort = typeDescriptor(t.type).notAPort
+  if (notAPort !== undefined) invalid(path, m.name, notAPort, c)
+  if (options !== undefined && rules.portOptions?.key !== options) {
+    invalid(fieldPath(m, options), m.name, `has ${options} options but its controller '${c}' is a ${ct.type}`)
   }
-  const bondMtu = ct.type === 'bond' ? effectiveMtu(g.merged, g.cur.ifaces, c) : undefined
+  const bondMtu = rules.setsPortMtu === true ? effectiveMtu(g.merged, g.cur.ifaces, c) : undefined
   if (bondMtu !== undefined && m.desired.mtu !== undefined && m.desired.mtu !== bondMtu) {
     invalid(fieldPath(m, 'mtu'), m.name, `mtu ${m.desired.mtu} differs from the mtu ${bondMtu} of its bond '${c}' (a bond sets its ports' mtu)`, m.desired.mtu)
   }
 }
 
-function checkVethPeer(g: TargetGraph, m: Merged, t: Iface): void {
-  const peer = t.veth?.peer
-  if (t.type !== 'veth' || peer === undefined || !isCreated(m)) return
-  const path = fieldPath(m, 'veth/peer')
+/** The document path of a type's peer field (`veth/peer`). */
+function peerPath(m: Merged, t: Iface): string {
+  const s = typeDescriptor(t.type).section!
+  return fieldPath(m, fieldPathOf(s, typeDescriptor(t.type).peerField!))
+}
+
+/** A new link with a peer (a veth): the peer is new too, of the same type, and names it back. */
+function checkPeer(g: TargetGraph, m: Merged, t: Iface): void {
+  const peer = peerOf(t)
+  if (peer === undefined || !isCreated(m)) return
+  const path = peerPath(m, t)
   if (peer === m.name) invalid(path, m.name, 'cannot be its own veth peer', peer)
   const pm = g.merged.get(peer)
-  if (isCreated(pm) && pm?.target?.type === 'veth' && pm.target.veth?.peer === m.name) return
+  const back = pm?.target === undefined ? undefined : peerOf(pm.target)
+  if (isCreated(pm) && pm?.target?.type === t.type && back === m.name) return
   if (pm !== undefined && pm.target === undefined) invalid(path, m.name, `veth peer '${peer}' is desired absent`, peer)
-  if (pm?.target !== undefined && pm.target.type !== 'veth') invalid(path, m.name, `veth peer '${peer}' is a ${pm.target.type}`, peer)
-  if (pm?.target?.veth?.peer !== undefined && pm.target.veth.peer !== m.name) {
-    invalid(path, m.name, `veth peer '${peer}' has peer '${pm.target.veth.peer}'`, peer)
-  }
+  if (pm?.target !== undefined && pm.target.type !== t.type) invalid(path, m.name, `veth peer '${peer}' is a ${pm.target.type}`, peer)
+  if (back !== undefined && back !== m.name) invalid(path, m.name, `veth peer '${peer}' has peer '${back}'`, peer)
   invalid(path, m.name, `veth peer '${peer}' already exists (name it in the document with veth peer '${m.name}' to recreate it)`, peer)
 }
 
-function checkStp(m: Merged, t: Iface): void {
-  const d = m.desired.bridge?.options?.forwardDelaySec
-  if (t.bridge?.options?.stp === true && d !== undefined && (d < 2 || d > 30)) {
-    invalid(fieldPath(m, 'bridge/options/stp/forward-delay'), m.name, `forward-delay ${d} must be in 2..30 while STP is enabled`, d)
+/** The checks a type's section makes on a target (a bridge's forward delay while STP is on). */
+function checkSectionTarget(m: Merged, t: Iface): void {
+  const s = typeDescriptor(t.type).section
+  const target = sectionOf(t)
+  if (s?.checkTarget === undefined || target === undefined) return
+  const problem = (s.checkTarget as (t: unknown, d: unknown) => SectionProblem | undefined)(target, sectionOf(m.desired, t.type))
+  if (problem !== undefined) invalid(fieldPath(m, `${s.key}/${problem.field}`), m.name, problem.message, problem.value)
+}
+
+/** Keys that must be unique among the links of a type (a VLAN id and protocol on a base). */
+function checkUnique(g: TargetGraph): void {
+  for (const s of UNIQUE) {
+    const unique = s.section.unique!
+    const key = (i: Iface): string => (unique.key as (x: unknown) => string)(sectionOf(i) ?? {})
+    const used = new Map<string, string>()
+    for (const [name, i] of g.cur.ifaces) if (!g.merged.has(name) && i.type === s.type) used.set(key(i), name)
+    for (const m of g.merged.values()) {
+      if (m.target?.type !== s.type) continue
+      const other = used.get(key(m.target))
+      if (other !== undefined && other !== m.name) {
+        const section = sectionOf(m.target) ?? {}
+        const message = (unique.message as (x: unknown, o: string) => string)(section, other)
+        invalid(fieldPath(m, fieldPathOf(s.section, unique.field)), m.name, message, section[unique.field])
+      }
+      used.set(key(m.target), m.name)
+    }
   }
 }
 
-function checkVlanIds(g: TargetGraph): void {
-  const used = new Map<string, string>()
-  const key = (i: Iface): string => `${i.vlan?.baseIface}|${i.vlan?.id}|${i.vlan?.protocol ?? '802.1q'}`
-  for (const [name, i] of g.cur.ifaces) if (!g.merged.has(name) && i.type === 'vlan') used.set(key(i), name)
-  for (const m of g.merged.values()) {
-    if (m.target?.type !== 'vlan') continue
-    const other = used.get(key(m.target))
-    if (other !== undefined && other !== m.name) {
-      invalid(fieldPath(m, 'vlan/id'), m.name, `vlan id ${m.target.vlan?.id} on '${m.target.vlan?.baseIface}' is already used by '${other}'`, m.target.vlan?.id)
-    }
-    used.set(key(m.target), m.name)
-  }
-}
+/** Types whose section has a uniqueness rule. */
+const UNIQUE = Object.values(IFACE_TYPE_DESCRIPTORS).flatMap((d) => (d.section?.unique === undefined ? [] : [{ type: d.type, section: d.section }]))
 
 /** Blame the first edge of the cycle the document made: a base-iface field or a port claim. */
 function reportCycle(g: TargetGraph, norm: NormalizedDesired, cycle: string[]): never {
@@ -173,9 +202,9 @@ export function validateTargets(g: TargetGraph, norm: NormalizedDesired): void {
     if (t === undefined) continue
     checkBase(g, m, t)
     checkController(g, m, t)
-    checkVethPeer(g, m, t)
-    checkStp(m, t)
+    checkPeer(g, m, t)
+    checkSectionTarget(m, t)
   }
-  checkVlanIds(g)
+  checkUnique(g)
   checkCycles(g, norm)
 }

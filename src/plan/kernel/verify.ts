@@ -4,45 +4,21 @@
  * `bridge.options.stp.forward-delay`, `ipv4.address`). Link-local IPv6 addresses are ignored.
  * @module
  */
-import type { Iface, IfaceType, IpConfig } from '../../model/host/iface.js'
+import type { Iface, IpConfig } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
 import type { DesiredState, HostState } from '../../model/host/state.js'
 import { isLinkLocalIpv6, parseIpAddr } from '../../model/values/ip.js'
 import { viewCurrent } from './current.js'
 import type { CurrentView } from './current.js'
-import { addrKey, listedPortNames } from './graph.js'
+import { addrKey } from './graph.js'
+import { listedPortNames, portsField } from '../../model/host/relations.js'
+import { isGroup, type Field } from '../../model/host/types/descriptor.js'
+import { PORT_OPTION_SPECS, typeDescriptor } from '../../model/host/types/index.js'
 import { describeRoute, routeMatches } from './routes.js'
 import type { Mismatch } from '../planner.js'
 
-const SECTION_YAML: Partial<Record<IfaceType, string>> = {
-  'linux-bridge': 'bridge',
-  bond: 'link-aggregation',
-  vlan: 'vlan',
-  veth: 'veth',
-  'mac-vlan': 'mac-vlan',
-  'mac-vtap': 'mac-vtap',
-  vxlan: 'vxlan',
-  vrf: 'vrf',
-  tap: 'tap',
-}
-
-/** Model names whose YAML name is not simply their kebab-case form. */
-const YAML_NAMES: Readonly<Record<string, string>> = {
-  stp: 'options.stp.enabled',
-  forwardDelaySec: 'options.stp.forward-delay',
-  helloTimeSec: 'options.stp.hello-time',
-  maxAgeSec: 'options.stp.max-age',
-  priority: 'options.stp.priority',
-  macAgeingTimeSec: 'options.mac-ageing-time',
-  multicastSnooping: 'options.multicast-snooping',
-  vlanFiltering: 'options.vlan-filtering',
-  groupFwdMask: 'options.group-fwd-mask',
-  hairpin: 'stp-hairpin-mode',
-  tableId: 'route-table-id',
-}
-
 function yamlName(key: string): string {
-  return YAML_NAMES[key] ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 }
 
 type Out = Mismatch[]
@@ -67,41 +43,64 @@ function compareAddresses(out: Out, name: string, family: 'ipv4' | 'ipv6', want:
   if (expected.join(',') !== observed.join(',')) out.push({ iface: name, field: `${family}.address`, expected, observed })
 }
 
-function compareBondOptions(out: Out, name: string, want: Record<string, string | number> | undefined, have: Record<string, string | number> | undefined): void {
+/** Kernel option maps (a bond's): sysfs prints some options as "name value" (e.g. "layer2 0"); a query may omit some. */
+function compareKernelOptions(out: Out, name: string, prefix: string, want: Record<string, string | number> | undefined, have: Record<string, string | number> | undefined): void {
   for (const [k, w] of Object.entries(want ?? {})) {
     const h = have?.[k]
-    // sysfs prints some options as "name value" (e.g. "layer2 0"); a query may omit options it does not read
     if (h === undefined || String(h) === String(w) || String(h).split(' ')[0] === String(w)) continue
-    out.push({ iface: name, field: `link-aggregation.options.${k}`, expected: w, observed: h })
+    out.push({ iface: name, field: `${prefix}${k}`, expected: w, observed: h })
   }
 }
 
-function compareRemotes(out: Out, name: string, want: readonly string[] | undefined, have: readonly string[] | undefined): void {
-  if (want === undefined) return
+type Rec = Record<string, unknown>
+
+/** An address set (a VXLAN's remotes): compared as sets. */
+function compareSet(out: Out, iface: string, field: string, want: readonly string[], have: readonly string[] | undefined): void {
   const expected = [...want].sort()
   const observed = [...(have ?? [])].sort()
-  if (expected.join(',') !== observed.join(',')) out.push({ iface: name, field: 'vxlan.remotes', expected, observed })
+  if (expected.join(',') !== observed.join(',')) out.push({ iface, field, expected, observed })
+}
+
+/**
+ * Compare the fields of a record that `want` gives (values, nested records, option maps, address sets; port lists
+ * are compared elsewhere). Field names are the document's, dotted under `prefix`. Walks the descriptor's table: no
+ * allocation unless something differs (or an address set is asked for).
+ */
+function compareRecord(out: Out, iface: string, prefix: string, fields: readonly Field[], want: Rec | undefined, have: Rec | undefined): void {
+  if (want === undefined) return
+  for (const f of fields) {
+    if (isGroup(f)) {
+      if (f.key === undefined) compareRecord(out, iface, `${prefix}${f.yaml}.`, f.fields, want, have)
+      else compareRecord(out, iface, `${prefix}${f.yaml}.`, f.fields, want[f.key] as Rec | undefined, have?.[f.key] as Rec | undefined)
+      continue
+    }
+    const w = want[f.key]
+    if (w === undefined) continue
+    const kind = f.value.kind
+    if (kind === 'kernel-options') {
+      compareKernelOptions(out, iface, `${prefix}${f.yaml}.`, w as Record<string, string | number>, have?.[f.key] as Record<string, string | number> | undefined)
+      continue
+    }
+    if (kind === 'ports' || kind === 'ifnames') continue
+    if (kind === 'ips') {
+      compareSet(out, iface, `${prefix}${f.yaml}`, w as readonly string[], have?.[f.key] as readonly string[] | undefined)
+      continue
+    }
+    const h = have?.[f.key]
+    if (h !== w) out.push({ iface, field: `${prefix}${f.yaml}`, expected: w, observed: h })
+  }
 }
 
 function compareSection(out: Out, e: Iface, o: Iface, view: CurrentView | undefined): void {
-  const key = SECTION_YAML[e.type === 'unknown' ? o.type : e.type]
-  if (key === undefined) return
-  const p = `${key}.`
-  compareFields(out, e.name, p, e.bridge?.options, o.bridge?.options)
-  compareFields(out, e.name, p, e.bond, o.bond)
-  compareBondOptions(out, e.name, e.bond?.options, o.bond?.options)
-  compareFields(out, e.name, p, e.vlan, o.vlan)
-  compareFields(out, e.name, p, e.veth, o.veth)
-  compareFields(out, e.name, p, e.macvlan, o.macvlan)
-  compareFields(out, e.name, p, e.vxlan, o.vxlan)
-  compareRemotes(out, e.name, e.vxlan?.remotes, o.vxlan?.remotes)
-  compareFields(out, e.name, p, e.vrf, o.vrf)
-  compareFields(out, e.name, p, e.tap, o.tap)
+  const s = typeDescriptor(e.type === 'unknown' ? o.type : e.type).section
+  if (s === undefined || s.custom === true) return
+  const p = `${s.key}.`
+  compareRecord(out, e.name, p, s.fields, (e as unknown as Rec)[s.prop] as Rec | undefined, (o as unknown as Rec)[s.prop] as Rec | undefined)
   const listed = listedPortNames(e)
   if (listed !== undefined && view !== undefined) {
     const observed = [...(view.ports.get(e.name) ?? [])].sort()
     const expected = [...listed].sort()
-    if (expected.join(',') !== observed.join(',')) out.push({ iface: e.name, field: `${p}port`, expected, observed })
+    if (expected.join(',') !== observed.join(',')) out.push({ iface: e.name, field: portsField(e).replace('/', '.'), expected, observed })
   }
 }
 
@@ -117,7 +116,7 @@ export function ifaceMismatches(e: Iface, o: Iface, view?: CurrentView): Mismatc
   }
   compareAddresses(out, e.name, 'ipv4', e.ipv4, o.ipv4)
   compareAddresses(out, e.name, 'ipv6', e.ipv6, o.ipv6)
-  compareFields(out, e.name, 'bridge-port.', e.bridgePort, o.bridgePort)
+  for (const p of PORT_OPTION_SPECS) compareRecord(out, e.name, `${p.key}.`, p.fields, (e as unknown as Rec)[p.prop] as Rec | undefined, (o as unknown as Rec)[p.prop] as Rec | undefined)
   compareSection(out, e, o, view)
   return out
 }

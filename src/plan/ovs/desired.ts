@@ -10,6 +10,8 @@
  * @module
  */
 import type { Iface, IfaceType } from '../../model/host/iface.js'
+import { peerOf } from '../../model/host/relations.js'
+import { KERNEL_CONTROLLER_TYPES } from '../../model/host/types/index.js'
 import type { DesiredState } from '../../model/host/state.js'
 import type { OvsBridgePort } from '../../model/host/ovs.js'
 import { ifacePath, invalid, unsupported } from '../problems.js'
@@ -42,7 +44,7 @@ export interface OvsDesired {
   kernelDoc: DesiredState
 }
 
-const KERNEL_CONTROLLERS: ReadonlySet<IfaceType> = new Set(['linux-bridge', 'bond', 'vrf'])
+const KERNEL_CONTROLLERS = KERNEL_CONTROLLER_TYPES
 
 function resolveType(i: Iface, v: OvsView): IfaceType {
   if (i.type !== 'unknown') return i.type
@@ -185,7 +187,8 @@ function kernelReleases(d: Pick<OvsDesired, 'kernelEntries' | 'ovsIfaces'>, v: O
     if (iface.state === 'absent') {
       releases.set(iface.name, ifacePath(index, 'state'))
       const cur = v.kernel.get(iface.name)
-      if (cur?.type === 'veth' && cur.veth?.peer !== undefined) releases.set(cur.veth.peer, ifacePath(index, 'state'))
+      const peer = cur === undefined ? undefined : peerOf(cur)
+      if (peer !== undefined) releases.set(peer, ifacePath(index, 'state'))
       continue
     }
     const listed = [...(iface.bridge?.ports?.map((x) => x.name) ?? []), ...(iface.bond?.ports ?? []), ...(iface.vrf?.ports ?? [])]

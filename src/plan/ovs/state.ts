@@ -7,6 +7,7 @@
  * @module
  */
 import type { Iface } from '../../model/host/iface.js'
+import { KERNEL_CONTROLLER_TYPES } from '../../model/host/types/index.js'
 import type { OvsBondConfig, OvsPortVlan } from '../../model/host/ovs.js'
 import type { DesiredState, HostState } from '../../model/host/state.js'
 import type { HostOp } from '../ops.js'
@@ -74,7 +75,7 @@ export function kernelState(state: HostState): HostState {
   const kernelControllers = new Set<string>()
   for (const i of state.interfaces) {
     if (i.type === 'ovs-bridge') bridges.add(i.name)
-    if (i.type === 'linux-bridge' || i.type === 'bond' || i.type === 'vrf') kernelControllers.add(i.name)
+    if (KERNEL_CONTROLLER_TYPES.has(i.type)) kernelControllers.add(i.name)
   }
   const interfaces: Iface[] = []
   for (const i of state.interfaces) {

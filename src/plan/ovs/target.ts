@@ -6,6 +6,7 @@
  * @module
  */
 import type { Iface } from '../../model/host/iface.js'
+import { peerOf } from '../../model/host/relations.js'
 import type { OvsBondConfig, OvsBridgeOptions, OvsBridgePort, OvsDbConfig, OvsPortVlan } from '../../model/host/ovs.js'
 import { ifacePath, invalid } from '../problems.js'
 import type { OvsDesired } from './desired.js'
@@ -65,9 +66,9 @@ function bridgeNames(v: OvsView, d: OvsDesired, deleted: Map<string, string>): s
   return [...names].filter((n) => !deleted.has(n))
 }
 
-/** Whether `name` is the far end of a veth the document creates (the kernel planner creates it too). */
+/** Whether `name` is the far end of a veth (a peer) the document creates (the kernel planner creates it too). */
 function impliedPeer(d: OvsDesired, name: string): boolean {
-  for (const e of d.kernelEntries.values()) if (e.iface.type === 'veth' && e.iface.state !== 'absent' && e.iface.veth?.peer === name) return true
+  for (const e of d.kernelEntries.values()) if (e.iface.state !== 'absent' && peerOf(e.iface) === name) return true
   return false
 }
 

@@ -1,0 +1,46 @@
+/**
+ * `mac-vlan` (kernel kind `macvlan`): a MAC-based sub-interface of a base interface. Base and mode are fixed at
+ * creation; its MTU is bounded by its base's. `mac-vtap` shares the section's fields (./mac-vtap.ts).
+ *
+ * ```yaml
+ * mac-vlan: {base-iface: eth0, mode: bridge}
+ * ```
+ * @module
+ */
+import { defineType, notSupported, type Field, type KeyHint } from './descriptor.js'
+
+export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source'
+export const MACVLAN_MODES: readonly MacvlanMode[] = ['private', 'vepa', 'bridge', 'passthru', 'source']
+
+export interface MacvlanConfig {
+  baseIface?: string
+  mode?: MacvlanMode
+}
+
+declare module '../iface.js' {
+  interface IfaceTypeMap {
+    'mac-vlan': MacvlanConfig
+  }
+  interface Iface {
+    /** The section of a mac-vlan or a mac-vtap. */
+    macvlan?: MacvlanConfig
+  }
+}
+
+/** The fields of `mac-vlan:` and `mac-vtap:`. */
+export const MACVLAN_FIELDS: readonly Field[] = [
+  { key: 'baseIface', yaml: 'base-iface', value: { kind: 'ifname' }, immutable: true, requiredToCreate: true },
+  { key: 'mode', yaml: 'mode', value: { kind: 'enum', values: MACVLAN_MODES }, immutable: true, kernelDefault: 'vepa' },
+]
+
+export const macvlanKeyHint: KeyHint = (k, field) => (k === 'promiscuous' || k === 'accept-all-mac' ? notSupported(`${field}.${k} is not supported`) : undefined)
+
+export const macVlan = defineType({
+  type: 'mac-vlan',
+  aliases: ['macvlan'],
+  kernelKind: 'macvlan',
+  creatable: true,
+  section: { prop: 'macvlan', key: 'mac-vlan', fields: MACVLAN_FIELDS, keyHint: macvlanKeyHint },
+  baseField: 'baseIface',
+  mtu: { onCreate: (baseMtu) => baseMtu, boundedByBase: true },
+})
