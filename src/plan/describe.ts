@@ -4,6 +4,7 @@
  */
 import { assertNever } from '../errors.js'
 import type { Iface } from '../model/host/iface.js'
+import { baseOf, peerOf } from '../model/host/relations.js'
 import type { Route } from '../model/host/route.js'
 import type { HostOp } from './ops.js'
 import { describeOvsChange, describeOvsTransact } from './ovs/describe.js'
@@ -23,9 +24,10 @@ function kv(obj: object): string {
 function createDetails(i: Iface): string {
   const parts: string[] = []
   if (i.vlan?.id !== undefined) parts.push(`id ${i.vlan.id}`)
-  const base = i.vlan?.baseIface ?? i.macvlan?.baseIface ?? i.vxlan?.baseIface
+  const base = baseOf(i)
   if (base !== undefined) parts.push(`on ${q(base)}`)
-  if (i.veth?.peer !== undefined) parts.push(`peer ${q(i.veth.peer)}`)
+  const peer = peerOf(i)
+  if (peer !== undefined) parts.push(`peer ${q(peer)}`)
   if (i.bond?.mode !== undefined) parts.push(`mode ${i.bond.mode}`)
   if (i.mtu !== undefined) parts.push(`mtu ${i.mtu}`)
   if (i.mac !== undefined) parts.push(`mac ${i.mac}`)

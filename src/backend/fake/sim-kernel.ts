@@ -81,7 +81,7 @@ export class SimKernel {
     }
     this.checkTypeRules(link)
     this.links.set(link.name, link)
-    if (src.type === 'veth') this.createPeer(link)
+    if (typeDescriptor(src.type).peerField !== undefined) this.createPeer(link)
   }
 
   private createPeer(link: Iface): void {
@@ -90,34 +90,41 @@ export class SimKernel {
     if (this.links.has(peer)) throw simError(`cannot create veth peer '${peer}': File exists`)
     this.links.set(peer, {
       name: peer,
-      type: 'veth',
+      type: link.type,
       state: 'down',
       mtu: DEFAULT_MTU,
       mac: newMac(peer, ++this.serial),
       controller: null,
       ipv4: { enabled: false, addresses: [] },
       ipv6: { enabled: false, addresses: [] },
-      veth: { peer: link.name },
+      [typeDescriptor(link.type).section!.prop]: { [typeDescriptor(link.type).peerField!]: link.name },
     })
   }
 
   /** The new link's section: the kernel's defaults for what `src` leaves out (a bridge also starts STP). */
   private section(src: Iface): Partial<Iface> {
     if (src.type === 'linux-bridge') return { bridge: { options: this.startStp({ ...KERNEL_BRIDGE_DEFAULTS }, src.bridge?.options ?? {}) } }
-    if (src.type === 'bond') return { bond: { mode: src.bond?.mode ?? 'balance-rr', options: { ...src.bond?.options } } }
     const s = typeDescriptor(src.type).section
     if (s === undefined || s.custom === true) return {}
-    return { [s.prop]: { ...kernelDefaults(s.fields), ...sectionOf(src) } } as Partial<Iface>
+    const out: Record<string, unknown> = { ...kernelDefaults(s.fields), ...sectionOf(src) }
+    // an option map is the kernel's own (a bond's options): a copy, empty when none are given
+    for (const f of s.fields) if (!isGroup(f) && f.value.kind === 'kernel-options') out[f.key] = { ...(out[f.key] as object | undefined) }
+    return { [s.prop]: out } as Partial<Iface>
   }
 
+  /** What the kernel refuses of a new link: a missing required field, a key its type keeps unique (a VLAN id on a base). */
   private checkTypeRules(l: Iface): void {
-    if (l.type === 'vlan') {
-      if (l.vlan?.id === undefined) throw simError(`vlan '${l.name}' needs an id`)
-      const dup = [...this.links.values()].find((o) => o.type === 'vlan' && o.vlan?.baseIface === l.vlan?.baseIface && o.vlan?.id === l.vlan?.id)
-      if (dup !== undefined) throw simError(`vlan id ${l.vlan.id} on '${l.vlan.baseIface}' is already used by '${dup.name}'`)
+    const s = typeDescriptor(l.type).section
+    const rec = sectionOf(l)
+    if (s === undefined || rec === undefined) return
+    for (const f of s.fields) {
+      if (!isGroup(f) && f.requiredToCreate === true && rec[f.key] === undefined) throw simError(`${l.type} '${l.name}' needs ${s.key}.${f.yaml}`)
     }
-    if (l.type === 'vxlan' && l.vxlan?.id === undefined) throw simError(`vxlan '${l.name}' needs an id`)
-    if (l.type === 'vrf' && l.vrf?.tableId === undefined) throw simError(`vrf '${l.name}' needs a table id`)
+    const unique = s.unique
+    if (unique === undefined) return
+    const key = unique.key as (x: unknown) => string
+    const dup = [...this.links.values()].find((o) => o.type === l.type && key(sectionOf(o) ?? {}) === key(rec))
+    if (dup !== undefined) throw simError((unique.message as (x: unknown, other: string) => string)(rec, dup.name))
   }
 
   /** Apply bridge options in the kernel's order: delay checked against the old STP state, then STP start clamps. */

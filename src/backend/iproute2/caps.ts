@@ -6,6 +6,7 @@
  * @module
  */
 import type { IfaceType } from '../../model/host/iface.js'
+import { LINK_KINDS } from './kinds/index.js'
 import type { KernelCaps } from '../../plan/caps.js'
 import { systemRunner, type Runner } from '../../sys/exec.js'
 import type { Target } from '../../model/target.js'
@@ -16,18 +17,9 @@ interface Probe {
   proves: IfaceType | 'vlan-filtering'
 }
 
-/** Order matters: the veth and bridge come first, later lines use them as base. */
+/** One probe per type iproute2 makes (kinds/, in its order: the veth and bridge first, later lines use them as base). */
 export const CAPS_PROBES: readonly Probe[] = [
-  { line: 'link add name hnc-veth type veth peer name hnc-veth-p', proves: 'veth' },
-  { line: 'link add name hnc-br type bridge', proves: 'linux-bridge' },
-  { line: 'link add name hnc-bond type bond', proves: 'bond' },
-  { line: 'link add link hnc-veth name hnc-vlan type vlan id 2', proves: 'vlan' },
-  { line: 'link add name hnc-dummy type dummy', proves: 'dummy' },
-  { line: 'link add name hnc-vrf type vrf table 100', proves: 'vrf' },
-  { line: 'link add link hnc-veth name hnc-mvl type macvlan mode bridge', proves: 'mac-vlan' },
-  { line: 'link add link hnc-veth name hnc-mvt type macvtap mode bridge', proves: 'mac-vtap' },
-  { line: 'link add name hnc-vxlan type vxlan id 1 dstport 4789', proves: 'vxlan' },
-  { line: 'tuntap add dev hnc-tap mode tap', proves: 'tap' },
+  ...LINK_KINDS.flatMap((k): Probe[] => (k.probe === undefined ? [] : [{ line: k.probe, proves: k.type }])),
   { line: 'link set dev hnc-br type bridge vlan_filtering 1', proves: 'vlan-filtering' },
 ]
 

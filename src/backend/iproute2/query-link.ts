@@ -3,42 +3,19 @@
  * query-state.ts adds once every link is known).
  * @module
  */
-import type { Iface, IfaceInfo, IfaceType, IpAddress, IpConfig, VethConfig } from '../../model/host/iface.js'
+import type { Iface, IfaceInfo, IfaceType, IpAddress, IpConfig } from '../../model/host/iface.js'
+import { typeDescriptor, typeOfKernelKind } from '../../model/host/types/index.js'
 import { formatIp, isLinkLocalIpv6, tryParseIpv4, tryParseIpv6 } from '../../model/values/ip.js'
 import { tryParseMac } from '../../model/values/mac.js'
 import { asArray, asObject, bool, defined, num, obj, str, type JsonObject } from './json-read.js'
-import {
-  bondConfig,
-  bridgeOptions,
-  bridgePortOptions,
-  macvlanConfig,
-  stringList,
-  tapConfig,
-  vlanConfig,
-  vrfConfig,
-  vxlanConfig,
-  type IdResolver,
-} from './query-sections.js'
+import { linkKind } from './kinds/index.js'
+import { stringList, type IdResolver } from './query-sections.js'
 
-/** Kernel link kinds (`info_kind`) → interface types. Kinds not listed are 'unknown' (kind kept in info). */
-const KIND_TO_TYPE: Readonly<Record<string, IfaceType>> = {
-  bridge: 'linux-bridge',
-  bond: 'bond',
-  vlan: 'vlan',
-  veth: 'veth',
-  macvlan: 'mac-vlan',
-  macvtap: 'mac-vtap',
-  vxlan: 'vxlan',
-  dummy: 'dummy',
-  vrf: 'vrf',
-  tun: 'tap',
-  openvswitch: 'ovs-interface',
-}
-
+/** The type of a link: its kernel kind's (`info_kind`, from the type descriptors); kinds hostnet does not model are 'unknown' (kind kept in info). */
 export function ifaceTypeOf(link: JsonObject): IfaceType {
   const kind = str(obj(link, 'linkinfo'), 'info_kind')
   if (kind === undefined) return str(link, 'link_type') === 'loopback' ? 'loopback' : 'ethernet'
-  return KIND_TO_TYPE[kind] ?? 'unknown'
+  return typeOfKernelKind(kind) ?? 'unknown'
 }
 
 /** An address of `family` in canonical text, unless it is unparsable or an IPv6 link-local one. */
@@ -80,11 +57,6 @@ function macOf(s: string | undefined): string | undefined {
   return CANONICAL_MAC_RE.test(s) ? s : tryParseMac(s)
 }
 
-/** The name of the link `link` refers to (veth peer, VLAN/MAC-VLAN base), when it is in the same namespace. */
-function linkName(link: JsonObject): string | undefined {
-  return num(link, 'link_netnsid') === undefined ? str(link, 'link') : undefined
-}
-
 function info(link: JsonObject, type: IfaceType): IfaceInfo {
   const li = obj(link, 'linkinfo')
   const kind = str(li, 'info_kind')
@@ -98,25 +70,17 @@ function info(link: JsonObject, type: IfaceType): IfaceInfo {
   })
 }
 
-/** The type-specific section of a link (and its bridge-port options when its controller is a bridge). */
+/** The type-specific section of a link (and its port options when its controller's kind has them: a bridge's). */
 function sections(link: JsonObject, type: IfaceType, ids: IdResolver): Partial<Iface> {
   const li = obj(link, 'linkinfo')
-  const d = obj(li, 'info_data')
-  const out: Partial<Iface> = {}
-  if (str(li, 'info_slave_kind') === 'bridge') out.bridgePort = bridgePortOptions(obj(li, 'info_slave_data'))
-  switch (type) {
-    case 'linux-bridge': out.bridge = { options: bridgeOptions(d) }; break
-    case 'bond': out.bond = bondConfig(d); break
-    case 'vlan': out.vlan = vlanConfig(d, linkName(link)); break
-    case 'veth': out.veth = defined<VethConfig>({ peer: linkName(link) }); break
-    case 'mac-vlan':
-    case 'mac-vtap': out.macvlan = macvlanConfig(d, linkName(link)); break
-    case 'vxlan': out.vxlan = vxlanConfig(d); break
-    case 'vrf': out.vrf = vrfConfig(d); break
-    case 'tap': out.tap = tapConfig(d, ids); break
-    default: break
-  }
-  return out
+  const out: Record<string, unknown> = {}
+  const slaveKind = str(li, 'info_slave_kind')
+  const controller = slaveKind === undefined ? undefined : typeOfKernelKind(slaveKind)
+  const readPort = controller === undefined ? undefined : linkKind(controller)?.readPort
+  if (readPort !== undefined) out[typeDescriptor(controller!).controller!.portOptions!.prop] = readPort(obj(li, 'info_slave_data'))
+  const read = linkKind(type)?.read
+  if (read !== undefined) out[typeDescriptor(type).section!.prop] = read(obj(li, 'info_data'), link, ids)
+  return out as Partial<Iface>
 }
 
 /** Parse one link; undefined when it has no usable name. */

@@ -21,6 +21,7 @@ import { addPortLists, buildHostState, linksToIfaces } from './query-state.js'
 import { isStreamingRunner } from './launcher.js'
 import { LinkStream } from './link-stream.js'
 import type { Iface } from '../../model/host/iface.js'
+import { KERNEL_CONTROLLER_TYPES, typeDescriptor } from '../../model/host/types/index.js'
 import { targetProblem } from './target-error.js'
 
 export const QUERY_TIMEOUT_MS = 60_000
@@ -93,7 +94,8 @@ async function batchLinks(runner: Runner, target: Target, lines: readonly string
   return out
 }
 
-const CONTROLLER_KINDS: ReadonlySet<string> = new Set(['bridge', 'bond', 'vrf', 'openvswitch'])
+/** Kernel kinds of links that can have ports: kernel controllers (from the type descriptors) and OVS's datapath devices. */
+const CONTROLLER_KINDS: ReadonlySet<string> = new Set([...[...KERNEL_CONTROLLER_TYPES].map((t) => typeDescriptor(t).kernelKind!), 'openvswitch'])
 
 function kindOf(raw: unknown): string | undefined {
   return (raw as { linkinfo?: { info_kind?: string } } | null)?.linkinfo?.info_kind

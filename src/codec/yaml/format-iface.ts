@@ -37,8 +37,6 @@ const CUSTOM_WRITERS: Readonly<Record<string, (section: never) => Obj | undefine
   ovsInterface: ovsInterfaceToPlain,
 }
 
-const PORT_OPTIONS = PORT_OPTION_SPECS
-
 function section(i: Iface): Record<string, unknown> {
   const spec = typeDescriptor(i.type).section
   if (spec === undefined) return {}
@@ -49,7 +47,7 @@ function section(i: Iface): Record<string, unknown> {
 
 function portOptions(i: Iface): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const p of PORT_OPTIONS) {
+  for (const p of PORT_OPTION_SPECS) {
     const rec = (i as unknown as Record<string, unknown>)[p.prop] as Record<string, unknown> | undefined
     if (rec !== undefined) out[p.key] = writeRecord(p.fields, rec)
   }

@@ -18,9 +18,7 @@ const CUSTOM_READERS: Readonly<Record<string, (v: unknown, ctx: Ctx) => unknown>
   ovsInterface: readOvsPatch,
 }
 
-const PORT_OPTIONS = PORT_OPTION_SPECS
-
-const BASE_KEYS = ['name', 'type', 'state', 'mtu', 'mac-address', 'controller', 'ipv4', 'ipv6', ...PORT_OPTIONS.map((p) => p.key), 'ovs-db', 'info']
+const BASE_KEYS = ['name', 'type', 'state', 'mtu', 'mac-address', 'controller', 'ipv4', 'ipv6', ...PORT_OPTION_SPECS.map((p) => p.key), 'ovs-db', 'info']
 
 /** nmstate keys hostnet knows but does not implement: refused with a clearer message than "unknown key". */
 const UNSUPPORTED_KEYS = new Set([
@@ -125,7 +123,7 @@ function sectionKeys(type: IfaceType): string[] {
 /** Port-side options (`bridge-port:`) as given. */
 function readPortOptions(o: Obj, ctx: Ctx): Partial<Iface> {
   const out: Record<string, unknown> = {}
-  for (const p of PORT_OPTIONS) if (o[p.key] !== undefined) out[p.prop] = readRecord(p.fields, o[p.key], sub(ctx, p.key))
+  for (const p of PORT_OPTION_SPECS) if (o[p.key] !== undefined) out[p.prop] = readRecord(p.fields, o[p.key], sub(ctx, p.key))
   return out as Partial<Iface>
 }
 

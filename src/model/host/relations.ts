@@ -5,7 +5,7 @@
  * @module
  */
 import type { Iface, IfaceType } from './iface.js'
-import { IFACE_TYPE_DESCRIPTORS, PORT_LISTING_CONTROLLERS, SECTIONS, typeDescriptor } from './types/index.js'
+import { fieldPath, IFACE_TYPE_DESCRIPTORS, PORT_LISTING_CONTROLLERS, SECTIONS, typeDescriptor } from './types/index.js'
 import type { BridgePort } from './types/linux-bridge.js'
 
 type Rec = Record<string, unknown>
@@ -39,12 +39,7 @@ export function peerOf(i: Iface): string | undefined {
 /** The document path of the base-interface field of a type (`vlan/base-iface`), for error paths; `type` otherwise. */
 export function baseField(type: IfaceType): string {
   const d = typeDescriptor(type)
-  if (d.baseField === undefined || d.section === undefined) return 'type'
-  return `${d.section.key}/${yamlOf(d.section.fields, d.baseField)}`
-}
-
-function yamlOf(fields: readonly { key?: string; yaml: string }[], key: string): string {
-  return fields.find((f) => f.key === key)?.yaml ?? key
+  return d.baseField === undefined || d.section === undefined ? 'type' : fieldPath(d.section, d.baseField)
 }
 
 function portNames(list: unknown): string[] {
@@ -67,7 +62,7 @@ export function listedPortNames(i: Iface): string[] | undefined {
 export function portsField(i: Iface): string {
   for (const d of PORT_LISTING_CONTROLLERS) {
     const s = d.section!
-    if (((i as unknown as Rec)[s.prop] as Rec | undefined)?.[d.controller!.portsField!] !== undefined) return `${s.key}/${yamlOf(s.fields, d.controller!.portsField!)}`
+    if (((i as unknown as Rec)[s.prop] as Rec | undefined)?.[d.controller!.portsField!] !== undefined) return fieldPath(s, d.controller!.portsField!)
   }
   return 'controller'
 }

@@ -91,6 +91,9 @@ function compareRecord(out: Out, iface: string, prefix: string, fields: readonly
   }
 }
 
+/** Port-side options (a bridge port's), with the prefix of their field names. */
+const PORT_OPTIONS = PORT_OPTION_SPECS.map((p) => ({ ...p, prefix: `${p.key}.` }))
+
 function compareSection(out: Out, e: Iface, o: Iface, view: CurrentView | undefined): void {
   const s = typeDescriptor(e.type === 'unknown' ? o.type : e.type).section
   if (s === undefined || s.custom === true) return
@@ -116,7 +119,7 @@ export function ifaceMismatches(e: Iface, o: Iface, view?: CurrentView): Mismatc
   }
   compareAddresses(out, e.name, 'ipv4', e.ipv4, o.ipv4)
   compareAddresses(out, e.name, 'ipv6', e.ipv6, o.ipv6)
-  for (const p of PORT_OPTION_SPECS) compareRecord(out, e.name, `${p.key}.`, p.fields, (e as unknown as Rec)[p.prop] as Rec | undefined, (o as unknown as Rec)[p.prop] as Rec | undefined)
+  for (const p of PORT_OPTIONS) compareRecord(out, e.name, p.prefix, p.fields, (e as unknown as Rec)[p.prop] as Rec | undefined, (o as unknown as Rec)[p.prop] as Rec | undefined)
   compareSection(out, e, o, view)
   return out
 }
