@@ -6,6 +6,7 @@
  */
 import type { Iface, IfaceType } from './iface.js'
 import { fieldPath, IFACE_TYPE_DESCRIPTORS, PORT_LISTING_CONTROLLERS, SECTIONS, typeDescriptor } from './types/index.js'
+import type { SectionSpec } from './types/descriptor.js'
 import type { BridgePort } from './types/linux-bridge.js'
 
 type Rec = Record<string, unknown>
@@ -16,11 +17,33 @@ export function sectionOf(i: Iface, type: IfaceType = i.type): Rec | undefined {
   return s === undefined ? undefined : ((i as unknown as Rec)[s.prop] as Rec | undefined)
 }
 
+/** A field of a type's section naming another interface: the section property and the field. */
+interface Ref {
+  prop: string
+  field: string
+}
+
+function refsBy(field: (d: { baseField?: string; peerField?: string }) => string | undefined): ReadonlyMap<IfaceType, Ref> {
+  return new Map(
+    Object.values(IFACE_TYPE_DESCRIPTORS).flatMap((d) => {
+      const f = field(d)
+      return f === undefined || d.section === undefined ? [] : [[d.type, { prop: d.section.prop, field: f }] as const]
+    }),
+  )
+}
+
+/** Type → where its base is named; type → where its peer is named (precomputed: asked for every interface). */
+const BASE_REFS = refsBy((d) => d.baseField)
+const PEER_REFS = refsBy((d) => d.peerField)
+const LINK_IS_BASE: ReadonlySet<IfaceType> = new Set(Object.values(IFACE_TYPE_DESCRIPTORS).filter((d) => d.reportedLinkIsBase === true).map((d) => d.type))
+
+function readRef(i: Iface, r: Ref | undefined): string | undefined {
+  return r === undefined ? undefined : (((i as unknown as Rec)[r.prop] as Rec | undefined)?.[r.field] as string | undefined)
+}
+
 /** The base (lower) interface of a child, if any. For kernel kinds hostnet does not model, the reported link. */
 export function baseOf(i: Iface): string | undefined {
-  const d = typeDescriptor(i.type)
-  if (d.baseField !== undefined) return sectionOf(i)?.[d.baseField] as string | undefined
-  return d.reportedLinkIsBase === true ? i.info?.link : undefined
+  return LINK_IS_BASE.has(i.type) ? i.info?.link : readRef(i, BASE_REFS.get(i.type))
 }
 
 /** A copy of `i` with its base interface replaced (for types that have one). */
@@ -32,8 +55,29 @@ export function withBase(i: Iface, base: string): Iface {
 
 /** The peer created and deleted with `i` (a veth's other end). */
 export function peerOf(i: Iface): string | undefined {
-  const f = typeDescriptor(i.type).peerField
-  return f === undefined ? undefined : (sectionOf(i)?.[f] as string | undefined)
+  return readRef(i, PEER_REFS.get(i.type))
+}
+
+/** The peer `i` names in a peer section (a veth's), whatever its type says (a document may leave it to the current state). */
+export function namedPeer(i: Iface): string | undefined {
+  for (const p of PEER_SECTIONS) {
+    const v = ((i as unknown as Rec)[p.prop] as Rec | undefined)?.[p.field]
+    if (typeof v === 'string') return v
+  }
+  return undefined
+}
+
+/** `i` (of a type with a peer) naming `peer` as its peer. */
+export function withPeer(i: Iface, peer: string): Iface {
+  const d = typeDescriptor(i.type)
+  if (d.peerField === undefined || d.section === undefined) return i
+  return { ...i, [d.section.prop]: { ...sectionOf(i), [d.peerField]: peer } }
+}
+
+/** The document path of a type's peer field (`veth/peer`), or `type` when it has none. */
+export function peerPath(type: IfaceType): string {
+  const d = typeDescriptor(type)
+  return d.peerField === undefined || d.section === undefined ? 'type' : fieldPath(d.section, d.peerField)
 }
 
 /** The document path of the base-interface field of a type (`vlan/base-iface`), for error paths; `type` otherwise. */
@@ -42,61 +86,78 @@ export function baseField(type: IfaceType): string {
   return d.baseField === undefined || d.section === undefined ? 'type' : fieldPath(d.section, d.baseField)
 }
 
-function portNames(list: unknown): string[] {
-  return (list as Array<string | BridgePort>).map((p) => (typeof p === 'string' ? p : p.name))
+/** How a kernel controller's section lists ports: the section, its property and field, whether items are `{name}`. */
+interface PortList {
+  section: SectionSpec
+  prop: string
+  field: string
+  items: boolean
 }
 
+const PORT_LISTS: readonly PortList[] = PORT_LISTING_CONTROLLERS.map((d) => {
+  const field = d.controller!.portsField!
+  const spec = d.section!.fields.find((f) => f.key === field)
+  return { section: d.section!, prop: d.section!.prop, field, items: spec !== undefined && 'value' in spec && spec.value.kind === 'ports' }
+})
+
+const NO_LISTS: readonly PortList[] = []
+
 /**
- * The ports list a controller section gives (replace semantics), or undefined when none is given. Read from
- * whichever section is there, so that an entry leaving its type to the current state works too.
+ * Type → the port lists an interface of the type can hold: its own, none, or (type left to the current state)
+ * any; the codec refuses other types' sections. Precomputed: this is asked for every interface of every plan.
  */
-export function listedPortNames(i: Iface): string[] | undefined {
-  for (const d of PORT_LISTING_CONTROLLERS) {
-    const list = ((i as unknown as Rec)[d.section!.prop] as Rec | undefined)?.[d.controller!.portsField!]
-    if (list !== undefined) return portNames(list)
+const LISTS_OF: ReadonlyMap<IfaceType, readonly PortList[]> = new Map(
+  Object.values(IFACE_TYPE_DESCRIPTORS).map((d) => [d.type, d.type === 'unknown' ? PORT_LISTS : PORT_LISTS.filter((l) => l.section === d.section)] as const),
+)
+
+/** The ports list a controller section of `i` gives (items are names or `{name, options}`), with where it is. */
+export function portListOf(i: Iface): { list: ReadonlyArray<string | BridgePort>; at: PortList } | undefined {
+  for (const l of LISTS_OF.get(i.type) ?? NO_LISTS) {
+    const list = ((i as unknown as Rec)[l.prop] as Rec | undefined)?.[l.field]
+    if (list !== undefined) return { list: list as ReadonlyArray<string | BridgePort>, at: l }
   }
   return undefined
 }
 
-/** The document path of an entry's ports list (`bridge/port`), or `controller` when it lists none. */
-export function portsField(i: Iface): string {
-  for (const d of PORT_LISTING_CONTROLLERS) {
-    const s = d.section!
-    if (((i as unknown as Rec)[s.prop] as Rec | undefined)?.[d.controller!.portsField!] !== undefined) return fieldPath(s, d.controller!.portsField!)
-  }
-  return 'controller'
+/** The port options a controller section lists for `port` (a bridge's `port: [{name, ...options}]`). */
+export function listedPortOptions(i: Iface, port: string): object | undefined {
+  const item = portListOf(i)?.list.find((p) => typeof p !== 'string' && p.name === port)
+  return typeof item === 'object' ? item.options : undefined
 }
 
-/** A copy of `i` without controller-side port lists (the planner keeps membership on the port side only). */
+/** The ports list a controller section gives (replace semantics), or undefined when none is given. */
+export function listedPortNames(i: Iface): string[] | undefined {
+  return portListOf(i)?.list.map((p) => (typeof p === 'string' ? p : p.name))
+}
+
+/** The document path of an entry's ports list (`bridge/port`), or `controller` when it lists none. */
+export function portsField(i: Iface): string {
+  const l = portListOf(i)?.at
+  return l === undefined ? 'controller' : fieldPath(l.section, l.field)
+}
+
+/**
+ * A copy of `i` without controller-side port lists (the planner keeps membership on the port side only). This
+ * runs for every interface of every plan.
+ */
 export function withoutPortLists(i: Iface): Iface {
   let out: Iface | undefined
-  for (const d of PORT_LISTING_CONTROLLERS) {
-    const prop = d.section!.prop
-    const field = d.controller!.portsField!
-    const s = (i as unknown as Rec)[prop] as Rec | undefined
-    if (s?.[field] === undefined) continue
-    const { [field]: _ports, ...rest } = s
+  for (const l of LISTS_OF.get(i.type) ?? NO_LISTS) {
+    const s = (i as unknown as Rec)[l.prop] as Rec | undefined
+    if (s?.[l.field] === undefined) continue
+    const { [l.field]: _ports, ...rest } = s
     out ??= { ...i }
-    ;(out as unknown as Rec)[prop] = rest
+    ;(out as unknown as Rec)[l.prop] = rest
   }
   return out ?? { ...i }
 }
-
-/** Kernel controller type → how its section lists ports: the section property, the field, and whether items are `{name}`. */
-const PORT_LISTS: ReadonlyMap<IfaceType, { prop: string; field: string; items: boolean }> = new Map(
-  PORT_LISTING_CONTROLLERS.map((d) => {
-    const field = d.controller!.portsField!
-    const spec = d.section!.fields.find((f) => f.key === field)
-    return [d.type, { prop: d.section!.prop, field, items: spec !== undefined && 'value' in spec && spec.value.kind === 'ports' }] as const
-  }),
-)
 
 /**
  * List `ports` in `i`'s section (in place), as a query reports a controller: a bridge's as `{name}` items, a
  * bond's and a VRF's as names. Nothing for types that list no ports.
  */
 export function setPortList(i: Iface, ports: readonly string[]): void {
-  const l = PORT_LISTS.get(i.type)
+  const l = i.type === 'unknown' ? undefined : LISTS_OF.get(i.type)?.[0]
   if (l === undefined) return
   const r = i as unknown as Rec
   r[l.prop] = { ...(r[l.prop] as Rec | undefined), [l.field]: l.items ? ports.map((name) => ({ name })) : [...ports] }
@@ -115,6 +176,11 @@ export function referencedNames(i: Iface): string[] {
   }
   return out
 }
+
+/** Sections naming a peer: the section property and the field. */
+const PEER_SECTIONS: readonly { prop: string; field: string }[] = Object.values(IFACE_TYPE_DESCRIPTORS).flatMap((d) =>
+  d.peerField === undefined || d.section === undefined ? [] : [{ prop: d.section.prop, field: d.peerField }],
+)
 
 /** Section property → its fields naming another interface (base or peer). */
 const REF_FIELDS: ReadonlyMap<string, readonly string[]> = (() => {

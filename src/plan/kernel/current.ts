@@ -6,8 +6,7 @@
 import type { Iface } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
 import type { HostState } from '../../model/host/state.js'
-import { baseOf, withoutPortLists } from '../../model/host/relations.js'
-import { PORT_LISTING_CONTROLLERS } from '../../model/host/types/index.js'
+import { baseOf, portListOf, withoutPortLists } from '../../model/host/relations.js'
 import { pushTo } from './graph.js'
 
 export interface CurrentView {
@@ -20,18 +19,15 @@ export interface CurrentView {
   routes: Route[]
 }
 
-const NONE: readonly string[] = []
-
 /** Membership claims made on the controller side, for interfaces that do not say it themselves. */
 function controllerSideClaims(state: HostState): Map<string, { controller: string; options?: Iface['bridgePort'] }> {
   const out = new Map<string, { controller: string; options?: Iface['bridgePort'] }>()
   for (const i of state.interfaces) {
-    for (const d of PORT_LISTING_CONTROLLERS) {
-      const list = ((i as unknown as Record<string, Record<string, unknown> | undefined>)[d.section!.prop]?.[d.controller!.portsField!] ?? NONE) as Array<string | { name: string; options?: Iface['bridgePort'] }>
-      for (const p of list) {
-        if (typeof p === 'string') out.set(p, { controller: i.name })
-        else out.set(p.name, p.options ? { controller: i.name, options: p.options } : { controller: i.name })
-      }
+    const listed = portListOf(i)
+    if (listed === undefined) continue
+    for (const p of listed.list) {
+      if (typeof p === 'string') out.set(p, { controller: i.name })
+      else out.set(p.name, p.options ? { controller: i.name, options: p.options } : { controller: i.name })
     }
   }
   return out

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Iface } from '../../model/host/iface.js'
+import { namedPeer, peerOf, peerPath, withPeer } from '../../model/host/relations.js'
 import type { KernelCaps } from '../caps.js'
 import { cascadeDeletes, propagateMtu } from './cascade.js'
 import type { CurrentView } from './current.js'
@@ -34,25 +35,26 @@ function fromEntry(e: DesiredEntry, current: Iface | undefined, caps: KernelCaps
   return m
 }
 
-/** A veth listed without its peer, whose peer is another document entry naming it: fill the peer in. */
-function fillVethPeers(norm: NormalizedDesired): void {
+/** A veth (a type with a peer) listed without its peer, whose peer is another document entry naming it: fill the peer in. */
+function fillPeers(norm: NormalizedDesired): void {
   const peerOfName = new Map<string, string>()
-  for (const { iface } of norm.entries.values()) if (iface.veth?.peer !== undefined && iface.state !== 'absent') peerOfName.set(iface.veth.peer, iface.name)
+  for (const { iface } of norm.entries.values()) {
+    const peer = namedPeer(iface)
+    if (peer !== undefined && iface.state !== 'absent') peerOfName.set(peer, iface.name)
+  }
   for (const e of norm.entries.values()) {
     const owner = peerOfName.get(e.iface.name)
-    if (e.iface.type === 'veth' && e.iface.state !== 'absent' && e.iface.veth?.peer === undefined && owner !== undefined) {
-      e.iface.veth = { ...e.iface.veth, peer: owner }
-    }
+    if (owner !== undefined && e.iface.state !== 'absent' && peerOf(e.iface) === undefined) e.iface = withPeer(e.iface, owner)
   }
 }
 
-/** The far end of a new veth that the document does not name: created with it, up. */
-function addVethPeers(merged: Map<string, Merged>, cur: CurrentView): void {
+/** The far end of a new veth (a type with a peer) that the document does not name: created with it, up. */
+function addPeers(merged: Map<string, Merged>, cur: CurrentView): void {
   for (const m of [...merged.values()]) {
-    const peer = m.target?.type === 'veth' && (m.action === 'create' || m.action === 'recreate') ? m.target.veth?.peer : undefined
+    const peer = m.target !== undefined && (m.action === 'create' || m.action === 'recreate') ? peerOf(m.target) : undefined
     if (peer === undefined || merged.has(peer) || cur.ifaces.has(peer)) continue
-    const desired: Iface = { name: peer, type: 'veth', state: 'up', veth: { peer: m.name } }
-    merged.set(peer, { name: peer, index: -1, path: ifacePath(m.index, 'veth/peer'), current: undefined, desired, target: createTarget(desired), action: 'create' })
+    const desired: Iface = withPeer({ name: peer, type: m.target!.type, state: 'up' }, m.name)
+    merged.set(peer, { name: peer, index: -1, path: ifacePath(m.index, peerPath(desired.type)), current: undefined, desired, target: createTarget(desired), action: 'create' })
   }
 }
 
@@ -98,10 +100,10 @@ function addListDetaches(merged: Map<string, Merged>, cur: CurrentView, norm: No
 }
 
 export function mergeStates(cur: CurrentView, norm: NormalizedDesired, caps: KernelCaps): Map<string, Merged> {
-  fillVethPeers(norm)
+  fillPeers(norm)
   const merged = new Map<string, Merged>()
   for (const e of norm.entries.values()) merged.set(e.iface.name, fromEntry(e, cur.ifaces.get(e.iface.name), caps))
-  addVethPeers(merged, cur)
+  addPeers(merged, cur)
   addClaimedPorts(merged, cur, norm)
   addListDetaches(merged, cur, norm)
   cascadeDeletes(merged, cur, caps)

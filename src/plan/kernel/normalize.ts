@@ -8,7 +8,7 @@
 import type { BridgePortOptions, Iface } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
 import type { DesiredState } from '../../model/host/state.js'
-import { listedPortNames, portsField, withoutPortLists } from '../../model/host/relations.js'
+import { listedPortNames, listedPortOptions, portsField, withoutPortLists } from '../../model/host/relations.js'
 import { ifacePath, invalid } from '../problems.js'
 
 export interface DesiredEntry {
@@ -46,7 +46,7 @@ function collectEntries(desired: DesiredState): Map<string, DesiredEntry> {
 }
 
 function bridgePortOptions(i: Iface, port: string): BridgePortOptions | undefined {
-  return i.bridge?.ports?.find((p) => p.name === port)?.options
+  return listedPortOptions(i, port) as BridgePortOptions | undefined
 }
 
 function collectListClaims(desired: DesiredState, claims: Map<string, PortClaim>, listed: NormalizedDesired['listed']): void {

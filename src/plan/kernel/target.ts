@@ -6,7 +6,7 @@
 import type { Iface, IpConfig } from '../../model/host/iface.js'
 import { baseOf } from '../../model/host/relations.js'
 import { isGroup, type SectionSpec } from '../../model/host/types/descriptor.js'
-import { SECTIONS, typeDescriptor } from '../../model/host/types/index.js'
+import { IFACE_TYPE_DESCRIPTORS, SECTIONS, typeDescriptor } from '../../model/host/types/index.js'
 
 type Rec = Record<string, unknown>
 
@@ -24,7 +24,7 @@ function isFlat(spec: SectionSpec): boolean {
   return spec.fields.every((f) => !isGroup(f) && f.value.kind !== 'kernel-options' && f.value.kind !== 'ports')
 }
 
-const FLAT: ReadonlySet<SectionSpec> = new Set(SECTIONS.filter(isFlat))
+const FLAT: ReadonlySet<SectionSpec> = new Set(Object.values(IFACE_TYPE_DESCRIPTORS).flatMap((d) => (d.section !== undefined && isFlat(d.section) ? [d.section] : [])))
 
 /**
  * `want`'s fields over `cur`'s in one section: values field by field, nested records (a bridge's options) and
@@ -49,16 +49,13 @@ function overlaySection(spec: SectionSpec, c: Rec | undefined, w: Rec | undefine
   return out
 }
 
-/** Type sections of `cur` with `want`'s fields over them. */
+/** The section of `cur`'s type with `want`'s fields over it (entries carry no other section: validate-entry). */
 function overlaySections(cur: Iface, want: Iface): Partial<Iface> {
-  const out: Rec = {}
-  for (const spec of SECTIONS) {
-    if (spec.custom === true) continue
-    const c = rec(cur, spec.prop)
-    const w = rec(want, spec.prop)
-    if (c !== undefined || w !== undefined) out[spec.prop] = overlaySection(spec, c, w)
-  }
-  return out as Partial<Iface>
+  const spec = typeDescriptor(cur.type).section
+  if (spec === undefined || spec.custom === true) return {}
+  const c = rec(cur, spec.prop)
+  const w = rec(want, spec.prop)
+  return c === undefined && w === undefined ? {} : ({ [spec.prop]: overlaySection(spec, c, w) } as Partial<Iface>)
 }
 
 function withOptional<K extends 'mtu' | 'mac'>(o: Iface, key: K, v: Iface[K]): void {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Iface, IfaceType, IpConfig } from '../../model/host/iface.js'
-import { isGroup, type LeafField } from '../../model/host/types/descriptor.js'
+import { isGroup, type LeafField, type SectionSpec } from '../../model/host/types/descriptor.js'
 import { CREATABLE_TYPES, IFACE_TYPE_DESCRIPTORS, SECTIONS, typeDescriptor } from '../../model/host/types/index.js'
 import type { KernelCaps } from '../caps.js'
 import type { DesiredEntry } from './normalize.js'
@@ -22,11 +22,15 @@ function checkIp(c: IpConfig | undefined, family: 'ipv4' | 'ipv6', index: number
   if (c.enabled === false && (c.addresses?.length ?? 0) > 0) invalid(ifacePath(index, `${family}/address`), name, `${family} is disabled but lists addresses`)
 }
 
-/** Sections given that the type does not have (each section named by its first owner's key). */
+/** Iface property → its section (named by its first owner's key), for the kernel types' sections. */
+const SECTION_OF_PROP: ReadonlyMap<string, SectionSpec> = new Map(SECTIONS.filter((s) => s.custom !== true).map((s) => [s.prop, s] as const))
+
+/** A section given that the type does not have. Walks the entry's own few keys (this runs for every entry). */
 function checkSections(i: Iface, type: IfaceType, index: number): void {
   const own = typeDescriptor(type).section?.prop
-  for (const s of SECTIONS) {
-    if (s.custom === true || s.prop === own || (i as unknown as Record<string, unknown>)[s.prop] === undefined) continue
+  for (const k in i) {
+    const s = k === own ? undefined : SECTION_OF_PROP.get(k)
+    if (s === undefined || (i as unknown as Record<string, unknown>)[k] === undefined) continue
     invalid(ifacePath(index, s.key), i.name, `section '${s.key}' does not apply to an interface of type ${type}`)
   }
 }

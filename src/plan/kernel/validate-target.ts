@@ -59,7 +59,8 @@ function checkBase(g: TargetGraph, m: Merged, t: Iface): void {
 
 /** The port-side options `i` gives (their document key), if any. */
 function portOptionsGiven(i: Iface): string | undefined {
-  return PORT_OPTION_SPECS.find((p) => (i as unknown as Record<string, unknown>)[p.prop] !== undefined)?.key
+  for (const p of PORT_OPTION_SPECS) if ((i as unknown as Record<string, unknown>)[p.prop] !== undefined) return p.key
+  return undefined
 }
 
 function checkController(g: TargetGraph, m: Merged, t: Iface): void {
@@ -110,8 +111,12 @@ function checkPeer(g: TargetGraph, m: Merged, t: Iface): void {
   invalid(path, m.name, `veth peer '${peer}' already exists (name it in the document with veth peer '${m.name}' to recreate it)`, peer)
 }
 
+/** Types whose section checks targets. */
+const TARGET_CHECKED: ReadonlySet<string> = new Set(Object.values(IFACE_TYPE_DESCRIPTORS).filter((d) => d.section?.checkTarget !== undefined).map((d) => d.type))
+
 /** The checks a type's section makes on a target (a bridge's forward delay while STP is on). */
 function checkSectionTarget(m: Merged, t: Iface): void {
+  if (!TARGET_CHECKED.has(t.type)) return
   const s = typeDescriptor(t.type).section
   const target = sectionOf(t)
   if (s?.checkTarget === undefined || target === undefined) return
@@ -125,7 +130,7 @@ function checkUnique(g: TargetGraph): void {
     const unique = s.section.unique!
     const key = (i: Iface): string => (unique.key as (x: unknown) => string)(sectionOf(i) ?? {})
     const used = new Map<string, string>()
-    for (const [name, i] of g.cur.ifaces) if (!g.merged.has(name) && i.type === s.type) used.set(key(i), name)
+    for (const [name, i] of g.cur.ifaces) if (i.type === s.type && !g.merged.has(name)) used.set(key(i), name)
     for (const m of g.merged.values()) {
       if (m.target?.type !== s.type) continue
       const other = used.get(key(m.target))

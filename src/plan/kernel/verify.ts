@@ -12,8 +12,8 @@ import { viewCurrent } from './current.js'
 import type { CurrentView } from './current.js'
 import { addrKey } from './graph.js'
 import { listedPortNames, portsField } from '../../model/host/relations.js'
-import { isGroup, type Field } from '../../model/host/types/descriptor.js'
-import { PORT_OPTION_SPECS, typeDescriptor } from '../../model/host/types/index.js'
+import { isGroup, type Field, type SectionSpec } from '../../model/host/types/descriptor.js'
+import { IFACE_TYPE_DESCRIPTORS, PORT_OPTION_SPECS, typeDescriptor } from '../../model/host/types/index.js'
 import { describeRoute, routeMatches } from './routes.js'
 import type { Mismatch } from '../planner.js'
 
@@ -91,14 +91,16 @@ function compareRecord(out: Out, iface: string, prefix: string, fields: readonly
   }
 }
 
+/** Each type's section → the prefix of its field names (`vlan.`). */
+const PREFIX: ReadonlyMap<SectionSpec, string> = new Map(Object.values(IFACE_TYPE_DESCRIPTORS).flatMap((d) => (d.section === undefined ? [] : [[d.section, `${d.section.key}.`] as const])))
+
 /** Port-side options (a bridge port's), with the prefix of their field names. */
 const PORT_OPTIONS = PORT_OPTION_SPECS.map((p) => ({ ...p, prefix: `${p.key}.` }))
 
 function compareSection(out: Out, e: Iface, o: Iface, view: CurrentView | undefined): void {
   const s = typeDescriptor(e.type === 'unknown' ? o.type : e.type).section
   if (s === undefined || s.custom === true) return
-  const p = `${s.key}.`
-  compareRecord(out, e.name, p, s.fields, (e as unknown as Rec)[s.prop] as Rec | undefined, (o as unknown as Rec)[s.prop] as Rec | undefined)
+  compareRecord(out, e.name, PREFIX.get(s)!, s.fields, (e as unknown as Rec)[s.prop] as Rec | undefined, (o as unknown as Rec)[s.prop] as Rec | undefined)
   const listed = listedPortNames(e)
   if (listed !== undefined && view !== undefined) {
     const observed = [...(view.ports.get(e.name) ?? [])].sort()

@@ -110,8 +110,18 @@ export function fieldOf(fields: readonly Field[], key: string): Field | undefine
   return undefined
 }
 
-/** The document path of a section field, slash-separated from the section key (e.g. `vlan/base-iface`). */
+const PATHS = new Map<SectionSpec, Map<string, string>>()
+
+/** The document path of a section field, slash-separated from the section key (e.g. `vlan/base-iface`). Memoized. */
 export function fieldPath(section: SectionSpec, key: string): string {
+  let paths = PATHS.get(section)
+  if (paths === undefined) PATHS.set(section, (paths = new Map()))
+  let p = paths.get(key)
+  if (p === undefined) paths.set(key, (p = findPath(section, key)))
+  return p
+}
+
+function findPath(section: SectionSpec, key: string): string {
   const walk = (fields: readonly Field[], prefix: string): string | undefined => {
     for (const f of fields) {
       if (!isGroup(f)) {

@@ -27,13 +27,13 @@ declare module '../iface.js' {
   }
 }
 
-/** The fields of `mac-vlan:` and `mac-vtap:`. */
-export const MACVLAN_FIELDS: readonly Field[] = [
+/** The fields of `mac-vlan:` (and of `mac-vtap:`, ./mac-vtap.ts). */
+const MACVLAN_FIELDS: readonly Field[] = [
   { key: 'baseIface', yaml: 'base-iface', value: { kind: 'ifname' }, immutable: true, requiredToCreate: true },
   { key: 'mode', yaml: 'mode', value: { kind: 'enum', values: MACVLAN_MODES }, immutable: true, kernelDefault: 'vepa' },
 ]
 
-export const macvlanKeyHint: KeyHint = (k, field) => (k === 'promiscuous' || k === 'accept-all-mac' ? notSupported(`${field}.${k} is not supported`) : undefined)
+const macvlanKeyHint: KeyHint = (k, field) => (k === 'promiscuous' || k === 'accept-all-mac' ? notSupported(`${field}.${k} is not supported`) : undefined)
 
 export const macVlan = defineType({
   type: 'mac-vlan',

@@ -8,7 +8,7 @@
  * @module
  */
 import { defineType } from './descriptor.js'
-import { MACVLAN_FIELDS, macvlanKeyHint, type MacvlanConfig } from './mac-vlan.js'
+import { macVlan, type MacvlanConfig } from './mac-vlan.js'
 
 declare module '../iface.js' {
   interface IfaceTypeMap {
@@ -16,12 +16,11 @@ declare module '../iface.js' {
   }
 }
 
+/** A mac-vlan in every rule, under its own name, alias, kernel kind and section key. */
 export const macVtap = defineType({
+  ...macVlan,
   type: 'mac-vtap',
   aliases: ['macvtap'],
   kernelKind: 'macvtap',
-  creatable: true,
-  section: { prop: 'macvlan', key: 'mac-vtap', fields: MACVLAN_FIELDS, keyHint: macvlanKeyHint },
-  baseField: 'baseIface',
-  mtu: { onCreate: (baseMtu) => baseMtu, boundedByBase: true },
+  section: { ...macVlan.section!, key: 'mac-vtap' },
 })
