@@ -46,13 +46,6 @@ export function baseOf(i: Iface): string | undefined {
   return LINK_IS_BASE.has(i.type) ? i.info?.link : readRef(i, BASE_REFS.get(i.type))
 }
 
-/** A copy of `i` with its base interface replaced (for types that have one). */
-export function withBase(i: Iface, base: string): Iface {
-  const d = typeDescriptor(i.type)
-  if (d.baseField === undefined || d.section === undefined) return i
-  return { ...i, [d.section.prop]: { ...sectionOf(i), [d.baseField]: base } }
-}
-
 /** The peer created and deleted with `i` (a veth's other end). */
 export function peerOf(i: Iface): string | undefined {
   return readRef(i, PEER_REFS.get(i.type))

@@ -99,17 +99,6 @@ export const PORT_OPTION_SPECS: readonly NonNullable<ControllerSpec['portOptions
 /** Descriptors of kernel controllers whose section lists ports, in registry order (bridge, bond, vrf). */
 export const PORT_LISTING_CONTROLLERS: readonly IfaceTypeDescriptor<IfaceType>[] = ALL.filter((d) => d.controller?.kernel === true && d.controller.portsField !== undefined)
 
-/** The field of `fields` (at any depth) with property name `key`. */
-export function fieldOf(fields: readonly Field[], key: string): Field | undefined {
-  for (const f of fields) {
-    if (isGroup(f)) {
-      const inner = f.key === undefined ? fieldOf(f.fields, key) : f.key === key ? f : undefined
-      if (inner !== undefined) return inner
-    } else if (f.key === key) return f
-  }
-  return undefined
-}
-
 const PATHS = new Map<SectionSpec, Map<string, string>>()
 
 /** The document path of a section field, slash-separated from the section key (e.g. `vlan/base-iface`). Memoized. */
