@@ -35,6 +35,7 @@ interface ServeFlags {
   kimchiNetns?: string
   libvirtUri?: string
   kimchiArch?: string
+  kimchiDomainType?: string
 }
 
 /** Start the API on its listeners (not for the short-lived --exit-when-idle daemon, nor with --no-api). */
@@ -56,6 +57,7 @@ async function startApi(rt: Runtime, flags: ServeFlags): Promise<{ close(): Prom
             libvirtUri: flags.libvirtUri,
             stateDir: rt.stateDir,
             arch: flags.kimchiArch ?? kimchi.hostArch(),
+            ...(flags.kimchiDomainType === undefined ? {} : { domainType: kimchi.checkDomainType(flags.kimchiDomainType) }),
           },
           logLine,
         )
@@ -173,6 +175,7 @@ export function registerServeCommand(program: Command): void {
     .option('--no-kimchi', 'do not serve the Kimchi-compatible API at /plugins/kimchi')
     .option('--kimchi-netns <name>', "the Kimchi API manages this network namespace (a sandbox) instead of the host")
     .option('--libvirt-uri <uri>', "libvirt of the Kimchi API's guests (default: the sandbox's private libvirtd with --kimchi-netns, else qemu:///system)")
+    .option('--kimchi-domain-type <type>', "libvirt domain type of the Kimchi API's new guests: kvm or qemu (TCG) (default: kvm when /dev/kvm exists)")
     .option('--kimchi-arch <arch>', "host architecture for Kimchi's rules (s390x enables template interfaces and macvtap/ovs NICs; default: this host's)")
   addStateDirOption(cmd).action(async (flags: ServeFlags) => {
     await serve(flags)

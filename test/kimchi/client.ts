@@ -6,10 +6,8 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
 
-export interface Credentials {
-  user: string
-  password: string
-}
+/** HTTP Basic (what wok takes), or a bearer token (hostnet's API tokens). */
+export type Credentials = { user: string; password: string } | { token: string }
 
 export interface Answer {
   status: number
@@ -51,7 +49,7 @@ export class KimchiClient {
   call(method: string, path: string, o: CallOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = { accept: 'application/json', ...(o.headers ?? {}) }
     const auth = o.auth === undefined ? this.auth : o.auth
-    if (auth !== null && auth !== undefined) headers['authorization'] = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`
+    if (auth !== null && auth !== undefined) headers['authorization'] = 'token' in auth ? `Bearer ${auth.token}` : `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`
     if (o.cookie !== undefined) headers['cookie'] = o.cookie
     let body: Buffer | undefined
     if (o.raw !== undefined) body = Buffer.from(o.raw)

@@ -30,6 +30,11 @@ export function hostArch(): string {
   return a === 'x64' ? 'x86_64' : a === 'arm64' ? 'aarch64' : a === 's390x' ? 's390x' : a === 'ppc64' ? 'ppc64le' : a
 }
 
+export function checkDomainType(t: string): 'kvm' | 'qemu' {
+  if (t !== 'kvm' && t !== 'qemu') throw new HostnetError('invalid-argument', `invalid domain type '${t.slice(0, 32)}': expected kvm or qemu`, { details: { path: '--kimchi-domain-type' } })
+  return t
+}
+
 export function isS390(arch: string): boolean {
   return arch === 's390x' || arch === 's390'
 }
@@ -46,6 +51,8 @@ export interface KimchiConfig {
   stateDir: string
   /** Host architecture as Kimchi names it (default: this host's; a setting so the s390x rules are testable). */
   arch: string
+  /** libvirt domain type of new guests (`serve --kimchi-domain-type`; default: kvm when /dev/kvm exists, else qemu). */
+  domainType?: 'kvm' | 'qemu'
 }
 
 /** One per server: the configuration and the libvirt connection, shared by all requests. */

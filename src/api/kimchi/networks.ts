@@ -7,6 +7,7 @@
 import { HostnetError } from '../../errors.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { NetworkRecord } from '../../store/networks.js'
+import type { HostBridgeRecord } from '../../store/kimchi.js'
 import { currentDef, networkNameProblem } from '../../driver/network/define.js'
 import { suggestSubnet, usedBlocks } from '../../service/free-subnet.js'
 import { LinkLayer } from '../../backend/iproute2/index.js'
@@ -282,6 +283,7 @@ export async function updateNetwork(env: KimchiEnv, name: string, body: unknown)
   const current = await getNetwork(env, name)
   const merged = updateParams(env, def, current, body as Record<string, unknown>)
   const originalXml = rec.configXml
+  const madeBridge = def.bridge?.name === undefined ? undefined : env.rt.store.kimchi.hostBridge(env.targetKey, def.bridge.name)
   await deleteNetwork(env, name)
   env.host(true) // the delete may have given a NIC its addresses back
   try {
@@ -289,7 +291,7 @@ export async function updateNetwork(env: KimchiEnv, name: string, body: unknown)
   } catch (e) {
     if (originalXml !== undefined) {
       try {
-        await restoreOriginal(env, name, def, originalXml, rec.autostart)
+        await restoreOriginal(env, name, originalXml, rec.autostart, madeBridge)
       } catch (again) {
         env.facade.log(`kimchi: network '${name}' could not be restored after a failed update: ${errText(again)}`)
       }
@@ -298,13 +300,9 @@ export async function updateNetwork(env: KimchiEnv, name: string, body: unknown)
   }
 }
 
-async function restoreOriginal(env: KimchiEnv, name: string, def: NetworkDef, xml: string, autostart: boolean): Promise<void> {
-  const made = def.bridge?.name === undefined ? undefined : env.rt.store.kimchi.hostBridge(env.targetKey, def.bridge.name)
-  if (made === undefined && def.bridge?.name !== undefined && def.forward.mode === 'bridge') {
-    // the bridge was hostnet's and is gone: make it again the way it was made
-    const view = await env.host(true)
-    if (!view.interfaces.some((i) => i.name === def.bridge!.name)) return
-  }
+async function restoreOriginal(env: KimchiEnv, name: string, xml: string, autostart: boolean, made: HostBridgeRecord | undefined): Promise<void> {
+  // a bridge hostnet made went with the network: make it again the way it was made
+  if (made !== undefined) await createHostBridge(env, { network: name, nic: made.nic, bridge: made.bridge, ...(made.vlanId === undefined ? {} : { vlanId: made.vlanId }) })
   await env.ops.netDefine(env.target, xml)
   await env.ops.netAutostart(env.target, name, autostart)
 }

@@ -173,7 +173,7 @@ export async function createIface(env: KimchiEnv, vm: string, body: unknown): Pr
   let nic: DomainInterfaceDef
   let port: NicPort | undefined
   if (p.type === 'network') {
-    const made = await makeNicPort(env, { name: dn.d.name, uuid: dn.d.uuid }, p.network!, mac, p.model)
+    const made = await makeNicPort(env, { name: dn.d.name, uuid: dn.d.uuid }, p.network!, mac, p.model ?? 'virtio')
     nic = made.iface
     port = made.port
   } else if (p.type === 'macvtap') {

@@ -80,9 +80,9 @@ function obj(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
 }
 
-/** KVM where this host has it, else QEMU's TCG. */
-function domainType(): 'kvm' | 'qemu' {
-  return existsSync('/dev/kvm') ? 'kvm' : 'qemu'
+/** The configured domain type; else KVM where this host has it, QEMU's TCG otherwise. */
+function domainType(env: KimchiEnv): 'kvm' | 'qemu' {
+  return env.facade.config.domainType ?? (existsSync('/dev/kvm') ? 'kvm' : 'qemu')
 }
 
 /** POST /vms: returns the new guest's name. */
@@ -134,7 +134,7 @@ export async function createVm(env: KimchiEnv, body: unknown): Promise<string> {
     const xml = newDomainXml({
       name,
       uuid,
-      domainType: domainType(),
+      domainType: domainType(env),
       arch: env.arch === 's390' ? 's390x' : env.arch,
       ...(b.title === undefined ? {} : { title: b.title }),
       ...(b.description === undefined ? {} : { description: b.description }),

@@ -1,0 +1,84 @@
+/**
+ * The black-box Kimchi suite (./suite.ts) over HTTP. By default against hostnet's facade in a sandbox: a private
+ * libvirtd with QEMU (guests under TCG, net-booting so that iPXE asks the network's dnsmasq for a lease), serve on a
+ * loopback port, an admin token, and a temporary host account for HTTP Basic through PAM (a user, not an admin).
+ * The libvirt domain XML is checked with virsh after each NIC operation.
+ *
+ * Against any other server (a real Kimchi, or hostnet elsewhere):
+ *   KIMCHI_URL=https://host:8001 KIMCHI_ADMIN=root:password [KIMCHI_USER=user:password] KIMCHI_NICS=eth1,eth2,eth3 \
+ *   [KIMCHI_GUESTS=1] node --test dist/test/kimchi/blackbox.test.js
+ * (KIMCHI_INSECURE=1 accepts a self-signed certificate).
+ */
+import { after, before } from 'node:test'
+import { spawnSync } from 'node:child_process'
+import { canUseNetns, leakedNetns } from '../helpers/netns.js'
+import { KimchiClient, type Credentials } from './client.js'
+import { KimchiLab } from './lab.js'
+import { kimchiSuite, type SuiteTarget } from './suite.js'
+import { libvirtdMissing } from '../../src/backend/libvirt/index.js'
+import assert from 'node:assert/strict'
+
+const remote = process.env['KIMCHI_URL']
+const pam = spawnSync('pamtester', ['-v']).error === undefined && spawnSync('useradd', ['--help'], { stdio: 'ignore' }).error === undefined
+const skip = remote !== undefined ? false : !canUseNetns() ? 'needs root and ip netns' : (libvirtdMissing() ?? false)
+
+let lab: KimchiLab | undefined
+let target: SuiteTarget | undefined
+
+function creds(v: string): Credentials {
+  const i = v.indexOf(':')
+  return { user: v.slice(0, i), password: v.slice(i + 1) }
+}
+
+before(async () => {
+  if (skip !== false) return
+  if (remote !== undefined) {
+    if (process.env['KIMCHI_INSECURE'] === '1') process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0'
+    const user = process.env['KIMCHI_USER']
+    target = {
+      admin: new KimchiClient(remote, creds(process.env['KIMCHI_ADMIN'] ?? 'root:')),
+      anonymous: new KimchiClient(remote),
+      ...(user === undefined ? {} : { user: new KimchiClient(remote, creds(user)), login: { username: (creds(user) as { user: string }).user, password: (creds(user) as { password: string }).password } }),
+      nics: (process.env['KIMCHI_NICS'] ?? '').split(',').filter((x) => x !== ''),
+      guests: process.env['KIMCHI_GUESTS'] === '1',
+      vlans: process.env['KIMCHI_VLANS'] !== '0',
+      guestsBoot: false,
+      prefix: `bb${process.pid}-`,
+    }
+    return
+  }
+  const l = await KimchiLab.open({ libvirt: true, pamUser: pam })
+  lab = l
+  // the default network, as Kimchi's template.conf names it (always in use)
+  const admin = l.admin()
+  assert.equal((await admin.post('/plugins/kimchi/networks', { name: 'default', connection: 'nat' })).status, 201)
+  assert.equal((await admin.post('/plugins/kimchi/networks/default/activate', {})).status, 200)
+  target = {
+    admin,
+    anonymous: l.client(undefined),
+    ...(l.user === undefined ? {} : { user: l.client(l.user), login: { username: l.user.user, password: l.user.password } }),
+    nics: ['eth1', 'eth2', 'eth3'],
+    guests: true,
+    vlans: false, // this kernel has no 802.1q: the VLAN variant runs in the full-kernel lane (bridge.test.ts)
+    guestsBoot: true,
+    prefix: 'bb-',
+    domainXml: (vm, inactive) => l.virsh('dumpxml', ...(inactive ? ['--inactive'] : []), vm),
+    removeNetworkElsewhere: async (name) => {
+      const r = await l.client({ token: l.adminToken }).del(`/api/v1/targets/${encodeURIComponent(`netns:${l.ns}`)}/networks/${encodeURIComponent(name)}`)
+      assert.ok(r.status === 200 || r.status === 204, r.text)
+    },
+    handBridge: async () => {
+      l.ip('link', 'add', 'brhand', 'type', 'bridge')
+      l.ip('link', 'set', 'eth0', 'master', 'brhand')
+      l.ip('link', 'set', 'brhand', 'up')
+      return 'brhand'
+    },
+  }
+})
+
+after(async () => {
+  await lab?.close()
+  if (lab !== undefined) assert.deepEqual(leakedNetns().filter((n) => n.startsWith(lab!.ns)), [], 'no namespace left behind')
+})
+
+kimchiSuite(() => target, skip)
