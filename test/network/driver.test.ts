@@ -261,3 +261,51 @@ test('mode bridge uses an existing bridge (missing: not-found at start, nothing 
     f.close()
   }
 })
+
+const BANDWIDTH = "<bandwidth><inbound average='1000' peak='5000' burst='1024'/><outbound average='128'/></bandwidth>"
+
+test("a network's own <bandwidth> goes on its bridge at start (virtual and existing bridge) and off at destroy", async () => {
+  const f = fixture()
+  try {
+    await f.driver.define(NS, natXml('a', '10.6.1', BANDWIDTH))
+    await f.driver.start(NS, 'a')
+    assert.deepEqual(f.world.shaped.get('virbr0'), { inbound: { average: 1000, peak: 5000, burst: 1024 }, outbound: { average: 128 } })
+    await f.driver.destroy(NS, 'a')
+    assert.ok(f.world.clean())
+    f.world.devices.add('br-ext')
+    await f.driver.define(NS, `<network><name>ext</name><forward mode='bridge'/><bridge name='br-ext'/>${BANDWIDTH}</network>`)
+    await f.driver.start(NS, 'ext')
+    assert.ok(f.world.shaped.has('br-ext'))
+    await f.driver.destroy(NS, 'ext')
+    assert.ok(!f.world.shaped.has('br-ext'), 'the borrowed bridge loses the tree at destroy')
+    assert.ok(f.world.devices.has('br-ext'))
+    // without <bandwidth> a borrowed bridge's qdiscs are not touched
+    await f.driver.define(NS, `<network><name>plain</name><forward mode='bridge'/><bridge name='br-ext'/></network>`)
+    const before = f.world.calls.length
+    await f.driver.start(NS, 'plain')
+    await f.driver.destroy(NS, 'plain')
+    assert.deepEqual(f.world.calls.slice(before).filter((c) => c.startsWith('tc ')), [])
+  } finally {
+    f.close()
+  }
+})
+
+test('a start whose bandwidth fails undoes everything (a borrowed bridge is cleared, not deleted)', async () => {
+  const f = fixture()
+  try {
+    await f.driver.define(NS, natXml('a', '10.6.2', BANDWIDTH))
+    f.world.failNext('shaping')
+    await rejects(() => f.driver.start(NS, 'a'), 'backend-failure', /cannot set the bandwidth of network 'a' on bridge 'virbr0': injected failure/)
+    assert.ok(f.world.clean())
+    assert.equal(f.driver.info(NS, 'a').state, 'inactive')
+    f.world.devices.add('br-ext')
+    await f.driver.define(NS, `<network><name>ext</name><forward mode='bridge'/><bridge name='br-ext'/>${BANDWIDTH}</network>`)
+    f.world.failNext('shaping')
+    await rejects(() => f.driver.start(NS, 'ext'), 'backend-failure', /bridge 'br-ext'/)
+    assert.ok(f.world.calls.includes('tc clear br-ext'))
+    assert.ok(f.world.devices.has('br-ext'))
+    assert.equal(f.driver.info(NS, 'ext').state, 'inactive')
+  } finally {
+    f.close()
+  }
+})

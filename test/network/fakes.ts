@@ -11,6 +11,7 @@ import type { Target } from '../../src/model/target.js'
 import { NetworkDriver } from '../../src/driver/network/driver.js'
 import type { BridgeSpec, DhcpContext, DhcpLeaseEntry, NetworkServices, RouteEntry } from '../../src/driver/network/services.js'
 import type { NetworkDef } from '../../src/model/network/network-def.js'
+import type { Bandwidth } from '../../src/model/netdev/bandwidth.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import type { ProcessIdentity as DaemonRef, ProcessIdentity as ProcessOwner } from '../../src/sys/process.js'
 
@@ -21,7 +22,7 @@ function isV6Route(r: RouteEntry): boolean {
 
 export const NS: Target = { kind: 'netns', name: 'fake-ns' }
 
-export type FaultPoint = 'createBridge' | 'retireBridge' | 'firewall.apply' | 'firewall.remove' | 'dhcp.start' | 'dhcp.stop' | 'sysctl' | 'routes'
+export type FaultPoint = 'createBridge' | 'retireBridge' | 'firewall.apply' | 'firewall.remove' | 'dhcp.start' | 'dhcp.stop' | 'sysctl' | 'routes' | 'shaping'
 
 export class FakeWorld {
   readonly devices = new Set<string>(['lo', 'eth0'])
@@ -30,6 +31,8 @@ export class FakeWorld {
   readonly tables = new Set<string>()
   readonly daemons = new Map<string, DaemonRef>()
   readonly sysctls = new Map<string, string>()
+  /** Bridges carrying a network's bandwidth (tc), by bridge name. */
+  readonly shaped = new Map<string, Bandwidth>()
   readonly calls: string[] = []
   /** What each network's hosts files last held (static DHCP host names, or MACs). */
   readonly hostsFiles = new Map<string, string[]>()
@@ -67,6 +70,7 @@ export class FakeWorld {
           await this.step('retireBridge', `retire ${name}`)
           if (!this.devices.delete(name)) return undefined
           this.addresses.delete(name)
+          this.shaped.delete(name) // its qdiscs go with the device
           this.devices.add(`hngc${name}`)
           return `hngc${name}`
         },
@@ -125,12 +129,22 @@ export class FakeWorld {
           for (const [k, v] of values) this.sysctls.set(k, v)
         },
       },
+      shaping: {
+        setBridge: async (_t, bridge, bandwidth) => {
+          await this.step('shaping', `tc set ${bridge}`)
+          this.shaped.set(bridge, bandwidth)
+        },
+        clearBridge: async (_t, bridge) => {
+          this.calls.push(`tc clear ${bridge}`)
+          this.shaped.delete(bridge)
+        },
+      },
     }
   }
 
   /** Nothing of any network exists (only the devices the world started with). */
   clean(): boolean {
-    return [...this.devices].every((d) => d === 'lo' || d === 'eth0') && this.tables.size === 0 && this.daemons.size === 0
+    return [...this.devices].every((d) => d === 'lo' || d === 'eth0') && this.tables.size === 0 && this.daemons.size === 0 && this.shaped.size === 0
   }
 }
 

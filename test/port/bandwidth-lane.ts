@@ -9,8 +9,11 @@
  * - `floor`: an open network with an inbound average of 1000 kB/s; floor ports 600 and 300 are plugged (their
  *   classes on the network bridge), a floor of 200 more is refused (tc state and store unchanged), a deleted
  *   port's class goes.
+ * - `network`: an open network (the lane has no nftables) with formatnetwork.rst-style `<bandwidth>` (issue 14): the whole tree libvirt builds
+ *   on the bridge at start (htb, classes 1:1 and 1:2, sfq 2:, the fw filter, ingress with its policer); and the
+ *   same on an existing bridge (mode bridge), whose qdiscs are gone after destroy.
  *
- *   node dist/test/port/bandwidth-lane.js [rate] [floor]
+ *   node dist/test/port/bandwidth-lane.js [rate] [floor] [network]
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -167,13 +170,41 @@ async function floorCase(): Promise<FloorLaneResult> {
   })
 }
 
+export interface NetworkLaneResult {
+  /** tc on the open network's bridge right after start. */
+  started: TcState
+  /** tc on the borrowed bridge after start, and after destroy. */
+  borrowed: TcState
+  borrowedAfterDestroy: TcState
+}
+
+export const NETWORK_BANDWIDTH = "<bandwidth><inbound average='1000' peak='5000' burst='1024'/><outbound average='128' peak='256' burst='256'/></bandwidth>"
+
+async function networkCase(): Promise<NetworkLaneResult> {
+  return withLab(async (lab) => {
+    const target = { kind: 'netns' as const, name: lab.host }
+    await lab.driver.define(target, `<network><name>qn</name><forward mode='open'/><bridge name='hnqn0'/>${NETWORK_BANDWIDTH}<ip address='10.97.0.1' prefix='24'/></network>`)
+    await lab.driver.start(target, 'qn')
+    const started = await readTcState(systemRunner, 'hnqn0', { netns: lab.host })
+    await lab.driver.destroy(target, 'qn')
+    ip('-n', lab.host, 'link', 'add', 'br5', 'type', 'bridge')
+    ip('-n', lab.host, 'link', 'set', 'br5', 'up')
+    await lab.driver.define(target, `<network><name>hb</name><forward mode='bridge'/><bridge name='br5'/>${NETWORK_BANDWIDTH}</network>`)
+    await lab.driver.start(target, 'hb')
+    const borrowed = await readTcState(systemRunner, 'br5', { netns: lab.host })
+    await lab.driver.destroy(target, 'hb')
+    const borrowedAfterDestroy = await readTcState(systemRunner, 'br5', { netns: lab.host })
+    return { started, borrowed, borrowedAfterDestroy }
+  })
+}
+
 export interface BandwidthLaneReport {
   kernel: string
   cases: Record<string, { ok: boolean; error?: string; value?: unknown }>
   leaked: string[]
 }
 
-const CASES: Record<string, () => Promise<unknown>> = { rate: rateCase, floor: floorCase }
+const CASES: Record<string, () => Promise<unknown>> = { rate: rateCase, floor: floorCase, network: networkCase }
 
 export async function runBandwidthLane(names: readonly string[] = []): Promise<BandwidthLaneReport> {
   const kernel = process.env['UML_LANE'] === '1' ? 'uml' : 'host'

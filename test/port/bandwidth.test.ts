@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { canUseNetns } from '../helpers/netns.js'
 import { lastJsonLine, runUnderUml, umlSkip } from '../helpers/uml.js'
 import { LANE_MODULES, probeTcFeatures } from '../port-core/tc-lane.js'
-import { PORT_RATE_KBPS, runBandwidthLane, type BandwidthLaneReport, type FloorLaneResult, type PortRateResult } from './bandwidth-lane.js'
+import { PORT_RATE_KBPS, runBandwidthLane, type BandwidthLaneReport, type FloorLaneResult, type NetworkLaneResult, type PortRateResult } from './bandwidth-lane.js'
 
 const RATE_BYTES_PER_SEC = PORT_RATE_KBPS * 1000
 
@@ -79,6 +79,28 @@ test('floor classes on the network bridge with real tc; a floor beyond the inbou
   const left = r.afterDelete.classes.map((c) => c.classid)
   assert.ok(!left.includes(`1:${r.deletedClassId.toString(16)}`), 'the deleted port took its class along')
   assert.ok(left.includes(`1:${r.classIds[1]!.toString(16)}`), "the other port's class stays")
+})
+
+test("a network's own <bandwidth>: libvirt's whole tree on the bridge at start; a borrowed bridge's goes at destroy (issue 14)", { timeout: 600_000 }, (t) => {
+  const r = laneCase<NetworkLaneResult>(t, 'network')
+  if (r === undefined) return
+  for (const s of [r.started, r.borrowed]) {
+    const root = s.qdiscs.find((q) => q.root === true)
+    assert.equal(root?.kind, 'htb')
+    assert.equal(root?.handle, '1:')
+    assert.ok(s.qdiscs.some((q) => q.kind === 'sfq' && q.handle === '2:' && q.parent === '1:2'), `sfq 2: under 1:2 in ${JSON.stringify(s.qdiscs)}`)
+    assert.ok(s.qdiscs.some((q) => q.kind === 'ingress'))
+    const cls = new Map(s.classes.map((c) => [c.classid, c]))
+    assert.equal(cls.get('1:1')?.rateBytesPerSec, 1_000_000)
+    assert.equal(cls.get('1:1')?.ceilBytesPerSec, 5_000_000)
+    assert.equal(cls.get('1:2')?.parent, '1:1')
+    assert.equal(cls.get('1:2')?.burstBytes, 1024 * 1024)
+    assert.ok(s.filters.some((f) => f.kind === 'fw'), 'the fw filter of the tree')
+    const police = s.ingressFilters.find((f) => f.police !== undefined)?.police
+    assert.equal(police?.rateBytesPerSec, 128_000, 'the outbound average policed on the ingress')
+  }
+  assert.ok(!r.borrowedAfterDestroy.qdiscs.some((q) => q.kind === 'htb' || q.kind === 'ingress' || q.kind === 'sfq'))
+  assert.deepEqual(r.borrowedAfterDestroy.classes, [])
 })
 
 test('the bandwidth lane leaves no namespace behind', (t) => {

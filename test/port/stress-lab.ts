@@ -14,6 +14,8 @@ import type { Target } from '../../src/model/target.js'
 import { Iproute2Backend } from '../../src/backend/iproute2/index.js'
 import { createNetworkDriver, NetworkDriver, realNetworkServices } from '../../src/driver/network/index.js'
 import { isPortDeviceName, type PortServices } from '../../src/driver/port/index.js'
+import type { ShapingService } from '../../src/driver/network/services.js'
+import { renderClearBandwidth, renderNetworkBandwidth } from '../../src/backend/tc/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { makeNetns, removeNetns } from '../helpers/netns.js'
 
@@ -101,8 +103,14 @@ export class PortLab {
 
   makeDriver(opts: { pauseAfterPlugMs?: number } = {}): NetworkDriver {
     if (this.portServices !== undefined) {
-      const services = realNetworkServices({ backend: new Iproute2Backend(), stateDir: this.dir, dnsmasqLogToFile: true })
-      return new NetworkDriver({ store: this.store, services, ports: { services: this.portServices } })
+      const ports = this.portServices
+      // the network's own <bandwidth> goes through the same tc as the ports' (a test's recorder sees both)
+      const shaping: ShapingService = {
+        setBridge: (t, bridge, bandwidth) => ports.tc(t, renderNetworkBandwidth(bridge, bandwidth)),
+        clearBridge: (t, bridge) => ports.tc(t, renderClearBandwidth(bridge)),
+      }
+      const services = { ...realNetworkServices({ backend: new Iproute2Backend(), stateDir: this.dir, dnsmasqLogToFile: true }), shaping }
+      return new NetworkDriver({ store: this.store, services, ports: { services: ports } })
     }
     return createNetworkDriver({
       backend: new Iproute2Backend(),

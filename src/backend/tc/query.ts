@@ -198,6 +198,18 @@ export async function readTcState(runner: Runner, dev: string, opts: ShapingAppl
 }
 
 /** Whether a device (in a named namespace, or the host's) has an htb root qdisc `1:`: a network's QoS tree. */
+/** The rate of an htb class of `dev` in bytes per second (undefined: no such class, or no tc answer). */
+export async function readClassRate(runner: Runner, dev: string, classid: string, opts: { netns?: string } = {}): Promise<number | undefined> {
+  const ns = opts.netns === undefined ? [] : ['-n', opts.netns]
+  const res = await runner.run([TC, ...ns, 'class', 'show', 'dev', dev, 'classid', classid], { allowFailure: true })
+  if (res.exitCode !== 0) return undefined
+  for (const line of res.stdout.split('\n')) {
+    const c = parseClassLine(line)
+    if (c?.classid === classid) return c.rateBytesPerSec
+  }
+  return undefined
+}
+
 export async function hasHtbRoot(runner: Runner, dev: string, opts: { netns?: string } = {}): Promise<boolean> {
   const res = await runner.run([TC, ...(opts.netns === undefined ? [] : ['-n', opts.netns]), '-json', 'qdisc', 'show', 'dev', dev], { allowFailure: true })
   if (res.exitCode !== 0) return false

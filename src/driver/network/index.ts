@@ -13,6 +13,7 @@ import { NftFirewallService } from './firewall-service.js'
 import { IprouteLinkService } from './link-service.js'
 import { ovsBridgeChecker } from './ovs-check.js'
 import type { NetworkServices } from './services.js'
+import { TcShapingService } from './shaping-service.js'
 import { ProcSysctlService } from './sysctl-service.js'
 import { SystemPortServices } from '../port/system-services.js'
 
@@ -58,6 +59,7 @@ export function realNetworkServices(o: RealServicesOptions): NetworkServices {
       ...(o.dhcpEventScript === undefined ? {} : { dhcpEventScript: o.dhcpEventScript }),
     }),
     sysctl: new ProcSysctlService(o.runner),
+    shaping: new TcShapingService(o.runner),
   }
 }
 

@@ -18,6 +18,11 @@ export interface NetworkRuntime {
   dnsmasq?: boolean
   /** The supervised dnsmasq (pid + start time, so a recycled pid is not mistaken for it). */
   dnsmasqPid?: ProcessIdentity
+  /**
+   * The network's `<bandwidth>` (an htb tree, an ingress policer) is set on the bridge: teardown clears it from a
+   * bridge the network does not own (a bridge it owns takes the qdiscs with it).
+   */
+  bandwidth?: boolean
   /** nft objects the firewall created (for reports and the benchmark). */
   nftObjects?: number
   /** How often the supervisor restarted dnsmasq. */

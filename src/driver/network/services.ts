@@ -8,6 +8,7 @@ import type { Target } from '../../model/target.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import type { BridgeSpec, RouteEntry } from '../../backend/iproute2/index.js'
 import type { ProcessIdentity } from '../../sys/process.js'
+import type { Bandwidth } from '../../model/netdev/bandwidth.js'
 
 /** A bridge to create (typed addresses and routes), and a kernel route as the subnet checks see it. */
 export type { BridgeSpec, RouteEntry } from '../../backend/iproute2/index.js'
@@ -93,9 +94,18 @@ export interface SysctlService {
   set(target: Target, values: ReadonlyArray<readonly [string, string]>): Promise<void>
 }
 
+/** A network's own `<bandwidth>` on its bridge (tc). */
+export interface ShapingService {
+  /** Give the bridge the network's htb tree and ingress policer (replacing whatever qdiscs it had, as libvirt does). */
+  setBridge(target: Target, bridge: string, bandwidth: Bandwidth): Promise<void>
+  /** Remove the bridge's root and ingress qdiscs (idempotent). */
+  clearBridge(target: Target, bridge: string): Promise<void>
+}
+
 export interface NetworkServices {
   links: LinkService
   firewall: FirewallService
   dhcp: DhcpService
   sysctl: SysctlService
+  shaping: ShapingService
 }

@@ -7,7 +7,8 @@
  * route collision found by the dump undoes everything.
  * @module
  */
-import { HostnetError } from '../../errors.js'
+import { errorMessage, HostnetError } from '../../errors.js'
+import type { Bandwidth } from '../../model/netdev/bandwidth.js'
 import { describeTarget, type Target } from '../../model/target.js'
 import { networkObject, type NetworkDef } from '../../model/network/network-def.js'
 import type { Reverter } from '../../txn/reverter.js'
@@ -38,8 +39,7 @@ export async function startNetworkSteps(ctx: StartContext, r: Reverter): Promise
     case 'virtual':
       return startVirtual(ctx, r)
     case 'existing-bridge':
-      await checkExistingBridge(ctx)
-      return { bridge: ctx.def.bridge?.name ?? '', ownsBridge: false }
+      return startExistingBridge(ctx, r)
     case 'external':
       return {}
   }
@@ -51,7 +51,13 @@ async function startVirtual(ctx: StartContext, r: Reverter): Promise<NetworkRunt
   const firewall = needsFirewall(def)
   const dnsmasq = needsDnsmasq(def)
   // every intent is on record before anything runs: recovery after a crash knows what may exist
-  const runtime: NetworkRuntime = { bridge: spec.name, ownsBridge: true, ...(firewall ? { firewall: true } : {}), ...(dnsmasq ? { dnsmasq: true } : {}) }
+  const runtime: NetworkRuntime = {
+    bridge: spec.name,
+    ownsBridge: true,
+    ...(firewall ? { firewall: true } : {}),
+    ...(dnsmasq ? { dnsmasq: true } : {}),
+    ...(def.bandwidth !== undefined ? { bandwidth: true } : {}),
+  }
   ctx.record(runtime)
   const steps: Array<Promise<void>> = []
   // the ruleset names the bridge by name, so its nft transaction (the slowest step, ~20 ms of kernel commit)
@@ -95,6 +101,9 @@ async function bridgeAndDaemons(ctx: StartContext, r: Reverter, runtime: Network
   const steps: Array<Promise<void>> = [created]
   if (v6) steps.push(services.links.routes(target, { v4: false, v6 }).then((x) => void routes.push(...x)))
   steps.push(created.then(() => services.sysctl.set(target, startSysctls(def, spec.name))))
+  // the network's own <bandwidth> on its bridge at start, as libvirt: the bridge's removal takes it along
+  const bandwidth = def.bandwidth
+  if (bandwidth !== undefined) steps.push(created.then(() => setBandwidth(ctx, spec.name, bandwidth)))
   if (dnsmasq) {
     const dctx = { target, def, bridgeName: spec.name }
     steps.push(
@@ -116,7 +125,36 @@ async function settleAll(steps: ReadonlyArray<Promise<void>>): Promise<void> {
   if (failed !== undefined) throw failed.reason
 }
 
-async function checkExistingBridge(ctx: StartContext): Promise<void> {
+async function setBandwidth(ctx: StartContext, bridge: string, bandwidth: Bandwidth): Promise<void> {
+  try {
+    await ctx.services.shaping.setBridge(ctx.target, bridge, bandwidth)
+  } catch (e) {
+    throw new HostnetError('backend-failure', `cannot set the bandwidth of network '${ctx.def.name}' on bridge '${bridge}': ${errorMessage(e)}`, {
+      cause: e,
+      details: { path: '/network/bandwidth', object: networkObject(ctx.def.name) },
+    })
+  }
+}
+
+/**
+ * Mode bridge over an existing Linux bridge: nothing is created; the network's `<bandwidth>` goes on the bridge
+ * (networkStartNetworkBridge) and comes off it at destroy. On an Open vSwitch bridge the shaping is left out
+ * (its ports get OVS QoS rows instead).
+ */
+async function startExistingBridge(ctx: StartContext, r: Reverter): Promise<NetworkRuntime> {
+  const ovs = await checkExistingBridge(ctx)
+  const bridge = ctx.def.bridge?.name ?? ''
+  const bandwidth = ctx.def.bandwidth
+  if (ovs || bandwidth === undefined) return { bridge, ownsBridge: false }
+  const runtime: NetworkRuntime = { bridge, ownsBridge: false, bandwidth: true }
+  ctx.record(runtime)
+  r.add(`clear the bandwidth of network '${ctx.def.name}' from bridge '${bridge}'`, () => ctx.services.shaping.clearBridge(ctx.target, bridge))
+  await setBandwidth(ctx, bridge, bandwidth)
+  return runtime
+}
+
+/** Whether the existing bridge is an Open vSwitch one (it exists, or this throws). */
+async function checkExistingBridge(ctx: StartContext): Promise<boolean> {
   const { def, target } = ctx
   const name = def.bridge?.name ?? ''
   const details = { path: '/network/bridge/@name', value: name, object: networkObject(def.name) }
@@ -127,7 +165,7 @@ async function checkExistingBridge(ctx: StartContext): Promise<void> {
     if (!(await ctx.ovsBridgeExists(target, name))) {
       throw new HostnetError('not-found', `Open vSwitch bridge '${name}' of network '${def.name}' does not exist`, { details })
     }
-    return
+    return true
   }
   const kind = await ctx.services.links.linkKind(target, name)
   if (kind === undefined) {
@@ -136,4 +174,5 @@ async function checkExistingBridge(ctx: StartContext): Promise<void> {
   if (kind !== 'bridge') {
     throw new HostnetError('not-supported', `device '${name}' of network '${def.name}' is not a Linux bridge (it is a ${kind} device)`, { details })
   }
+  return false
 }

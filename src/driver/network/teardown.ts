@@ -1,6 +1,6 @@
 /**
- * Taking a network down from its recorded runtime status: stop its dnsmasq, remove its firewall table, retire
- * its bridge (down + renamed to a tombstone; deleted later in bulk). Every step is idempotent and they are
+ * Taking a network down from its recorded runtime status: stop its dnsmasq, remove its firewall table, clear its
+ * bandwidth from a bridge it borrowed, retire its bridge (down + renamed to a tombstone; deleted later in bulk). Every step is idempotent and they are
  * independent, so they run in parallel; a failure of one does not stop the others. Used by net-destroy, by a
  * failed start whose undo failed, and by crash recovery.
  * @module
@@ -31,6 +31,9 @@ export async function teardownNetwork(
   const targetGone = !services.links.targetExists(target)
   if (!targetGone && runtime.firewall === true && bridge !== undefined) {
     steps.push({ label: 'remove the firewall', run: () => services.firewall.remove(target, bridge) })
+  }
+  if (!targetGone && runtime.bandwidth === true && runtime.ownsBridge !== true && bridge !== undefined) {
+    steps.push({ label: `clear the bandwidth from bridge '${bridge}'`, run: () => services.shaping.clearBridge(target, bridge) })
   }
   if (!targetGone && runtime.ownsBridge === true && bridge !== undefined) {
     steps.push({

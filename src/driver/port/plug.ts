@@ -86,7 +86,15 @@ async function tcFor(ctx: PortContext, it: Plugging, what: string, run: () => Pr
   }
 }
 
-async function shape(ctx: PortContext, target: Target, items: Plugging[]): Promise<void> {
+/**
+ * Port UUID → the rate (kB/s) the default class 1:2 of its network's tree had before this batch, for the first
+ * floor port of the batch on each bridge whose tree existed: a failed plug gives it back exactly (the floor
+ * accounting alone would give the network's peak minus the floors, while a tree fresh from net-start has the
+ * average).
+ */
+type RatesBefore = Map<string, number>
+
+async function shape(ctx: PortContext, target: Target, items: Plugging[], ratesBefore: RatesBefore): Promise<void> {
   for (const it of items) {
     const d = it.record.device
     if (d === undefined || it.record.shaped !== true) continue
@@ -98,15 +106,22 @@ async function shape(ctx: PortContext, target: Target, items: Plugging[]): Promi
   }
   // a network's tree built here goes again when the plug fails (the target is left as it was)
   const built: string[] = []
+  const seen = new Set<string>()
   try {
     for (const it of items) {
       const f = it.record.floor
       const floor = it.floor
       if (f === undefined || floor === undefined) continue
       await tcFor(ctx, it, `the floor class 1:${floor.classId.toString(16)} on bridge '${f.bridge}'`, async () => {
-        if (!(await ctx.services.hasHtbRoot(target, f.bridge))) {
-          built.push(f.bridge)
-          await ctx.services.tc(target, networkTree(f.bridge, it.network))
+        if (!seen.has(f.bridge)) {
+          seen.add(f.bridge)
+          if (!(await ctx.services.hasHtbRoot(target, f.bridge))) {
+            built.push(f.bridge)
+            await ctx.services.tc(target, networkTree(f.bridge, it.network))
+          } else {
+            const rate = await ctx.services.defaultClassRate(target, f.bridge)
+            if (rate !== undefined) ratesBefore.set(it.port.uuid, rate)
+          }
         }
         await ctx.services.tc(target, floorPlugCommands(f.bridge, it.network, it.port, floor))
       })
@@ -131,12 +146,19 @@ async function finishGuestChecksums(ctx: PortContext, items: Plugging[]): Promis
   }
 }
 
-async function plugSteps(ctx: PortContext, target: Target, items: Plugging[], sent: Set<string>, made: Set<string>): Promise<Plugging[]> {
+async function plugSteps(
+  ctx: PortContext,
+  target: Target,
+  items: Plugging[],
+  sent: Set<string>,
+  made: Set<string>,
+  ratesBefore: RatesBefore,
+): Promise<Plugging[]> {
   await makeDevices(ctx, target, items, made)
   await finishGuestChecksums(ctx, items)
   const associated = await associateProfiles(ctx, target, items, sent)
   await addOvsPorts(ctx, target, associated)
-  await shape(ctx, target, associated)
+  await shape(ctx, target, associated, ratesBefore)
   return associated
 }
 
@@ -145,13 +167,21 @@ async function plugSteps(ctx: PortContext, target: Target, items: Plugging[], se
  * (`made`) or when it carries the port's alias; a device of the recorded name that the plug did not make (another
  * tool took the name after the check) stays.
  */
-async function rollBack(ctx: PortContext, target: Target, items: Plugging[], original: unknown, sent?: ReadonlySet<string>, made?: ReadonlySet<string>): Promise<never> {
+async function rollBack(
+  ctx: PortContext,
+  target: Target,
+  items: Plugging[],
+  original: unknown,
+  sent?: ReadonlySet<string>,
+  made?: ReadonlySet<string>,
+  ratesBefore?: RatesBefore,
+): Promise<never> {
   const key = targetKey(target)
   // last plugged first: removing each floor class gives the default class back the rate it had before that port
   // came, so after the last one it has the rate from before the batch; a port profile that no switch request was
   // left for needs no withdrawal
   const undo = [...items].reverse().map((it) => {
-    const rate = it.floor === undefined ? undefined : it.floor.defaultClassRate + (it.port.bandwidth?.inbound?.floor ?? 0)
+    const rate = it.floor === undefined ? undefined : (ratesBefore?.get(it.port.uuid) ?? it.floor.defaultClassRate + (it.port.bandwidth?.inbound?.floor ?? 0))
     return {
       uuid: it.port.uuid,
       record: it.record,
@@ -225,12 +255,13 @@ export async function plugAll(ctx: PortContext, target: Target, allocated: reado
   }
   const sent = new Set<string>()
   const made = new Set<string>()
+  const ratesBefore: RatesBefore = new Map()
   try {
     items = await rememberLowerMacs(ctx, target, items)
-    items = await plugSteps(ctx, target, items, sent, made)
+    items = await plugSteps(ctx, target, items, sent, made, ratesBefore)
     if (ctx.pauseAfterPlugMs !== undefined) await new Promise((r) => setTimeout(r, ctx.pauseAfterPlugMs))
   } catch (e) {
-    return rollBack(ctx, target, items, e, sent, made)
+    return rollBack(ctx, target, items, e, sent, made, ratesBefore)
   }
   const lost = markPlugged(ctx, key, items)
   if (lost.length > 0) {

@@ -37,6 +37,8 @@ export interface PortServices {
   txChecksumOff(ns: Target, dev: string): Promise<void>
   /** Whether a device has an htb root qdisc `1:` (a network's QoS tree). */
   hasHtbRoot(ns: Target, dev: string): Promise<boolean>
+  /** The rate of a network tree's default class 1:2 in kB/s (undefined: none). */
+  defaultClassRate(ns: Target, dev: string): Promise<number | undefined>
   /** Add VMs' taps as ports of Open vSwitch bridges: one OVSDB transaction, resolved once ovs-vswitchd applied it. */
   ovsAddPorts(target: Target, ports: readonly VmPort[]): Promise<void>
   /** Remove such ports with the QoS rows they had (ports already gone are no error). */

@@ -8,7 +8,7 @@
 import { setTxChecksumming } from '../../backend/ethtool/index.js'
 import { LinkLayer, type LinkOp } from '../../backend/iproute2/index.js'
 import { addVmPorts, OvsTargetClients, removeVmPorts, type VmPort, type VmPortRef } from '../../backend/ovs-host/index.js'
-import { applyShapingCommands, hasHtbRoot, type ShapingCommand } from '../../backend/tc/index.js'
+import { applyShapingCommands, hasHtbRoot, readClassRate, type ShapingCommand } from '../../backend/tc/index.js'
 import type { Target } from '../../model/target.js'
 import { lldpadNetlinkPort } from '../../backend/lldpad/index.js'
 import { HelperChannel } from '../../backend/netlink/index.js'
@@ -86,6 +86,11 @@ export class SystemPortServices implements PortServices {
 
   hasHtbRoot(ns: Target, dev: string): Promise<boolean> {
     return hasHtbRoot(this.runner, dev, netnsOpt(ns))
+  }
+
+  async defaultClassRate(ns: Target, dev: string): Promise<number | undefined> {
+    const bytesPerSec = await readClassRate(this.runner, dev, '1:2', netnsOpt(ns))
+    return bytesPerSec === undefined ? undefined : Math.round(bytesPerSec / 1000)
   }
 
   async ovsAddPorts(target: Target, ports: readonly VmPort[]): Promise<void> {
