@@ -4,6 +4,7 @@
  * The only place that maps kinds to statuses.
  * @module
  */
+import { storeErrorOf } from '../store/integrity.js'
 import { HostnetError, type ErrorKind } from '../errors.js'
 
 export const PROBLEM_TYPE_PREFIX = 'urn:hostnet:problem:'
@@ -111,7 +112,7 @@ export function problemOf(e: unknown): Problem {
     const details = cutDetails(e.details)
     return { type: PROBLEM_TYPE_PREFIX + e.problem, title: TITLES[e.problem], status: HTTP_STATUS[e.problem], detail: cut(e.message), kind: e.problem, ...(details === undefined ? {} : { details }) }
   }
-  const err = e instanceof HostnetError ? e : new HostnetError('bug', e instanceof Error ? e.message : String(e))
+  const err = e instanceof HostnetError ? e : (storeErrorOf(e, undefined) ?? new HostnetError('bug', e instanceof Error ? e.message : String(e)))
   const details = cutDetails(publicDetails(err))
   return { type: PROBLEM_TYPE_PREFIX + err.kind, title: TITLES[err.kind], status: KIND_STATUS[err.kind], detail: cut(err.message), kind: err.kind, ...(details === undefined ? {} : { details }) }
 }

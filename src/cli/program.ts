@@ -89,6 +89,23 @@ function checkArguments(argv: readonly string[]): void {
   })
 }
 
+/**
+ * An SQLite error saying the store is malformed (damaged after it was opened) as the store's own error and hint,
+ * naming the store file `argv` names (loaded on this error path only: `--version` loads no store module).
+ */
+async function storeError(e: unknown, argv: readonly string[]): Promise<unknown> {
+  const code = (e as { code?: unknown } | null)?.code
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e
+  const [{ join }, { storeErrorOf }, { resolveStateDir, STORE_FILE_NAME }] = await Promise.all([
+    import('node:path'),
+    import('../store/integrity.js'),
+    import('../store/state-dir.js'),
+  ])
+  const i = argv.findIndex((a) => a === '--state-dir' || a.startsWith('--state-dir='))
+  const flag = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.slice('--state-dir='.length) : argv[i + 1]
+  return storeErrorOf(e, join(resolveStateDir({ flag }), STORE_FILE_NAME)) ?? e
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json')
   try {
@@ -98,7 +115,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2
-    printError(e, { json })
-    return exitCodeFor(e)
+    const err = await storeError(e, argv)
+    printError(err, { json })
+    return exitCodeFor(err)
   }
 }

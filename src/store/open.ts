@@ -1,9 +1,10 @@
 /**
- * Opening the store: `<stateDir>/hostnet.db`, WAL mode, a busy timeout, schema migrations.
+ * Opening the store: `<stateDir>/hostnet.db`, WAL mode, a busy timeout, its integrity checked (integrity.ts),
+ * schema migrations (the last good copy written first).
  * @module
  */
 import Database from 'better-sqlite3'
-import { existsSync } from 'node:fs'
+import { existsSync, linkSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { HostnetError } from '../errors.js'
@@ -15,7 +16,8 @@ import { IfaceDefinitions } from './iface-defs.js'
 import { Journal } from './journal.js'
 import { ApiTokens } from './tokens.js'
 import { KimchiStore } from './kimchi.js'
-import { migrate } from './migrations.js'
+import { backupDue, backupStore, checkStoreFile, quickCheck, storeErrorOf } from './integrity.js'
+import { migrate, MIGRATIONS, schemaVersion } from './migrations.js'
 import { ensureStateDir, STORE_FILE_NAME } from './state-dir.js'
 
 /** How long a writer waits for another process's write transaction before giving up. */
@@ -66,26 +68,80 @@ function nativeBinding(): string | undefined {
   return addonPath ?? undefined
 }
 
+function openDatabase(path: string): Database.Database {
+  try {
+    const addon = nativeBinding()
+    return new Database(path, { timeout: STORE_BUSY_TIMEOUT_MS, ...(addon === undefined ? {} : { nativeBinding: addon }) })
+  } catch (e) {
+    throw storeErrorOf(e, path) ?? new HostnetError('backend-failure', `cannot open store '${path}': ${(e as Error).message}`, { cause: e })
+  }
+}
+
+function prepare(db: Database.Database): void {
+  db.pragma('journal_mode = WAL')
+  // WAL + NORMAL survives a killed process (the failure hostnet must handle); only power loss may drop the
+  // last commits, and power loss also resets the kernel state the journal describes.
+  db.pragma('synchronous = NORMAL')
+  db.pragma('foreign_keys = ON')
+}
+
+/**
+ * A new store, made under a temporary name with its whole schema and linked into place: `hostnet.db` exists only
+ * complete (an empty one is a damaged store, never a new one). Another process creating it at the same time wins
+ * the link; this one's copy goes.
+ */
+function createStore(path: string): void {
+  const tmp = `${path}.new.${process.pid}`
+  rmSync(tmp, { force: true })
+  const db = openDatabase(tmp)
+  try {
+    prepare(db)
+    migrate(db)
+  } finally {
+    db.close()
+  }
+  try {
+    linkSync(tmp, path)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new HostnetError('backend-failure', `cannot create store '${path}': ${(e as Error).message}`, { cause: e })
+  } finally {
+    rmSync(tmp, { force: true })
+  }
+}
+
+/** Whether the schema is older than this build's (a store made before a hostnet upgrade). */
+function migrationPending(db: Database.Database): boolean {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined
+  if (!has) return false
+  const latest = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0)
+  const current = schemaVersion(db)
+  return current > 0 && current < latest
+}
+
 export function openStore(stateDir: string, opts: StoreOptions = {}): Store {
   ensureStateDir(stateDir)
   const path = join(stateDir, STORE_FILE_NAME)
-  let db: Database.Database
   try {
-    const addon = nativeBinding()
-    db = new Database(path, { timeout: STORE_BUSY_TIMEOUT_MS, ...(addon === undefined ? {} : { nativeBinding: addon }) })
+    if (!checkStoreFile(path)) createStore(path)
   } catch (e) {
-    throw new HostnetError('backend-failure', `cannot open store '${path}': ${(e as Error).message}`, { cause: e })
+    throw e instanceof HostnetError ? e : new HostnetError('backend-failure', `cannot open store '${path}': ${(e as Error).message}`, { cause: e })
   }
+  const db = openDatabase(path)
   try {
-    db.pragma('journal_mode = WAL')
-    // WAL + NORMAL survives a killed process (the failure hostnet must handle); only power loss may drop the
-    // last commits, and power loss also resets the kernel state the journal describes.
-    db.pragma('synchronous = NORMAL')
-    db.pragma('foreign_keys = ON')
+    prepare(db)
+    quickCheck(db, path)
+    if (migrationPending(db)) backupStore(db, path)
     migrate(db)
   } catch (e) {
     db.close()
-    throw e instanceof HostnetError ? e : new HostnetError('backend-failure', `cannot prepare store '${path}': ${(e as Error).message}`, { cause: e })
+    throw e instanceof HostnetError ? e : (storeErrorOf(e, path) ?? new HostnetError('backend-failure', `cannot prepare store '${path}': ${(e as Error).message}`, { cause: e }))
+  }
+  if (backupDue(path, Date.now())) {
+    try {
+      backupStore(db, path)
+    } catch {
+      // a read-only state directory or a full disk: the store itself is fine, the copy is retried at the next open
+    }
   }
   const nowMs = opts.nowMs ?? Date.now
   const changes = new ChangeLog(db, nowMs)
