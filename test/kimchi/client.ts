@@ -66,7 +66,8 @@ export class KimchiClient {
       where = { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: u.pathname + u.search }
       if (u.protocol === 'https:') mod = https
     }
-    return new Promise((resolve, reject) => {
+    // a kept-alive connection the server closed meanwhile: asked again once, on a new connection (as Node advises)
+    const send = (retry: boolean): Promise<Answer> => new Promise((resolve, reject) => {
       const r = mod.request({ ...where, method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
@@ -82,9 +83,13 @@ export class KimchiClient {
         })
         res.on('error', reject)
       })
-      r.on('error', reject)
+      r.on('error', (e: NodeJS.ErrnoException) => {
+        if (retry && r.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) send(false).then(resolve, reject)
+        else reject(e)
+      })
       r.end(body)
     })
+    return send(true)
   }
 
   get(path: string, o: CallOptions = {}): Promise<Answer> {

@@ -19,10 +19,15 @@ import type { DesiredState } from '../../model/host/state.js'
 import type { Route } from '../../model/host/route.js'
 import { IFNAME_MAX_BYTES } from '../../model/values/ifname.js'
 import { runApply } from '../../service/host.js'
+import { ApplyError, type HostBackend } from '../../backend/backend.js'
+import { applyState } from '../../txn/apply.js'
 import type { KimchiEnv } from './env.js'
 import { errText, failed, invalid, KimchiError } from './wok/errors.js'
 
-/** Test hook (never set in production): the bridge transaction gets an impossible route, so it fails half-way. */
+/**
+ * Test hook (never set in production): the kernel apply of a bridge transaction stops half-way (the first half of
+ * its operations done, then a failure), so that the engine's rollback is what the test sees.
+ */
 export const BRIDGE_FAIL_ENV = 'HOSTNET_TEST_KIMCHI_BRIDGE_FAIL'
 
 /** Kimchi's names: `kb` + the NIC's last 13 characters, or `kb` + its last 8 + `-` + the VLAN id. */
@@ -78,8 +83,27 @@ function movedRoutes(routes: readonly Route[], from: string, to: string): Route[
   return out
 }
 
-async function apply(env: KimchiEnv, desired: DesiredState): Promise<void> {
-  const r = await runApply(env.rt, env.target, desired, { actor: env.actor })
+/** The runtime's backend, whose first apply does half of its operations and fails (BRIDGE_FAIL_ENV). */
+function failingHalfway(real: HostBackend): HostBackend {
+  let armed = true
+  const b = Object.create(real) as HostBackend
+  b.apply = async (target, ops) => {
+    if (!armed) return real.apply(target, ops)
+    armed = false
+    const k = Math.max(1, Math.floor(ops.length / 2))
+    await real.apply(target, ops.slice(0, k))
+    throw new ApplyError(`test hook ${BRIDGE_FAIL_ENV}: stopped after ${k} of ${ops.length} operations`, { appliedCount: k, failedIndex: k })
+  }
+  return b
+}
+
+async function apply(env: KimchiEnv, desired: DesiredState, testHook = false): Promise<void> {
+  const rt = env.rt
+  let r
+  if (testHook && process.env[BRIDGE_FAIL_ENV] === '1') {
+    const caps = await rt.caps(env.target)
+    r = await applyState({ ...rt.deps, backend: failingHalfway(rt.deps.backend), ...(caps === undefined ? {} : { caps }), target: env.target, desired, actor: env.actor })
+  } else r = await runApply(rt, env.target, desired, { actor: env.actor })
   if (r.status !== 'committed' && r.status !== 'pending-confirm') throw new Error(`the transaction ended ${r.status}`)
 }
 
@@ -115,14 +139,12 @@ export async function createHostBridge(env: KimchiEnv, req: HostBridgeRequest): 
     if (saved.ipv6.length > 0) moved.ipv6 = { enabled: true, addresses: [] }
     desired.interfaces.push(bridge, moved)
     const routes = movedRoutes(saved.routes, req.nic, req.bridge)
-    if (process.env[BRIDGE_FAIL_ENV] === '1') routes.push({ destination: '198.51.100.0/24', nextHopAddress: '203.0.113.254', nextHopInterface: req.bridge })
     if (routes.length > 0) desired.routes = { config: routes }
   } else {
     desired.interfaces.push({ name: vlanDev, type: 'vlan', state: 'up', vlan: { baseIface: req.nic, id: req.vlanId! } }, bridge)
-    if (process.env[BRIDGE_FAIL_ENV] === '1') desired.routes = { config: [{ destination: '198.51.100.0/24', nextHopAddress: '203.0.113.254', nextHopInterface: req.bridge }] }
   }
   try {
-    await apply(env, desired)
+    await apply(env, desired, true)
   } catch (e) {
     store.forgetHostBridge(env.targetKey, req.bridge) // rolled back by the engine: nothing of it is left
     if (e instanceof KimchiError) throw e
