@@ -8,6 +8,8 @@
 import { ValidationError, cut } from '../../errors.js'
 import { parseIpAddr, formatIp } from '../values/ip.js'
 import { userIfNameProblem } from '../values/ifname.js'
+import { VLAN_ID_MAX, VLAN_ID_MIN } from '../values/vlan-id.js'
+import { VXLAN_ID_MAX } from '../host/types/vxlan.js'
 
 /** Names of hosts, logical networks and documents: they are etcd key segments and libvirt network names. */
 export const CLUSTER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/
@@ -18,13 +20,11 @@ export const MAX_LABELS = 32
 /** A stored record's JSON text (documents included). */
 export const MAX_RECORD_BYTES = 256 * 1024
 export const VNI_MIN = 1
-export const VNI_MAX = 16_777_215
+export const VNI_MAX = VXLAN_ID_MAX
 /** VNIs hostnet picks when none is given start here (lower ones are often configured by hand). */
 export const VNI_AUTO_MIN = 10_000
 /** IANA's VXLAN port. */
 export const VXLAN_PORT = 4789
-/** Outer IPv4 + UDP + VXLAN headers and the inner Ethernet header. */
-export const VXLAN_OVERHEAD_BYTES = 50
 export const DEFAULT_UNDERLAY_MTU = 1500
 
 export type Labels = Readonly<Record<string, string>>
@@ -188,7 +188,7 @@ export function checkLogicalNetwork(v: unknown): LogicalNetwork {
     segment = { kind: 'vxlan', vni: checkInt(s['vni'], `VNI of ${what}`, '/segment/vni', VNI_MIN, VNI_MAX) }
   } else if (s['kind'] === 'vlan') {
     checkKeys(s, ['kind', 'physical', 'vlanId'], `segment of ${what}`)
-    segment = { kind: 'vlan', physical: checkClusterName(s['physical'], `physical network of ${what}`, '/segment/physical'), vlanId: checkInt(s['vlanId'], `VLAN id of ${what}`, '/segment/vlanId', 1, 4094) }
+    segment = { kind: 'vlan', physical: checkClusterName(s['physical'], `physical network of ${what}`, '/segment/physical'), vlanId: checkInt(s['vlanId'], `VLAN id of ${what}`, '/segment/vlanId', VLAN_ID_MIN, VLAN_ID_MAX) }
   } else {
     invalid(`segment of ${what}`, `kind must be 'vxlan' or 'vlan'`, '/segment/kind', s['kind'])
   }

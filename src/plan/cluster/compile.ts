@@ -7,9 +7,9 @@
  * @module
  */
 import type { Iface } from '../../model/host/iface.js'
+import { typeDescriptor } from '../../model/host/types/index.js'
 import {
   DEFAULT_UNDERLAY_MTU,
-  VXLAN_OVERHEAD_BYTES,
   VXLAN_PORT,
   labelsMatch,
   type HostDocument,
@@ -66,11 +66,14 @@ export function membersOf(net: LogicalNetwork, hosts: ReadonlyMap<string, HostRe
   return [...hosts.values()].filter((h) => isMember(net, h)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }
 
-/** The overlay MTU: given, else the smallest member underlay MTU minus the VXLAN overhead (VLAN: the underlay's). */
+/**
+ * The overlay MTU: given, else what the segment's type gives a new link on the smallest member underlay MTU (its
+ * descriptor's MTU rule: a VXLAN's minus the encapsulation overhead, a VLAN's the underlay's).
+ */
 export function overlayMtu(net: LogicalNetwork, members: readonly HostRecord[]): number {
   if (net.mtu !== undefined) return net.mtu
   const underlay = Math.min(...members.map((h) => h.underlayMtu ?? DEFAULT_UNDERLAY_MTU), DEFAULT_UNDERLAY_MTU * 64)
-  return net.segment.kind === 'vxlan' ? underlay - VXLAN_OVERHEAD_BYTES : underlay
+  return typeDescriptor(net.segment.kind).mtu?.onCreate?.(underlay) ?? underlay
 }
 
 function xmlEscape(s: string): string {
