@@ -81,6 +81,32 @@ test('hub: live subscribers get the changes their filters match, in order', asyn
   })
 })
 
+test('hub: without subscribers it reads nothing; one who comes later gets only what follows', async () => {
+  await withStore(async (s) => {
+    const hub = new EventHub(s)
+    const list = s.changes.list.bind(s.changes)
+    let reads = 0
+    s.changes.list = (q) => {
+      reads++
+      return list(q)
+    }
+    try {
+      for (let i = 0; i < 5; i++) change(s, 'port.created', 'netns:a', `before${i}`)
+      hub.poke()
+      await settle()
+      assert.equal(reads, 0, 'no read of the record for nobody')
+      const res = new FakeRes()
+      await hub.subscribe(res as unknown as ServerResponse, {}, undefined)
+      const after = [change(s, 'network.defined', 'netns:a', 'after')]
+      hub.poke()
+      await settle()
+      assert.deepEqual(res.ids(), after)
+    } finally {
+      hub.close()
+    }
+  })
+})
+
 test('hub: Last-Event-ID catches up from the store in pages, then goes live, nothing missed or doubled', async () => {
   await withStore(async (s) => {
     const hub = new EventHub(s)

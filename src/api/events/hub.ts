@@ -1,7 +1,7 @@
 /**
  * The event stream's hub: every change in the store's change record (whoever made it: this API, a CLI in
  * another process, the confirm timer, supervision) goes to the subscribers whose filters match, in id order.
- * The hub reads the record once per wake-up for all live subscribers: woken by this process's own changes
+ * The hub reads the record once per wake-up for all live subscribers (none: it reads nothing): woken by this process's own changes
  * (`poke`), by the store's write-ahead log changing (inotify on the state directory: other processes' writes),
  * and by a slow poll as a safety net. A subscriber that reconnects with Last-Event-ID first catches up from the
  * store in pages, then joins the live stream with nothing missed and nothing twice. Bounded: a cap on
@@ -52,6 +52,8 @@ export class EventHub {
   private cursor: number
   private reading = false
   private again = false
+  /** The cursor may be behind the record (changes made while nobody subscribed were not read). */
+  private stale = false
   private readonly watcher: FSWatcher | undefined
   private readonly poll: NodeJS.Timeout
   private readonly heartbeat: NodeJS.Timeout
@@ -93,6 +95,13 @@ export class EventHub {
 
   private readNew(): void {
     try {
+      if (this.subs.size === 0) {
+        // nobody to send to: read nothing (a port churn would read every record it writes); the cursor is
+        // brought up to date when someone subscribes
+        this.again = false
+        this.stale = true
+        return
+      }
       for (;;) {
         this.again = false
         if (this.store.changes.lastId() <= this.cursor) break
@@ -143,6 +152,10 @@ export class EventHub {
    * page, waiting for the client to take them), then every new one. Without lastEventId, only new records.
    */
   async subscribe(res: ServerResponse, filter: SubscriptionFilter, lastEventId: number | undefined): Promise<void> {
+    if (this.stale) {
+      this.cursor = this.store.changes.lastId()
+      this.stale = false
+    }
     const s: Subscriber = { res, filter, cursor: lastEventId ?? this.cursor, live: lastEventId === undefined, closed: false }
     this.subs.add(s)
     res.on('close', () => {
