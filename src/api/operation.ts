@@ -185,10 +185,14 @@ function readIncoming(incoming: IncomingMessage, max: number): Promise<string> {
   })
 }
 
-function readQuery(c: Context, known: Record<string, z.ZodType>, schema: z.ZodType): Record<string, unknown> {
+function readQuery(c: Context, known: Record<string, z.ZodType>, schema: z.ZodType, empty: Record<string, unknown> | undefined): Record<string, unknown> {
+  const url = c.req.url
+  const at = url.indexOf('?')
+  // no query (most requests): the schema's answer to {} was worked out once
+  if (empty !== undefined && (at < 0 || at === url.length - 1)) return { ...empty }
   // a plain object (no prototype), and unknown names refused here: `__proto__` and friends are just unknown names
   const flat: Record<string, string> = Object.create(null) as Record<string, string>
-  for (const [k, vs] of groupQuery(c.req.url)) {
+  for (const [k, vs] of groupQuery(at < 0 ? '' : url.slice(at + 1))) {
     if (!Object.prototype.hasOwnProperty.call(known, k)) throw new HttpError('bad-request', `invalid query: unknown parameter '${k.slice(0, 64)}'`, { path: `query.${k.slice(0, 64)}` })
     if (vs.length > 1) throw new HttpError('bad-request', `query parameter '${k}' given ${vs.length} times`, { path: `query.${k}` })
     flat[k] = vs[0] ?? ''
@@ -196,10 +200,12 @@ function readQuery(c: Context, known: Record<string, z.ZodType>, schema: z.ZodTy
   return parseWith(schema, { ...flat }, 'query') as Record<string, unknown>
 }
 
-/** The query's values by name (in a Map: any name is just a key). */
-function groupQuery(url: string): Map<string, string[]> {
+/** The query's values by name (in a Map: any name is just a key); `search` is what follows the '?'. */
+function groupQuery(search: string): Map<string, string[]> {
   const out = new Map<string, string[]>()
-  for (const [k, v] of new URL(url).searchParams) out.set(k, [...(out.get(k) ?? []), v])
+  // the fragment is not part of the query (a URL parser drops it)
+  const hash = search.indexOf('#')
+  for (const [k, v] of new URLSearchParams(hash < 0 ? search : search.slice(0, hash))) out.set(k, [...(out.get(k) ?? []), v])
   return out
 }
 
@@ -262,9 +268,11 @@ export function defineOperation(app: ApiApp, spec: OperationSpec, handler: Handl
   const paramSchema = spec.params === undefined ? undefined : z.object(spec.params)
   const knownQuery = spec.query ?? {}
   const querySchema = z.object(knownQuery).strict()
+  const none = querySchema.safeParse({})
+  const emptyQuery = none.success ? (none.data as Record<string, unknown>) : undefined
   app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
     const params = readParams(c, paramNames, paramSchema)
-    const query = readQuery(c, knownQuery, querySchema)
+    const query = readQuery(c, knownQuery, querySchema, emptyQuery)
     const body = await readBody(c, spec.body)
     return handler(c, { params, query, ...body })
   })
@@ -293,7 +301,14 @@ export function negotiate(c: Context, offered: readonly string[]): string {
 
 /** A JSON answer (bigints as strings). */
 export function jsonAnswer(c: Context, value: unknown, status = 200): Response {
-  const body = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+  let body: string
+  try {
+    // without a replacer first: calling one for every value costs more than the rare retry
+    body = JSON.stringify(value)
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e
+    body = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+  }
   return c.body(body, status as never, { 'content-type': 'application/json; charset=utf-8' })
 }
 

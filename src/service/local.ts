@@ -14,8 +14,11 @@ import { selectInterfaces } from './select.js'
 import type { ApplyOptions, DiffOutput, DocumentText, NetworkDefined, NetworkUpdateInput, PortCreateFlags, PortSource, PortView, RemotableOps, TxnOutcome } from './ops.js'
 import type { portRequest } from './ports.js'
 
-const host = (): Promise<typeof import('./host.js')> => import('./host.js')
-const portsModule = (): Promise<typeof import('./ports.js')> => import('./ports.js')
+// loaded on first use, then kept (a server calls them per request: import() resolves the module again each time)
+let hostModule: Promise<typeof import('./host.js')> | undefined
+let portsLoaded: Promise<typeof import('./ports.js')> | undefined
+const host = (): Promise<typeof import('./host.js')> => (hostModule ??= import('./host.js'))
+const portsModule = (): Promise<typeof import('./ports.js')> => (portsLoaded ??= import('./ports.js'))
 import type { Runtime } from './runtime.js'
 import { checkActor, type Actor, type ActorOptions } from '../store/index.js'
 
