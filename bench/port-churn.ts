@@ -36,7 +36,7 @@ const argv = process.argv.slice(2)
 const intArg = (name: string, dflt: number): number => intArgOf(argv, name, dflt)
 
 const NETWORK = 'hnportchurn'
-const BRIDGE = 'hnpcbr0'
+const BRIDGE = 'hnchbr0'
 const OWNER_UUID = '6f0a8f3e-2d55-4b0e-9a53-9b0f3c1d2e01'
 
 interface Ours {

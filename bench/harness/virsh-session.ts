@@ -131,6 +131,11 @@ export class VirshSession {
   }
 
   /** Asks virsh to quit and waits for it (SIGKILL after 5 s). Idempotent. */
+  /** The virsh process (for its CPU time). */
+  get pid(): number | undefined {
+    return this.child.pid
+  }
+
   async close(): Promise<void> {
     await this.queue
     if (this.exited === undefined) {

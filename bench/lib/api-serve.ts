@@ -28,10 +28,11 @@ export class ApiServe {
     return join(this.dir, 'api', 'hostnet.sock')
   }
 
-  static async start(): Promise<ApiServe> {
+  /** `nodeArgs`: options for serve's node (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it). */
+  static async start(o: { nodeArgs?: readonly string[] } = {}): Promise<ApiServe> {
     const dir = mkdtempSync(join(tmpdir(), 'hostnet-apibench-'))
     const bin = fileURLToPath(new URL('../../../bin/hostnet', import.meta.url))
-    const child = spawn(process.execPath, [bin, 'serve', '--state-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...(o.nodeArgs ?? []), bin, 'serve', '--state-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] })
     const s = new ApiServe(dir, child)
     child.stdout?.on('data', (b: Buffer) => (s.log += b.toString()))
     child.stderr?.on('data', (b: Buffer) => (s.log += b.toString()))
