@@ -28,11 +28,11 @@ export class ApiServe {
     return join(this.dir, 'api', 'hostnet.sock')
   }
 
-  /** `nodeArgs`: options for serve's node (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it). */
-  static async start(o: { nodeArgs?: readonly string[] } = {}): Promise<ApiServe> {
+  /** `nodeArgs`: options for serve's node (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it); `serveArgs`: more `hostnet serve` arguments (e.g. `--kimchi-netns NS`). */
+  static async start(o: { nodeArgs?: readonly string[]; serveArgs?: readonly string[] } = {}): Promise<ApiServe> {
     const dir = mkdtempSync(join(tmpdir(), 'hostnet-apibench-'))
     const bin = fileURLToPath(new URL('../../../bin/hostnet', import.meta.url))
-    const child = spawn(process.execPath, [...(o.nodeArgs ?? []), bin, 'serve', '--state-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...(o.nodeArgs ?? []), bin, 'serve', '--state-dir', dir, ...(o.serveArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] })
     const s = new ApiServe(dir, child)
     child.stdout?.on('data', (b: Buffer) => (s.log += b.toString()))
     child.stderr?.on('data', (b: Buffer) => (s.log += b.toString()))
@@ -47,6 +47,11 @@ export class ApiServe {
   }
 
   req(method: string, path: string, body?: string, type = 'application/xml'): Promise<Answer> {
+    return this.reqAt(method, `/api/v1${path}`, body, type)
+  }
+
+  /** A request to any path of the server (e.g. the Kimchi API under /plugins/kimchi). */
+  reqAt(method: string, fullPath: string, body?: string, type = 'application/xml'): Promise<Answer> {
     const headers: Record<string, string> = {}
     const buf = body === undefined ? undefined : Buffer.from(body)
     if (buf !== undefined) {
@@ -54,7 +59,7 @@ export class ApiServe {
       headers['content-length'] = String(buf.length)
     }
     return new Promise((resolve, reject) => {
-      const r = http.request({ socketPath: this.socket, method, path: `/api/v1${path}`, headers, agent: this.agent }, (res) => {
+      const r = http.request({ socketPath: this.socket, method, path: fullPath, headers, agent: this.agent }, (res) => {
         let text = ''
         res.setEncoding('utf8')
         res.on('data', (c: string) => (text += c))
