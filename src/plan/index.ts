@@ -7,10 +7,11 @@
  *   off and forward delay 0 unless the document says otherwise (with STP on, the kernel default delay).
  * - Port lists on controllers replace the current list; ports left out are detached. A port may name its
  *   controller instead (`controller:`); both ways at once must agree.
- * - Fields the kernel cannot change on a live link (vlan id/base/protocol, veth peer, mac-vlan/vtap base and
- *   mode, every vxlan field, vrf table, tap mode/owner/group/multi-queue, bond mode) make the planner delete and
- *   create the link again, keeping its MAC (and its MTU while the base stays), re-attaching it and its ports,
- *   and recreating its children. Children of kernel kinds hostnet cannot create make that not-supported.
+ * - Fields the kernel cannot change on a live link (`immutable` in the type descriptors of model/host/types: vlan
+ *   id/base/protocol, veth peer, mac-vlan/vtap base and mode, every vxlan field but remotes, vrf table, tap
+ *   mode/owner/group/multi-queue, bond mode) make the planner delete and create the link again, keeping its MAC
+ *   (and its MTU while the base stays), re-attaching it and its ports, and recreating its children. Children of
+ *   kernel kinds hostnet cannot create make that not-supported.
  * - Removing an ethernet/loopback is refused (set it down); DHCP and IPv6 autoconf are not-supported;
  *   `ipvX.enabled: false` removes the static addresses (IPv6 itself is not disabled).
  * - Every controller change is a detach (early) plus an attach (late), so no intermediate step holds a loop.
