@@ -14,7 +14,8 @@ import { spawnSync } from 'node:child_process'
 import { canUseNetns, leakedNetns } from '../helpers/netns.js'
 import { KimchiClient, type Credentials } from './client.js'
 import { KimchiLab } from './lab.js'
-import { kimchiSuite, type SuiteTarget } from './suite.js'
+import { kimchiS390Suite, kimchiSuite, type SuiteTarget } from './suite.js'
+import { test } from 'node:test'
 import { libvirtdMissing } from '../../src/backend/libvirt/index.js'
 import assert from 'node:assert/strict'
 
@@ -67,6 +68,8 @@ before(async () => {
       const r = await l.client({ token: l.adminToken }).del(`/api/v1/targets/${encodeURIComponent(`netns:${l.ns}`)}/networks/${encodeURIComponent(name)}`)
       assert.ok(r.status === 200 || r.status === 204, r.text)
     },
+    addLink: (name) => l.ip('link', 'add', name, 'type', 'bridge'),
+    delLink: (name) => l.ip('link', 'del', name),
     handBridge: async () => {
       l.ip('link', 'add', 'brhand', 'type', 'bridge')
       l.ip('link', 'set', 'eth0', 'master', 'brhand')
@@ -82,3 +85,17 @@ after(async () => {
 })
 
 kimchiSuite(() => target, skip)
+
+// Kimchi's s390x rules: the local server again with --kimchi-arch s390x (a remote one when KIMCHI_S390X=1)
+let s390: SuiteTarget | undefined
+test('kimchi: serve again with --kimchi-arch s390x', { skip }, async () => {
+  if (lab === undefined) {
+    if (process.env['KIMCHI_S390X'] === '1') s390 = target
+    return
+  }
+  await lab.stopServe()
+  lab.opts.serveArgs = ['--kimchi-arch', 's390x']
+  await lab.startServe()
+  s390 = { ...target!, admin: lab.admin(), anonymous: lab.client(undefined) }
+})
+kimchiS390Suite(() => s390, skip === false && remote !== undefined && process.env['KIMCHI_S390X'] !== '1' ? 'KIMCHI_S390X=1 not given' : skip)

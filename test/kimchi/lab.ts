@@ -42,7 +42,7 @@ export class KimchiLab {
   serveLog = ''
   adminToken = ''
   user: { user: string; password: string } | undefined
-  private opts: KimchiLabOptions = {}
+  opts: KimchiLabOptions = {}
   private readonly clients: KimchiClient[] = []
 
   static async open(opts: KimchiLabOptions = {}): Promise<KimchiLab> {

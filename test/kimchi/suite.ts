@@ -35,6 +35,9 @@ export interface SuiteTarget {
   domainXml?: (vm: string, inactive: boolean) => string
   /** Remove a network behind Kimchi's back (another tool), to see `invalid.networks` on a template. */
   removeNetworkElsewhere?: (name: string) => Promise<void>
+  /** Make a device (a bridge) by hand on the target, and remove it (to see KCHNET0010E). */
+  addLink?: (name: string) => void
+  delLink?: (name: string) => void
   /** Make a Linux bridge by hand on the target (as a user with ip or ifupdown would) and return its name. */
   handBridge?: () => Promise<string>
 }
@@ -319,6 +322,16 @@ export function kimchiSuite(target: () => SuiteTarget | undefined, skip: string 
     made.networks.delete(n('br'))
     const again = ok(await t.admin.get(kpath('interfaces', a)), 200)
     assert.equal(again.type, 'nic', 'the NIC is itself again')
+    if (t.addLink !== undefined && t.delLink !== undefined) {
+      const c = t.nics[2]!
+      t.addLink(`kb${c.slice(-13)}`)
+      try {
+        assertError(await t.admin.post(kpath('networks'), { name: n('br3'), connection: 'bridge', interfaces: [c] }), 400, 'KCHNET0010E', 'the bridge name is taken')
+      } finally {
+        t.delLink(`kb${c.slice(-13)}`)
+      }
+      assertError(await t.admin.get(net(n('br3'))), 404, 'KCHNET0002E', 'nothing defined')
+    }
     if (t.handBridge !== undefined) {
       const hand = await t.handBridge()
       const seen = ok(await t.admin.get(kpath('interfaces', hand)), 200)
@@ -544,5 +557,81 @@ export function kimchiSuite(target: () => SuiteTarget | undefined, skip: string 
     }
     const left = ok(await t.admin.get(kpath('networks')), 200) as Array<{ name: string }>
     assert.deepEqual(left.filter((x) => x.name.startsWith(t.prefix)).map((x) => x.name), [])
+  })
+}
+
+/**
+ * Kimchi's s390x rules, for a server whose architecture is s390x (hostnet: `serve --kimchi-arch s390x`): template
+ * `interfaces` (macvtap/ovs, validated item by item), no default networks, guest NICs of type macvtap and ovs with
+ * a source (`direct` and `bridge` + openvswitch in the domain XML).
+ */
+export function kimchiS390Suite(target: () => SuiteTarget | undefined, skip: string | false): void {
+  let t: SuiteTarget
+  const n = (s: string): string => `${t.prefix}s390-${s}`
+
+  test('kimchi s390x: no default networks, template interfaces validated and kept, console', { skip }, async () => {
+    const got = target()
+    assert.ok(got !== undefined)
+    t = got
+    const d = await t.admin.get(kpath('networks', 'default'))
+    if (d.status === 200) assert.equal(d.json.in_use || d.json.vms.length > 0, d.json.vms.length > 0, 'default is not protected on s390x')
+    const base = { source_media: { type: 'netboot' }, memory: { current: 512, maxmemory: 512 } }
+    const cases: Array<[unknown, string]> = [
+      ['eth0', 'KCHTMPL0037E'],
+      [[{ type: 'foo', name: 'x' }], 'KCHTMPL0034E'],
+      [[{ type: 'macvtap' }], 'KCHTMPL0038E'],
+      [[{ type: 'macvtap', name: 5 }], 'KCHTMPL0035E'],
+      [[{ type: 'macvtap', name: t.nics[1], mode: 'private' }], 'KCHTMPL0036E'],
+      [[{ type: 'ovs', name: 'ovsbr0', extra: 1 }], 'KCHTMPL0038E'],
+    ]
+    for (const [interfaces, code] of cases) assertError(await t.admin.post(kpath('templates'), { name: n('t'), ...base, interfaces }), 400, code, JSON.stringify(interfaces))
+    const interfaces = [{ type: 'macvtap', name: t.nics[1], mode: 'bridge' }, { type: 'ovs', name: 'ovsbr0' }]
+    const tp = await t.admin.post(kpath('templates'), { name: n('t'), ...base, interfaces })
+    assert.equal(tp.status, 201, tp.text)
+    assert.deepEqual(tp.json.networks, [], 'no default networks on s390x')
+    assert.deepEqual(tp.json.interfaces, interfaces)
+    assert.equal(typeof tp.json.console, 'string')
+  })
+
+  test('kimchi s390x: a guest from the template, macvtap and ovs NICs (KCHVMIF0014E, KCHVMIF0015E), domain XML', { skip }, async (tc) => {
+    if (!t.guests) {
+      await t.admin.del(kpath('templates', n('t')))
+      return tc.skip('no libvirt behind the server')
+    }
+    const vm = n('vm')
+    const ifaces = (...rest: string[]): string => kpath('vms', vm, 'ifaces', ...rest)
+    try {
+      assert.equal((await t.admin.post(kpath('vms'), { name: vm, template: kpath('templates', n('t')) })).status, 202)
+      const list = ok(await t.admin.get(ifaces()), 200) as Array<Record<string, unknown>>
+      const strip = (i: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(i).filter(([k]) => k !== 'mac' && k !== 'model'))
+      assert.deepEqual(list.map(strip), [
+        { type: 'macvtap', source: t.nics[1], mode: 'bridge' },
+        { type: 'ovs', source: 'ovsbr0' },
+      ])
+      for (const i of list) assert.match(String(i['mac']), MAC_RE)
+      if (t.domainXml !== undefined) {
+        const x = t.domainXml(vm, true)
+        assert.match(nicXml(x, String(list[0]!['mac'])) ?? '', new RegExp(`^<interface type='direct'>[\\s\\S]*<source dev='${t.nics[1]}' mode='bridge'/>`))
+        const ovs = nicXml(x, String(list[1]!['mac'])) ?? ''
+        assert.ok(ovs.startsWith("<interface type='bridge'>") && ovs.includes("<source bridge='ovsbr0'/>") && ovs.includes("<virtualport type='openvswitch'"), ovs)
+      }
+      assertError(await t.admin.post(ifaces(), { type: 'macvtap' }), 400, 'KCHVMIF0015E')
+      assertError(await t.admin.post(ifaces(), { type: 'ovs', source: '' }), 400, 'KCHVMIF0015E')
+      assertError(await t.admin.post(ifaces(), { type: 'network', network: 'default', source: t.nics[2] }), 400, 'KCHVMIF0014E')
+      const mv = ok(await t.admin.post(ifaces(), { type: 'macvtap', source: t.nics[2], mode: 'vepa' }), 201, 'macvtap NIC')
+      assert.deepEqual([mv.type, mv.source, mv.mode, mv.network], ['macvtap', t.nics[2], 'vepa', undefined])
+      const ov = ok(await t.admin.post(ifaces(), { type: 'ovs', source: 'ovsbr1', model: 'virtio' }), 201, 'ovs NIC')
+      assert.deepEqual([ov.type, ov.source, ov.model], ['ovs', 'ovsbr1', 'virtio'])
+      if (t.domainXml !== undefined) {
+        const x = t.domainXml(vm, true)
+        assert.ok(nicXml(x, mv.mac)?.includes(`<source dev='${t.nics[2]}' mode='vepa'/>`))
+        assert.ok(nicXml(x, ov.mac)?.includes("<source bridge='ovsbr1'/>"))
+      }
+      for (const mac of [mv.mac, ov.mac]) assert.equal((await t.admin.del(ifaces(mac))).status, 204)
+      if (t.domainXml !== undefined) for (const mac of [mv.mac, ov.mac]) assert.equal(nicXml(t.domainXml(vm, true), mac), undefined)
+    } finally {
+      await t.admin.del(kpath('vms', vm))
+      await t.admin.del(kpath('templates', n('t')))
+    }
   })
 }

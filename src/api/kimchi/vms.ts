@@ -14,7 +14,7 @@ import type { DomainInterfaceDef } from '../../model/domain-interface.js'
 import { parseMac } from '../../model/values/mac.js'
 import { HostnetError } from '../../errors.js'
 import type { DomainInfo, KimchiEnv } from './env.js'
-import { isS390 } from './env.js'
+import { hostArch, isS390 } from './env.js'
 import { errText, failed, invalid, KimchiError, notFound } from './wok/errors.js'
 import { validateParams } from './wok/schema.js'
 import { VMS_CREATE } from './schemas.js'
@@ -135,7 +135,8 @@ export async function createVm(env: KimchiEnv, body: unknown): Promise<string> {
       name,
       uuid,
       domainType: domainType(env),
-      arch: env.arch === 's390' ? 's390x' : env.arch,
+      // the emulator is this host's: --kimchi-arch changes Kimchi's rules, not the guests' machine
+      arch: hostArch(),
       ...(b.title === undefined ? {} : { title: b.title }),
       ...(b.description === undefined ? {} : { description: b.description }),
       memoryMiB: num(mem['current'], 1024),
