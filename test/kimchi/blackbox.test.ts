@@ -48,7 +48,7 @@ before(async () => {
     }
     return
   }
-  const l = await KimchiLab.open({ libvirt: true, pamUser: pam })
+  const l = await KimchiLab.open({ libvirt: true, ovs: true, pamUser: pam })
   lab = l
   // the default network, as Kimchi's template.conf names it (always in use)
   const admin = l.admin()
@@ -67,6 +67,16 @@ before(async () => {
     removeNetworkElsewhere: async (name) => {
       const r = await l.client({ token: l.adminToken }).del(`/api/v1/targets/${encodeURIComponent(`netns:${l.ns}`)}/networks/${encodeURIComponent(name)}`)
       assert.ok(r.status === 200 || r.status === 204, r.text)
+    },
+    ovsBridge: async () => {
+      const r = await admin.call('POST', `/api/v1/targets/${encodeURIComponent(`netns:${l.ns}`)}/apply`, { raw: 'interfaces:\n  - {name: ovsbr0, type: ovs-bridge, state: up}\n', type: 'application/yaml' })
+      assert.equal(r.status, 200, r.text)
+      return 'ovsbr0'
+    },
+    networkXml: async (name) => {
+      const r = await admin.get(`/api/v1/targets/${encodeURIComponent(`netns:${l.ns}`)}/networks/${encodeURIComponent(name)}`, { headers: { accept: 'application/xml' } })
+      assert.equal(r.status, 200, r.text)
+      return r.text
     },
     addLink: (name) => l.ip('link', 'add', name, 'type', 'bridge'),
     delLink: (name) => l.ip('link', 'del', name),

@@ -17,6 +17,8 @@ import { KimchiClient, type Credentials } from './client.js'
 
 export interface KimchiLabOptions {
   libvirt?: boolean
+  /** A private Open vSwitch in the sandbox (`sandbox create --ovs`). */
+  ovs?: boolean
   /** A temporary host account for HTTP Basic (needs useradd and chpasswd). */
   pamUser?: boolean
   serveArgs?: string[]
@@ -51,7 +53,7 @@ export class KimchiLab {
     lab.dir = mkdtempSync(join(tmpdir(), 'hostnet-kimchi-'))
     lab.ns = uniqueNetnsName('kc')
     try {
-      const made = await runCli(['sandbox', 'create', '--name', lab.ns, '--state-dir', lab.dir, '--json', ...(opts.libvirt === true ? ['--libvirt'] : [])])
+      const made = await runCli(['sandbox', 'create', '--name', lab.ns, '--state-dir', lab.dir, '--json', ...(opts.libvirt === true ? ['--libvirt'] : []), ...(opts.ovs === true ? ['--ovs'] : [])])
       if (made.code !== 0) throw new Error(`sandbox create: ${made.stderr}`)
       lab.libvirtUri = (JSON.parse(made.stdout) as { libvirt?: { uri: string } }).libvirt?.uri
       const tok = await runCli(['token', 'create', '--role', 'admin', '--state-dir', lab.dir])

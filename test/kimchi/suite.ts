@@ -38,6 +38,10 @@ export interface SuiteTarget {
   /** Make a device (a bridge) by hand on the target, and remove it (to see KCHNET0010E). */
   addLink?: (name: string) => void
   delLink?: (name: string) => void
+  /** Make an Open vSwitch bridge on the target and return its name, when the target has Open vSwitch. */
+  ovsBridge?: () => Promise<string>
+  /** A network's libvirt XML as the server keeps it (hostnet: its API), when the caller can read it. */
+  networkXml?: (name: string) => Promise<string>
   /** Make a Linux bridge by hand on the target (as a user with ip or ifupdown would) and return its name. */
   handBridge?: () => Promise<string>
 }
@@ -348,9 +352,24 @@ export function kimchiSuite(target: () => SuiteTarget | undefined, skip: string 
     }
   })
 
-  test('kimchi: ovsbridges is a plain list of names', { skip }, async () => {
+  test('kimchi: ovsbridges is a plain list of names; a bridged network over an OVS bridge', { skip }, async () => {
     const a = ok(await t.admin.get(kpath('ovsbridges')), 200)
     assert.ok(Array.isArray(a) && a.every((x: unknown) => typeof x === 'string'))
+    if (t.ovsBridge === undefined) return
+    const ovs = await t.ovsBridge()
+    assert.ok((ok(await t.admin.get(kpath('ovsbridges')), 200) as string[]).includes(ovs), `${ovs} listed`)
+    assert.equal(ok(await t.admin.get(kpath('interfaces', ovs)), 200).type, 'bridge')
+    const r = await createNet({ name: n('ovs'), connection: 'bridge', interfaces: [ovs] })
+    assert.deepEqual([r.connection, r.interfaces], ['bridge', [ovs]])
+    if (t.networkXml !== undefined) {
+      const x = await t.networkXml(n('ovs'))
+      assert.ok(x.includes(`<bridge name='${ovs}'/>`) && x.includes("<virtualport type='openvswitch'/>") && x.includes("<forward mode='bridge'/>"), x)
+    }
+    assert.equal(ok(await t.admin.post(net(n('ovs'), 'activate'), {}), 200).state, 'active')
+    ok(await t.admin.post(net(n('ovs'), 'deactivate'), {}), 200)
+    assert.equal((await t.admin.del(net(n('ovs')))).status, 204)
+    made.networks.delete(n('ovs'))
+    assert.ok((ok(await t.admin.get(kpath('ovsbridges')), 200) as string[]).includes(ovs), 'an OVS bridge hostnet did not make stays')
   })
 
   test("kimchi: templates' networks and interfaces (validation, s390x-only interfaces, in_use, clone, invalid.networks)", { skip }, async () => {
