@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { parseDesiredState } from '../codec/yaml/state.js'
 import { describeTarget, type Target } from '../model/target.js'
+import { ValidationError } from '../errors.js'
 import { NO_TRANSACTION } from '../txn/apply.js'
 import type { ApplyResult, DocumentText } from '../service/ops.js'
 import { addTargetOptions, documentFormat, parseSeconds, readInput, resolveTarget, type TargetFlags } from './common.js'
@@ -64,9 +65,15 @@ export function registerApplyCommands(program: Command): void {
 
   const diff = program
     .command('diff')
-    .description('show what applying a document would change, touching nothing')
-    .argument('<file>', 'YAML or JSON document, or - for standard input')
-  addTargetOptions(diff).action(async (file: string, flags: TargetFlags) => {
+    .description('show what applying a document would change, touching nothing (--saved: the drift from the saved state)')
+    .argument('[file]', 'YAML or JSON document, or - for standard input')
+    .option('--saved', "compare with the target's saved state instead: what changed behind hostnet's back")
+  addTargetOptions(diff).action(async (file: string | undefined, flags: TargetFlags & { saved?: boolean }) => {
+    if (flags.saved === true) {
+      if (file !== undefined) throw new ValidationError('diff --saved takes no document', { path: 'file', value: file })
+      return (await import('./saved.js')).diffSavedCommand(flags)
+    }
+    if (file === undefined) throw new ValidationError('diff needs a document (or --saved)', { path: 'file' })
     const target = resolveTarget(flags)
     const doc = await readDocument(file)
     await withOps(flags, async (ops) => {

@@ -44,13 +44,20 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./show.js')).registerShowCommand,
   },
   {
+    commands: [
+      ['restore [options]', "apply the target's saved state again (--saved), as one verified transaction"],
+      ['boot [options]', "apply every target's saved state (one verified transaction each, as far as it fits), then start the autostart networks"],
+    ],
+    load: async () => (await import('./saved.js')).registerSavedCommands,
+  },
+  {
     commands: [['ovs-show [options]', 'print Open vSwitch bridges, ports, VLANs and bond status of a target']],
     load: async () => (await import('./ovs.js')).registerOvsCommands,
   },
   {
     commands: [
       ['apply [options] <file>', 'apply a desired-state document as one transaction: verified, rolled back on any failure'],
-      ['diff [options] <file>', 'show what applying a document would change, touching nothing'],
+      ['diff [options] [file]', 'show what applying a document would change, touching nothing (--saved: the drift from the saved state)'],
     ],
     load: async () => (await import('./apply.js')).registerApplyCommands,
   },

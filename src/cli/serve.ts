@@ -9,6 +9,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { HostnetError } from '../errors.js'
 import { CONFIRM_TIMER_ROLE, runConfirmTimer, TIMER_POLL_MS } from '../txn/index.js'
+import { ACTOR_SUPERVISOR } from '../store/change-kinds.js'
 import { runNetworkSupervisor } from '../driver/network/supervisor-loop.js'
 import { addStateDirOption, parseMilliseconds } from './common.js'
 import { checkNetnsName } from '../sys/netns.js'
@@ -24,6 +25,7 @@ interface ServeFlags {
   exitWhenIdle?: boolean
   pollMs?: string
   api?: boolean
+  boot?: boolean
   socketDir?: string
   listen?: string
   tlsCert?: string
@@ -114,7 +116,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     const pollMs = flags.pollMs === undefined ? TIMER_POLL_MS : parseMilliseconds(flags.pollMs, '--poll-ms', MAX_POLL_MS)
     // virtual networks: autostart, dnsmasq supervision, retired-bridge deletion (not in the short-lived
     // --exit-when-idle daemon that apply --confirm-within starts)
-    const networks = flags.exitWhenIdle === true ? undefined : superviseNetworks(rt, ac.signal)
+    const networks = flags.exitWhenIdle === true ? undefined : superviseNetworks(rt, ac.signal, flags.boot !== false)
     let api: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined)
     let apiError: unknown
     const exit = await runConfirmTimer({
@@ -153,8 +155,16 @@ export async function serve(flags: ServeFlags): Promise<void> {
 }
 
 /** The network supervisor of this serve (ends when `signal` aborts; a second serve's supervisor stands aside). */
-async function superviseNetworks(rt: Runtime, signal: AbortSignal): Promise<void> {
-  const exit = await runNetworkSupervisor({ driver: rt.networks(), store: rt.store, signal, log: logLine })
+async function superviseNetworks(rt: Runtime, signal: AbortSignal, boot: boolean): Promise<void> {
+  const restore = async (): Promise<void> => {
+    const { restoreAllSaved } = await import('../service/saved.js')
+    for (const t of await restoreAllSaved(rt, { actor: ACTOR_SUPERVISOR })) {
+      for (const s of t.skipped ?? []) logLine(`warning: saved state of ${t.target}: left out ${s.object}: ${s.reason}`)
+      if (t.status === 'failed' || t.status === 'target-missing') logLine(`warning: saved state of ${t.target}: ${t.status}: ${t.error ?? ''}`)
+      else if (t.status === 'committed') logLine(`restored the saved state of ${t.target} (${t.ops ?? 0} operations)`)
+    }
+  }
+  const exit = await runNetworkSupervisor({ driver: rt.networks(), store: rt.store, signal, log: logLine, ...(boot ? { beforeAutostart: restore } : {}) })
   if (exit === 'already-running') logLine('virtual networks are supervised by another hostnet serve')
 }
 
@@ -165,6 +175,7 @@ export function registerServeCommand(program: Command): void {
     .option('--exit-when-idle', 'exit once no transaction is waiting for confirmation')
     .option('--poll-ms <ms>', `how often to check deadlines (default ${TIMER_POLL_MS})`)
     .option('--no-api', 'do not serve the API')
+    .option('--no-boot', "do not apply the targets' saved states at start (boot and restore --saved do)")
     .option('--socket-dir <dir>', 'directory of the API sockets hostnet.sock (admins) and hostnet-ro.sock (viewers) (default: $HOSTNET_SOCKET_DIR, /run/hostnet for the default state directory, else STATE-DIR/api)')
     .option('--listen <addr:port>', 'also serve the API on TCP (TLS: give --tls-cert and --tls-key)')
     .option('--tls-cert <file>', 'TLS certificate (PEM) for --listen')

@@ -9,6 +9,7 @@ import { stateTable } from './state-table.js'
 interface ShowFlags extends TargetFlags {
   yaml?: boolean
   brief?: boolean
+  saved?: boolean
 }
 
 export { selectInterfaces } from '../service/select.js'
@@ -21,7 +22,9 @@ export function registerShowCommand(program: Command): void {
   addTargetOptions(cmd)
     .option('--yaml', 'print YAML (the default)')
     .option('--brief', 'print one line per interface')
+    .option('--saved', 'print the saved desired state instead (what boot and restore --saved apply)')
     .action(async (names: string[], flags: ShowFlags) => {
+      if (flags.saved === true) return (await import('./saved.js')).showSaved(flags)
       const target = resolveTarget(flags)
       await withOps(flags, async (ops) => {
         const state = await ops.show(target, names)

@@ -98,6 +98,8 @@ export async function startIface(rt: Runtime, target: Target, name: string, who:
   const current = await rt.backend.query(target)
   const existing = new Set(current.interfaces.map((i) => i.name))
   const result = await runApply(rt, target, ifaceXmlToDesired(def, { current }), { actor })
+  // libvirt's <start mode='none'|'hotplug'>: started now, not at boot (onboot, or none given: saved like any apply)
+  if ((def.startMode === 'none' || def.startMode === 'hotplug') && result.transactionId !== 0) rt.store.saved.markFolded(targetKey(target), result.transactionId)
   const created = interfaceNames(def).filter((n) => !existing.has(n))
   rt.store.ifaceDefs.setCreatedLinks(targetKey(target), name, [...new Set([...createdLinks, ...created])], {
     kind: 'iface.started',

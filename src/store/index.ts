@@ -45,3 +45,4 @@ export { MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations
 export { ApiTokens, TOKEN_ROLES, type ApiToken, type TokenRole } from './tokens.js'
 export { ClusterAgentRecords, type AgentApplied, type AgentRecord, type AppliedNetwork } from './cluster-agent.js'
 export { KimchiStore, TEMPLATE_MAX_JSON_BYTES, type HostBridgeRecord, type StoredTemplate } from './kimchi.js'
+export { SavedStates, type SavedState } from './saved-states.js'

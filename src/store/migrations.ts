@@ -10,6 +10,7 @@ import { CHANGES_MIGRATION_SQL } from './changes-schema.js'
 import { NETWORKS_MIGRATION_SQL } from './networks-schema.js'
 import { TOKENS_MIGRATION_SQL } from './tokens.js'
 import { KIMCHI_MIGRATION_SQL } from './kimchi.js'
+import { SAVED_STATES_MIGRATION_SQL } from './saved-states.js'
 import { PORTS_MIGRATION_SQL, PORTS_WITHOUT_ROWID_MIGRATION_SQL, PORT_USAGE_MIGRATION_SQL, PORTS_NO_NETWORK_INDEX_MIGRATION_SQL } from './ports-schema.js'
 
 export interface Migration {
@@ -109,6 +110,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 10,
     name: 'Kimchi facade: templates, host bridges made for bridged networks',
     sql: KIMCHI_MIGRATION_SQL,
+  },
+  {
+    version: 11,
+    name: 'saved desired state per target (boot, restore --saved)',
+    sql: SAVED_STATES_MIGRATION_SQL,
   },
 ]
 

@@ -18,6 +18,7 @@ import { ApiTokens } from './tokens.js'
 import { KimchiStore } from './kimchi.js'
 import { backupDue, backupStore, checkStoreFile, quickCheck, storeErrorOf } from './integrity.js'
 import { migrate, MIGRATIONS, schemaVersion } from './migrations.js'
+import { SavedStates } from './saved-states.js'
 import { ensureStateDir, STORE_FILE_NAME } from './state-dir.js'
 
 /** How long a writer waits for another process's write transaction before giving up. */
@@ -46,6 +47,8 @@ export interface Store {
   readonly changes: ChangeLog
   /** The Kimchi facade's templates and the host bridges it made. */
   readonly kimchi: KimchiStore
+  /** Each target's saved desired state (what boot and restore --saved apply). */
+  readonly saved: SavedStates
   /** The actor of calls that do not name one. */
   readonly actor: Actor
   readonly nowMs: () => number
@@ -156,6 +159,7 @@ export function openStore(stateDir: string, opts: StoreOptions = {}): Store {
     tokens: new ApiTokens(db, nowMs),
     changes,
     kimchi: new KimchiStore(db, nowMs, changes),
+    saved: new SavedStates(db, nowMs),
     actor,
     nowMs,
     close: () => db.close(),

@@ -31,6 +31,8 @@ export interface ApplyStateOptions extends EngineDeps {
   confirmWithinSec?: number
   /** Skip verification (and with it the rollback a verification failure would cause). */
   noVerify?: boolean
+  /** false: a document that changes nothing is not folded into the saved state (boot's own apply). */
+  save?: boolean
   /** Test hook: sleep this long after the kernel apply, before verifying (see HOSTNET_TEST_PAUSE_AFTER_APPLY_MS). */
   pauseAfterApplyMs?: number
 }
@@ -200,6 +202,8 @@ export async function applyState(opts: ApplyStateOptions): Promise<ApplyResult> 
   const recovery = await recover(eng)
   const read = await readUnlocked(eng, opts.target, opts.desired)
   if (read !== undefined && read.change.ops.length === 0 && untouchedSince(eng, opts.target, read.mark)) {
+    // nothing to apply, but the document is what the admin wants here: the saved state keeps it (boot)
+    if (opts.save !== false) eng.store.saved.note(targetKey(opts.target), opts.desired)
     return { transactionId: NO_TRANSACTION, status: 'unchanged', ops: [], verifyAttempts: 0, recovery }
   }
   const id = beginTransaction(eng, opts.target, opts.desired)

@@ -19,6 +19,8 @@ export interface NetworkSupervisorOptions {
   signal: AbortSignal
   pollMs?: number
   log?: (line: string) => void
+  /** Run after the first recovery, before autostart (serve: the targets' saved states, on which bridges may sit). */
+  beforeAutostart?: () => Promise<void>
   /** Called once autostart is done. */
   onReady?: () => void
 }
@@ -39,6 +41,11 @@ export async function runNetworkSupervisor(o: NetworkSupervisorOptions): Promise
   if (!o.store.daemons.claim(NETWORK_SUPERVISOR_ROLE, me)) return 'already-running'
   try {
     await tick(o)
+    try {
+      await o.beforeAutostart?.()
+    } catch (e) {
+      o.log?.(`warning: before autostart: ${errorMessage(e)}`)
+    }
     const auto = await o.driver.autostartAll()
     if (auto.started.length > 0) o.log?.(`autostarted ${auto.started.length} network(s): ${auto.started.join(', ')}`)
     o.onReady?.()
