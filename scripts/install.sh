@@ -24,9 +24,10 @@ DEB_PACKAGES=(
   gcc libc6-dev     # builds native/hostnet-nl (netlink requests, private mount namespaces)
   chromium          # web console tests (playwright-core drives it; its pinned release matches this major: 156)
   fonts-dejavu-core # a font for the console's screenshots
+  etcd-server etcd-client # the cluster's store (tests start private members on loopback; the Debian service stays off)
 )
 # Units that Debian packages enable and that must not run on this host (hostnet starts its own instances).
-KEEP_OFF_UNITS=(lldpad.service lldpad.socket)
+KEEP_OFF_UNITS=(lldpad.service lldpad.socket etcd.service)
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -44,7 +45,7 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # the package enabled them for the next boot (policy-rc.d only kept them from starting now)
-  if [[ " ${missing[*]} " == *" lldpad "* ]] && command -v systemctl >/dev/null; then
+  if [[ " ${missing[*]} " == *" lldpad "* || " ${missing[*]} " == *" etcd-server "* ]] && command -v systemctl >/dev/null; then
     systemctl disable --no-reload "${KEEP_OFF_UNITS[@]}" >/dev/null 2>&1 || true
   fi
 fi

@@ -139,6 +139,13 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./serve.js')).registerServeCommand,
   },
   {
+    commands: [
+      ['agent [options]', "run this host's cluster agent: apply the cluster's logical networks and documents from etcd, report status (stops on SIGTERM)"],
+      ['cluster', 'the cluster in etcd: hosts, logical networks, host documents, convergence'],
+    ],
+    load: async () => (await import('./cluster.js')).registerClusterCommands,
+  },
+  {
     commands: [['token', 'API bearer tokens (create prints the token once; only its hash is stored)']],
     load: async () => (await import('./token.js')).registerTokenCommands,
   },

@@ -22,6 +22,8 @@ export const CLUSTER_AGENT_MIGRATION_SQL = `
 export interface AppliedNetwork {
   /** Hash of the network's compiled interfaces and XML (a change re-applies it). */
   hash: string
+  /** Hash of the hostnet network's XML alone (a change of the interfaces alone leaves the network running). */
+  xmlHash?: string
   /** Interfaces the network made here (removed with it). */
   owned: string[]
   /** The hostnet network it defined (the logical network's name). */

@@ -23,6 +23,7 @@ export {
   ACTOR_TIMER,
   actingFor,
   actorOr,
+  agentActor,
   CHANGE_FAMILIES,
   CHANGE_KINDS,
   CHANGE_OUTCOMES,

@@ -45,6 +45,8 @@ test('logical network: VXLAN and VLAN segments, VNI and VLAN id ranges, bridge n
   refused(() => checkLogicalNetwork({ name: 'b', segment: { kind: 'gre' }, bridge: 'x' }), '/segment/kind', /'vxlan' or 'vlan'/)
   refused(() => checkLogicalNetwork({ name: 'b', segment: { kind: 'vxlan', vni: 5 }, bridge: 'hngc1' }), '/bridge', /bridge of logical network 'b'/)
   refused(() => checkLogicalNetwork({ name: 'b', segment: { kind: 'vxlan', vni: 5 }, bridge: 'averyveryverylongname' }), '/bridge', /15 bytes/)
+  assert.equal(checkLogicalNetwork({ name: 'u', uuid: 'C0FFEE00-0000-4000-8000-000000000001', segment: { kind: 'vxlan', vni: 5 }, bridge: 'x' }).uuid, 'c0ffee00-0000-4000-8000-000000000001')
+  refused(() => checkLogicalNetwork({ name: 'u', uuid: 'nope', segment: { kind: 'vxlan', vni: 5 }, bridge: 'x' }), '/uuid', /UUID of logical network 'u'/)
   refused(() => checkLogicalNetwork({ name: 'a/b', segment: { kind: 'vxlan', vni: 5 }, bridge: 'x' }), '/name', /logical network name/)
 })
 

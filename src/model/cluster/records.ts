@@ -17,6 +17,7 @@ export const CLUSTER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/
 export const LABEL_KEY_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/
 export const LABEL_VALUE_RE = /^[A-Za-z0-9_.-]{0,63}$/
 export const MAX_LABELS = 32
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 /** A stored record's JSON text (documents included). */
 export const MAX_RECORD_BYTES = 256 * 1024
 export const VNI_MIN = 1
@@ -56,6 +57,8 @@ export interface VlanSegment {
 
 export interface LogicalNetwork {
   name: string
+  /** The network's UUID on every host (given by hostnet at the first definition, kept by later ones). */
+  uuid?: string
   segment: VxlanSegment | VlanSegment
   /** The local bridge on each member host (default `vbr<vni>` / `vbr<physical-ifindex-free name>`). */
   bridge: string
@@ -178,7 +181,7 @@ export function checkHostRecord(v: unknown): HostRecord {
 
 export function checkLogicalNetwork(v: unknown): LogicalNetwork {
   const o = obj(v, 'logical network')
-  checkKeys(o, ['name', 'segment', 'bridge', 'mtu', 'hosts'], 'logical network')
+  checkKeys(o, ['name', 'uuid', 'segment', 'bridge', 'mtu', 'hosts'], 'logical network')
   const name = checkClusterName(o['name'], 'logical network name', '/name')
   const what = `logical network '${name}'`
   const s = obj(o['segment'], `segment of ${what}`)
@@ -199,6 +202,10 @@ export function checkLogicalNetwork(v: unknown): LogicalNetwork {
     hosts: checkLabels(o['hosts'] ?? {}, '/hosts'),
   }
   if (o['mtu'] !== undefined) n.mtu = checkInt(o['mtu'], `MTU of ${what}`, '/mtu', 576, 65535)
+  if (o['uuid'] !== undefined) {
+    if (typeof o['uuid'] !== 'string' || !UUID_RE.test(o['uuid'])) invalid(`UUID of ${what}`, `'${cut(String(o['uuid']))}' is not a UUID`, '/uuid', o['uuid'])
+    n.uuid = o['uuid'].toLowerCase()
+  }
   return n
 }
 

@@ -37,6 +37,8 @@ test('VXLAN network: a bridge and its VXLAN port per member, head-end replicatio
   assert.equal(def.name, 'blue')
   assert.equal(def.forward?.mode, 'bridge')
   assert.equal(def.bridge?.name, 'vbr10001')
+  const withUuid = compileHost('h1', config([h('h1', 1)], [{ ...blue, uuid: 'c0ffee00-0000-4000-8000-000000000001' }])).networks[0]!
+  assert.equal(parseNetworkXml(withUuid.networkXml).uuid, 'c0ffee00-0000-4000-8000-000000000001', 'one UUID on every host')
 })
 
 test('membership by labels; a host joining or leaving changes every member remote list', () => {

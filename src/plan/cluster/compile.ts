@@ -81,14 +81,15 @@ function xmlEscape(s: string): string {
 }
 
 /** The hostnet (libvirt) network of a logical network: forward mode bridge on its local bridge. */
-export function bridgeNetworkXml(name: string, bridge: string): string {
-  return `<network>\n  <name>${xmlEscape(name)}</name>\n  <forward mode='bridge'/>\n  <bridge name='${xmlEscape(bridge)}'/>\n</network>\n`
+export function bridgeNetworkXml(name: string, bridge: string, uuid?: string): string {
+  const id = uuid === undefined ? '' : `  <uuid>${xmlEscape(uuid)}</uuid>\n`
+  return `<network>\n  <name>${xmlEscape(name)}</name>\n${id}  <forward mode='bridge'/>\n  <bridge name='${xmlEscape(bridge)}'/>\n</network>\n`
 }
 
 function hostNetwork(net: LogicalNetwork, host: HostRecord, hosts: ReadonlyMap<string, HostRecord>): HostNetwork {
   const members = membersOf(net, hosts)
   const mtu = overlayMtu(net, members)
-  const base = { name: net.name, bridge: net.bridge, networkXml: bridgeNetworkXml(net.name, net.bridge) }
+  const base = { name: net.name, bridge: net.bridge, networkXml: bridgeNetworkXml(net.name, net.bridge, net.uuid) }
   const bridge: Iface = { name: net.bridge, type: 'linux-bridge', state: 'up', mtu, bridge: { options: { stp: false, forwardDelaySec: 0 } } }
   if (net.segment.kind === 'vxlan') {
     const dev = vxlanDeviceName(net.segment.vni)
