@@ -78,6 +78,15 @@ before(async () => {
       assert.equal(r.status, 200, r.text)
       return r.text
     },
+    richNetwork: async () => {
+      const xml = "<network><name>bb-rich</name><forward mode='bridge'/><bridge name='ovsbr0'/><virtualport type='openvswitch'/><vlan><tag id='42'/></vlan><portgroup name='pg' default='yes'><bandwidth><inbound average='1000'/><outbound average='500'/></bandwidth></portgroup></network>"
+      const t = `/api/v1/targets/${encodeURIComponent(`netns:${l.ns}`)}/networks`
+      const d = await admin.call('POST', t, { raw: xml, type: 'application/xml' })
+      assert.equal(d.status, 201, d.text)
+      const s = await admin.call('POST', `${t}/bb-rich/start`)
+      assert.equal(s.status, 200, s.text)
+      return { name: 'bb-rich', expect: ["<virtualport type='openvswitch'>", "<tag id='42'/>", "<inbound average='1000'/>", "<outbound average='500'/>", "<source bridge='ovsbr0'/>"] }
+    },
     addLink: (name) => l.ip('link', 'add', name, 'type', 'bridge'),
     delLink: (name) => l.ip('link', 'del', name),
     handBridge: async () => {

@@ -42,6 +42,11 @@ export interface SuiteTarget {
   ovsBridge?: () => Promise<string>
   /** A network's libvirt XML as the server keeps it (hostnet: its API), when the caller can read it. */
   networkXml?: (name: string) => Promise<string>
+  /**
+   * Define and start, outside Kimchi, a network whose ports carry a virtualport, a VLAN tag and bandwidth
+   * (hostnet: an OVS bridge network with <vlan>, and <bandwidth> in its default portgroup); returns its name and what the NIC XML must hold.
+   */
+  richNetwork?: () => Promise<{ name: string; expect: string[] }>
   /** Make a Linux bridge by hand on the target (as a user with ip or ifupdown would) and return its name. */
   handBridge?: () => Promise<string>
 }
@@ -525,6 +530,30 @@ export function kimchiSuite(target: () => SuiteTarget | undefined, skip: string 
     assert.equal((await t.admin.del(vmIfaces('52:54:00:0a:0b:0d'))).status, 204)
     assertError(await t.admin.del(vmIfaces('52:54:00:0a:0b:0d')), 404, 'KCHVMIF0001E', 'deleted')
     assert.equal((await t.admin.del(vmIfaces(g.mac))).status, 204)
+    // a NIC on a macvtap network: libvirt gets the direct interface of the port's pool device
+    await createNet({ name: n('gmv'), connection: 'macvtap', interfaces: [t.nics[1]] })
+    ok(await t.admin.post(net(n('gmv'), 'activate'), {}), 200)
+    const mvNic = ok(await t.admin.post(vmIfaces(), { type: 'network', network: n('gmv') }), 201, 'NIC on a macvtap network')
+    assert.deepEqual([mvNic.type, mvNic.network], ['network', n('gmv')])
+    assert.deepEqual(ok(await t.admin.get(net(n('gmv'))), 200).vms, [vm])
+    if (t.domainXml !== undefined) {
+      const x = stored(mvNic.mac) ?? ''
+      assert.ok(x.startsWith("<interface type='direct'>") && x.includes(`<source dev='${t.nics[1]}' mode='bridge'/>`), x)
+    }
+    assert.equal((await t.admin.del(vmIfaces(mvNic.mac))).status, 204)
+    assert.deepEqual(ok(await t.admin.get(net(n('gmv'))), 200).vms, [], 'its port went with the NIC')
+    ok(await t.admin.post(net(n('gmv'), 'deactivate'), {}), 200)
+    if (t.richNetwork !== undefined) {
+      const rich = await t.richNetwork()
+      made.networks.add(rich.name)
+      const nic = ok(await t.admin.post(vmIfaces(), { type: 'network', network: rich.name }), 201, 'NIC on a network with virtualport, VLAN and bandwidth')
+      if (t.domainXml !== undefined) {
+        const x = stored(nic.mac) ?? ''
+        for (const want of rich.expect) assert.ok(x.includes(want), `${want} in ${x}`)
+      }
+      assert.equal((await t.admin.del(vmIfaces(nic.mac))).status, 204)
+      ok(await t.admin.post(net(rich.name, 'deactivate'), {}), 200)
+    }
     if (t.domainXml !== undefined) assert.equal(stored(g.mac), undefined, 'detached from the configuration')
     assert.deepEqual(ok(await t.admin.get(net(n('giso'))), 200).vms, [], 'no NIC on giso any more')
 
