@@ -55,7 +55,7 @@ export class FaultingRunner implements Runner {
     if (f === undefined || this.fired || !f.match(argv, opts)) {
       return pretended ? { stdout: '', stderr: '', exitCode: 0 } : this.inner.run(argv, opts)
     }
-    if (f === undefined || this.fired || !f.match(argv, opts) || ++this.seen !== f.nth) return this.inner.run(argv, opts)
+    if (++this.seen !== f.nth) return pretended ? { stdout: '', stderr: '', exitCode: 0 } : this.inner.run(argv, opts)
     this.fired = true
     if (f.batchLine !== undefined && opts.input !== undefined) {
       const lines = opts.input.split('\n').filter((l) => l !== '')

@@ -197,7 +197,6 @@ export async function readTcState(runner: Runner, dev: string, opts: ShapingAppl
   return { qdiscs, classes, filters, ingressFilters }
 }
 
-/** Whether a device (in a named namespace, or the host's) has an htb root qdisc `1:`: a network's QoS tree. */
 /** The rate of an htb class of `dev` in bytes per second (undefined: no such class, or no tc answer). */
 export async function readClassRate(runner: Runner, dev: string, classid: string, opts: { netns?: string } = {}): Promise<number | undefined> {
   const ns = opts.netns === undefined ? [] : ['-n', opts.netns]
@@ -210,9 +209,20 @@ export async function readClassRate(runner: Runner, dev: string, classid: string
   return undefined
 }
 
+/**
+ * Whether a device (in a named namespace, or the host's) has an htb root qdisc `1:`: a network's QoS tree. A
+ * missing device has none; any other failure to read is an error, never "none" (the caller would build a tree
+ * over the one there, and the tree's other classes would go).
+ */
 export async function hasHtbRoot(runner: Runner, dev: string, opts: { netns?: string } = {}): Promise<boolean> {
-  const res = await runner.run([TC, ...(opts.netns === undefined ? [] : ['-n', opts.netns]), '-json', 'qdisc', 'show', 'dev', dev], { allowFailure: true })
-  if (res.exitCode !== 0) return false
+  const argv = [TC, ...(opts.netns === undefined ? [] : ['-n', opts.netns]), '-json', 'qdisc', 'show', 'dev', dev]
+  const res = await runner.run(argv, { allowFailure: true })
+  if (res.exitCode !== 0 && /Cannot find device/.test(res.stderr)) return false
+  if (res.exitCode !== 0) {
+    throw new HostnetError('backend-failure', `cannot read the qdiscs of '${dev}': tc failed (exit ${res.exitCode}): ${res.stderr.trim().split('\n')[0] ?? ''}`, {
+      details: { argv, stderr: res.stderr },
+    })
+  }
   const qdiscs = JSON.parse(res.stdout || '[]') as Array<{ kind?: string; handle?: string; root?: boolean }>
   return qdiscs.some((q) => q.kind === 'htb' && q.handle === '1:' && q.root === true)
 }
