@@ -9,7 +9,7 @@ import { canUseNetns, leakedNetns } from '../helpers/netns.js'
 import { EtcdCluster, haveEtcd } from '../helpers/etcd.js'
 import { ClusterLab, ip } from '../helpers/cluster-lab.js'
 import { openStore } from '../../src/store/index.js'
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { repoRoot } from '../helpers/paths.js'
 
@@ -80,6 +80,16 @@ test('killing the etcd leader during a change: every host converges, nothing is 
   }
   // the killed member comes back and catches up; the agents keep converged
   await etcd.restart(leader)
+  // a host leaving: its agent removes what it made, the others drop it from head-end replication; joining again
+  const fdb = (): number => (execFileSync('bridge', ['-n', lab.hosts[0]!.netns, 'fdb', 'show', 'dev', 'vxl4242'], { encoding: 'utf8' }).match(/^00:00:00:00:00:00 dst /gm) ?? []).length
+  assert.equal(fdb(), HOSTS - 1)
+  const left = (await lab.cluster.removeHost('h6'))!
+  await lab.waitFor(ids, left, (s) => s.state === 'converged' && (s.hostId === 'h6' ? s.networks.length === 0 : s.networks.includes('red')))
+  assert.equal(fdb(), HOSTS - 2)
+  assert.equal(ip(lab.host('h6').netns, '-j', 'link', 'show').includes('vbr4242'), false, 'h6 removed the network it made')
+  const joined = await lab.cluster.putHost({ id: 'h6', address: lab.host('h6').address, labels: {}, underlayIface: 'eth0' })
+  await lab.waitFor(ids, joined, (s) => s.state === 'converged' && s.networks.includes('red'))
+  assert.equal(fdb(), HOSTS - 1)
   const last = await lab.cluster.undefineNetwork('red')
   await lab.waitFor(ids, last!, (s) => s.state === 'converged' && s.networks.length === 0)
   for (const h of lab.hosts) assert.equal(await lab.stopAgent(h.id), 0, h.id)
