@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { runCli, spawnCli } from '../engine/cli-helpers.js'
 import { uniqueNetnsName } from '../helpers/netns.js'
 import { KimchiClient, type Credentials } from './client.js'
+import { until } from '../api/lab.js'
 
 export interface KimchiLabOptions {
   libvirt?: boolean
@@ -23,16 +24,6 @@ export interface KimchiLabOptions {
   pamUser?: boolean
   serveArgs?: string[]
   env?: Record<string, string>
-}
-
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
 }
 
 export class KimchiLab {

@@ -11,6 +11,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Answer, KimchiClient } from './client.js'
 import { kpath } from './client.js'
+import { until } from '../api/lab.js'
 
 export interface SuiteTarget {
   /** An admin of the server. */
@@ -71,16 +72,6 @@ export function assertError(a: Answer, status: number, code: string, what = ''):
 function ok(a: Answer, status: number, what = ''): any {
   assert.equal(a.status, status, `${what}: ${a.status} ${a.text}`)
   return a.json
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
 }
 
 /** Register the suite's tests (node:test, run in order); `target()` is called once the `before` hooks ran. */
