@@ -10,70 +10,22 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { formatState, parseDesiredState } from '../../src/codec/yaml/state.js'
-import type { Iface, IfaceType } from '../../src/model/host/iface.js'
 import type { HostState } from '../../src/model/host/state.js'
-import { isGroup, type Field, type IfaceTypeDescriptor, type LeafField, type SectionSpec, type ValueSpec } from '../../src/model/host/types/descriptor.js'
+import type { IfaceTypeDescriptor, LeafField } from '../../src/model/host/types/descriptor.js'
 import { IFACE_TYPE_DESCRIPTORS, fieldPath } from '../../src/model/host/types/index.js'
 import { applyOpsToState } from '../../src/backend/fake/simulate.js'
 import { planHost, verifyHost } from '../../src/plan/index.js'
 import type { HostOp } from '../../src/plan/index.js'
-
-type Rec = Record<string, unknown>
-
-/** A leaf with the record keys that lead to it (keyed groups) and its document path under the section. */
-interface Leaf {
-  field: LeafField
-  recordPath: string[]
-}
-
-function leaves(fields: readonly Field[], recordPath: string[] = []): Leaf[] {
-  return fields.flatMap((f): Leaf[] => {
-    if (!isGroup(f)) return [{ field: f, recordPath: [...recordPath, f.key] }]
-    return leaves(f.fields, f.key === undefined ? recordPath : [...recordPath, f.key])
-  })
-}
+import { candidates, docOf, getAt, leaves, sectionOf, setAt, TABLE_TYPES, type Leaf, type Rec } from '../helpers/descriptor-values.js'
 
 const BASE = 'base0'
 const OTHER_BASE = 'base1'
 const NAME = 'x0'
 
-/** Two different values of a field that its own check accepts, the first not the kernel's default. */
+/** Two different values of a field, the first not the kernel's default; undefined for port lists. */
 function values(d: IfaceTypeDescriptor, f: LeafField): [unknown, unknown] | undefined {
-  const v: ValueSpec = f.value
-  const ok = (x: unknown): boolean => x !== f.kernelDefault && (f.check as ((x: unknown, field: string) => string | undefined) | undefined)?.(x, f.yaml) === undefined
-  switch (v.kind) {
-    case 'bool': return f.kernelDefault === true ? [false, true] : [true, false]
-    case 'int': {
-      const candidates = Array.from({ length: 64 }, (_, i) => v.min + i).filter((x) => x <= v.max && ok(x))
-      return candidates.length < 2 ? undefined : [candidates[0], candidates[1]]
-    }
-    case 'enum': {
-      const candidates = v.values.filter(ok)
-      return candidates.length < 2 ? [candidates[0], f.kernelDefault] : [candidates[0], candidates[1]]
-    }
-    case 'ifname':
-      if (f.key === d.baseField) return [BASE, OTHER_BASE]
-      if (f.key === d.peerField) return [`${NAME}p`, `${NAME}q`]
-      return ['y0', 'y1']
-    case 'ip': return v.cast === 'unicast' ? ['192.0.2.1', '192.0.2.2'] : ['239.1.1.1', '239.1.1.2']
-    case 'ips': return [['192.0.2.7', '192.0.2.8'], ['192.0.2.8', '192.0.2.9']]
-    case 'kernel-options': return [{ [v.names[0]!]: 1 }, { [v.names[0]!]: 2 }]
-    // port lists are planned by attaching ports (their golden cases), not read from the section alone
-    case 'ports':
-    case 'ifnames': return undefined
-  }
-}
-
-function setAt(rec: Rec, path: readonly string[], value: unknown): void {
-  let r = rec
-  for (const k of path.slice(0, -1)) r = (r[k] ??= {}) as Rec
-  r[path.at(-1)!] = value
-}
-
-function getAt(rec: Rec | undefined, path: readonly string[]): unknown {
-  let r: unknown = rec
-  for (const k of path) r = (r as Rec | undefined)?.[k]
-  return r
+  const c = candidates(d, f, { name: NAME, base: BASE, otherBase: OTHER_BASE })
+  return c === undefined || c.length < 2 ? undefined : [c[0], c[1]]
 }
 
 /**
@@ -85,16 +37,6 @@ function sectionWith(d: IfaceTypeDescriptor, all: readonly Leaf[], leaf: Leaf, v
   for (const l of all) if (l.field.requiredToCreate === true || l.field.key === d.baseField) setAt(rec, l.recordPath, values(d, l.field)![0])
   setAt(rec, leaf.recordPath, value)
   return rec
-}
-
-/** The same record as a document mapping, keyed as the table spells it. */
-function docOf(section: SectionSpec, all: readonly Leaf[], rec: Rec): Rec {
-  const out: Rec = {}
-  for (const l of all) {
-    const v = getAt(rec, l.recordPath)
-    if (v !== undefined) setAt(out, fieldPath(section, l.field.key).split('/').slice(1), v)
-  }
-  return out
 }
 
 const CURRENT: HostState = {
@@ -111,9 +53,7 @@ function apply(current: HostState, desired: ReturnType<typeof parseDesiredState>
   return { state: applyOpsToState(current, plan.ops), ops: plan.ops, expected: plan.expected }
 }
 
-const sectionOf = (i: Iface | undefined, s: SectionSpec): Rec | undefined => (i as unknown as Rec | undefined)?.[s.prop] as Rec | undefined
-
-const CREATED = Object.values(IFACE_TYPE_DESCRIPTORS).filter((d): d is IfaceTypeDescriptor<IfaceType> => d.creatable && d.section !== undefined && d.section.custom !== true)
+const CREATED = TABLE_TYPES
 
 test('the types this test covers: every type hostnet creates with a section read from its field table', () => {
   assert.ok(CREATED.length >= 8, CREATED.map((d) => d.type).join(','))

@@ -10,7 +10,7 @@ import type { Route } from '../../model/host/route.js'
 import { baseOf, peerOf, sectionOf } from '../../model/host/relations.js'
 import { isGroup, KERNEL_DEFAULT_MTU as DEFAULT_MTU } from '../../model/host/types/descriptor.js'
 import { BOUNDED_MTU_TYPES, CHILD_TYPES, CONTROLLER_TYPES, CREATABLE_TYPES, kernelDefaults, PORT_OPTION_SPECS, typeDescriptor } from '../../model/host/types/index.js'
-import { BRIDGE_OPTIONS } from '../../model/host/types/linux-bridge.js'
+import { BRIDGE_OPTIONS, STP_FORWARD_DELAY_MAX_SEC, STP_FORWARD_DELAY_MIN_SEC, stpAcceptsForwardDelay } from '../../model/host/types/linux-bridge.js'
 
 /** Kernel defaults of a new bridge (net/bridge/br_device.c, br_stp_if.c), times in seconds. */
 export const KERNEL_BRIDGE_DEFAULTS = kernelDefaults(BRIDGE_OPTIONS) as Required<BridgeOptions>
@@ -130,9 +130,12 @@ export class SimKernel {
   /** Apply bridge options in the kernel's order: delay checked against the old STP state, then STP start clamps. */
   startStp(cur: BridgeOptions, next: BridgeOptions): BridgeOptions {
     const d = next.forwardDelaySec
-    if (d !== undefined && cur.stp === true && (d < 2 || d > 30)) throw simError(`forward delay ${d} out of range 2..30 with STP on`)
+    const range = `${STP_FORWARD_DELAY_MIN_SEC}..${STP_FORWARD_DELAY_MAX_SEC}`
+    if (d !== undefined && cur.stp === true && !stpAcceptsForwardDelay(d)) throw simError(`forward delay ${d} out of range ${range} with STP on (Numerical result out of range)`)
     const out = { ...cur, ...next }
-    if (out.stp === true && cur.stp !== true) out.forwardDelaySec = Math.min(30, Math.max(2, out.forwardDelaySec ?? 15))
+    if (out.stp === true && cur.stp !== true) {
+      out.forwardDelaySec = Math.min(STP_FORWARD_DELAY_MAX_SEC, Math.max(STP_FORWARD_DELAY_MIN_SEC, out.forwardDelaySec ?? KERNEL_BRIDGE_DEFAULTS.forwardDelaySec))
+    }
     return out
   }
 

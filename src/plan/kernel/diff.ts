@@ -8,6 +8,7 @@ import type { BridgePortOptions, Iface } from '../../model/host/iface.js'
 import { baseOf, peerOf } from '../../model/host/relations.js'
 import { isGroup, type ControllerSpec, type Field, type SectionSpec } from '../../model/host/types/descriptor.js'
 import { SECTIONS, typeDescriptor } from '../../model/host/types/index.js'
+import { stpAcceptsForwardDelay } from '../../model/host/types/linux-bridge.js'
 import { diffAddresses } from './addresses.js'
 import { isCreated, isDeleted, targetOf } from './merged.js'
 import type { Merged } from './merged.js'
@@ -173,7 +174,15 @@ function afterDeletes(ctx: Ctx, c: Iface): { link: Iface; cycled: boolean } {
 function optionOps(ctx: Ctx, c: Iface, t: Iface): void {
   if (t.type === 'linux-bridge') {
     const options = changedFields(t.bridge?.options, c.bridge?.options)
-    if (Object.keys(options).length > 0) stage(ctx, 'options', 0, { kind: 'bridge.set-options', name: t.name, options })
+    if (Object.keys(options).length === 0) return
+    // the kernel applies a new forward delay before a new STP state and checks it against the old one: turning
+    // STP off with a delay STP would refuse takes two changes, STP first
+    const { stp, ...rest } = options
+    const d = options.forwardDelaySec
+    if (stp === false && c.bridge?.options?.stp === true && d !== undefined && !stpAcceptsForwardDelay(d)) {
+      stage(ctx, 'options', 0, { kind: 'bridge.set-options', name: t.name, options: { stp } })
+      stage(ctx, 'options', 0, { kind: 'bridge.set-options', name: t.name, options: rest })
+    } else stage(ctx, 'options', 0, { kind: 'bridge.set-options', name: t.name, options })
   }
   if (t.type === 'bond') {
     const options = changedFields(t.bond?.options, c.bond?.options)

@@ -64,6 +64,15 @@ declare module '../iface.js' {
   }
 }
 
+/** Forward delays the kernel accepts while STP is on (BR_MIN/MAX_FORWARD_DELAY); any while it is off. */
+export const STP_FORWARD_DELAY_MIN_SEC = 2
+export const STP_FORWARD_DELAY_MAX_SEC = 30
+
+/** Whether the kernel accepts forward delay `d` on a bridge with STP on. */
+export function stpAcceptsForwardDelay(d: number): boolean {
+  return d >= STP_FORWARD_DELAY_MIN_SEC && d <= STP_FORWARD_DELAY_MAX_SEC
+}
+
 /** Defaults hostnet gives a new bridge: STP off, forward delay 0 (what libvirt's networks use for VMs). */
 export const NEW_BRIDGE_DEFAULTS: BridgeOptions = { stp: false, forwardDelaySec: 0 }
 
@@ -118,8 +127,9 @@ export const linuxBridge = defineType({
     keyHint: (k) => (k === 'vlan-protocol' ? notSupported('bridge vlan-protocol is not supported') : undefined),
     checkTarget: (target: BridgeConfig, desired: BridgeConfig | undefined) => {
       const d = desired?.options?.forwardDelaySec
-      if (target.options?.stp !== true || d === undefined || (d >= 2 && d <= 30)) return undefined
-      return { field: 'options/stp/forward-delay', message: `forward-delay ${d} must be in 2..30 while STP is enabled`, value: d }
+      if (target.options?.stp !== true || d === undefined || stpAcceptsForwardDelay(d)) return undefined
+      const range = `${STP_FORWARD_DELAY_MIN_SEC}..${STP_FORWARD_DELAY_MAX_SEC}`
+      return { field: 'options/stp/forward-delay', message: `forward-delay ${d} must be in ${range} while STP is enabled`, value: d }
     },
   },
   controller: {
