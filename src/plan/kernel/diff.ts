@@ -278,5 +278,20 @@ export function diffInterfaces(g: TargetGraph): InterfaceDiff {
     if (isCreated(m)) createOps(ctx, m, m.target)
     else modifyOps(ctx, m, m.target)
   }
+  bridgeMtuAfterPorts(ctx)
   return { deletes, staged: ctx.out, facts: { flushed: ctx.flushed, ipv4Flushed: ctx.ipv4Flushed } }
+}
+
+/**
+ * A Linux bridge takes the lowest MTU of its ports whenever one joins, unless its MTU was set on its own: the kernel
+ * marks an MTU set by `link set mtu`, not one given at creation. So a bridge given an MTU in the document whose
+ * ports join in this plan gets it set again once they joined (the options phase): it keeps it, and verifies.
+ */
+function bridgeMtuAfterPorts(ctx: Ctx): void {
+  const joined = new Set(ctx.out.flatMap((s) => (s.op.kind === 'link.set-controller' && s.op.controller !== null ? [s.op.controller] : [])))
+  for (const name of [...joined].sort()) {
+    const m = ctx.g.merged.get(name)
+    if (m?.target?.type !== 'linux-bridge' || m.desired.mtu === undefined || isDeleted(m)) continue
+    stage(ctx, 'options', 0, { kind: 'link.set-mtu', name, mtu: m.desired.mtu })
+  }
 }
