@@ -105,6 +105,19 @@ after(async () => {
 
 kimchiSuite(() => target, skip)
 
+// one implementation underneath: what the facade did is in hostnet's change record, by the caller
+test("kimchi: the facade's changes are hostnet's (the change record, with the caller as actor)", { skip: skip || (remote !== undefined ? 'a hostnet lab only' : false) }, async () => {
+  const l = lab!
+  const r = await l.admin().get(`/api/v1/changes?target=${encodeURIComponent(`netns:${l.ns}`)}&kind=network,port,template,vm&limit=1000`)
+  assert.equal(r.status, 200, r.text)
+  const recs = (Array.isArray(r.json) ? r.json : r.json.changes) as Array<{ kind: string; object: string; actor: string }>
+  const has = (kind: string, object: string): boolean => recs.some((c) => c.kind === kind && c.object === object && c.actor.startsWith('api:token:'))
+  for (const [kind, object] of [['network.defined', 'bb-gnat'], ['network.started', 'bb-gnat'], ['network.undefined', 'bb-iso'], ['template.created', 'bb-gt'], ['vm.defined', 'bb-vm'], ['vm.nic-attached', 'bb-vm'], ['vm.nic-updated', 'bb-vm'], ['vm.nic-detached', 'bb-vm'], ['vm.started', 'bb-vm'], ['vm.undefined', 'bb-vm']] as const) {
+    assert.ok(has(kind, object), `${kind} ${object} by the token in ${JSON.stringify(recs.slice(-5))}`)
+  }
+  for (const kind of ['port.created', 'port.deleted']) assert.ok(recs.some((c) => c.kind === kind && c.actor.startsWith('api:token:')), `the guests' ports: ${kind}`)
+})
+
 // Kimchi's s390x rules: the local server again with --kimchi-arch s390x (a remote one when KIMCHI_S390X=1)
 let s390: SuiteTarget | undefined
 test('kimchi: serve again with --kimchi-arch s390x', { skip }, async () => {
