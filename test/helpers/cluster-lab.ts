@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeNetns, removeNetns } from './netns.js'
 import { repoRoot } from './paths.js'
-import { EtcdClient, ClusterState } from '../../src/store/etcd/index.js'
+import { EtcdClient, ClusterState, type EtcdOptions } from '../../src/store/etcd/index.js'
 import type { HostStatus } from '../../src/model/cluster/records.js'
 
 export const UNDERLAY_BRIDGE = 'ul0'
@@ -39,9 +39,12 @@ export class ClusterLab {
   readonly etcd: EtcdClient
   readonly cluster: ClusterState
 
-  constructor(readonly etcdUrls: string) {
+  constructor(
+    readonly etcdUrls: string,
+    admin: Pick<EtcdOptions, 'tls' | 'auth'> = {},
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'hostnet-cluster-'))
-    this.etcd = new EtcdClient({ endpoints: etcdUrls.split(','), requestTimeoutMs: 2000 })
+    this.etcd = new EtcdClient({ endpoints: etcdUrls.split(','), requestTimeoutMs: 2000, ...admin })
     this.cluster = new ClusterState(this.etcd)
   }
 
@@ -76,12 +79,12 @@ export class ClusterLab {
     ip(this.underlay, 'link', 'set', `p${id.slice(1)}`, up ? 'up' : 'down')
   }
 
-  startAgent(id: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  startAgent(id: string, env: NodeJS.ProcessEnv = {}, extraArgs: readonly string[] = []): ChildProcess {
     const h = this.host(id)
     const log = openSync(h.logFile, 'a')
     h.agent = spawn(
       process.execPath,
-      [join(repoRoot(), 'bin', 'hostnet'), 'agent', '--etcd', this.etcdUrls, '--host-id', h.id, '--netns', h.netns, '--state-dir', h.stateDir, '--lease-ttl', '5'],
+      [join(repoRoot(), 'bin', 'hostnet'), 'agent', '--etcd', this.etcdUrls, '--host-id', h.id, '--netns', h.netns, '--state-dir', h.stateDir, '--lease-ttl', '5', ...extraArgs],
       { stdio: ['ignore', log, log], env: { ...process.env, ...env } },
     )
     closeSync(log)

@@ -5,7 +5,8 @@
  * @module
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, openSync, closeSync } from 'node:fs'
+import { mkdtempSync, rmSync, openSync, closeSync, readFileSync } from 'node:fs'
+import { EtcdClient } from '../../src/store/etcd/index.js'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,6 +29,13 @@ async function freePort(): Promise<number> {
   })
 }
 
+/** TLS of the client URLs (PEM file paths): members require client certificates signed by `ca`. */
+export interface EtcdTlsFiles {
+  cert: string
+  key: string
+  ca: string
+}
+
 interface Member {
   name: string
   clientPort: number
@@ -40,15 +48,16 @@ export class EtcdCluster {
   private constructor(
     readonly members: Member[],
     dir: string,
+    readonly tls: EtcdTlsFiles | undefined,
   ) {
     this.dir = dir
   }
 
-  static async start(size = 1): Promise<EtcdCluster> {
+  static async start(size = 1, tls?: EtcdTlsFiles): Promise<EtcdCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'hostnet-etcd-'))
     const members: Member[] = []
     for (let i = 0; i < size; i++) members.push({ name: `m${i}`, clientPort: await freePort(), peerPort: await freePort(), proc: undefined })
-    const c = new EtcdCluster(members, dir)
+    const c = new EtcdCluster(members, dir, tls)
     try {
       for (let i = 0; i < size; i++) c.spawnMember(i)
       await c.waitHealthy()
@@ -60,7 +69,7 @@ export class EtcdCluster {
   }
 
   get endpoints(): string[] {
-    return this.members.map((m) => `http://127.0.0.1:${m.clientPort}`)
+    return this.members.map((m) => `${this.tls === undefined ? 'http' : 'https'}://127.0.0.1:${m.clientPort}`)
   }
 
   /** For `--etcd`. */
@@ -77,8 +86,9 @@ export class EtcdCluster {
       [
         '--name', m.name,
         '--data-dir', join(this.dir, m.name),
-        '--listen-client-urls', `http://127.0.0.1:${m.clientPort}`,
-        '--advertise-client-urls', `http://127.0.0.1:${m.clientPort}`,
+        '--listen-client-urls', this.endpoints[i]!,
+        '--advertise-client-urls', this.endpoints[i]!,
+        ...(this.tls === undefined ? [] : ['--cert-file', this.tls.cert, '--key-file', this.tls.key, '--trusted-ca-file', this.tls.ca, '--client-cert-auth']),
         '--listen-peer-urls', `http://127.0.0.1:${m.peerPort}`,
         '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peerPort}`,
         '--initial-cluster', initial,
@@ -128,11 +138,24 @@ export class EtcdCluster {
     const deadline = Date.now() + timeoutMs
     for (const i of which) {
       for (;;) {
-        const r = (await post(this.members[i]!.clientPort, '/v3/kv/range', { key: 'aGVhbHRo' }).catch(() => undefined)) as { header?: unknown } | undefined
-        if (r?.header !== undefined) break
+        if (await this.answers(i)) break
         if (Date.now() > deadline) throw new Error(`etcd member ${i} did not become healthy`)
         await new Promise((res) => setTimeout(res, 100))
       }
+    }
+  }
+
+  /** Whether member i answers a read (with TLS: with the member's own certificate as the client's). */
+  private async answers(i: number): Promise<boolean> {
+    const tls = this.tls === undefined ? undefined : { ca: readFileSync(this.tls.ca), cert: readFileSync(this.tls.cert), key: readFileSync(this.tls.key) }
+    const c = new EtcdClient({ endpoints: [this.endpoints[i]!], requestTimeoutMs: 1000, ...(tls === undefined ? {} : { tls }) })
+    try {
+      await c.get('health')
+      return true
+    } catch {
+      return false
+    } finally {
+      c.close()
     }
   }
 

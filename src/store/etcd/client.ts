@@ -170,10 +170,13 @@ export class EtcdClient {
           res.on('error', reject)
           res.on('end', () => {
             let v: unknown
+            const text = Buffer.concat(chunks).toString('utf8')
             try {
-              v = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-            } catch (e) {
-              reject(new Error(`HTTP ${res.statusCode ?? '?'}: not JSON (${(e as Error).message})`))
+              v = JSON.parse(text)
+            } catch {
+              // etcd's own refusals (a client certificate with a common name at the gateway, say) are plain text
+              const status = res.statusCode ?? 500
+              reject(status >= 400 && status < 500 ? new GatewayError(3, `HTTP ${status}: ${cut(text.trim(), 200)}`) : new Error(`HTTP ${status}: not JSON: ${cut(text.trim(), 200)}`))
               return
             }
             const err = v as { code?: number; error?: string; message?: string }
