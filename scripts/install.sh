@@ -58,6 +58,18 @@ if [[ ! -x native/build/hostnet-nl || native/hostnet-nl.c -nt native/build/hostn
   mv native/build/hostnet-nl.tmp native/build/hostnet-nl
 fi
 
+# ifupdown's parser (ifquery) for the gen-conf tests: the package is unpacked here, not installed (its
+# networking.service must never configure this host's interfaces); ifquery -i FILE only reads the file given.
+if [[ ! -x native/build/ifupdown/sbin/ifquery ]]; then
+  echo "install: unpacking ifupdown (ifquery) into native/build/ifupdown"
+  dl=$(mktemp -d)
+  (cd "$dl" && apt-get download -qq ifupdown 2>/dev/null || { apt-get update -qq && apt-get download -qq ifupdown; })
+  mkdir -p native/build/ifupdown.tmp
+  dpkg -x "$dl"/ifupdown_*.deb native/build/ifupdown.tmp
+  rm -rf "$dl" native/build/ifupdown
+  mv native/build/ifupdown.tmp native/build/ifupdown
+fi
+
 # npm packages: reinstall only when package-lock.json changed since the last install.
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ ! -f node_modules/.hostnet-lock-hash || $(cat node_modules/.hostnet-lock-hash) != "$lock_hash" ]]; then

@@ -51,6 +51,10 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./saved.js')).registerSavedCommands,
   },
   {
+    commands: [['gen-conf [options] [file]', 'render a desired state (or the saved one) as native configuration files: nm-keyfile, networkd, ifupdown or ifcfg']],
+    load: async () => (await import('./gen-conf.js')).registerGenConfCommand,
+  },
+  {
     commands: [['ovs-show [options]', 'print Open vSwitch bridges, ports, VLANs and bond status of a target']],
     load: async () => (await import('./ovs.js')).registerOvsCommands,
   },
