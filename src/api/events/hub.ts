@@ -152,8 +152,10 @@ export class EventHub {
    * page, waiting for the client to take them), then every new one. Without lastEventId, only new records.
    */
   async subscribe(res: ServerResponse, filter: SubscriptionFilter, lastEventId: number | undefined): Promise<void> {
-    if (this.stale) {
-      this.cursor = this.store.changes.lastId()
+    if (this.stale || this.subs.size === 0) {
+      // nobody was listening: the hub's cursor meant nothing (a read may even be pending from a wake-up made
+      // while nobody subscribed); this subscriber's stream starts at the record's end
+      this.cursor = Math.max(this.cursor, this.store.changes.lastId())
       this.stale = false
     }
     const s: Subscriber = { res, filter, cursor: lastEventId ?? this.cursor, live: lastEventId === undefined, closed: false }
@@ -172,7 +174,8 @@ export class EventHub {
     }
     while (!s.closed) {
       if (s.cursor >= this.cursor) {
-        s.cursor = this.cursor // caught up with the hub: from now on it is fed with the others
+        // caught up with the hub: from now on it is fed with the others (its cursor never goes back: records
+        // it was sent are not sent again)
         s.live = true
         return
       }
