@@ -4,7 +4,7 @@
  * dropped from it, and (cascade.ts) what deletions and MTU changes drag along.
  * @module
  */
-import type { Iface } from '../../model/host/iface.js'
+import type { Iface, IpAddress } from '../../model/host/iface.js'
 import { namedPeer, peerOf, peerPath, withPeer } from '../../model/host/relations.js'
 import type { KernelCaps } from '../caps.js'
 import { cascadeDeletes, propagateMtu } from './cascade.js'
@@ -17,9 +17,33 @@ import { createTarget, immutableChange, overlayTarget, recreateTarget } from './
 import { resolvedType, validateEntry } from './validate-entry.js'
 import { ifaceMismatches } from './verify.js'
 
+/** Loopback's own addresses, as the kernel gives them to `lo` when it comes up. */
+const LOOPBACK_OWN: Readonly<Record<'ipv4' | 'ipv6', IpAddress>> = {
+  ipv4: { ip: '127.0.0.1', prefixLength: 8 },
+  ipv6: { ip: '::1', prefixLength: 128 },
+}
+
+/**
+ * Loopback keeps its own addresses (127.0.0.1/8, ::1/128) whatever list a document gives it, as nmstate does: an
+ * address list for a loopback is taken with them. Removing them cuts the host's local traffic, and the kernel
+ * adds them back whenever lo comes up, so restoring them failed ("Address already assigned").
+ */
+function withLoopbackOwn(want: Iface): Iface {
+  if (want.type !== 'loopback') return want
+  let out = want
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const ip = out[family]
+    const own = LOOPBACK_OWN[family]
+    if (ip?.addresses === undefined || ip.enabled === false) continue
+    if (ip.addresses.some((a) => a.ip === own.ip && a.prefixLength === own.prefixLength)) continue
+    out = { ...out, [family]: { ...ip, addresses: [own, ...ip.addresses] } }
+  }
+  return out
+}
+
 function fromEntry(e: DesiredEntry, current: Iface | undefined, caps: KernelCaps): Merged {
   validateEntry(e, current, caps)
-  const want: Iface = { ...e.iface, type: resolvedType(e.iface, current) }
+  const want: Iface = withLoopbackOwn({ ...e.iface, type: resolvedType(e.iface, current) })
   // one object literal per outcome (no spreads): this runs for every entry of a document
   const path = ifacePath(e.index)
   const make = (target: Iface | undefined, action: Merged['action']): Merged => ({ name: want.name, index: e.index, path, current, desired: want, target, action })
