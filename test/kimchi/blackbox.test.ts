@@ -87,6 +87,8 @@ before(async () => {
       assert.equal(s.status, 200, s.text)
       return { name: 'bb-rich', expect: ["<virtualport type='openvswitch'>", "<tag id='42'/>", "<inbound average='1000'/>", "<outbound average='500'/>", "<source bridge='ovsbr0'/>"] }
     },
+    addAddress: (dev, cidr) => l.ip('addr', 'add', cidr, 'dev', dev),
+    delAddress: (dev, cidr) => l.ip('addr', 'del', cidr, 'dev', dev),
     addLink: (name) => l.ip('link', 'add', name, 'type', 'bridge'),
     delLink: (name) => l.ip('link', 'del', name),
     handBridge: async () => {

@@ -38,6 +38,9 @@ export interface SuiteTarget {
   removeNetworkElsewhere?: (name: string) => Promise<void>
   /** Make a device (a bridge) by hand on the target, and remove it (to see KCHNET0010E). */
   addLink?: (name: string) => void
+  /** Give a host NIC an address by hand, and take it away (a network whose subnet then collides cannot start). */
+  addAddress?: (dev: string, cidr: string) => void
+  delAddress?: (dev: string, cidr: string) => void
   delLink?: (name: string) => void
   /** Make an Open vSwitch bridge on the target and return its name, when the target has Open vSwitch. */
   ovsBridge?: () => Promise<string>
@@ -247,6 +250,15 @@ export function kimchiSuite(target: () => SuiteTarget | undefined, skip: string 
     assert.equal(now.autostart, true, 'autostart carried over')
     assertError(await t.admin.put(net(renamed), { subnet: 'bad' }), 400, 'KCHNET0003E', 'a failed update')
     assert.equal(ok(await t.admin.get(net(renamed)), 200, 'the original is back after a failed update').subnet, '10.201.9.0/24')
+    if (t.addAddress !== undefined && t.delAddress !== undefined) {
+      t.addAddress(t.nics[2]!, '10.201.9.1/24')
+      try {
+        assertError(await t.admin.post(net(renamed, 'activate'), {}), 500, 'KCHNET0022E', 'the subnet collides with a host address')
+      } finally {
+        t.delAddress(t.nics[2]!, '10.201.9.1/24')
+      }
+      assert.equal(ok(await t.admin.get(net(renamed)), 200).state, 'inactive')
+    }
     for (const x of [renamed, n('small')]) {
       assert.equal((await t.admin.del(net(x))).status, 204)
       made.networks.delete(x)
