@@ -25,8 +25,8 @@ class FakeRes extends EventEmitter {
   writeHead(): this {
     return this
   }
-  write(s: string): boolean {
-    this.text += s
+  write(s: string | Buffer): boolean {
+    this.text += s.toString()
     if (this.stalled) this.writableLength += Buffer.byteLength(s)
     return true
   }

@@ -33,6 +33,8 @@ export interface SubscriptionFilter {
 interface Subscriber {
   res: ServerResponse
   filter: SubscriptionFilter
+  /** The filter as text: subscribers with equal keys (and positions) are sent the same bytes. */
+  filterKey: string
   /** Id of the last record considered for this subscriber. */
   cursor: number
   live: boolean
@@ -41,6 +43,12 @@ interface Subscriber {
 
 export function eventText(r: ChangeRecord): string {
   return `id: ${r.id}\nevent: ${r.kind}\ndata: ${JSON.stringify(r)}\n\n`
+}
+
+/** `text` as one HTTP/1.1 chunk (size line, data, CRLF), as a chunked response's write would send it. */
+function chunk(text: string): Buffer {
+  const data = Buffer.from(text)
+  return Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`, 'latin1'), data, Buffer.from('\r\n', 'latin1')])
 }
 
 function matches(f: SubscriptionFilter, r: ChangeRecord): boolean {
@@ -107,7 +115,11 @@ export class EventHub {
         if (this.store.changes.lastId() <= this.cursor) break
         const batch = this.store.changes.list({ afterId: this.cursor, limit: PAGE })
         if (batch.length === 0) break
-        for (const s of this.subs) if (s.live && !s.closed) this.send(s, batch)
+        // each record's text is made once, and each distinct output once (subscribers with the same filter and
+        // position get the same bytes): a fan-out to many subscribers costs their writes, not their encodings
+        const texts: Array<string | undefined> = []
+        const outputs = new Map<string, Buffer | undefined>()
+        for (const s of this.subs) if (s.live && !s.closed) this.send(s, batch, texts, outputs)
         this.cursor = batch[batch.length - 1]!.id
         if (batch.length < PAGE && !this.again) break
       }
@@ -119,17 +131,30 @@ export class EventHub {
     }
   }
 
-  private send(s: Subscriber, records: readonly ChangeRecord[]): void {
-    let out = ''
-    for (const r of records) if (r.id > s.cursor && matches(s.filter, r)) out += eventText(r)
+  private send(s: Subscriber, records: readonly ChangeRecord[], texts: Array<string | undefined>, outputs: Map<string, Buffer | undefined>): void {
+    const key = `${s.filterKey}\0${s.cursor}`
+    let out = outputs.get(key)
+    if (!outputs.has(key)) {
+      let text = ''
+      records.forEach((r, i) => {
+        if (r.id > s.cursor && matches(s.filter, r)) text += texts[i] ??= eventText(r)
+      })
+      out = text === '' ? undefined : chunk(text)
+      outputs.set(key, out)
+    }
     const last = records[records.length - 1]
     if (last !== undefined && last.id > s.cursor) s.cursor = last.id
-    if (out !== '') this.write(s, out)
+    if (out !== undefined) this.write(s, out)
   }
 
-  private write(s: Subscriber, text: string): void {
+  /** `data`: text, or an HTTP/1.1 chunk made by chunk(). */
+  private write(s: Subscriber, data: string | Buffer): void {
     if (s.closed) return
-    s.res.write(text)
+    if (typeof data === 'string') s.res.write(data)
+    // the chunk goes to the socket as it is: one write of bytes shared by all subscribers, where the response's
+    // own write frames it anew for each (four pieces, a writev)
+    else if (s.res.chunkedEncoding && s.res.headersSent && s.res.socket !== null) s.res.socket.write(data)
+    else s.res.write(data.subarray(data.indexOf('\r\n') + 2, data.length - 2))
     if (s.res.writableLength > MAX_BUFFERED_BYTES) {
       this.log(`event stream: a subscriber is ${s.res.writableLength} bytes behind; dropped (it may resume with Last-Event-ID)`)
       this.drop(s)
@@ -158,7 +183,8 @@ export class EventHub {
       this.cursor = Math.max(this.cursor, this.store.changes.lastId())
       this.stale = false
     }
-    const s: Subscriber = { res, filter, cursor: lastEventId ?? this.cursor, live: lastEventId === undefined, closed: false }
+    const filterKey = JSON.stringify([filter.target ?? null, filter.kinds ?? null])
+    const s: Subscriber = { res, filter, filterKey, cursor: lastEventId ?? this.cursor, live: lastEventId === undefined, closed: false }
     this.subs.add(s)
     res.on('close', () => {
       s.closed = true
