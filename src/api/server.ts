@@ -31,6 +31,18 @@ export const API_LIMITS = {
   maxHeaderBytes: 16_384,
 } as const
 
+/**
+ * Test hooks (never set in production): a shorter header timeout and a lower cap on event subscribers, so that
+ * tests can reach them in a second.
+ */
+export const HEADERS_TIMEOUT_ENV = 'HOSTNET_TEST_API_HEADERS_TIMEOUT_MS'
+export const MAX_SUBSCRIBERS_ENV = 'HOSTNET_TEST_API_MAX_SUBSCRIBERS'
+
+function testHook(name: string): number | undefined {
+  const v = Number(process.env[name] ?? '')
+  return Number.isInteger(v) && v > 0 ? v : undefined
+}
+
 export interface ApiServerOptions extends AppOptions {
   socketDir: string
   /** Group of the read-write socket (default hostnet-admin; missing: root only, with a warning). */
@@ -45,6 +57,8 @@ export interface ApiServerOptions extends AppOptions {
   maxConnectionsPerListener?: number
   /** Cap on event-stream subscribers (default MAX_SUBSCRIBERS). */
   maxSubscribers?: number
+  /** Time for a request's headers to arrive (default API_LIMITS.headersTimeoutMs). */
+  headersTimeoutMs?: number
 }
 
 export interface ApiListener {
@@ -68,7 +82,7 @@ export class ApiServer {
     const tls = checkTcpOptions(o)
     const sessions = new Sessions()
     const auth = { tokens: svc.rt.store.tokens, sessions, pam: new PamAuthenticator(o.pamService === undefined ? {} : { service: o.pamService }), limiter: new LoginLimiter() }
-    const events = svc.events ?? new EventHub(svc.rt.store, svc.log, o.maxSubscribers)
+    const events = svc.events ?? new EventHub(svc.rt.store, svc.log, o.maxSubscribers ?? testHook(MAX_SUBSCRIBERS_ENV))
     const s = new ApiServer(createApp({ ...svc, events }, auth, o), sessions, events)
     try {
       ensureSocketDir(o.socketDir)
@@ -92,19 +106,30 @@ export class ApiServer {
 
   private limit(server: http.Server, o: ApiServerOptions): void {
     server.maxConnections = o.maxConnectionsPerListener ?? API_LIMITS.maxConnectionsPerListener
-    server.headersTimeout = API_LIMITS.headersTimeoutMs
+    server.headersTimeout = headersTimeout(o)
     server.requestTimeout = API_LIMITS.requestTimeoutMs
     server.keepAliveTimeout = API_LIMITS.keepAliveTimeoutMs
     server.setTimeout(API_LIMITS.idleTimeoutMs, (socket) => socket.destroy())
     server.maxHeadersCount = 100
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // headers or body too slow: 408, as node answers without a handler; anything else is a malformed request
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
       else socket.destroy()
     })
   }
 
+  /**
+   * Options of every listener's server: node checks the header and request timeouts on a timer (every 30 s by
+   * default, so a client sending its headers a byte at a time kept its connection up to 40 s past a 10 s limit):
+   * checked at least every second here.
+   */
+  private serverOptions(o: ApiServerOptions): http.ServerOptions {
+    return { maxHeaderSize: API_LIMITS.maxHeaderBytes, connectionsCheckingInterval: Math.min(1000, headersTimeout(o)) }
+  }
+
   private async listenUnix(kind: ListenerKind, path: string, mode: number, gid: number | undefined, o: ApiServerOptions): Promise<void> {
-    const server = http.createServer({ maxHeaderSize: API_LIMITS.maxHeaderBytes }, this.handler(kind))
+    const server = http.createServer(this.serverOptions(o), this.handler(kind))
     this.limit(server, o)
     await listenUnix(server, { path, mode, ...(gid === undefined ? {} : { gid }) })
     this.listeners.push({ kind, address: path, server })
@@ -112,7 +137,7 @@ export class ApiServer {
 
   private async listenTcp(listen: string, tls: { cert: Buffer; key: Buffer } | undefined, o: ApiServerOptions): Promise<void> {
     const addr = parseListenAddress(listen)
-    const opts = { maxHeaderSize: API_LIMITS.maxHeaderBytes }
+    const opts = this.serverOptions(o)
     const server = tls === undefined ? http.createServer(opts, this.handler('tcp')) : https.createServer({ ...opts, ...tls }, this.handler('tcp'))
     this.limit(server, o)
     await new Promise<void>((res, rej) => {
@@ -146,6 +171,10 @@ export class ApiServer {
     )
     this.listeners.length = 0
   }
+}
+
+function headersTimeout(o: ApiServerOptions): number {
+  return o.headersTimeoutMs ?? testHook(HEADERS_TIMEOUT_ENV) ?? API_LIMITS.headersTimeoutMs
 }
 
 /** TLS material for --listen, or undefined for --no-tls (loopback only). */
