@@ -23,6 +23,7 @@ import { dropNetns, freshNetns } from './lib/netns.js'
 import { ipBatch, portMac, portUuid } from './lib/port-env.js'
 import { loadLine, log, printResults, result } from './lib/result.js'
 import { round } from './lib/stats.js'
+import { processCpuMs } from './lib/cpu.js'
 
 const argv = process.argv.slice(2)
 const intArg = (name: string, dflt: number): number => intArgOf(argv, name, dflt)
@@ -78,12 +79,15 @@ async function main(): Promise<void> {
     const it = lines[Symbol.asyncIterator]()
     assert.equal((await it.next()).value, 'ready')
     const c0 = Date.now()
+    const cpu0 = [processCpuMs(api.child.pid), processCpuMs(child.pid)]
     for (let k = 0; k < changes / 2; k++) {
       const uuid = portUuid(4, k)
       await api.ok('POST', `${t}/networks/hnae0/ports?plug=false`, 201, networkPortXml({ uuid, ownerName: 'vm-ev', ownerUuid: OWNER, mac: portMac(100_000 + k) }))
       await api.ok('DELETE', `${t}/networks/hnae0/ports/${uuid}`, 204)
     }
     const changeMs = Date.now() - c0
+    const cpu = [processCpuMs(api.child.pid) - cpu0[0]!, processCpuMs(child.pid) - cpu0[1]!].map((ms) => round(ms / changes, 3))
+    log(`CPU per change: serve ${cpu[0]} ms (the request and the fan-out to ${subscribers} subscribers), the subscribers' process ${cpu[1]} ms`)
     const during = api.memoryMb()
     const report = JSON.parse(String((await it.next()).value)) as ChildReport
     log(`${changes} changes in ${round(changeMs / 1000, 1)} s; ${report.deliveries} deliveries to ${report.subscribers} subscribers: p50 ${round(report.p50, 1)} ms, p99 ${round(report.p99, 1)} ms, max ${round(report.max, 1)} ms; serve VmRSS ${round(during.rss)} MB (VmHWM ${round(during.hwm)} MB); ${loadLine()}`)
