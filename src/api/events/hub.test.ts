@@ -107,6 +107,30 @@ test('hub: without subscribers it reads nothing; one who comes later gets only w
   })
 })
 
+test('hub: a Last-Event-ID past the hub\'s position is not sent again what it has seen', async () => {
+  await withStore(async (s) => {
+    const hub = new EventHub(s)
+    try {
+      const a = new FakeRes()
+      await hub.subscribe(a as unknown as ServerResponse, {}, undefined)
+      // made before the hub reads them; b has seen them all already (it resumes from the last)
+      const seen = [change(s, 'port.created'), change(s, 'port.created'), change(s, 'port.created')]
+      const b = new FakeRes()
+      await hub.subscribe(b as unknown as ServerResponse, {}, seen[2])
+      hub.poke()
+      await settle()
+      assert.deepEqual(a.ids(), seen)
+      assert.deepEqual(b.ids(), [])
+      const next = change(s, 'network.defined')
+      hub.poke()
+      await settle()
+      assert.deepEqual(b.ids(), [next])
+    } finally {
+      hub.close()
+    }
+  })
+})
+
 test('hub: Last-Event-ID catches up from the store in pages, then goes live, nothing missed or doubled', async () => {
   await withStore(async (s) => {
     const hub = new EventHub(s)
