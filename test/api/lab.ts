@@ -144,7 +144,22 @@ export class ApiLab {
     return a
   }
 
-  req(method: string, path: string, o: ReqOptions = {}): Promise<Answer> {
+  /**
+   * One request. A request on a kept-alive socket that the server closed as idle just as it was sent fails
+   * with ECONNRESET or EPIPE before the server saw it (Node's documented keep-alive race): asked again once
+   * on a new socket.
+   */
+  async req(method: string, path: string, o: ReqOptions = {}): Promise<Answer> {
+    try {
+      return await this.reqOnce(method, path, o)
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if ((e as { reusedSocket?: boolean }).reusedSocket === true && (code === 'ECONNRESET' || code === 'EPIPE')) return this.reqOnce(method, path, o)
+      throw e
+    }
+  }
+
+  private reqOnce(method: string, path: string, o: ReqOptions): Promise<Answer> {
     const via = o.via ?? 'rw'
     const headers: Record<string, string> = { ...(o.headers ?? {}) }
     if (o.accept !== undefined) headers['accept'] = o.accept
@@ -174,7 +189,7 @@ export class ApiLab {
         })
         res.on('error', reject)
       })
-      r.on('error', reject)
+      r.on('error', (e) => reject(Object.assign(e, { reusedSocket: r.reusedSocket })))
       r.end(body)
     })
   }
