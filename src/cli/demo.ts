@@ -33,8 +33,8 @@ function indent(text: string): string {
   return text.replace(/^(?=.)/gm, '    ')
 }
 
-async function freshDemoSandbox(): Promise<void> {
-  const removed = await freshSandbox(DEMO_SANDBOX)
+async function freshDemoSandbox(sandbox: string): Promise<void> {
+  const removed = await freshSandbox(sandbox)
   if (removed.length > 0) say(`removed the sandbox an earlier run left (${removed.join(', ')})\n`)
 }
 
@@ -68,14 +68,15 @@ async function settleEarlierRun(rt: Runtime, target: Target): Promise<void> {
   if (open?.status === 'pending-confirm') await rollbackPending({ ...rt.deps, target })
 }
 
-export async function runDemo(flags: { stateDir?: string }): Promise<void> {
-  const target: Target = { kind: 'netns', name: DEMO_SANDBOX }
-  say(`hostnet demo: host interfaces and virtual networks, in the sandbox namespace '${DEMO_SANDBOX}'\n`)
+export async function runDemo(flags: { stateDir?: string; sandbox?: string }): Promise<void> {
+  const sandbox = flags.sandbox ?? DEMO_SANDBOX
+  const target: Target = { kind: 'netns', name: sandbox }
+  say(`hostnet demo: host interfaces and virtual networks, in the sandbox namespace '${sandbox}'\n`)
   await withRuntime(flags, async (rt) => {
     step(1, `create the sandbox (eth0..eth3 are veth "NICs" on an uplink switch)`)
     await settleEarlierRun(rt, target)
-    await forgetEarlierNetworks(rt, DEMO_SANDBOX, say)
-    await freshDemoSandbox()
+    await forgetEarlierNetworks(rt, sandbox, say)
+    await freshDemoSandbox(sandbox)
     say(`state directory: ${rt.stateDir}\n`)
     step(2, 'host interfaces: apply a bridge over eth0 and eth1 with an address (one verified transaction)')
     say(indent(DEMO_BRIDGE_DOC))
@@ -87,19 +88,20 @@ export async function runDemo(flags: { stateDir?: string }): Promise<void> {
     await demoConfirm(rt, target)
     step(4, 'bad input is refused before the kernel is touched')
     await demoBadInput(rt, target)
-    const next = await demoNetworks(rt, DEMO_SANDBOX, say, step, 5)
+    const next = await demoNetworks(rt, sandbox, say, step, 5)
     step(next, 'ports: VM NICs on a vepa network over eth2 and eth3 (allocation, macvtap plugging, the domain <interface>)')
     await narratePorts(rt, target, say)
   })
   say(`\ndone. Everything is still running in the sandbox:\n`)
-  say(`  ./bin/hostnet net-list --netns ${DEMO_SANDBOX}          ./bin/hostnet sandbox guest list --sandbox ${DEMO_SANDBOX}\n`)
-  say(`  ./bin/hostnet sandbox guest reach nat1 --sandbox ${DEMO_SANDBOX}    ./bin/hostnet net-port-list --netns ${DEMO_SANDBOX} demo-vepa\n`)
-  say(`remove it with: ./bin/hostnet sandbox destroy --name ${DEMO_SANDBOX}   (or run the demo again)\n`)
+  say(`  ./bin/hostnet net-list --netns ${sandbox}          ./bin/hostnet sandbox guest list --sandbox ${sandbox}\n`)
+  say(`  ./bin/hostnet sandbox guest reach nat1 --sandbox ${sandbox}    ./bin/hostnet net-port-list --netns ${sandbox} demo-vepa\n`)
+  say(`remove it with: ./bin/hostnet sandbox destroy --name ${sandbox}   (or run the demo again)\n`)
 }
 
 export function registerDemoCommand(program: Command): void {
   const cmd = program.command('demo').description(`walk-through in the sandbox '${DEMO_SANDBOX}': host interfaces (apply, confirm/rollback) and virtual networks (NAT, isolated, guests, DHCP)`)
-  addStateDirOption(cmd).action(async (flags: { stateDir?: string }) => {
+  cmd.option('--sandbox <name>', 'the sandbox (namespace) to walk through', DEMO_SANDBOX)
+  addStateDirOption(cmd).action(async (flags: { stateDir?: string; sandbox?: string }) => {
     await runDemo(flags)
   })
 }

@@ -10,7 +10,8 @@ import { canUseNetns } from '../helpers/netns.js'
 import { runCli, tempDir } from './cli-helpers.js'
 
 const skip = canUseNetns() ? false : 'needs root and ip netns'
-const SANDBOX = 'hostnet-demo'
+// a name of its own: concurrent runs (another checkout, scripts/main.sh) use theirs
+const SANDBOX = `hnt-demo${process.pid % 100000}`
 
 function sandboxNamespaces(): string[] {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -23,7 +24,7 @@ test('hostnet demo: every step, twice; the sandbox goes with sandbox destroy', {
   const dir = tempDir('hostnet-demo-')
   try {
     for (let run = 1; run <= 2; run++) {
-      const r = await runCli(['demo', '--state-dir', dir.path])
+      const r = await runCli(['demo', '--sandbox', SANDBOX, '--state-dir', dir.path])
       assert.equal(r.code, 0, `run ${run}: ${r.stderr}\n${r.stdout}`)
       for (const expected of [
         /applied and verified \d+ operations as transaction \d+/,
