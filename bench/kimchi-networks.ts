@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks'
 import { ApiServe } from './lib/api-serve.js'
 import { intArg } from './lib/args.js'
 import { dropNetns, freshNetns } from './lib/netns.js'
+import { stopNetnsProcesses } from '../src/sys/netns.js'
 import { loadLine, log, printResults, result, type BenchResult } from './lib/result.js'
 import { median } from './lib/stats.js'
 import { libvirtMissing, startPrivateLibvirtd } from './harness/libvirtd.js'
@@ -68,6 +69,8 @@ async function runOurs(n: number): Promise<Side> {
     return { ms, cpuSec: cpuSec(serve.child.pid!) - cpu0 }
   } finally {
     await serve.stop()
+    // after a failed run the networks' dnsmasq still run inside: they would outlive the namespace's name
+    await stopNetnsProcesses(ns)
     await dropNetns(ns)
   }
 }
