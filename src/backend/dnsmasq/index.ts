@@ -21,6 +21,7 @@ export {
   reloadDnsmasq,
   runningDnsmasqPid,
   startDnsmasq,
+  inotifyHint,
   stopDnsmasq,
 } from './process.js'
 export type { DnsmasqInstance, DnsmasqRunOptions } from './process.js'

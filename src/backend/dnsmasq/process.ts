@@ -9,6 +9,7 @@
  * names a living dnsmasq started with this network's config file), `startDnsmasq` starts it again.
  * @module
  */
+import { readFileSync } from 'node:fs'
 import { CommandError, HostnetError } from '../../errors.js'
 import { networkIpHasDhcp } from '../../model/network/ip.js'
 import { networkObject } from '../../model/network/network-def.js'
@@ -162,6 +163,28 @@ export async function startDnsmasq(def: NetworkDef, opts: DnsmasqRunOptions): Pr
   }
 }
 
+/** Where the kernel's limit on inotify instances per user is (one per dnsmasq that reads resolv.conf). */
+export const INOTIFY_INSTANCES_SYSCTL = '/proc/sys/fs/inotify/max_user_instances'
+
+/**
+ * The hint for dnsmasq's "failed to create inotify": every dnsmasq that forwards DNS watches resolv.conf with an
+ * inotify instance of its own, and the kernel allows a user `fs.inotify.max_user_instances` of them (128 by
+ * default: about 120 networks with DHCP/DNS). Empty for any other failure.
+ */
+export function inotifyHint(message: string, sysctlPath = INOTIFY_INSTANCES_SYSCTL): string {
+  if (!/failed to create inotify/i.test(message)) return ''
+  let limit = 'its limit'
+  try {
+    limit = `fs.inotify.max_user_instances = ${readFileSync(sysctlPath, 'utf8').trim()}`
+  } catch {
+    // not readable here: the hint names the setting without its value
+  }
+  return (
+    ` (each network with DHCP or DNS runs a dnsmasq holding one inotify instance, and this host's ${limit} is used up: ` +
+    `raise it, e.g. 'sysctl -w fs.inotify.max_user_instances=8192' and the same line in /etc/sysctl.d/)`
+  )
+}
+
 /** Run dnsmasq (it daemonizes once it bound its sockets) and read its pid file. */
 async function spawnDnsmasq(def: NetworkDef, paths: DnsmasqPaths, opts: DnsmasqRunOptions, runner: Runner, binary: string): Promise<number> {
   try {
@@ -176,7 +199,7 @@ async function spawnDnsmasq(def: NetworkDef, paths: DnsmasqPaths, opts: DnsmasqR
   } catch (e) {
     const why = e instanceof CommandError ? (e.stderr.trim().split('\n')[0] ?? e.message) : (e as Error).message
     const kind = e instanceof HostnetError && e.kind === 'dependency' ? 'dependency' : 'backend-failure'
-    throw new HostnetError(kind, `cannot start dnsmasq for network '${def.name}': ${why}`, { cause: e })
+    throw new HostnetError(kind, `cannot start dnsmasq for network '${def.name}': ${why}${inotifyHint(why)}`, { cause: e })
   }
   const pid = await readPidFile(paths.pid)
   if (pid === undefined) {
