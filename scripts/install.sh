@@ -8,6 +8,7 @@ DEB_PACKAGES=(
   iproute2          # ip, tc, bridge: the kernel backend
   nftables          # nft: NAT and firewall rules of virtual networks
   dnsmasq-base      # DHCP/DNS for virtual networks (binary only, no system service)
+  dhcpcd-base       # dhcpcd: the DHCP client of host interfaces with dhcp: true (binary only, no service)
   openvswitch-switch # ovsdb-server + ovs-vswitchd (run privately by tests and the sandbox)
   libxml2-utils     # xmllint: RNG validation of generated XML in tests
   pamtester         # API logins with host accounts: PAM checked by a helper (no native addon)

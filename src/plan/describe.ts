@@ -75,6 +75,10 @@ export function describeOp(op: HostOp): string {
       return describeOvsTransact(op.changes)
     case 'vxlan.set-remotes':
       return `set head-end replication of ${q(op.name)}: ${[...op.add.map((ip) => `+${ip}`), ...op.del.map((ip) => `-${ip}`)].join(' ')}`
+    case 'dhcp.start':
+      return `start the DHCP client (${op.client.family}) of ${q(op.name)}`
+    case 'dhcp.stop':
+      return `stop the DHCP client (${op.family}) of ${q(op.name)}`
     default:
       return assertNever(op, 'host op')
   }
@@ -86,10 +90,12 @@ export function opMark(op: HostOp): '+' | '-' | '~' {
     case 'link.create':
     case 'addr.add':
     case 'route.add':
+    case 'dhcp.start':
       return '+'
     case 'link.delete':
     case 'addr.del':
     case 'route.del':
+    case 'dhcp.stop':
       return '-'
     case 'link.set-state':
     case 'link.set-mtu':

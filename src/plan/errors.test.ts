@@ -89,8 +89,9 @@ const CASES: Case[] = [
   { name: 'creating without a type', doc: 'interfaces: [{name: new0, mtu: 1400}]', message: /interface 'new0': does not exist; give its type to create it/, path: '/interfaces/0/type' },
   { name: 'changing a type', doc: 'interfaces: [{name: br0, type: bond}]', message: /interface 'br0': is a linux-bridge; changing its type to bond is not supported/, path: '/interfaces/0/type' },
   { name: 'removing an ethernet', doc: 'interfaces: [{name: eth1, state: absent}]', message: /interface 'eth1': is a ethernet and cannot be removed \(set state: down instead\)/, path: '/interfaces/0/state' },
-  { name: 'DHCP', doc: 'interfaces: [{name: br0, ipv4: {enabled: true, dhcp: true}}]', kind: 'not-supported', message: /interface 'br0': ipv4\.dhcp: hostnet .* runs no DHCP client/, path: '/interfaces/0/ipv4/dhcp' },
-  { name: 'IPv6 autoconf', doc: 'interfaces: [{name: br0, ipv6: {enabled: true, autoconf: true}}]', kind: 'not-supported', message: /interface 'br0': ipv6\.autoconf/, path: '/interfaces/0/ipv6/autoconf' },
+  // issue 14: DHCP runs (dhcpcd); what dhcpcd cannot do is refused
+  { name: 'DHCP routes into another table', doc: 'interfaces: [{name: br0, ipv4: {enabled: true, dhcp: true, auto-route-table-id: 100}}]', kind: 'not-supported', message: /interface 'br0': ipv4\.auto-route-table-id 100: the DHCP client \(dhcpcd\) installs routes into the main table only/, path: '/interfaces/0/ipv4/auto-route-table-id' },
+  { name: 'IPv6 autoconf without DHCPv6', doc: 'interfaces: [{name: br0, ipv6: {enabled: true, autoconf: true}}]', kind: 'not-supported', message: /interface 'br0': ipv6\.dhcp and ipv6\.autoconf must both be true or both false/, path: '/interfaces/0/ipv6/dhcp' },
   {
     name: 'child up while its parent goes',
     doc: 'interfaces: [{name: vlan10, state: absent}, {name: mv0, type: mac-vlan, mac-vlan: {base-iface: vlan10}}]',

@@ -5,6 +5,7 @@
  */
 import type { BridgeOptions, BridgePortOptions, Iface, IpAddress } from '../model/host/iface.js'
 import type { Route } from '../model/host/route.js'
+import type { DhcpClientConfig, DhcpFamily } from '../model/host/dhcp.js'
 import type { OvsChange } from './ovs/ops.js'
 
 export type HostOp =
@@ -26,6 +27,13 @@ export type HostOp =
   /** Head-end replication entries of a VXLAN (all-zero-MAC FDB entries): `del` removed, then `add` added. */
   | { kind: 'vxlan.set-remotes'; name: string; add: string[]; del: string[] }
   | { kind: 'route.del'; route: Route }
+  /**
+   * Start a DHCP client for one family of an interface (the backend owns and supervises it; the client configures
+   * the lease's address, routes and name servers as `client` asks).
+   */
+  | { kind: 'dhcp.start'; name: string; client: DhcpClientConfig }
+  /** Stop the interface's DHCP client of `family`: it removes what it configured. */
+  | { kind: 'dhcp.stop'; name: string; family: DhcpFamily }
   /** Open vSwitch: every OVS change of one apply, in ONE OVSDB transaction, waited for until ovs-vswitchd applied it. */
   | { kind: 'ovs.transact'; changes: OvsChange[] }
 

@@ -10,6 +10,7 @@ import type { Target } from '../model/target.js'
 import { OvsHostBackend, defaultOvsdbResolver } from '../backend/ovs-host/index.js'
 import type { KernelCaps } from '../plan/caps.js'
 import { Iproute2Backend, LauncherRunner } from '../backend/iproute2/index.js'
+import { DhcpcdClients, DhcpHostBackend } from '../backend/dhcpcd/index.js'
 import { HostnetError } from '../errors.js'
 import { openStore, resolveStateDir, type Store } from '../store/index.js'
 import type { EngineDeps, RecoveryReport } from '../txn/index.js'
@@ -71,12 +72,20 @@ export async function openRuntime(flags: RuntimeFlags, opts: OpenRuntimeOptions 
   return createRuntime(flags)
 }
 
+/** `HOSTNET_DHCP_TIMEOUT_MS`: how long an apply waits for DHCP leases (default 30 s; tests shorten it). */
+function dhcpTimeout(): { leaseTimeoutMs?: number } {
+  const v = process.env['HOSTNET_DHCP_TIMEOUT_MS']
+  if (v === undefined || !/^[0-9]{1,7}$/.test(v)) return {}
+  return { leaseTimeoutMs: Number(v) }
+}
+
 function createRuntime(flags: RuntimeFlags): Runtime {
   const stateDir = resolveStateDir({ flag: flags.stateDir })
   const resolve = defaultOvsdbResolver({ address: flags.ovsdb, stateDir })
   const store = openStore(stateDir)
   const launcher = flags.longLived === true ? new LauncherRunner() : undefined
-  const backend = new OvsHostBackend({ kernel: new Iproute2Backend(launcher === undefined ? {} : { runner: launcher }), resolve })
+  const kernel = new Iproute2Backend(launcher === undefined ? {} : { runner: launcher })
+  const backend = new OvsHostBackend({ kernel: new DhcpHostBackend(kernel, new DhcpcdClients({ stateDir, ...dhcpTimeout() })), resolve })
   const caps = async (target: Target): Promise<KernelCaps | undefined> => {
     try {
       return await backend.caps(target)

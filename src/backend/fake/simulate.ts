@@ -6,6 +6,7 @@
  * @module
  */
 import { assertNever, HostnetError } from '../../errors.js'
+import { dhcpClientOf, dhcpSettings } from '../../model/host/dhcp.js'
 import { BOND_MODES } from '../../model/host/iface.js'
 import type { BondMode, Iface, IpAddress, IpConfig } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
@@ -38,8 +39,11 @@ function load(state: HostState): SimKernel {
   return new SimKernel(links, clone(view.routes))
 }
 
-function ipOut(c: IpConfig | undefined): IpConfig {
+function ipOut(c: IpConfig | undefined, family: 'ipv4' | 'ipv6'): IpConfig {
   const addresses = c?.addresses ?? []
+  // a running DHCP client is reported with its settings and lease, as the DHCP backend's queries report it
+  const client = dhcpClientOf(c, family)
+  if (client !== undefined) return { enabled: true, addresses, ...dhcpSettings(client), ...(c?.lease === undefined ? {} : { lease: c.lease }) }
   return { enabled: addresses.length > 0, addresses }
 }
 
@@ -48,7 +52,7 @@ function unload(k: SimKernel): HostState {
   const ports = new Map<string, string[]>()
   for (const l of k.links.values()) if (l.controller) ports.set(l.controller, [...(ports.get(l.controller) ?? []), l.name])
   const interfaces = [...k.links.values()].map((l) => {
-    const out: Iface = { ...clone(l), ipv4: ipOut(l.ipv4), ipv6: ipOut(l.ipv6) }
+    const out: Iface = { ...clone(l), ipv4: ipOut(l.ipv4, 'ipv4'), ipv6: ipOut(l.ipv6, 'ipv6') }
     setPortList(out, ports.get(l.name) ?? [])
     return out
   })
@@ -169,6 +173,20 @@ function applyOne(k: SimKernel, op: HostOp): void {
         have.add(ip)
       }
       l.vxlan = { ...l.vxlan, remotes: [...have].sort() }
+      return
+    }
+    case 'dhcp.start': {
+      // the simulated client gets its lease at once (a documentation address)
+      const l = k.get(op.name)
+      const fam = op.client.family
+      l[fam] = { ...l[fam], enabled: true, ...dhcpSettings(op.client), ...(fam === 'ipv4' ? { lease: { address: '192.0.2.100/24' } } : {}) }
+      return
+    }
+    case 'dhcp.stop': {
+      const l = k.get(op.name)
+      const c = l[op.family]
+      if (c?.dhcp !== true) throw simError(`no DHCP client (${op.family}) runs on '${op.name}'`)
+      l[op.family] = { enabled: (c.addresses?.length ?? 0) > 0, addresses: c.addresses ?? [] }
       return
     }
     case 'ovs.transact': throw new HostnetError('bug', 'ovs.transact reached the kernel simulator (applyOpsToState hands it to simulate-ovs.ts)')

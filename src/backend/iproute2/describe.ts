@@ -25,6 +25,8 @@ export function describeHostOp(op: HostOp): string {
     case 'route.del': return `remove route ${op.route.destination}${op.route.nextHopInterface ? ` via '${op.route.nextHopInterface}'` : ''}`
     case 'ovs.transact': return describeOvsTransact(op.changes)
     case 'vxlan.set-remotes': return `set the head-end replication remotes of '${op.name}' (+${op.add.join(', +')}${op.del.length > 0 ? ` -${op.del.join(', -')}` : ''})`
+    case 'dhcp.start': return `start the DHCP client (${op.client.family}) of '${op.name}'`
+    case 'dhcp.stop': return `stop the DHCP client (${op.family}) of '${op.name}'`
     default: return assertNever(op, 'host op')
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Routes from `ip -N -4|-6 -json route show table all`: unicast routes that are not kernel-generated
- * (protocol kernel, the local table and non-unicast types such as broadcast or multicast are skipped).
+ * (protocol kernel or dhcp, the local table and non-unicast types such as broadcast or multicast are skipped).
  * `-N` makes protocol, table and type numeric, so names from rt_tables files do not matter.
  * @module
  */
@@ -9,6 +9,8 @@ import { asArray, asObject, num, obj, str, type JsonObject } from './json-read.j
 import { canonicalIp } from './query-sections.js'
 
 export const RTPROT_KERNEL = 2
+/** Routes a DHCP client installed (dhcpcd: `proto dhcp`). */
+export const RTPROT_DHCP = 16
 export const RT_TABLE_LOCAL = 255
 const RTN_UNICAST = 1
 
@@ -27,6 +29,8 @@ function isManaged(r: JsonObject): boolean {
   if (type !== undefined && type !== RTN_UNICAST) return false
   if (str(r, 'type') !== undefined && type === undefined && str(r, 'type') !== 'unicast') return false
   if (num(r, 'protocol') === RTPROT_KERNEL || str(r, 'protocol') === 'kernel') return false
+  // a DHCP client's routes are its lease's, as its addresses are (dynamic): never planned, like kernel routes
+  if (num(r, 'protocol') === RTPROT_DHCP || str(r, 'protocol') === 'dhcp') return false
   if (asArray(r['nexthops']).length > 0) return false // multipath: not modelled
   return num(r, 'table') !== RT_TABLE_LOCAL && str(r, 'table') !== 'local'
 }

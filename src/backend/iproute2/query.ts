@@ -49,12 +49,12 @@ export const LINKS_ARGS = ['-json', '-details', 'address', 'show']
 export const ROUTES_ARGS = ['-N', '-json', '-batch', '-']
 
 /**
- * Route protocols read (numbers, as in rtnetlink.h): boot (`ip route add` without proto), static (hostnet's own),
- * ra (router advertisements) and dhcp. Kernel-generated routes and those of routing daemons (zebra, bird, bgp,
- * keepalived, ...) are not read. Each IPv6 dump walks the whole IPv6 table in the kernel (~7 ms with 2,000 up
+ * Route protocols read (numbers, as in rtnetlink.h): boot (`ip route add` without proto), static (hostnet's own)
+ * and ra (router advertisements). Kernel-generated routes, a DHCP client's (proto dhcp: the lease's, as its dynamic
+ * addresses are) and those of routing daemons (zebra, bird, bgp, keepalived, ...) are not read. Each IPv6 dump walks the whole IPv6 table in the kernel (~7 ms with 2,000 up
  * links), so the list is kept short.
  */
-export const ROUTE_PROTOCOLS: readonly number[] = [3, 4, 9, 16]
+export const ROUTE_PROTOCOLS: readonly number[] = [3, 4, 9]
 
 /** One dump per (protocol, family): IPv4 lines at even, IPv6 lines at odd positions. */
 export const ROUTES_BATCH: string = ROUTE_PROTOCOLS.flatMap((p) => [

@@ -93,6 +93,9 @@ export function renderOp(op: HostOp, opts: RenderOptions = {}): string[] {
       throw new HostnetError('not-supported', 'the iproute2 backend cannot apply Open vSwitch changes (use the OVS-aware backend)')
     case 'vxlan.set-remotes':
       throw new HostnetError('bug', 'FDB entries are bridge -batch lines (fdb.ts renderRemotes), not ip lines')
+    case 'dhcp.start':
+    case 'dhcp.stop':
+      throw new HostnetError('bug', 'DHCP clients are run by backend/dhcpcd (DhcpHostBackend), not by ip lines')
     default: return assertNever(op, 'host op')
   }
 }

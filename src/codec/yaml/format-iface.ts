@@ -3,6 +3,7 @@
  * the output gives back the same records.
  * @module
  */
+import type { DhcpLease } from '../../model/host/dhcp.js'
 import type { Iface, IfaceInfo, IpConfig } from '../../model/host/iface.js'
 import { PORT_OPTION_SPECS, typeDescriptor } from '../../model/host/types/index.js'
 import { ANY_DESTINATION } from '../../model/host/route.js'
@@ -18,12 +19,30 @@ function clean(o: Record<string, unknown>): Obj {
   return out
 }
 
+function lease(l: DhcpLease): Obj {
+  return clean({
+    address: l.address,
+    server: l.server,
+    routers: l.routers === undefined ? undefined : [...l.routers],
+    dns: l.dns === undefined ? undefined : [...l.dns],
+    domain: l.domain,
+    'lease-time': l.leaseTimeSec,
+  })
+}
+
 function ipConfig(c: IpConfig): Obj {
   return clean({
     enabled: c.enabled,
     dhcp: c.dhcp,
     autoconf: c.autoconf,
+    'auto-dns': c.autoDns,
+    'auto-gateway': c.autoGateway,
+    'auto-routes': c.autoRoutes,
+    'auto-route-table-id': c.autoRouteTableId,
+    'dhcp-client-id': c.dhcpClientId,
+    'dhcp-duid': c.dhcpDuid,
     address: c.addresses?.map((a) => ({ ip: a.ip, 'prefix-length': a.prefixLength })),
+    lease: c.lease === undefined ? undefined : lease(c.lease),
   })
 }
 

@@ -64,19 +64,40 @@ function readAddresses(v: unknown, ctx: Ctx, family: IpFamily): IpAddress[] {
   return out
 }
 
+const DHCP_KEYS = ['auto-dns', 'auto-gateway', 'auto-routes', 'auto-route-table-id']
+/** A client id or DUID: a keyword or hex bytes separated by colons. */
+const DHCP_ID_RE = /^[0-9a-f]{1,2}(?::[0-9a-f]{1,2}){0,127}$/i
+
+function readDhcpId(v: unknown, ctx: Ctx, keywords: readonly string[]): string {
+  const s = readString(v, ctx)
+  if (keywords.includes(s) || DHCP_ID_RE.test(s)) return s.toLowerCase()
+  fail(ctx, `invalid ${ctx.field} '${s}': expected ${keywords.join(', ')} or hex bytes separated by ':'`, v)
+}
+
 function readIpConfig(v: unknown, ctx: Ctx, family: IpFamily): IpConfig {
   const o = readObj(v, ctx)
-  checkKeys(o, family === 'ipv6' ? ['enabled', 'dhcp', 'autoconf', 'address'] : ['enabled', 'dhcp', 'address'], ctx, (k) =>
-    k.startsWith('auto-') || k.startsWith('dhcp-') || k === 'allow-extra-address' || k === 'addr-gen-mode' || k === 'token'
-      ? notSupported(`${ctx.field}.${k} is not supported (hostnet runs no DHCP client and configures static addresses only)`)
-      : undefined,
-  )
+  const own = family === 'ipv6' ? ['autoconf', 'dhcp-duid'] : ['dhcp-client-id']
+  // `lease` is what show reports of a running client: read-only, accepted so that show's output applies
+  const other = family === 'ipv6' ? ['dhcp-client-id'] : ['autoconf', 'dhcp-duid']
+  checkKeys(o, ['enabled', 'dhcp', 'address', 'lease', ...DHCP_KEYS, ...own], ctx, (k) => {
+    if (other.includes(k)) return `${ctx.field}.${k} applies to ${family === 'ipv6' ? 'ipv4' : 'ipv6'} only`
+    return k.startsWith('auto-') || k.startsWith('dhcp-') || k === 'allow-extra-address' || k === 'addr-gen-mode' || k === 'token'
+      ? notSupported(`${ctx.field}.${k} is not supported`)
+      : undefined
+  })
   const cfg = defined<IpConfig>({
     enabled: opt(o, 'enabled', ctx, readBool),
     dhcp: opt(o, 'dhcp', ctx, readBool),
     autoconf: opt(o, 'autoconf', ctx, readBool),
+    autoDns: opt(o, 'auto-dns', ctx, readBool),
+    autoGateway: opt(o, 'auto-gateway', ctx, readBool),
+    autoRoutes: opt(o, 'auto-routes', ctx, readBool),
+    autoRouteTableId: opt(o, 'auto-route-table-id', ctx, (x, c) => readInt(x, c, 0, 2 ** 32 - 1)),
+    dhcpClientId: opt(o, 'dhcp-client-id', ctx, (x, c) => readDhcpId(x, c, ['ll', 'iaid+duid'])),
+    dhcpDuid: opt(o, 'dhcp-duid', ctx, (x, c) => readDhcpId(x, c, ['ll', 'llt', 'uuid'])),
     addresses: opt(o, 'address', ctx, (x, c) => readAddresses(x, c, family)),
   })
+  if (o['lease'] !== undefined && o['lease'] !== null) readObj(o['lease'], sub(ctx, 'lease'))
   if (cfg.enabled === false && (cfg.addresses?.length ?? 0) > 0) {
     fail(sub(ctx, 'address'), `${ctx.field} is disabled but lists addresses`)
   }

@@ -105,6 +105,26 @@ routes:
   ])
 })
 
+test('DHCP settings (issue 14): parsed, written back the same, a lease read-only; bad ids and unknown keys refused', () => {
+  const text = `interfaces:
+  - name: eth0
+    type: ethernet
+    ipv4: {enabled: true, dhcp: true, auto-dns: false, auto-gateway: true, auto-routes: false, auto-route-table-id: 0, dhcp-client-id: "01:52:54:00:AA:bb:cc", lease: {address: 10.0.0.5/24}}
+    ipv6: {enabled: true, dhcp: true, autoconf: true, dhcp-duid: llt}
+`
+  const s = parseDesiredState(text)
+  assert.deepEqual(s.interfaces[0]?.ipv4, { enabled: true, dhcp: true, autoDns: false, autoGateway: true, autoRoutes: false, autoRouteTableId: 0, dhcpClientId: '01:52:54:00:aa:bb:cc' })
+  assert.deepEqual(s.interfaces[0]?.ipv6, { enabled: true, dhcp: true, autoconf: true, dhcpDuid: 'llt' })
+  assert.deepEqual(parseDesiredState(formatState(s)), s)
+  const shown = formatState({ interfaces: [{ name: 'eth0', type: 'ethernet', ipv4: { enabled: true, dhcp: true, addresses: [], lease: { address: '10.0.0.5/24', dns: ['10.0.0.53'] } } }] })
+  assert.match(shown, /lease:\n\s+address: 10\.0\.0\.5\/24\n\s+dns:\n\s+- 10\.0\.0\.53/)
+  assert.match(refused('interfaces: [{name: e, ipv4: {dhcp: true, dhcp-client-id: "zz"}}]').message, /invalid ipv4\.dhcp-client-id 'zz'/)
+  assert.match(refused('interfaces: [{name: e, ipv4: {dhcp: true, dhcp-duid: ll}}]').message, /ipv4\.dhcp-duid applies to ipv6 only/)
+  const e = refused('interfaces: [{name: e, ipv4: {dhcp: true, dhcp-send-hostname: true}}]')
+  assert.equal(e.kind, 'not-supported')
+  assert.match(e.message, /ipv4\.dhcp-send-hostname is not supported/)
+})
+
 test('JSON documents parse like YAML ones', () => {
   const json = JSON.stringify({ interfaces: [{ name: 'd0', type: 'dummy', mtu: 9000 }] })
   assert.deepEqual(parseDesiredState(json, { format: 'json' }), { interfaces: [{ name: 'd0', type: 'dummy', mtu: 9000 }] })

@@ -10,6 +10,7 @@
  * `controller` values. In the current state both sides are filled.
  * @module
  */
+import type { DhcpLease } from './dhcp-lease.js'
 import type { OvsDbConfig } from './ovs.js'
 
 export type { BondConfig, BondMode } from './types/bond.js'
@@ -42,12 +43,26 @@ export interface IpAddress {
 
 export interface IpConfig {
   enabled?: boolean
-  /** hostnet's kernel backend runs no DHCP client: desired `dhcp: true` is refused as not-supported. */
+  /** A DHCP client (dhcpcd, supervised by hostnet) configures this family of the interface (model/host/dhcp.ts). */
   dhcp?: boolean
-  /** IPv6 only: stateless autoconfiguration (kernel accept_ra). */
+  /** IPv6 only: stateless autoconfiguration (router advertisements); with dhcp, the client handles both. */
   autoconf?: boolean
+  /** With dhcp: the lease's name servers go to the target's resolver (default true). */
+  autoDns?: boolean
+  /** With dhcp: the lease's default route is installed (default true). */
+  autoGateway?: boolean
+  /** With dhcp: the lease's routes are installed (default true). */
+  autoRoutes?: boolean
+  /** With dhcp: the routing table of the lease's routes (0 or 254: main, the only one dhcpcd installs into). */
+  autoRouteTableId?: number
+  /** IPv4 with dhcp: the DHCP client identifier (`ll`, `iaid+duid`, or hex bytes). */
+  dhcpClientId?: string
+  /** IPv6 with dhcp: the DUID (`ll`, `llt`, `uuid`, or hex bytes). */
+  dhcpDuid?: string
   /** Static addresses. Replaces the current list when given (no partial editing of the list). */
   addresses?: IpAddress[]
+  /** Read-only (reported by queries, never planned): the lease the DHCP client holds. */
+  lease?: DhcpLease
 }
 
 /** One interface, current or desired. */

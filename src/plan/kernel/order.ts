@@ -9,7 +9,8 @@
  * 5. bond ports down, attach ports to controllers;
  * 6. bridge, bridge-port and bond options;
  * 7. links down (children first), links up (parents and controllers first);
- * 8. route deletes, address deletes, address adds, route adds.
+ * 8. route deletes, address deletes, address adds, route adds;
+ * 9. DHCP clients started (their stops come first of all, before the deletes).
  * @module
  */
 import type { Iface } from '../../model/host/iface.js'
@@ -18,6 +19,7 @@ import { baseOf } from '../../model/host/relations.js'
 import type { HostOp } from '../ops.js'
 
 export const PHASES = [
+  'dhcp-stop',
   'detach',
   'mtu-down',
   'mtu-up',
@@ -34,6 +36,7 @@ export const PHASES = [
   'addr-add',
   'route-add',
   'fdb',
+  'dhcp-start',
 ] as const
 export type Phase = (typeof PHASES)[number]
 
@@ -48,8 +51,10 @@ const RANK: ReadonlyMap<Phase, number> = new Map(PHASES.map((p, i) => [p, i]))
 
 export function orderOps(deletes: readonly string[], staged: readonly Staged[]): HostOp[] {
   const sorted = [...staged].sort((a, b) => RANK.get(a.phase)! - RANK.get(b.phase)! || a.key - b.key)
-  const ops: HostOp[] = deletes.length > 0 ? [{ kind: 'link.delete', names: [...deletes] }] : []
-  for (const s of sorted) ops.push(s.op)
+  // DHCP clients stop before anything else, the deletes included (a client's link may be deleted)
+  const ops: HostOp[] = sorted.filter((s) => s.phase === 'dhcp-stop').map((s) => s.op)
+  if (deletes.length > 0) ops.push({ kind: 'link.delete', names: [...deletes] })
+  for (const s of sorted) if (s.phase !== 'dhcp-stop') ops.push(s.op)
   return ops
 }
 

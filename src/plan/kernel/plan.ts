@@ -7,6 +7,7 @@
  */
 import type { DesiredState, HostState } from '../../model/host/state.js'
 import { viewCurrent } from './current.js'
+import { planDhcp } from './dhcp-plan.js'
 import { diffInterfaces } from './diff.js'
 import { buildExpected } from './expected.js'
 import { mergeStates } from './merge.js'
@@ -29,6 +30,7 @@ export function planKernel(current: HostState, desired: DesiredState, opts: Plan
   const routeOps: Staged[] = [
     ...routes.dels.map((route): Staged => ({ phase: 'route-del', key: 0, op: { kind: 'route.del', route } })),
     ...routes.adds.map((route): Staged => ({ phase: 'route-add', key: 0, op: { kind: 'route.add', route: withoutState(route) } })),
+    ...planDhcp(merged),
   ]
   const touched = new Set<string>(merged.keys())
   for (const n of routes.touched) touched.add(n)

@@ -5,6 +5,7 @@
  * veth peers, children (VLANs etc. on a touched base) and ports of touched controllers.
  * @module
  */
+import { dhcpClientOf, dhcpSettings, type DhcpFamily } from '../../model/host/dhcp.js'
 import type { Iface, IpConfig } from '../../model/host/iface.js'
 import { ANY_DESTINATION } from '../../model/host/route.js'
 import type { Route } from '../../model/host/route.js'
@@ -33,13 +34,15 @@ function widen(view: CurrentView, touched: readonly string[]): string[] {
 
 const ZERO_MAC = '00:00:00:00:00:00'
 
-function staticIp(c: IpConfig | undefined): IpConfig {
-  return { enabled: true, addresses: [...(c?.addresses ?? [])] }
+/** A family as the snapshot had it: its static addresses (which stop a DHCP client started since), and its client. */
+function staticIp(c: IpConfig | undefined, family: DhcpFamily): IpConfig {
+  const client = dhcpClientOf(c, family)
+  return { enabled: true, addresses: [...(c?.addresses ?? [])], ...(client === undefined ? {} : dhcpSettings(client)) }
 }
 
 /** The snapshot interface as a desired entry: everything restorable, nothing read-only. */
 function restoreEntry(s: Iface, view: CurrentView): Iface {
-  const e: Iface = { ...s, state: s.state === 'up' ? 'up' : 'down', controller: s.controller ?? null, ipv4: staticIp(s.ipv4), ipv6: staticIp(s.ipv6) }
+  const e: Iface = { ...s, state: s.state === 'up' ? 'up' : 'down', controller: s.controller ?? null, ipv4: staticIp(s.ipv4, 'ipv4'), ipv6: staticIp(s.ipv6, 'ipv6') }
   delete e.info
   // a bridge whose last port left reports 00:00:00:00:00:00, which no link can be given (EADDRNOTAVAIL)
   if (e.mac === ZERO_MAC) delete e.mac

@@ -1,6 +1,6 @@
 /**
  * Checks of each document entry against the current interface of the same name, before any merging: type
- * changes, what cannot be created or removed, what hostnet does not do (DHCP, autoconf), sections that do not
+ * changes, what cannot be created or removed, what hostnet's DHCP client cannot do, sections that do not
  * belong to the type, and the fields a new interface of each type needs.
  * @module
  */
@@ -13,11 +13,14 @@ import { ifacePath, invalid, unsupported } from '../problems.js'
 
 function checkIp(c: IpConfig | undefined, family: 'ipv4' | 'ipv6', index: number, name: string): void {
   if (c === undefined) return
-  if (c.dhcp === true) {
-    unsupported(ifacePath(index, `${family}/dhcp`), name, `${family}.dhcp: hostnet configures the kernel directly and runs no DHCP client; give static addresses (or run a DHCP client yourself)`)
+  if (family === 'ipv6' && c.enabled !== false && (c.dhcp === true || c.autoconf === true) && c.dhcp !== c.autoconf) {
+    // dhcpcd follows the router advertisements' flags: DHCPv6 and SLAAC come together
+    const key = c.dhcp === true ? 'autoconf' : 'dhcp'
+    unsupported(ifacePath(index, `${family}/${key}`), name, `${family}.dhcp and ${family}.autoconf must both be true or both false (the DHCP client handles router advertisements and DHCPv6 together)`)
   }
-  if (c.autoconf === true) {
-    unsupported(ifacePath(index, `${family}/autoconf`), name, `${family}.autoconf: IPv6 autoconfiguration (router advertisements) is not managed by hostnet; give static addresses`)
+  const table = c.autoRouteTableId
+  if (c.dhcp === true && table !== undefined && table !== 0 && table !== 254) {
+    unsupported(ifacePath(index, `${family}/auto-route-table-id`), name, `${family}.auto-route-table-id ${table}: the DHCP client (dhcpcd) installs routes into the main table only`)
   }
   if (c.enabled === false && (c.addresses?.length ?? 0) > 0) invalid(ifacePath(index, `${family}/address`), name, `${family} is disabled but lists addresses`)
 }

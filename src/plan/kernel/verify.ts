@@ -43,6 +43,28 @@ function compareAddresses(out: Out, name: string, family: 'ipv4' | 'ipv6', want:
   if (expected.join(',') !== observed.join(',')) out.push({ iface: name, field: `${family}.address`, expected, observed })
 }
 
+/**
+ * A family's DHCP client: asked for (`dhcp: true`) → one runs with the settings given, and an IPv4 one holds a
+ * lease (this is what verification waits for); `dhcp: false` or `enabled: false` → none runs.
+ */
+function compareDhcp(out: Out, name: string, family: 'ipv4' | 'ipv6', want: IpConfig | undefined, have: IpConfig | undefined): void {
+  if (want === undefined) return
+  const running = have?.dhcp === true
+  if (want.enabled === false || want.dhcp === false) {
+    if (running) out.push({ iface: name, field: `${family}.dhcp`, expected: false, observed: true })
+    return
+  }
+  if (want.dhcp !== true) return
+  if (!running) {
+    out.push({ iface: name, field: `${family}.dhcp`, expected: true, observed: false })
+    return
+  }
+  for (const [k, field] of [['autoDns', 'auto-dns'], ['autoGateway', 'auto-gateway'], ['autoRoutes', 'auto-routes']] as const) {
+    if (want[k] !== undefined && want[k] !== have?.[k]) out.push({ iface: name, field: `${family}.${field}`, expected: want[k], observed: have?.[k] })
+  }
+  if (family === 'ipv4' && have?.lease === undefined) out.push({ iface: name, field: `${family}.lease`, expected: 'a DHCP lease', observed: 'none yet' })
+}
+
 /** Kernel option maps (a bond's): sysfs prints some options as "name value" (e.g. "layer2 0"); a query may omit some. */
 function compareKernelOptions(out: Out, name: string, prefix: string, want: Record<string, string | number> | undefined, have: Record<string, string | number> | undefined): void {
   for (const [k, w] of Object.entries(want ?? {})) {
@@ -121,6 +143,8 @@ export function ifaceMismatches(e: Iface, o: Iface, view?: CurrentView): Mismatc
   }
   compareAddresses(out, e.name, 'ipv4', e.ipv4, o.ipv4)
   compareAddresses(out, e.name, 'ipv6', e.ipv6, o.ipv6)
+  compareDhcp(out, e.name, 'ipv4', e.ipv4, o.ipv4)
+  compareDhcp(out, e.name, 'ipv6', e.ipv6, o.ipv6)
   for (const p of PORT_OPTIONS) compareRecord(out, e.name, p.prefix, p.fields, (e as unknown as Rec)[p.prop] as Rec | undefined, (o as unknown as Rec)[p.prop] as Rec | undefined)
   compareSection(out, e, o, view)
   return out
