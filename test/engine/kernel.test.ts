@@ -71,14 +71,16 @@ test('apply --confirm-within 2 without a commit: the timer restores the state af
 test('commit before the deadline keeps the change', async () => {
   await withKernelEnv(async (env) => {
     const args = ['--netns', env.ns, '--state-dir', env.stateDir]
-    // generous window: the machine may be loaded (each CLI run starts a node process)
-    const r = await runCli(['apply', env.file('doc.yaml', BRIDGE_DOC), ...args, '--confirm-within', '5'])
+    // generous window: the machine may be loaded (each CLI run starts a node process; at load 40 apply and
+    // commit took 12 s); then the test waits until the deadline has passed
+    const r = await runCli(['apply', env.file('doc.yaml', BRIDGE_DOC), ...args, '--confirm-within', '15'])
+    const deadlineMs = Date.now() + 15_000 // the real deadline is no later than this
     assert.equal(r.code, 0, r.stderr)
     const applied = project(await env.backend.query(env.target))
     const c = await runCli(['commit', ...args, '--json'])
     assert.equal(c.code, 0, c.stderr)
     assert.equal((JSON.parse(c.stdout) as { status: string }).status, 'committed')
-    await sleep(5_500)
+    await sleep(Math.max(0, deadlineMs - Date.now()) + 1_000)
     assert.deepEqual(project(await env.backend.query(env.target)), applied)
     assert.equal(env.journal()[0]?.status, 'committed')
     const again = await runCli(['commit', ...args])
