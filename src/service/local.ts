@@ -6,7 +6,7 @@
  * @module
  */
 import type { Target } from '../model/target.js'
-import { ovsStatus, readOvsDb, type OvsStatus } from '../backend/ovs-host/index.js'
+import type { OvsStatus } from '../backend/ovs-host/status.js'
 import type { HostState } from '../model/host/state.js'
 import type { ApplyResult } from '../txn/index.js'
 import type { NetworkDetails, NetworkSummary, DhcpLeaseEntry, NetworkUpdateResult } from '../driver/network/index.js'
@@ -141,6 +141,7 @@ export class LocalOps implements RemotableOps {
   /** Open vSwitch bridges, ports and bonds of a target. */
   async ovsShow(target: Target): Promise<OvsStatus> {
     const client = await this.rt.backend.client(target)
+    const [{ ovsStatus }, { readOvsDb }] = await Promise.all([import('../backend/ovs-host/status.js'), import('../backend/ovs-host/read.js')])
     return ovsStatus(await readOvsDb(client, { status: true }), client.address)
   }
 }

@@ -7,7 +7,8 @@
  */
 import { fileURLToPath } from 'node:url'
 import type { Target } from '../model/target.js'
-import { OvsHostBackend, defaultOvsdbResolver } from '../backend/ovs-host/index.js'
+import { OvsHostBackend } from '../backend/ovs-host/backend.js'
+import { defaultOvsdbResolver } from '../backend/ovs-host/resolver.js'
 import type { KernelCaps } from '../plan/caps.js'
 import { Iproute2Backend, LauncherRunner } from '../backend/iproute2/index.js'
 import { DhcpcdClients, DhcpHostBackend } from '../backend/dhcpcd/index.js'

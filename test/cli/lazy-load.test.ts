@@ -14,6 +14,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { repoRoot } from '../helpers/paths.js'
 import { hostnetBinPath, tempDir } from '../engine/cli-helpers.js'
+import { canUseNetns, withNetns } from '../helpers/netns.js'
 
 interface Meta {
   outputs: Record<string, { inputs: Record<string, unknown> }>
@@ -118,6 +119,21 @@ test('the guard sees heavy modules where a command needs them (hostnet diff load
     writeFileSync(doc, 'interfaces: []\n')
     const r = sourcesLoadedBy(['diff', '--netns', 'hostnet-lazy-none', doc], dir.path)
     assert.ok(heavyIn(r.sources).some((h) => h.startsWith('the YAML codec')), [...r.sources].join(' '))
+  } finally {
+    dir.remove()
+  }
+})
+
+test('hostnet show of a namespace without Open vSwitch loads no OVSDB client', { skip: canUseNetns() ? false : 'needs root and ip netns' }, async () => {
+  const dir = tempDir('hostnet-lazy-')
+  try {
+    await withNetns(async (ns) => {
+      const r = sourcesLoadedBy(['show', '--netns', ns], dir.path)
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stdout, /^interfaces:\n {2}- name: lo\n/)
+      assert.ok(r.sources.has('src/backend/ovs-host/backend.ts'), 'the composite backend is there')
+      assert.deepEqual([...r.sources].filter((s) => /^src\/backend\/ovsdb\/(client|jsonrpc|monitor)/.test(s) || s === 'src/backend/ovs-host/connections.ts'), [])
+    }, 'lazy')
   } finally {
     dir.remove()
   }

@@ -15,10 +15,14 @@ import { ApplyError, type HostBackend, type QueryOptions } from '../backend.js'
 import { describeTarget, type Target } from '../../model/target.js'
 import type { OvsdbClient } from '../ovsdb/client.js'
 import { OvsdbTxnError } from '../ovsdb/errors.js'
-import { OvsConnections, type OvsConnectionsOptions, type OvsdbResolver } from './connections.js'
-import { mergeOvsState } from './merge.js'
-import { snapshotFromCache } from './read.js'
-import { transactOvsChanges, type OvsTransactResult } from './transact.js'
+import type { OvsConnections, OvsConnectionsOptions } from './connections.js'
+import type { OvsdbResolver } from './resolver.js'
+import type { OvsTransactResult } from './transact.js'
+
+// the OVSDB client and what reads and writes through it load when a target has an OVSDB: `hostnet show` of a
+// namespace without OVS loads none of it
+const ovsModules = (): Promise<[typeof import('./connections.js'), typeof import('./merge.js'), typeof import('./read.js'), typeof import('./transact.js')]> =>
+  Promise.all([import('./connections.js'), import('./merge.js'), import('./read.js'), import('./transact.js')])
 
 export type KernelBackend = HostBackend & { caps?(target: Target): Promise<KernelCaps> }
 
@@ -54,13 +58,17 @@ export function defaultDatapath(): string {
 
 export class OvsHostBackend implements HostBackend {
   readonly kernel: KernelBackend
-  private readonly conns: OvsConnections
+  private connections: Promise<OvsConnections> | undefined
   private readonly resolve: OvsdbResolver
 
   constructor(private readonly opts: OvsHostBackendOptions) {
     this.kernel = opts.kernel
     this.resolve = opts.resolve
-    this.conns = new OvsConnections(opts)
+  }
+
+  /** The clients, one per OVSDB address (their module loaded on first use). */
+  private conns(): Promise<OvsConnections> {
+    return (this.connections ??= ovsModules().then(([{ OvsConnections }]) => new OvsConnections(this.opts)))
   }
 
   /** The OVSDB address for `target`, if any. */
@@ -72,7 +80,7 @@ export class OvsHostBackend implements HostBackend {
   async client(target: Target): Promise<OvsdbClient> {
     const address = this.resolve(target)
     if (address === undefined) throw noOvs(target)
-    const p = await this.conns.probe(address)
+    const p = await (await this.conns()).probe(address)
     if (!p.ok) {
       throw new HostnetError('dependency', `Open vSwitch is not reachable at '${address}' for ${describeTarget(target)}: ${p.reason}`, { details: { address } })
     }
@@ -81,10 +89,14 @@ export class OvsHostBackend implements HostBackend {
 
   async query(target: Target, opts: QueryOptions = {}): Promise<HostState> {
     const address = this.resolve(target)
-    const [kernel, probe] = await Promise.all([this.kernel.query(target, opts), address === undefined ? undefined : this.conns.probe(address)])
-    if (address === undefined) return { ...kernel, ovs: { available: false, reason: noOvs(target).message } }
-    if (!probe!.ok) return { ...kernel, ovs: { available: false, address, reason: probe!.reason } }
-    return mergeOvsState(kernel, snapshotFromCache(await this.conns.cache(probe!.client)), address)
+    if (address === undefined) return { ...(await this.kernel.query(target, opts)), ovs: { available: false, reason: noOvs(target).message } }
+    const [kernel, probe, [, { mergeOvsState }, { snapshotFromCache }]] = await Promise.all([
+      this.kernel.query(target, opts),
+      this.conns().then((c) => c.probe(address)),
+      ovsModules(),
+    ])
+    if (!probe.ok) return { ...kernel, ovs: { available: false, address, reason: probe.reason } }
+    return mergeOvsState(kernel, snapshotFromCache(await (await this.conns()).cache(probe.client)), address)
   }
 
   async apply(target: Target, ops: readonly HostOp[]): Promise<void> {
@@ -108,8 +120,8 @@ export class OvsHostBackend implements HostBackend {
     return { ...k, ovsDatapath: defaultDatapath() }
   }
 
-  close(): Promise<void> {
-    return this.conns.close()
+  async close(): Promise<void> {
+    if (this.connections !== undefined) await (await this.connections).close()
   }
 
   private async applyKernel(target: Target, ops: readonly HostOp[], offset: number): Promise<void> {
@@ -134,9 +146,11 @@ export class OvsHostBackend implements HostBackend {
     }
     try {
       const hook = this.opts.hooks?.beforeOvsTransact
+      const [, , , { transactOvsChanges }] = await ovsModules()
+      const conns = await this.conns()
       const r = await transactOvsChanges(client, op.changes, {
-        cache: await this.conns.cache(client),
-        settleTimeoutMs: this.conns.settleTimeoutMs,
+        cache: await conns.cache(client),
+        settleTimeoutMs: conns.settleTimeoutMs,
         ...(this.opts.applyTimeoutMs === undefined ? {} : { applyTimeoutMs: this.opts.applyTimeoutMs }),
         ...(hook === undefined ? {} : { beforeTransact: () => hook(target) }),
       })

@@ -9,7 +9,6 @@
  * @module
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { errorMessage, HostnetError } from '../../errors.js'
 import type { Target } from '../../model/target.js'
 import { parseOvsdbAddress } from '../ovsdb/address.js'
@@ -19,38 +18,10 @@ import { openMonitorCache, type MonitoredCache } from '../ovsdb/monitor.js'
 import { VSWITCH_DB } from '../ovsdb/wait-applied.js'
 import { MONITORED_COLUMNS } from './read.js'
 
-export const SYSTEM_OVSDB_ADDRESS = 'unix:/var/run/openvswitch/db.sock'
-export const OVSDB_ENV = 'HOSTNET_OVSDB'
+import { defaultOvsdbResolver, type OvsdbResolver, type ResolverOptions } from './resolver.js'
+export { defaultOvsdbResolver, OVSDB_ENV, sandboxOvsAddress, sandboxOvsDir, SYSTEM_OVSDB_ADDRESS, type OvsdbResolver, type ResolverOptions } from './resolver.js'
 const CONNECT_TIMEOUT_MS = 2000
 const SETTLE_TIMEOUT_MS = 30_000
-
-export type OvsdbResolver = (target: Target) => string | undefined
-
-/** Run directory of the private OVS of sandbox namespace `netns`. */
-export function sandboxOvsDir(stateDir: string, netns: string): string {
-  return join(stateDir, 'ovs', netns)
-}
-
-export function sandboxOvsAddress(stateDir: string, netns: string): string {
-  return `unix:${join(sandboxOvsDir(stateDir, netns), 'db.sock')}`
-}
-
-export interface ResolverOptions {
-  address?: string | undefined
-  stateDir?: string | undefined
-  env?: Readonly<Record<string, string | undefined>>
-}
-
-export function defaultOvsdbResolver(opts: ResolverOptions): OvsdbResolver {
-  const explicit = opts.address ?? ((opts.env ?? process.env)[OVSDB_ENV] || undefined)
-  if (explicit !== undefined) parseOvsdbAddress(explicit)
-  return (target) => {
-    if (explicit !== undefined) return explicit
-    if (target.kind === 'host') return SYSTEM_OVSDB_ADDRESS
-    const sandbox = opts.stateDir === undefined ? undefined : join(sandboxOvsDir(opts.stateDir, target.name), 'db.sock')
-    return sandbox !== undefined && existsSync(sandbox) ? `unix:${sandbox}` : undefined
-  }
-}
 
 export interface OvsConnectionsOptions {
   connectTimeoutMs?: number
