@@ -20,6 +20,8 @@ import { registerSessionRoutes, SESSION_PATH } from './routes/session.js'
 import { registerEventRoutes } from './routes/events.js'
 import { registerChangeRoutes } from './routes/changes.js'
 import { registerTopologyRoutes } from './routes/topology.js'
+import { registerClusterRoutes } from './routes/cluster.js'
+import type { ClusterState } from '../store/etcd/index.js'
 import type { ConsoleAssets } from './console/assets.js'
 import { registerConsoleRoutes } from './console/routes.js'
 import type { KimchiFacade } from './kimchi/env.js'
@@ -37,6 +39,8 @@ export interface AppOptions {
   console?: ConsoleAssets | undefined
   /** The Kimchi-compatible API at /plugins/kimchi (none: not served). */
   kimchi?: KimchiFacade | undefined
+  /** The cluster's etcd (`serve --etcd`): the /cluster routes (none: not served). */
+  cluster?: ClusterState | undefined
 }
 
 export type ListenerEnv = { listener?: ListenerKind }
@@ -103,6 +107,7 @@ export function createApp(svc: ApiServices, auth: Omit<AuthDeps, 'anyAccess' | '
   registerTopologyRoutes(app, svc)
   opts.extend?.(app)
   if (opts.kimchi !== undefined) registerKimchiRoutes(app, svc, deps, opts.kimchi)
+  if (opts.cluster !== undefined) registerClusterRoutes(app, opts.cluster)
   if (opts.console !== undefined) registerConsoleRoutes(app, opts.console)
   let doc: unknown
   defineOperation(

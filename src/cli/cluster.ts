@@ -5,62 +5,13 @@
  * @module
  */
 import type { Command } from 'commander'
-import { readFileSync } from 'node:fs'
 import { HostnetError, ValidationError, cut } from '../errors.js'
 import { parseLabel, checkClusterName, type HostRecord, type HostStatus, type Labels } from '../model/cluster/records.js'
-import type { ClusterState, EtcdOptions, NetworkInput } from '../store/etcd/index.js'
+import type { ClusterState, NetworkInput } from '../store/etcd/index.js'
+import { clusterStatus } from '../service/cluster/status.js'
 import { addTargetOptions, readInput, resolveTarget } from './common.js'
+import { addEtcdOptions, etcdOptions, type EtcdFlags } from './etcd-flags.js'
 import { printJson, table } from './output.js'
-
-export const ETCD_ENV = 'HOSTNET_ETCD'
-export const ETCD_PASSWORD_ENV = 'HOSTNET_ETCD_PASSWORD'
-
-interface EtcdFlags {
-  etcd?: string
-  prefix?: string
-  etcdCa?: string
-  etcdCert?: string
-  etcdKey?: string
-  etcdUser?: string
-  etcdPasswordFile?: string
-  json?: boolean
-}
-
-function addEtcdOptions(cmd: Command): Command {
-  return cmd
-    .option('--etcd <urls>', `etcd members, comma-separated http(s)://HOST:PORT (default: $${ETCD_ENV})`)
-    .option('--prefix <prefix>', "the cluster's key prefix in etcd (default /hostnet/)")
-    .option('--etcd-ca <file>', "CA certificate (PEM) of etcd's members")
-    .option('--etcd-cert <file>', 'client certificate (PEM) for etcd')
-    .option('--etcd-key <file>', 'client key (PEM) for etcd')
-    .option('--etcd-user <name>', `etcd user (password from --etcd-password-file or $${ETCD_PASSWORD_ENV})`)
-    .option('--etcd-password-file <file>', 'file holding the etcd password')
-}
-
-function readPem(file: string, flag: string): Buffer {
-  try {
-    return readFileSync(file)
-  } catch (e) {
-    throw new ValidationError(`cannot read ${flag} '${cut(file)}': ${(e as Error).message}`, { path: flag, value: file })
-  }
-}
-
-export function etcdOptions(flags: EtcdFlags, env: NodeJS.ProcessEnv = process.env): EtcdOptions {
-  const urls = flags.etcd ?? env[ETCD_ENV]
-  if (urls === undefined || urls.trim() === '') throw new ValidationError(`no etcd: give --etcd URL[,URL...] or set $${ETCD_ENV}`, { path: '--etcd' })
-  const tls = {
-    ...(flags.etcdCa === undefined ? {} : { ca: readPem(flags.etcdCa, '--etcd-ca') }),
-    ...(flags.etcdCert === undefined ? {} : { cert: readPem(flags.etcdCert, '--etcd-cert') }),
-    ...(flags.etcdKey === undefined ? {} : { key: readPem(flags.etcdKey, '--etcd-key') }),
-  }
-  let auth: EtcdOptions['auth']
-  if (flags.etcdUser !== undefined) {
-    const password = flags.etcdPasswordFile !== undefined ? readPem(flags.etcdPasswordFile, '--etcd-password-file').toString('utf8').trim() : env[ETCD_PASSWORD_ENV]
-    if (password === undefined) throw new ValidationError(`--etcd-user needs a password: --etcd-password-file FILE or $${ETCD_PASSWORD_ENV}`, { path: '--etcd-user' })
-    auth = { user: flags.etcdUser, password }
-  }
-  return { endpoints: urls.split(',').map((s) => s.trim()).filter((s) => s !== ''), ...(Object.keys(tls).length > 0 ? { tls } : {}), ...(auth === undefined ? {} : { auth }) }
-}
 
 async function withCluster<T>(flags: EtcdFlags, fn: (c: ClusterState) => Promise<T>): Promise<T> {
   const { EtcdClient, ClusterState } = await import('../store/etcd/index.js')
@@ -137,24 +88,6 @@ function statusText(hosts: Map<string, HostRecord>, statuses: Map<string, HostSt
     rows.push([id, h.address, labels, alive.has(id) ? 'alive' : 'down', s === undefined ? '-' : String(s.revision), state, s === undefined ? '-' : s.networks.join(',') || '-', failures])
   }
   return table(rows)
-}
-
-export interface ClusterStatusView {
-  /** The configuration's revision (its last change). */
-  revision: number
-  hosts: Array<{ id: string; address: string; labels: Labels; alive: boolean; status: HostStatus | null; converged: boolean }>
-}
-
-/** Every host's convergence to the configuration at `revision` (the current one). */
-export async function clusterStatus(c: ClusterState): Promise<ClusterStatusView> {
-  const [snap, statuses, alive] = await Promise.all([c.read(), c.statuses(), c.alive()])
-  return {
-    revision: snap.configRevision,
-    hosts: [...snap.hosts.values()].map((h) => {
-      const s = statuses.get(h.id)
-      return { id: h.id, address: h.address, labels: h.labels, alive: alive.has(h.id), status: s ?? null, converged: s !== undefined && s.revision >= snap.configRevision && s.state === 'converged' }
-    }),
-  }
 }
 
 export function registerClusterCommands(program: Command): void {

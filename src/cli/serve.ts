@@ -7,11 +7,14 @@
 import type { Command } from 'commander'
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { HostnetError } from '../errors.js'
+import { HostnetError, ValidationError } from '../errors.js'
+import { checkClusterName } from '../model/cluster/records.js'
+import type { ClusterState } from '../store/etcd/index.js'
+import { ETCD_ENV, addEtcdOptions, etcdOptions, type EtcdFlags } from './etcd-flags.js'
 import { CONFIRM_TIMER_ROLE, runConfirmTimer, TIMER_POLL_MS } from '../txn/index.js'
 import { ACTOR_SUPERVISOR } from '../store/change-kinds.js'
 import { runNetworkSupervisor } from '../driver/network/supervisor-loop.js'
-import { addStateDirOption, parseMilliseconds } from './common.js'
+import { addStateDirOption, parseMilliseconds, resolveTarget } from './common.js'
 import { checkNetnsName } from '../sys/netns.js'
 import { logLine, openRuntime, type Runtime } from './runtime.js'
 
@@ -38,10 +41,33 @@ interface ServeFlags {
   libvirtUri?: string
   kimchiArch?: string
   kimchiDomainType?: string
+  clusterHostId?: string
+  clusterNetns?: string
+  clusterHost?: boolean
+}
+
+/** `--etcd` (or $HOSTNET_ETCD) given: the cluster's state for the API's /cluster routes and the agent. */
+async function openCluster(flags: ServeFlags & EtcdFlags): Promise<ClusterState | undefined> {
+  if (flags.etcd === undefined && (process.env[ETCD_ENV] ?? '') === '') {
+    if (flags.clusterHostId !== undefined) throw new ValidationError('--cluster-host-id needs --etcd URL (or $HOSTNET_ETCD)', { path: '--cluster-host-id' })
+    return undefined
+  }
+  const { EtcdClient, ClusterState } = await import('../store/etcd/index.js')
+  return new ClusterState(new EtcdClient(etcdOptions(flags)), flags.prefix)
+}
+
+/** The cluster agent inside serve (`--cluster-host-id ID` with `--cluster-netns NAME` or `--cluster-host`). */
+async function runClusterAgent(rt: Runtime, cluster: ClusterState, flags: ServeFlags, signal: AbortSignal): Promise<void> {
+  const hostId = checkClusterName(flags.clusterHostId, 'host id', '--cluster-host-id')
+  const target = resolveTarget({ ...(flags.clusterNetns === undefined ? {} : { netns: flags.clusterNetns }), ...(flags.clusterHost === true ? { host: true } : {}) })
+  const { ClusterAgent } = await import('../service/cluster/agent.js')
+  const agent = new ClusterAgent({ hostId, target, rt, cluster, log: (l) => logLine(`agent ${hostId}: ${l}`) })
+  logLine(`cluster agent of host '${hostId}' (${target.kind === 'host' ? 'host' : `netns:${target.name}`}) on ${cluster.etcd.endpoint}`)
+  await agent.run(signal, (r) => logLine(`agent ${hostId}: revision ${r.revision} ${r.status.state}`))
 }
 
 /** Start the API on its listeners (not for the short-lived --exit-when-idle daemon, nor with --no-api). */
-async function startApi(rt: Runtime, flags: ServeFlags): Promise<{ close(): Promise<void> }> {
+async function startApi(rt: Runtime, flags: ServeFlags, cluster: ClusterState | undefined): Promise<{ close(): Promise<void> }> {
   const [{ ApiServer }, { resolveSocketDir }, { LocalOps }, { ConsoleAssets, findConsoleDir }, kimchi] = await Promise.all([
     import('../api/server.js'),
     import('../api/listeners.js'),
@@ -76,6 +102,7 @@ async function startApi(rt: Runtime, flags: ServeFlags): Promise<{ close(): Prom
       ...(flags.pamService === undefined ? {} : { pamService: flags.pamService }),
       ...(consoleDir === undefined ? {} : { console: new ConsoleAssets(consoleDir) }),
       ...(facade === undefined ? {} : { kimchi: facade }),
+      ...(cluster === undefined ? {} : { cluster }),
     },
   )
   for (const l of server.listeners) logLine(`API listening on ${l.kind === 'tcp' ? l.address : `unix:${l.address}`} (${l.kind})`)
@@ -105,7 +132,8 @@ function removePidFile(path: string): void {
   }
 }
 
-export async function serve(flags: ServeFlags): Promise<void> {
+export async function serve(flags: ServeFlags & EtcdFlags): Promise<void> {
+  const cluster = flags.exitWhenIdle === true ? undefined : await openCluster(flags)
   const rt = await openRuntime({ ...flags, longLived: true }, { networks: flags.exitWhenIdle !== true })
   const pidFile = join(rt.stateDir, SERVE_PID_FILE)
   const ac = new AbortController()
@@ -117,6 +145,12 @@ export async function serve(flags: ServeFlags): Promise<void> {
     // virtual networks: autostart, dnsmasq supervision, retired-bridge deletion (not in the short-lived
     // --exit-when-idle daemon that apply --confirm-within starts)
     const networks = flags.exitWhenIdle === true ? undefined : superviseNetworks(rt, ac.signal, flags.boot !== false)
+    const agent =
+      cluster === undefined || flags.clusterHostId === undefined
+        ? undefined
+        : runClusterAgent(rt, cluster, flags, ac.signal).catch((e: unknown) => {
+            logLine(`cluster agent stopped: ${(e as Error).message}`)
+          })
     let api: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined)
     let apiError: unknown
     const exit = await runConfirmTimer({
@@ -127,7 +161,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       onReady: () => {
         writePidFile(pidFile)
         if (flags.exitWhenIdle === true || flags.api === false) return
-        api = startApi(rt, flags).catch((e: unknown) => {
+        api = startApi(rt, flags, cluster).catch((e: unknown) => {
           apiError = e
           ac.abort()
           return undefined
@@ -146,10 +180,12 @@ export async function serve(flags: ServeFlags): Promise<void> {
       throw new HostnetError('conflict', `a confirm timer is already running for '${rt.stateDir}'${h ? ` (pid ${h.pid})` : ''}`)
     }
     await networks
+    await agent
   } finally {
     process.removeListener('SIGTERM', stop)
     process.removeListener('SIGINT', stop)
     removePidFile(pidFile)
+    cluster?.etcd.close()
     rt.close()
   }
 }
@@ -188,7 +224,11 @@ export function registerServeCommand(program: Command): void {
     .option('--libvirt-uri <uri>', "libvirt of the Kimchi API's guests (default: the sandbox's private libvirtd with --kimchi-netns, else qemu:///system)")
     .option('--kimchi-domain-type <type>', "libvirt domain type of the Kimchi API's new guests: kvm or qemu (TCG) (default: kvm when /dev/kvm exists)")
     .option('--kimchi-arch <arch>', "host architecture for Kimchi's rules (s390x enables template interfaces and macvtap/ovs NICs; default: this host's)")
-  addStateDirOption(cmd).action(async (flags: ServeFlags) => {
+    .option('--cluster-host-id <id>', "also run this host's cluster agent (with --etcd, and --cluster-netns NAME or --cluster-host)")
+    .option('--cluster-netns <name>', 'the cluster agent acts on this network namespace')
+    .option('--cluster-host', "the cluster agent acts on the host's own namespace")
+  addEtcdOptions(cmd)
+  addStateDirOption(cmd).action(async (flags: ServeFlags & EtcdFlags) => {
     await serve(flags)
   })
 }
