@@ -72,7 +72,7 @@ test('killing the etcd leader during a change: every host converges, nothing is 
   ])
   const newLeader = await etcd.leader()
   assert.notEqual(newLeader, leader, 'another member leads')
-  await lab.waitFor(ids, changed.revision, (s) => s.state === 'converged', 60_000)
+  await lab.waitFor(ids, changed.revision, (s) => s.state === 'converged')
   for (const h of lab.hosts) {
     const mtu = (JSON.parse(ip(h.netns, '-j', 'link', 'show', 'vbr4242')) as Array<{ mtu: number }>)[0]!.mtu
     assert.equal(mtu, 1380, h.id)

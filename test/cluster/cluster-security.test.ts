@@ -94,7 +94,7 @@ test('the agent runs with its own user over TLS and converges to what the admin 
   await lab.register()
   lab.startAgent('h1', {}, ['--etcd-ca', join(dir, 'ca.pem'), '--etcd-cert', join(dir, 'h1.pem'), '--etcd-key', join(dir, 'h1.key'), '--etcd-user', 'agent-h1', '--etcd-password-file', join(dir, 'h1.password')])
   const { revision } = await lab.cluster.defineNetwork({ name: 'sec', segment: { kind: 'vxlan', vni: 3131 } })
-  await lab.waitFor(['h1'], revision, (s) => s.state === 'converged' && s.networks.includes('sec'), 30_000)
+  await lab.waitFor(['h1'], revision, (s) => s.state === 'converged' && s.networks.includes('sec'))
   assert.match(ip(lab.host('h1').netns, 'link', 'show', 'vxl3131'), /vxl3131/)
   assert.equal((await lab.cluster.alive()).has('h1'), true, 'its liveness key, under its lease')
   assert.equal(await lab.stopAgent('h1'), 0)

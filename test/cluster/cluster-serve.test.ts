@@ -41,7 +41,7 @@ test('the API defines a host and a logical network; the agent inside serve appli
   assert.equal(def.status, 200, def.text)
   const revision = def.json.revision as number
   let st: { revision: number; hosts: Array<{ id: string; converged: boolean; status: { networks: string[] } | null }> } | undefined
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) {
     st = (await lab.req('GET', '/api/v1/cluster/status', { via: 'ro' })).json
     if (st!.revision >= revision && st!.hosts[0]?.converged === true) break
     await new Promise((r) => setTimeout(r, 100))

@@ -118,7 +118,7 @@ export class ClusterLab {
    * Wait until every host in `ids` reports a revision at or after `revision`, and `ok(status)` holds for it.
    * Returns the statuses. Throws with the laggards (and their agents' logs' tails) after `timeoutMs`.
    */
-  async waitFor(ids: readonly string[], revision: number, ok: (s: HostStatus) => boolean = (s) => s.state === 'converged', timeoutMs = 60_000): Promise<Map<string, HostStatus>> {
+  async waitFor(ids: readonly string[], revision: number, ok: (s: HostStatus) => boolean = (s) => s.state === 'converged', timeoutMs = 180_000): Promise<Map<string, HostStatus>> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const st = await this.cluster.statuses().catch(() => new Map<string, HostStatus>())
