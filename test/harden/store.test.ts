@@ -16,7 +16,7 @@ import { HostnetError } from '../../src/errors.js'
 import { problemOf } from '../../src/api/problem.js'
 import { openStore } from '../../src/store/index.js'
 import { BACKUP_INTERVAL_MS, storeErrorOf } from '../../src/store/integrity.js'
-import { MIGRATIONS } from '../../src/store/migrations.js'
+import { migrate, MIGRATIONS } from '../../src/store/migrations.js'
 import { runCli, tempDir } from '../engine/cli-helpers.js'
 
 const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')
@@ -107,14 +107,12 @@ test('mid-file corruption is found at open (quick_check) by read and write comma
 test('a store of an older schema is copied before the migration changes it', () => {
   const d = tempDir('hostnet-store-')
   try {
-    const store = openStore(d.path)
-    store.close()
-    const path = store.path
-    // the store as the previous release left it: the last migration not applied
+    // the store as the previous release left it: every migration but the last applied
     const last = MIGRATIONS.reduce((m, x) => (x.version > m.version ? x : m))
+    const path = join(d.path, 'hostnet.db')
     const db = new Database(path)
-    db.exec('DROP TABLE kimchi_templates; DROP TABLE kimchi_host_bridges')
-    db.prepare('DELETE FROM schema_migrations WHERE version = ?').run(last.version)
+    db.pragma('journal_mode = WAL')
+    migrate(db, MIGRATIONS.filter((m) => m.version < last.version))
     db.close()
     const reopened = openStore(d.path)
     reopened.close()
