@@ -19,8 +19,7 @@
  */
 import { errorMessage, HostnetError } from '../../errors.js'
 import type { Target } from '../../model/target.js'
-import { formatNetworkXml } from '../../codec/libvirt-xml/network/index.js'
-import { updateNetworkDef } from '../../codec/libvirt-xml/network/update.js'
+import { updateNetworkDef, updateNetworkDefXml } from '../../codec/libvirt-xml/network/update.js'
 import type { NetworkDef } from '../../model/network/network-def.js'
 import {
   resolveUpdateScope,
@@ -56,6 +55,9 @@ interface Planned {
   oldLive?: NetworkDef
   newLive?: NetworkDef
   newConfig?: NetworkDef
+  /** The new definitions' XML as stored (live: as at start; persistent: inactive). */
+  liveXml?: string
+  configXml?: string
   runtime: NetworkRuntime
   effects: UpdateEffects
   /** The firewall rules differ between the old and the new live definition. */
@@ -84,14 +86,20 @@ function plan(ctx: DriverContext, target: Target, name: string, req: NetworkUpda
     // the pool's port counts matter to one refusal only (deleting a forward interface in use)
     if (req.section === 'forward-interface' && req.command === 'delete') updateNetworkDef(liveStatus(target, oldLive), req)
     out.oldLive = oldLive
-    out.newLive = updateNetworkDef(oldLive, req)
+    const live = updateNetworkDefXml(oldLive, req)
+    out.newLive = live.def
+    out.liveXml = live.xml
     out.effects = updateEffects(req.section, oldLive, out.newLive)
     const bridge = runtime.bridge
     out.firewallChanges =
       out.effects.firewall && runtime.firewall === true && bridge !== undefined &&
       ctx.services.firewall.render(oldLive, bridge) !== ctx.services.firewall.render(out.newLive, bridge)
   }
-  if (scope.config) out.newConfig = updateNetworkDef(parseStoredXml(rec.configXml as string), req, { inactive: true })
+  if (scope.config) {
+    const config = updateNetworkDefXml(parseStoredXml(rec.configXml as string), req, { inactive: true })
+    out.newConfig = config.def
+    out.configXml = config.xml
+  }
   return out
 }
 
@@ -109,13 +117,13 @@ function storeDefinitions(ctx: DriverContext, key: string, p: Planned, req: Netw
   const name = p.rec.name
   const detail = { section: req.section, command: req.command, live: p.scope.live, config: p.scope.config, dnsmasq: result.dnsmasq, ...(result.firewall ? { firewall: true } : {}) }
   const change = networkChange(ctx, key, name, 'network.updated', { detail })
-  if (p.newConfig !== undefined) {
-    const xml = formatNetworkXml(p.newConfig, { inactive: true })
+  if (p.newConfig !== undefined && p.configXml !== undefined) {
+    const xml = p.configXml
     ctx.networks.setConfig(key, name, xml)
     rememberParsed(xml, p.newConfig)
   }
-  if (p.newLive !== undefined) {
-    const xml = formatNetworkXml(p.newLive)
+  if (p.newLive !== undefined && p.liveXml !== undefined) {
+    const xml = p.liveXml
     if (!ctx.networks.transition(key, name, { from: ['active', 'starting'], to: 'active', owner: null, liveXml: xml, runtime: p.runtime, change })) {
       throw new HostnetError('bug', `network '${name}' changed while it was being updated`)
     }

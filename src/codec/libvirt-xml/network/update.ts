@@ -358,11 +358,17 @@ export function updateSection(def: NetworkDef, req: NetworkUpdateRequest): Netwo
 /**
  * libvirt's virNetworkObjUpdate for one definition: the section edit, then a format/parse round trip that refuses
  * a result libvirt's parser would refuse (e.g. a DNS record in a network whose DNS is disabled). Pure: `def` is
- * not changed; the new definition is returned.
+ * not changed; the new definition is returned with its XML (formatted as `opts.inactive` says: what to store).
  */
-export function updateNetworkDef(def: NetworkDef, req: NetworkUpdateRequest, opts: NetworkUpdateOptions = {}): NetworkDef {
+export function updateNetworkDefXml(def: NetworkDef, req: NetworkUpdateRequest, opts: NetworkUpdateOptions = {}): { def: NetworkDef; xml: string } {
   const out = updateSection(def, req)
+  const xml = formatNetworkDef(out, { inactive: opts.inactive === true })
   // the parser's own refusal (a ValidationError naming the element) is libvirt's too
-  parseNetworkElement(parseXml(formatNetworkDef(out, { inactive: opts.inactive === true })), { newUuid: () => out.uuid })
-  return out
+  parseNetworkElement(parseXml(xml), { newUuid: () => out.uuid })
+  return { def: out, xml }
+}
+
+/** updateNetworkDefXml without the XML. */
+export function updateNetworkDef(def: NetworkDef, req: NetworkUpdateRequest, opts: NetworkUpdateOptions = {}): NetworkDef {
+  return updateNetworkDefXml(def, req, opts).def
 }
