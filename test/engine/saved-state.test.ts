@@ -7,10 +7,11 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { canUseNetns, leakedNetns, makeNetns, removeNetns } from '../helpers/netns.js'
-import { runCli, tempDir, type CliResult } from './cli-helpers.js'
+import { runCli, spawnCli, tempDir, type CliResult } from './cli-helpers.js'
+import { waitFor } from './kernel-helpers.js'
 
 const skip = !canUseNetns() ? 'needs root and ip netns' : false
 let ns = ''
@@ -146,4 +147,24 @@ test('boot after the state was torn down, with a NIC gone: the rest comes back a
   assert.equal(again.code, 0, again.stderr)
   assert.deepEqual((JSON.parse(again.stdout) as { skipped: unknown[] }).skipped, [])
   assert.deepEqual(addrs('mv0'), ['10.79.0.2/24'])
+})
+
+test('hostnet serve restores the saved state when it starts (--no-boot: it does not)', { skip }, async () => {
+  const run = async (extra: string[], until: () => boolean): Promise<void> => {
+    const daemon = spawnCli(['serve', '--state-dir', dir.path, '--no-api', '--poll-ms', '100', ...extra])
+    const exited = new Promise<void>((resolve) => daemon.on('exit', () => resolve()))
+    try {
+      assert.ok(await waitFor(() => existsSync(join(dir.path, 'serve.pid')), 15_000), 'serve started')
+      await waitFor(until, 15_000)
+    } finally {
+      daemon.kill('SIGTERM')
+      await exited
+    }
+  }
+  ip('addr', 'flush', 'dev', 'br0')
+  let polls = 0
+  await run(['--no-boot'], () => ++polls > 30) // about 3 s of a running serve (the restore took under 1 s above)
+  assert.deepEqual(addrs('br0'), [], '--no-boot leaves the drift alone')
+  await run([], () => addrs('br0').length > 0)
+  assert.deepEqual(addrs('br0'), ['10.77.0.1/24'], 'restored at start')
 })
