@@ -205,7 +205,12 @@ export const Transaction = z
   })
   .openapi('Transaction')
 
-export const DiffOutput = z.object({ ops: z.array(z.record(z.string(), z.unknown())), touched: z.array(z.string()) }).openapi('Diff')
+/** What a document read with skipUnsupported left out. */
+export const SkippedKeys = z.array(z.object({ path: z.string(), key: z.string(), message: z.string() })).openapi('SkippedKeys')
+
+export const DiffOutput = z
+  .object({ ops: z.array(z.record(z.string(), z.unknown())), touched: z.array(z.string()), skipped: SkippedKeys.optional() })
+  .openapi('Diff')
 
 export const IfaceListEntry = z
   .object({ name: z.string(), state: z.enum(['active', 'inactive']), mac: z.string(), defined: z.boolean() })

@@ -3,7 +3,7 @@
  * the journal's history. Used by the CLI's verbs and by the API.
  * @module
  */
-import { parseDesiredState } from '../codec/yaml/state.js'
+import { parseDesiredState, type SkippedKey } from '../codec/yaml/state.js'
 import { HostnetError } from '../errors.js'
 import type { Target } from '../model/target.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
@@ -16,8 +16,9 @@ import { selectInterfaces } from './select.js'
 
 export { selectInterfaces }
 
-export function parseDocument(doc: DocumentText): DesiredState {
-  return parseDesiredState(doc.text, { format: doc.format })
+/** The desired state of a document; with `skipUnsupported`, what was left out is reported to `skipped`. */
+export function parseDocument(doc: DocumentText, skipped: SkippedKey[] = []): DesiredState {
+  return parseDesiredState(doc.text, { format: doc.format, ...(doc.skipUnsupported === true ? { skipUnsupported: true, skipped } : {}) })
 }
 
 /** applyState with the runtime's engine; makes sure a confirm timer runs when the result waits for confirmation. */

@@ -26,6 +26,8 @@ export type NetworkUpdateInput = NetworkUpdateRequest & UpdateScopeFlags
 export interface DocumentText {
   text: string
   format: 'json' | 'yaml'
+  /** Leave out what hostnet does not do (keys, interface types) instead of refusing the document (--skip-unsupported). */
+  skipUnsupported?: boolean
 }
 
 export interface DiffOutput {

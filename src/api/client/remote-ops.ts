@@ -58,11 +58,12 @@ export class RemoteOps implements RemotableOps {
   }
 
   diff(target: Target, doc: DocumentText): Promise<DiffOutput> {
-    return this.client.json({ method: 'POST', path: `/targets/${targetSegment(target)}/diff`, body: doc.text, contentType: docType(doc) })
+    const query = { skipUnsupported: doc.skipUnsupported === true ? true : undefined }
+    return this.client.json({ method: 'POST', path: `/targets/${targetSegment(target)}/diff`, query, body: doc.text, contentType: docType(doc) })
   }
 
   apply(target: Target, doc: DocumentText, opts: ApplyOptions = {}): Promise<ApplyResult> {
-    const query = { confirmWithin: opts.confirmWithinSec, verify: opts.noVerify === true ? false : undefined }
+    const query = { confirmWithin: opts.confirmWithinSec, verify: opts.noVerify === true ? false : undefined, skipUnsupported: doc.skipUnsupported === true ? true : undefined }
     return this.client.json({ method: 'POST', path: `/targets/${targetSegment(target)}/apply`, query, body: doc.text, contentType: docType(doc) })
   }
 

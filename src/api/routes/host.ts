@@ -1,7 +1,7 @@
 /** Targets, host state (show, diff, apply), commit/rollback and the journal. */
 import { z } from '@hono/zod-openapi'
 import type { ApiApp } from '../context.js'
-import { formatState } from '../../codec/yaml/state.js'
+import { formatState, parseDesiredState, type SkippedKey } from '../../codec/yaml/state.js'
 import { listNetns } from '../../sys/netns.js'
 import { HostnetError } from '../../errors.js'
 import { MAX_CONFIRM_WITHIN_SEC } from '../../txn/apply.js'
@@ -19,8 +19,19 @@ const ApplyResult = loose('ApplyResult', 'transactionId, status (committed, pend
 
 function documentOf(input: OperationInput): DocumentText {
   if (input.text === undefined) throw new HttpError('bad-request', 'a desired-state document (YAML or JSON) is required')
-  return { text: input.text, format: input.bodyType === JSON_TYPE ? 'json' : 'yaml' }
+  const skip = input.query['skipUnsupported'] === true ? { skipUnsupported: true } : {}
+  return { text: input.text, format: input.bodyType === JSON_TYPE ? 'json' : 'yaml', ...skip }
 }
+
+/** What a skipUnsupported document leaves out, added to the answer (`skipped`) so that skipping is never silent. */
+function skippedOf(doc: DocumentText): { skipped?: SkippedKey[] } {
+  if (doc.skipUnsupported !== true) return {}
+  const skipped: SkippedKey[] = []
+  parseDesiredState(doc.text, { format: doc.format, skipUnsupported: true, skipped })
+  return skipped.length === 0 ? {} : { skipped }
+}
+
+const skipUnsupported = QueryBool.optional().openapi({ description: 'leave out keys and interface types hostnet does not support instead of refusing the document' })
 
 const documentBody = { text: DOC_TYPES, description: 'a desired-state document (nmstate-shaped YAML or JSON)', required: true } as const
 
@@ -92,10 +103,14 @@ export function registerHostRoutes(app: ApiApp, svc: ApiServices): void {
       summary: 'what applying a document would change (touches nothing; hostnet diff)',
       tag: 'host',
       params: target,
+      query: { skipUnsupported },
       body: documentBody,
       ok: { status: 200, description: 'the planned operations', json: DiffOutput },
     },
-    async (c, input) => jsonAnswer(c, await opsOf(svc, c).diff(targetOf(input.params['target']), documentOf(input))),
+    async (c, input) => {
+      const doc = documentOf(input)
+      return jsonAnswer(c, { ...(await opsOf(svc, c).diff(targetOf(input.params['target']), doc)), ...skippedOf(doc) })
+    },
   )
   defineOperation(
     app,
@@ -109,14 +124,16 @@ export function registerHostRoutes(app: ApiApp, svc: ApiServices): void {
       query: {
         confirmWithin: querySeconds(MAX_CONFIRM_WITHIN_SEC).optional().openapi({ description: 'keep the change only if committed within this many seconds' }),
         verify: QueryBool.optional(),
+        skipUnsupported,
       },
       body: documentBody,
       ok: { status: 200, description: 'the transaction', json: ApplyResult },
     },
     async (c, input) => {
       const confirmWithinSec = input.query['confirmWithin'] as number | undefined
-      const result = await opsOf(svc, c).apply(targetOf(input.params['target']), documentOf(input), { confirmWithinSec, noVerify: input.query['verify'] === false })
-      return jsonAnswer(c, result)
+      const doc = documentOf(input)
+      const result = await opsOf(svc, c).apply(targetOf(input.params['target']), doc, { confirmWithinSec, noVerify: input.query['verify'] === false })
+      return jsonAnswer(c, { ...result, ...skippedOf(doc) })
     },
   )
   for (const verb of ['commit', 'rollback'] as const) {

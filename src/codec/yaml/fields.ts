@@ -94,15 +94,55 @@ export function failNotSupported(ctx: Ctx, problem: string, value?: unknown): ne
   throw new ValidationError(`${ctx.object}: ${problem}`, { path: ctx.path, value, object: ctx.object, kind: 'not-supported' })
 }
 
+/** A key (or an interface of a type) hostnet does not do, left out of a document read with skipUnsupported. */
+export interface SkippedKey {
+  /** JSON pointer of what was left out. */
+  readonly path: string
+  /** The key as written (`802.1x`, `dns-resolver`), or the type of a left-out interface (`infiniband`). */
+  readonly key: string
+  /** The not-supported message a plain read would have thrown. */
+  readonly message: string
+}
+
+/** Where the document being read collects what it skips (a read is synchronous: set only for its duration). */
+let skipSink: SkippedKey[] | undefined
+
+/**
+ * Run `read` with not-supported keys left out and collected into `sink` instead of refused (`--skip-unsupported`):
+ * never silent, the caller reports the sink. Invalid input is refused as always.
+ */
+export function skippingUnsupported<T>(sink: SkippedKey[], read: () => T): T {
+  const outer = skipSink
+  skipSink = sink
+  try {
+    return read()
+  } finally {
+    skipSink = outer
+  }
+}
+
+/**
+ * Whether a not-supported `key` at `ctx` is left out (recorded) rather than refused: true only inside
+ * skippingUnsupported.
+ */
+export function skipNotSupported(ctx: Ctx, key: string, message: string): boolean {
+  if (skipSink === undefined) return false
+  skipSink.push({ path: ctx.path, key, message: `${ctx.object}: ${message}` })
+  return true
+}
+
 /**
  * Refuse keys outside `allowed`; `hint` explains keys that are known but not accepted here (a string: invalid
- * here; `notSupported(...)`: a feature hostnet does not have).
+ * here; `notSupported(...)`: a feature hostnet does not have, left out instead under skippingUnsupported).
  */
 export function checkKeys(o: Obj, allowed: readonly string[], ctx: Ctx, hint?: (key: string) => string | NotSupported | undefined): void {
   for (const key of Object.keys(o)) {
     if (allowed.includes(key)) continue
     const why = hint?.(key)
-    if (typeof why === 'object') failNotSupported(sub(ctx, key), why.notSupported, o[key])
+    if (typeof why === 'object') {
+      if (skipNotSupported(sub(ctx, key), key, why.notSupported)) continue
+      failNotSupported(sub(ctx, key), why.notSupported, o[key])
+    }
     const where = ctx.field === '' ? '' : ` in ${ctx.field}`
     fail(sub(ctx, key), why ?? `unknown key '${key}'${where}`, o[key])
   }

@@ -23,8 +23,8 @@ import { checkDocumentSize, formatBytes, MAX_STATE_DEPTH, MAX_YAML_GENERAL_BYTES
 import { jsonNestingDepth, yamlNestingBound } from './nesting.js'
 import { readPlainYaml } from './plain-reader.js'
 import type { DesiredState, HostState } from '../../model/host/state.js'
-import { checkKeys, notSupported, readList, readObj } from './fields.js'
-import type { Ctx } from './fields.js'
+import { checkKeys, notSupported, readList, readObj, skippingUnsupported } from './fields.js'
+import type { Ctx, SkippedKey } from './fields.js'
 import { emitYaml } from './emit.js'
 import { stateDocument } from './state-doc.js'
 import { readIface } from './parse-iface.js'
@@ -72,9 +72,30 @@ function decode(text: string, format: StateFormat): unknown {
 
 const NMSTATE_TOP_KEYS = new Set(['dns-resolver', 'route-rules', 'hostname', 'ovs-db', 'ovn', 'description'])
 
-/** Parse a desired-state document. Unknown keys, wrong types and bad values throw ValidationError with a path. */
-export function parseDesiredState(text: string, opts: { format?: StateFormat } = {}): DesiredState {
-  const raw = decode(text, opts.format ?? 'yaml')
+export type { SkippedKey }
+
+export interface ParseOptions {
+  format?: StateFormat
+  /**
+   * Leave out what hostnet does not do (keys and interface types nmstate has) instead of refusing the document;
+   * each one left out is appended to `skipped` (required then: skipping is never silent).
+   */
+  skipUnsupported?: boolean
+  skipped?: SkippedKey[]
+}
+
+/**
+ * Parse a desired-state document. Unknown keys, wrong types and bad values throw ValidationError with a path;
+ * what nmstate has and hostnet does not do is refused as not-supported (or left out with `skipUnsupported`).
+ */
+export function parseDesiredState(text: string, opts: ParseOptions = {}): DesiredState {
+  if (opts.skipUnsupported !== true) return readDocument(text, opts.format ?? 'yaml')
+  if (opts.skipped === undefined) throw new ValidationError('skipUnsupported needs a list to report the skipped keys in', { path: '' })
+  return skippingUnsupported(opts.skipped, () => readDocument(text, opts.format ?? 'yaml'))
+}
+
+function readDocument(text: string, format: StateFormat): DesiredState {
+  const raw = decode(text, format)
   const ctx: Ctx = { path: '', field: '', object: 'desired state' }
   if (raw === null || raw === undefined) return { interfaces: [] }
   const o = readObj(raw, ctx)
