@@ -1,0 +1,34 @@
+/**
+ * Runs INSIDE the User-Mode Linux guest (see nmstate-examples.test.ts beside it): nmstate's examples that need
+ * bonding, 802.1q, VRF, ipvlan or bridge VLAN filtering, each sequence in its own sandbox (NICs eth0..eth3) on the
+ * guest's tmpfs, through the engine. Prints one JSON line `{"kernel": "uml"|"host", "sequences": [[outcome...]...]}`.
+ */
+import { applyState, diffState } from '../../src/txn/index.js'
+import { withE2e } from '../host-e2e/env.js'
+import { FULL_KERNEL_SEQUENCES, runSequence, type ExampleOutcome, type ExampleTarget } from '../host-e2e/nmstate-examples.js'
+
+async function main(): Promise<void> {
+  const sequences: ExampleOutcome[][] = []
+  for (const seq of FULL_KERNEL_SEQUENCES) {
+    try {
+      sequences.push(
+        await withE2e(
+          async (env) => {
+            const t: ExampleTarget = {
+              apply: (desired) => applyState({ backend: env.backend, store: env.store, target: env.target, caps: env.caps, desired }),
+              plan: async (desired) => (await diffState({ backend: env.backend, target: env.target, caps: env.caps, desired })).change.ops,
+              query: () => env.query(),
+            }
+            return runSequence(t, seq)
+          },
+          { sandbox: true, ...(process.env['UML_LANE'] === '1' ? { tmpBase: '/run' } : {}) },
+        ),
+      )
+    } catch (e) {
+      sequences.push([{ file: seq[0]!, ok: false, error: `the environment failed: ${(e as Error).message}` }])
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ kernel: process.env['UML_LANE'] === '1' ? 'uml' : 'host', sequences })}\n`)
+}
+
+await main()
