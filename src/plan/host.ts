@@ -13,9 +13,11 @@ import { planWithOvs, verifyWithOvs } from './ovs/plan.js'
 import { revertWithOvs } from './ovs/revert.js'
 import { involvesOvs, involvesOvsState } from './ovs/state.js'
 import type { HostPlan, Mismatch, PlanOptions } from './planner.js'
+import { resolveDesired } from './resolve.js'
 
 /** (current, desired) → ordered ops, the expected state to verify, and every interface touched. */
-export function planHost(current: HostState, desired: DesiredState, opts: PlanOptions = {}): HostPlan {
+export function planHost(current: HostState, asked: DesiredState, opts: PlanOptions = {}): HostPlan {
+  const desired = resolveDesired(current, asked)
   if (involvesOvs(current, desired)) return planWithOvs(current, desired, opts, planKernel)
   return planKernel(current, desired, opts)
 }
@@ -28,6 +30,7 @@ export function verifyHost(expected: DesiredState, current: HostState): Mismatch
 
 /** The desired state that puts every touched interface (and OVS bridge key) back as `snapshot` shows it. */
 export function revertDesired(snapshot: HostState, touched: readonly string[]): DesiredState {
-  if (involvesOvsState(snapshot) || touched.some((k) => bridgeOfKey(k) !== undefined)) return revertWithOvs(snapshot, touched, revertKernel)
-  return revertKernel(snapshot, touched)
+  const doc = involvesOvsState(snapshot) || touched.some((k) => bridgeOfKey(k) !== undefined) ? revertWithOvs(snapshot, touched, revertKernel) : revertKernel(snapshot, touched)
+  // a link that was down before is restored down, not removed
+  return { ...doc, downKeepsLinks: true }
 }

@@ -47,7 +47,8 @@ export function destroyDesired(def: InterfaceDef, createdLinks: readonly string[
     if (created.has(name)) interfaces.push({ name, type: i.type, state: 'absent' })
     else if (name === def.name) interfaces.push({ name, type: i.type, state: 'down' })
   }
-  return { interfaces }
+  // interfaces the start did not create are only set down, never removed
+  return { interfaces, downKeepsLinks: true }
 }
 
 function storedDef(rt: Runtime, target: Target, name: string): { def: InterfaceDef; createdLinks: string[] } {

@@ -25,13 +25,14 @@ export async function dummyCase(env: E2eEnv): Promise<void> {
   const l = await requireIpLink(env.ns, 'd0')
   assert.deepEqual([l.linkinfo?.info_kind, l.mtu, l.address, isUp(l)], ['dummy', 9000, '02:00:00:00:0d:00', true])
 
-  await env.apply("interfaces: [{name: d0, state: down, mtu: 1280, mac-address: '02:00:00:00:0d:01', ipv6: {enabled: false}}]\n")
+  // (state: down would remove d0, as nmstate removes a virtual interface set down)
+  await env.apply("interfaces: [{name: d0, mtu: 1280, mac-address: '02:00:00:00:0d:01', ipv6: {enabled: false}}]\n")
   s = await env.query()
   assert.deepEqual(
     [ifaceOf(s, 'd0').state, ifaceOf(s, 'd0').mtu, ifaceOf(s, 'd0').mac, addrs(ifaceOf(s, 'd0').ipv6)],
-    ['down', 1280, '02:00:00:00:0d:01', []],
+    ['up', 1280, '02:00:00:00:0d:01', []],
   )
-  assert.equal(isUp(await requireIpLink(env.ns, 'd0')), false)
+  assert.equal(isUp(await requireIpLink(env.ns, 'd0')), true)
 
   await env.apply('interfaces: [{name: d0, type: dummy, state: absent}]\n')
   assert.equal(hasIface(await env.query(), 'd0'), false)

@@ -27,6 +27,12 @@ export interface DesiredState {
   routes?: {
     config: Route[]
   }
+  /**
+   * A document hostnet writes itself (a rollback's, iface-destroy's): `state: down` sets a link down and never
+   * removes it. Documents users give follow nmstate, where down removes a virtual interface (plan/resolve.ts).
+   * Never read from or written to YAML/JSON.
+   */
+  downKeepsLinks?: true
 }
 
 export function ifaceMap(state: { interfaces: readonly Iface[] }): Map<string, Iface> {

@@ -1,0 +1,86 @@
+/**
+ * What a document's entries mean against the current state, in nmstate's terms, before either planner room sees
+ * them:
+ * - `type: ethernet` names any existing NIC, a veth included (nmstate models a veth as an ethernet with a peer; its
+ *   own CI runs the examples on veth pairs): the entry takes the veth's type.
+ * - `state: down` on a virtual interface (one hostnet creates: bridge, bond, VLAN, veth pair, ...) removes it, as
+ *   nmstate does; on a missing one there is nothing to do (unless another entry creates it as its veth peer). A veth whose peer is in another namespace is a NIC here
+ *   (nmstate reports it as an ethernet): down only sets it down, and it is never removed.
+ *   A veth end whose peer the document keeps is only set down (removing one end removes both).
+ * Hostnet's own documents (`downKeepsLinks`: rollbacks, iface-destroy) keep down as "set down".
+ * Entries are rewritten only when a rule applies; the document is otherwise passed on as it is.
+ * @module
+ */
+import { CREATABLE_TYPES } from '../model/host/iface.js'
+import type { Iface } from '../model/host/iface.js'
+import type { DesiredState, HostState } from '../model/host/state.js'
+import { listedPortNames } from './kernel/graph.js'
+import { ifacePath, invalid } from './problems.js'
+
+/** A veth whose peer is not in this namespace: a NIC as far as documents go (nmstate reports it as an ethernet). */
+export function isNicVeth(i: Iface): boolean {
+  return i.type === 'veth' && i.veth?.peer === undefined
+}
+
+/** An interface `state: down` removes: one hostnet creates and deletes, other than a NIC-like veth. */
+function isVirtual(i: Iface): boolean {
+  return CREATABLE_TYPES.has(i.type) && !isNicVeth(i)
+}
+
+function resolveEntry(i: Iface, index: number, current: Iface | undefined, peers: ReadonlySet<string>): Iface {
+  let out = i
+  if (i.type === 'ethernet' && current?.type === 'veth') {
+    if (i.state === 'absent' && isNicVeth(current)) {
+      invalid(ifacePath(index, 'state'), i.name, 'is a NIC (a veth whose peer is in another namespace) and cannot be removed (set state: down instead)', i.state)
+    }
+    out = { ...out, type: 'veth' }
+  }
+  // a veth end that another entry wants (as its peer) is only set down, or created down with it
+  if (out.state !== 'down' || peers.has(out.name)) return out
+  const gone = current === undefined ? out.type === 'unknown' || CREATABLE_TYPES.has(out.type) : isVirtual(current) && (out.type === 'unknown' || out.type === current.type)
+  return gone ? { name: out.name, type: out.type, state: 'absent' } : out
+}
+
+/** The document with nmstate's meaning of `type: ethernet` and `state: down` applied against `current`. */
+export function resolveDesired(current: HostState, desired: DesiredState): DesiredState {
+  let byName: Map<string, Iface> | undefined
+  let peers: Set<string> | undefined
+  let changed: Iface[] | undefined
+  desired.interfaces.forEach((i, index) => {
+    if (i.type !== 'ethernet' && (i.state !== 'down' || desired.downKeepsLinks === true)) return
+    if (i.type === 'ovs-bridge' || i.type === 'ovs-interface') return
+    byName ??= kernelIfaces(current)
+    peers ??= keptPeers(desired, byName)
+    const r = resolveEntry(i, index, byName.get(i.name), peers)
+    if (r === i) return
+    changed ??= [...desired.interfaces]
+    changed[index] = r
+  })
+  return changed === undefined ? desired : { ...desired, interfaces: changed }
+}
+
+/**
+ * Veth ends the document keeps as the peer of an interface that stays: of an entry that is not removed (its own
+ * `veth.peer`, or the current pair's) or of a port a controller's list names.
+ */
+function keptPeers(desired: DesiredState, current: ReadonlyMap<string, Iface>): Set<string> {
+  const out = new Set<string>()
+  const keep = (name: string, peer?: string): void => {
+    const p = peer ?? current.get(name)?.veth?.peer
+    if (p !== undefined) out.add(p)
+  }
+  for (const d of desired.interfaces) {
+    if (d.state === 'absent' || d.state === 'down') continue
+    keep(d.name, d.veth?.peer)
+    for (const port of listedPortNames(d) ?? []) keep(port)
+    for (const port of d.ovsBridge?.ports ?? []) for (const n of [port.name, ...(port.bond?.ports ?? [])]) keep(n)
+  }
+  return out
+}
+
+/** Kernel interfaces by name (OVS bridges, which share names with their internal ports, left out). */
+function kernelIfaces(state: HostState): Map<string, Iface> {
+  const m = new Map<string, Iface>()
+  for (const i of state.interfaces) if (i.type !== 'ovs-bridge') m.set(i.name, i)
+  return m
+}
