@@ -1,10 +1,11 @@
 /**
- * Routes from `ip -N -4|-6 -json route show table all`: unicast routes that are not kernel-generated
- * (protocol kernel or dhcp, the local table and non-unicast types such as broadcast or multicast are skipped).
+ * Routes from `ip -N -4|-6 -json route show table all`: unicast, blackhole, prohibit and unreachable routes that
+ * are not kernel-generated (protocol kernel or dhcp, the local table and other types such as broadcast or multicast
+ * are skipped), with their preferred source and congestion window clamp.
  * `-N` makes protocol, table and type numeric, so names from rt_tables files do not matter.
  * @module
  */
-import { MAIN_TABLE_ID, type Route } from '../../model/host/route.js'
+import { MAIN_TABLE_ID, ROUTE_TYPES, type Route, type RouteType } from '../../model/host/route.js'
 import { asArray, asObject, num, obj, str, type JsonObject } from './json-read.js'
 import { canonicalIp } from './query-sections.js'
 
@@ -13,6 +14,12 @@ export const RTPROT_KERNEL = 2
 export const RTPROT_DHCP = 16
 export const RT_TABLE_LOCAL = 255
 const RTN_UNICAST = 1
+/** rtnetlink route types (RTN_*) of the routes documents give with `route-type`. */
+const ROUTE_TYPE_OF: ReadonlyMap<number, RouteType> = new Map([
+  [6, 'blackhole'],
+  [7, 'unreachable'],
+  [8, 'prohibit'],
+])
 
 function destination(r: JsonObject, family: 'ipv4' | 'ipv6'): string | undefined {
   const dst = str(r, 'dst')
@@ -24,10 +31,17 @@ function destination(r: JsonObject, family: 'ipv4' | 'ipv6'): string | undefined
   return ip === undefined || !Number.isInteger(prefix) ? undefined : `${ip}/${prefix}`
 }
 
+/** The route's `route-type`, undefined for unicast; null for a type documents do not give (local, broadcast, ...). */
+function routeType(r: JsonObject): RouteType | undefined | null {
+  const n = num(r, 'type')
+  if (n !== undefined) return n === RTN_UNICAST ? undefined : (ROUTE_TYPE_OF.get(n) ?? null)
+  const s = str(r, 'type')
+  if (s === undefined || s === 'unicast') return undefined
+  return (ROUTE_TYPES as readonly string[]).includes(s) ? (s as RouteType) : null
+}
+
 function isManaged(r: JsonObject): boolean {
-  const type = num(r, 'type')
-  if (type !== undefined && type !== RTN_UNICAST) return false
-  if (str(r, 'type') !== undefined && type === undefined && str(r, 'type') !== 'unicast') return false
+  if (routeType(r) === null) return false
   if (num(r, 'protocol') === RTPROT_KERNEL || str(r, 'protocol') === 'kernel') return false
   // a DHCP client's routes are its lease's, as its addresses are (dynamic): never planned, like kernel routes
   if (num(r, 'protocol') === RTPROT_DHCP || str(r, 'protocol') === 'dhcp') return false
@@ -50,6 +64,12 @@ export function parseRoute(raw: unknown, family: 'ipv4' | 'ipv6'): Route | undef
   if (metric !== undefined) route.metric = metric
   const table = num(r, 'table') ?? (str(r, 'table') === 'main' ? MAIN_TABLE_ID : undefined)
   if (table !== undefined && table !== MAIN_TABLE_ID) route.tableId = table
+  const type = routeType(r)
+  if (type) route.routeType = type
+  const source = canonicalIp(str(r, 'prefsrc'))
+  if (source !== undefined) route.source = source
+  const cwnd = asArray(r['metrics']).map((m) => num(asObject(m), 'cwnd')).find((c) => c !== undefined)
+  if (cwnd !== undefined) route.cwnd = cwnd
   return route
 }
 

@@ -57,10 +57,11 @@ test('query of the captured namespace: types, units, membership, addresses, rout
   assert.deepEqual(by.get('v0p')?.ipv4?.addresses, [{ ip: '10.2.0.1', prefixLength: 24 }, { ip: '10.2.0.7', prefixLength: 24 }])
   assert.deepEqual(by.get('v0p')?.ipv6?.addresses, [{ ip: '2001:db8:2::1', prefixLength: 64 }])
   assert.deepEqual(by.get('v0')?.ipv6, { enabled: false, addresses: [] })
-  // kernel, local-table, blackhole and multipath routes are left out
+  // kernel, local-table and multipath routes are left out; blackhole routes are documents' route-type routes
   assert.deepEqual(s.routes, [
     { destination: '10.50.0.0/16', nextHopAddress: '10.2.0.254', nextHopInterface: 'v0p', metric: 5, tableId: 100 },
     { destination: '0.0.0.0/0', nextHopAddress: '10.2.0.254', nextHopInterface: 'v0p' },
+    { destination: '10.99.0.0/16', routeType: 'blackhole' },
     { destination: '2001:db8:99::/48', nextHopAddress: '2001:db8:2::fe', nextHopInterface: 'v0p', metric: 1024 },
   ])
 })
@@ -103,7 +104,7 @@ test('unknown kinds, dynamic addresses and odd values', () => {
   assert.equal(parseLink({ ifname: 'eth9', link_type: 'ether' }, ids)?.type, 'ethernet')
 })
 
-test('route parsing: host routes get a full prefix, non-unicast and kernel routes are skipped', () => {
+test('route parsing: host routes get a full prefix, kernel routes and types other than unicast, blackhole, prohibit, unreachable are skipped', () => {
   assert.deepEqual(parseRoute({ dst: '192.0.2.7', dev: 'eth0', protocol: '4' }, 'ipv4'), { destination: '192.0.2.7/32', nextHopInterface: 'eth0' })
   assert.deepEqual(parseRoute({ dst: 'default', dev: 'eth0', metric: 1024 }, 'ipv6'), { destination: '::/0', nextHopInterface: 'eth0', metric: 1024 })
   assert.deepEqual(parseRoute({ dst: '203.0.113.0/24', via: { family: 'inet6', host: 'fe80::1' }, dev: 'eth0' }, 'ipv4'), {
@@ -112,7 +113,20 @@ test('route parsing: host routes get a full prefix, non-unicast and kernel route
     nextHopInterface: 'eth0',
   })
   assert.equal(parseRoute({ dst: '10.0.0.0/8', protocol: '2', dev: 'eth0' }, 'ipv4'), undefined)
-  assert.equal(parseRoute({ type: '6', dst: '10.0.0.0/8' }, 'ipv4'), undefined)
+  assert.deepEqual(parseRoute({ type: '6', dst: '10.0.0.0/8' }, 'ipv4'), { destination: '10.0.0.0/8', routeType: 'blackhole' })
+  assert.deepEqual(parseRoute({ type: 'prohibit', dst: '10.0.0.0/8', metric: 5 }, 'ipv4'), { destination: '10.0.0.0/8', metric: 5, routeType: 'prohibit' })
+  assert.deepEqual(parseRoute({ type: '7', dst: '2001:db8::/32' }, 'ipv6'), { destination: '2001:db8::/32', routeType: 'unreachable' })
+  assert.equal(parseRoute({ type: '3', dst: '10.0.0.255', dev: 'eth0' }, 'ipv4'), undefined, 'broadcast')
+  assert.equal(parseRoute({ type: 'nat', dst: '10.0.0.0/8' }, 'ipv4'), undefined)
+  // preferred source and congestion window clamp
+  assert.deepEqual(parseRoute({ dst: '198.51.100.0/24', gateway: '192.0.2.1', dev: 'eth1', protocol: '4', prefsrc: '192.0.2.251', metric: 150, metrics: [{ cwnd: 20 }] }, 'ipv4'), {
+    destination: '198.51.100.0/24',
+    nextHopAddress: '192.0.2.1',
+    nextHopInterface: 'eth1',
+    metric: 150,
+    source: '192.0.2.251',
+    cwnd: 20,
+  })
   assert.equal(parseRoute({ dst: '10.0.0.0/8', table: '255', dev: 'lo' }, 'ipv4'), undefined)
   assert.equal(parseRoute({ dst: 'not-an-ip/8' }, 'ipv4'), undefined)
 })

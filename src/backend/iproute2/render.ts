@@ -62,11 +62,13 @@ export function renderRoute(verb: 'add' | 'del', r: Route): string {
   if (r.destination === ANY_DESTINATION) throw new HostnetError('bug', `route.${verb} with the wildcard destination`)
   const dest = parseCidr(r.destination, 'route destination')
   const what = `route ${r.destination}`
-  const args = ['route', verb, formatCidr(dest)]
+  const args = ['route', verb, ...(r.routeType === undefined ? [] : [r.routeType]), formatCidr(dest)]
   if (r.nextHopAddress !== undefined) args.push(...gatewayArgs(r.nextHopAddress, dest.addr, `next-hop address of ${what}`))
   if (r.nextHopInterface !== undefined) args.push('dev', nameToken(r.nextHopInterface, `next-hop interface of ${what}`))
   if (r.metric !== undefined) args.push('metric', uintToken(r.metric, `metric of ${what}`))
   if (r.tableId !== undefined && r.tableId !== MAIN_TABLE_ID) args.push('table', uintToken(r.tableId, `table of ${what}`))
+  if (verb === 'add' && r.source !== undefined) args.push('src', ipToken(r.source, `source of ${what}`).text)
+  if (verb === 'add' && r.cwnd !== undefined) args.push('cwnd', 'lock', uintToken(r.cwnd, `cwnd of ${what}`))
   if (verb === 'add') args.push('proto', 'static')
   return line(...args)
 }

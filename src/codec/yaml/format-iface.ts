@@ -97,6 +97,9 @@ export function routeToPlain(r: Route): Obj {
     'next-hop-interface': r.nextHopInterface,
     metric: r.metric,
     'table-id': r.tableId,
+    source: r.source,
+    cwnd: r.cwnd,
+    'route-type': r.routeType,
     state: r.state,
   })
 }

@@ -154,7 +154,10 @@ test('strict: unknown keys, wrong types and bad enums name the interface, the fi
     ['dns-resolver: {config: {}}', /dns-resolver is not supported by hostnet/, '/dns-resolver'],
     ['routes: {config: [{destination: 10.0.0.0/8}]}', /route '10\.0\.0\.0\/8': next-hop-interface is required/, '/routes/config/0'],
     ['routes: {config: [{destination: 10.0.0.0/8, next-hop-interface: eth0, next-hop-address: "fd00::1"}]}', /is not of the family of destination/, '/routes/config/0/next-hop-address'],
-    ['routes: {config: [{destination: 10.0.0.0/8, next-hop-interface: eth0, route-type: blackhole}]}', /route route-type is not supported/, '/routes/config/0/route-type'],
+    ['routes: {config: [{destination: 10.0.0.0/8, next-hop-interface: eth0, route-type: blackhole}]}', /a blackhole route has no next hop: leave out next-hop-interface/, '/routes/config/0/next-hop-interface'],
+    ['routes: {config: [{destination: 10.0.0.0/8, next-hop-interface: eth0, route-type: drop}]}', /invalid route-type 'drop': expected one of blackhole, prohibit, unreachable/, '/routes/config/0/route-type'],
+    ['routes: {config: [{destination: 10.0.0.0/8, next-hop-interface: eth0, source: 2001:db8::1}]}', /source '2001:db8::1' is not of the family/, '/routes/config/0/source'],
+    ['routes: {config: [{destination: 10.0.0.0/8, next-hop-interface: eth0, weight: 2}]}', /route weight is not supported/, '/routes/config/0/weight'],
   ]
   for (const [text, message, path] of cases) {
     const e = refused(text)

@@ -1,5 +1,9 @@
 /** Static routes (nmstate `routes.config`). */
 
+/** Routes that drop traffic: silently, with ICMP "administratively prohibited", or with "unreachable". */
+export const ROUTE_TYPES = ['blackhole', 'prohibit', 'unreachable'] as const
+export type RouteType = (typeof ROUTE_TYPES)[number]
+
 export interface Route {
   /** CIDR, e.g. `0.0.0.0/0` or `2001:db8::/64`. */
   destination: string
@@ -8,6 +12,12 @@ export interface Route {
   metric?: number
   /** Routing table id; main (254) when unset. */
   tableId?: number
+  /** Preferred source address of packets sent along the route (`ip route ... src`). */
+  source?: string
+  /** Congestion window clamp, locked (`ip route ... cwnd lock N`: the kernel ignores an unlocked one). */
+  cwnd?: number
+  /** A route that drops what it matches instead of forwarding it: no next hop. Unset: a unicast route. */
+  routeType?: RouteType
   /** Desired only: remove routes matching the given fields. */
   state?: 'absent'
 }

@@ -50,8 +50,18 @@ export function validateRoutes(routes: readonly Route[], merged: ReadonlyMap<str
     const path = `/routes/config/${k}`
     const name = describeRoute(r)
     if (r.destination === ANY_DESTINATION) invalidRoute(`${path}/destination`, name, 'destination is required')
+    const key = routeKernelKey(r)
+    const other = keys.get(key)
+    if (other !== undefined) invalidRoute(path, name, `has the same destination, table and metric as /routes/config/${other}`)
+    keys.set(key, k)
+    if (r.source !== undefined && !isLocalAddress(r.source, merged, cur)) {
+      invalidRoute(`${path}/source`, name, `source ${r.source} is not an address of any interface (the kernel refuses a non-local preferred source)`)
+    }
     const dev = r.nextHopInterface
-    if (dev === undefined) return invalidRoute(path, name, 'next-hop-interface is required')
+    if (dev === undefined) {
+      if (r.routeType === undefined) invalidRoute(path, name, 'next-hop-interface is required')
+      return
+    }
     const t = targetOf(merged, cur.ifaces, dev)
     const m = merged.get(dev)
     if (t === undefined) {
@@ -60,11 +70,15 @@ export function validateRoutes(routes: readonly Route[], merged: ReadonlyMap<str
     }
     if (t.state !== 'up') invalidRoute(`${path}/next-hop-interface`, name, `next-hop-interface '${dev}' will be down, and the kernel refuses routes through a down interface`)
     if (!gatewayReachable(r, t)) invalidRoute(`${path}/next-hop-address`, name, `next-hop-address ${r.nextHopAddress} is not in a subnet of an address of '${dev}'`)
-    const key = routeKernelKey(r)
-    const other = keys.get(key)
-    if (other !== undefined) invalidRoute(path, name, `has the same destination, table and metric as /routes/config/${other}`)
-    keys.set(key, k)
   })
+}
+
+/** Whether `ip` will be an address of an interface of the namespace once the plan is applied. */
+function isLocalAddress(ip: string, merged: ReadonlyMap<string, Merged>, cur: CurrentView): boolean {
+  const has = (i: Iface | undefined): boolean => [...(i?.ipv4?.addresses ?? []), ...(i?.ipv6?.addresses ?? [])].some((a) => a.ip === ip)
+  for (const name of merged.keys()) if (has(targetOf(merged, cur.ifaces, name))) return true
+  for (const [name, i] of cur.ifaces) if (!merged.has(name) && has(i)) return true
+  return false
 }
 
 function survives(r: Route, facts: RouteFacts): boolean {

@@ -27,7 +27,8 @@ export function sameRoute(a: Route, b: Route): boolean {
   return (
     routeKernelKey(a) === routeKernelKey(b) &&
     a.nextHopAddress === b.nextHopAddress &&
-    a.nextHopInterface === b.nextHopInterface
+    a.nextHopInterface === b.nextHopInterface &&
+    a.routeType === b.routeType
   )
 }
 
@@ -40,6 +41,10 @@ export function routeMatches(want: Route, route: Route): boolean {
   if (want.nextHopInterface !== undefined && want.nextHopInterface !== route.nextHopInterface) return false
   if (want.nextHopAddress !== undefined && want.nextHopAddress !== route.nextHopAddress) return false
   if (want.metric !== undefined && want.metric !== metricOf(route)) return false
+  // a present route without route-type is a unicast one; a selector without it matches every type
+  if ((want.routeType !== undefined || want.state !== 'absent') && want.routeType !== route.routeType) return false
+  if (want.source !== undefined && want.source !== route.source) return false
+  if (want.cwnd !== undefined && want.cwnd !== route.cwnd) return false
   if (want.tableId !== undefined || want.state !== 'absent') return tableOf(want) === tableOf(route)
   return true
 }
@@ -48,5 +53,7 @@ export function describeRoute(r: Route): string {
   const via = r.nextHopAddress === undefined ? '' : ` via ${r.nextHopAddress}`
   const dev = r.nextHopInterface === undefined ? '' : ` dev ${r.nextHopInterface}`
   const dest = r.destination === ANY_DESTINATION ? 'any destination' : r.destination
-  return `${dest}${via}${dev}${r.tableId === undefined ? '' : ` table ${r.tableId}`}${r.metric === undefined ? '' : ` metric ${r.metric}`}`
+  const type = r.routeType === undefined ? '' : `${r.routeType} `
+  const extra = `${r.source === undefined ? '' : ` src ${r.source}`}${r.cwnd === undefined ? '' : ` cwnd ${r.cwnd}`}`
+  return `${type}${dest}${via}${dev}${r.tableId === undefined ? '' : ` table ${r.tableId}`}${r.metric === undefined ? '' : ` metric ${r.metric}`}${extra}`
 }
