@@ -4,22 +4,23 @@
  * - `type: ethernet` names any existing NIC, a veth included (nmstate models a veth as an ethernet with a peer; its
  *   own CI runs the examples on veth pairs): the entry takes the veth's type.
  * - `state: down` on a virtual interface (one hostnet creates: bridge, bond, VLAN, veth pair, ...) removes it, as
- *   nmstate does; on a missing one there is nothing to do (unless another entry creates it as its veth peer). A veth whose peer is in another namespace is a NIC here
- *   (nmstate reports it as an ethernet): down only sets it down, and it is never removed.
+ *   nmstate does; on a missing one there is nothing to do (unless another entry creates it as its veth peer). A
+ *   veth whose peer is in another namespace is a NIC here (nmstate reports it as an ethernet): down only sets it
+ *   down, and it is never removed.
  *   A veth end whose peer the document keeps is only set down (removing one end removes both).
  * Hostnet's own documents (`downKeepsLinks`: rollbacks, iface-destroy) keep down as "set down".
  * Entries are rewritten only when a rule applies; the document is otherwise passed on as it is.
  * @module
  */
-import { CREATABLE_TYPES } from '../model/host/iface.js'
+import { CREATABLE_TYPES } from '../model/host/types/index.js'
 import type { Iface } from '../model/host/iface.js'
 import type { DesiredState, HostState } from '../model/host/state.js'
-import { listedPortNames } from './kernel/graph.js'
+import { listedPortNames, namedPeer, peerOf } from '../model/host/relations.js'
 import { ifacePath, invalid } from './problems.js'
 
 /** A veth whose peer is not in this namespace: a NIC as far as documents go (nmstate reports it as an ethernet). */
 export function isNicVeth(i: Iface): boolean {
-  return i.type === 'veth' && i.veth?.peer === undefined
+  return i.type === 'veth' && peerOf(i) === undefined
 }
 
 /** An interface `state: down` removes: one hostnet creates and deletes, other than a NIC-like veth. */
@@ -66,12 +67,13 @@ export function resolveDesired(current: HostState, desired: DesiredState): Desir
 function keptPeers(desired: DesiredState, current: ReadonlyMap<string, Iface>): Set<string> {
   const out = new Set<string>()
   const keep = (name: string, peer?: string): void => {
-    const p = peer ?? current.get(name)?.veth?.peer
+    const c = current.get(name)
+    const p = peer ?? (c === undefined ? undefined : peerOf(c))
     if (p !== undefined) out.add(p)
   }
   for (const d of desired.interfaces) {
     if (d.state === 'absent' || d.state === 'down') continue
-    keep(d.name, d.veth?.peer)
+    keep(d.name, namedPeer(d))
     for (const port of listedPortNames(d) ?? []) keep(port)
     for (const port of d.ovsBridge?.ports ?? []) for (const n of [port.name, ...(port.bond?.ports ?? [])]) keep(n)
   }

@@ -7,7 +7,7 @@ import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
 import { lastJsonLine, runUnderUml, umlSkip, type UmlResult } from '../helpers/uml.js'
-import { examplesSkip, FULL_KERNEL_SEQUENCES, type ExampleOutcome } from '../host-e2e/nmstate-examples.js'
+import { checkSequence, examplesSkip, FULL_KERNEL_SEQUENCES, type ExampleOutcome } from '../host-e2e/nmstate-examples.js'
 
 const skip = examplesSkip() || (umlSkip() ?? false)
 const script = fileURLToPath(new URL('./nmstate-examples-lane.js', import.meta.url))
@@ -33,6 +33,6 @@ for (const [k, seq] of FULL_KERNEL_SEQUENCES.entries()) {
     const out = sequences[k]
     assert.ok(out, 'the sequence reported')
     assert.deepEqual(out.map((o) => o.file), [...seq])
-    for (const o of out) assert.equal(o.ok, true, `${o.file}: ${o.error}`)
+    assert.equal(checkSequence(seq, out), undefined)
   })
 }

@@ -6,7 +6,7 @@ import type { DesiredIfaceState, Iface, IfaceInfo, IfaceType, IpAddress, IpConfi
 import { PORT_OPTION_SPECS, SECTION_BY_KEY, typeDescriptor, typeNamed } from '../../model/host/types/index.js'
 import type { IpFamily } from '../../model/values/ip.js'
 import { formatIp, isLinkLocalIpv6 } from '../../model/values/ip.js'
-import { checkKeys, defined, fail, failNotSupported, notSupported, opt, readBool, readEnum, readInt, readList, readObj, readString, sub } from './fields.js'
+import { checkKeys, defined, fail, failNotSupported, notSupported, opt, skipNotSupported, readBool, readEnum, readInt, readList, readObj, readString, sub } from './fields.js'
 import type { Ctx, NotSupported, Obj } from './fields.js'
 import { readOvsBridge, readOvsDb, readOvsPatch } from './parse-ovs.js'
 import { readRecord, readTypeSection } from './section.js'
@@ -148,16 +148,27 @@ function readPortOptions(o: Obj, ctx: Ctx): Partial<Iface> {
   return out as Partial<Iface>
 }
 
-/** Parse `interfaces[index]`. A missing `type` is 'unknown' (resolved from the current state by the planner). */
-export function readIface(v: unknown, index: number): Iface {
+/**
+ * Parse `interfaces[index]`. A missing `type` is 'unknown' (resolved from the current state by the planner).
+ * undefined: an entry of a type hostnet does not support, left out under skippingUnsupported (and recorded).
+ */
+export function readIface(v: unknown, index: number): Iface | undefined {
   const root: Ctx = { path: `/interfaces/${index}`, field: '', object: `interface #${index}` }
   const o = readObj(v, root)
   if (o['name'] === undefined) fail(root, 'name is required', v)
   const name = readIfName(o['name'], sub(root, 'name'))
   const ctx: Ctx = { ...root, object: `interface '${name}'` }
   const type = opt(o, 'type', ctx, readType) ?? 'unknown'
+  const unsupported = typeDescriptor(type).unsupported
+  if (unsupported !== undefined && o[unsupported.key] !== undefined && o['state'] !== 'absent') {
+    const c = sub(ctx, unsupported.key)
+    const message = `interfaces of type ${type} are not supported by hostnet: ${unsupported.why}`
+    if (skipNotSupported(c, type, message)) return undefined
+    failNotSupported(c, message, o[unsupported.key])
+  }
   const allowed = sectionKeys(type)
-  checkKeys(o, [...BASE_KEYS, ...allowed], ctx, keyHint(type))
+  // the section of an unsupported type, on an absent entry: ignored, as every property of an absent entry
+  checkKeys(o, [...BASE_KEYS, ...allowed, ...(unsupported === undefined ? [] : [unsupported.key])], ctx, keyHint(type))
   const given = allowed.filter((k) => o[k] !== undefined)
   if (given.length > 1) fail(sub(ctx, given[1]!), `sections '${given[0]}' and '${given[1]}' cannot both be given`)
   const iface: Iface = { name, type }

@@ -101,7 +101,7 @@ function readDocument(text: string, format: StateFormat): DesiredState {
   const o = readObj(raw, ctx)
   checkKeys(o, ['interfaces', 'routes'], ctx, (k) => (NMSTATE_TOP_KEYS.has(k) ? notSupported(`${k} is not supported by hostnet`) : undefined))
   const list = o['interfaces'] === undefined || o['interfaces'] === null ? [] : readList(o['interfaces'], { ...ctx, path: '/interfaces', field: 'interfaces' })
-  const state: DesiredState = { interfaces: list.map((v, i) => readIface(v, i)) }
+  const state: DesiredState = { interfaces: list.flatMap((v, i) => readIface(v, i) ?? []) }
   if (o['routes'] !== undefined && o['routes'] !== null) state.routes = { config: readRoutes(o['routes']) }
   return state
 }

@@ -54,6 +54,8 @@ function missingForCreate(i: Iface): string | undefined {
 
 function checkCreate(i: Iface, index: number, caps: KernelCaps): void {
   if (i.type === 'unknown') invalid(ifacePath(index, 'type'), i.name, 'does not exist; give its type to create it')
+  const notDone = typeDescriptor(i.type).unsupported
+  if (notDone !== undefined) unsupported(ifacePath(index, 'type'), i.name, `does not exist, and interfaces of type ${i.type} are not supported by hostnet: ${notDone.why}`)
   if (!CREATABLE_TYPES.has(i.type)) invalid(ifacePath(index, 'type'), i.name, `does not exist, and interfaces of type ${i.type} cannot be created`, i.type)
   if (caps.creatableKinds !== undefined && !caps.creatableKinds.has(i.type)) {
     unsupported(ifacePath(index, 'type'), i.name, `cannot be created: this kernel does not support interfaces of type ${i.type}`)

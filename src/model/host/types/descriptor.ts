@@ -166,6 +166,11 @@ export interface IfaceTypeDescriptor<T extends string = string> {
   readonly controller?: ControllerSpec
   /** It cannot be a port of any controller: the message. */
   readonly notAPort?: string
+  /**
+   * An nmstate type hostnet does not support: the key of its section in documents (`hsr`, `libreswan`) and why.
+   * An entry with that section is refused as not supported; existing links of the type are read and kept.
+   */
+  readonly unsupported?: { readonly key: string; readonly why: string }
   /** What hostnet gives a new link's section that the document leaves out (a bridge: STP off, forward delay 0). */
   readonly createDefaults?: (section: never) => object
 }

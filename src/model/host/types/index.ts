@@ -7,6 +7,10 @@ import type { IfaceType } from '../iface.js'
 import { bond } from './bond.js'
 import { isGroup, type ControllerSpec, type Field, type IfaceTypeDescriptor, type SectionSpec } from './descriptor.js'
 import { dummy } from './dummy.js'
+import { hsr } from './hsr.js'
+import { infiniband } from './infiniband.js'
+import { ipsec } from './ipsec.js'
+import { macsec } from './macsec.js'
 import { ethernet } from './ethernet.js'
 import { linuxBridge } from './linux-bridge.js'
 import { loopback } from './loopback.js'
@@ -40,6 +44,10 @@ export const IFACE_TYPE_DESCRIPTORS: { readonly [T in IfaceType]: IfaceTypeDescr
   loopback,
   'ovs-bridge': ovsBridge,
   'ovs-interface': ovsInterface,
+  hsr,
+  macsec,
+  infiniband,
+  ipsec,
   unknown,
 }
 
