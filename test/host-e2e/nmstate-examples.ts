@@ -94,10 +94,7 @@ export const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
  * must fail there with that message; once it passes, the entry goes (the test says so).
  */
 export const NOT_YET: Readonly<Record<string, RegExp>> = {
-  'linuxbrige_eth1_up.yml': /group-forward-mask/,
   'linuxbrige_eth1_up_port_vlan.yml': /unknown key 'vlan' in bridge\.port/,
-  'mac_vlan_create.yml': /promiscuous is not supported/,
-  'mac_vtap_create.yml': /promiscuous is not supported/,
   'bond_port_up.yml': /ports-config/,
   'ipvlan_create.yml': /unknown interface type 'ipvlan'/,
   'ipvlan_absent.yml': /unknown interface type 'ipvlan'/,

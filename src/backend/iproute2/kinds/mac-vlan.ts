@@ -1,21 +1,22 @@
 /**
- * mac-vlan and mac-vtap: `ip link add link BASE NAME type macvlan|macvtap [mode M]`.
+ * mac-vlan and mac-vtap: `ip link add link BASE NAME type macvlan|macvtap [mode M] [nopromisc]`.
  * @module
  */
 import type { MacvlanConfig } from '../../../model/host/iface.js'
 import { MACVLAN_MODES } from '../../../model/host/types/mac-vlan.js'
-import { defined, str, type JsonObject } from '../json-read.js'
+import { bool, defined, str, type JsonObject } from '../json-read.js'
 import { nameToken } from '../render-tokens.js'
 import { linkName, required, type LinkKind } from './kind.js'
 
 export function macvlanConfig(d: JsonObject | undefined, base: string | undefined): MacvlanConfig {
   const m = str(d, 'mode')
-  return defined<MacvlanConfig>({ baseIface: base, mode: MACVLAN_MODES.find((x) => x === m) })
+  return defined<MacvlanConfig>({ baseIface: base, mode: MACVLAN_MODES.find((x) => x === m), promiscuous: d === undefined ? undefined : bool(d, 'nopromisc') !== true })
 }
 
 function create(i: Parameters<NonNullable<LinkKind['create']>>[0]): { lower: string; args: string[] } {
   const lower = nameToken(required(i.macvlan?.baseIface, i, `${i.type}/base-iface`), `base interface of '${i.name}'`)
-  return { lower, args: i.macvlan?.mode === undefined ? [] : ['mode', i.macvlan.mode] }
+  const mode = i.macvlan?.mode === undefined ? [] : ['mode', i.macvlan.mode]
+  return { lower, args: i.macvlan?.promiscuous === false ? [...mode, 'nopromisc'] : mode }
 }
 
 export const macVlanKind: LinkKind = {

@@ -7,7 +7,7 @@
  *     stp: {enabled: false, forward-delay: 0, hello-time: 2, max-age: 20, priority: 32768}
  *     mac-ageing-time: 300
  *     multicast-snooping: true
- *     group-fwd-mask: 0
+ *     group-forward-mask: 0
  *   port:
  *     - name: veth0
  *       stp-hairpin-mode: false
@@ -109,7 +109,8 @@ export const BRIDGE_OPTIONS: readonly Field[] = [
   { key: 'macAgeingTimeSec', yaml: 'mac-ageing-time', value: int(0, 1_000_000), kernelDefault: 300 },
   { key: 'multicastSnooping', yaml: 'multicast-snooping', value: BOOL, kernelDefault: true },
   { key: 'vlanFiltering', yaml: 'vlan-filtering', value: BOOL, kernelDefault: false },
-  { key: 'groupFwdMask', yaml: 'group-fwd-mask', value: int(0, 65535), kernelDefault: 0, check: groupFwdMaskProblem },
+  // nmstate's name; group-fwd-mask (the kernel's) is accepted too
+  { key: 'groupFwdMask', yaml: 'group-forward-mask', alias: 'group-fwd-mask', value: int(0, 65535), kernelDefault: 0, check: groupFwdMaskProblem },
 ]
 
 export const linuxBridge = defineType({

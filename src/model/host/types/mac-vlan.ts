@@ -15,6 +15,11 @@ export const MACVLAN_MODES: readonly MacvlanMode[] = ['private', 'vepa', 'bridge
 export interface MacvlanConfig {
   baseIface?: string
   mode?: MacvlanMode
+  /**
+   * In passthru mode the kernel puts the base into promiscuous mode (true, its default); false: it does not
+   * (`nopromisc`), and the base receives only what its own filters pass.
+   */
+  promiscuous?: boolean
 }
 
 declare module '../iface.js' {
@@ -31,9 +36,10 @@ declare module '../iface.js' {
 const MACVLAN_FIELDS: readonly Field[] = [
   { key: 'baseIface', yaml: 'base-iface', value: { kind: 'ifname' }, immutable: true, requiredToCreate: true },
   { key: 'mode', yaml: 'mode', value: { kind: 'enum', values: MACVLAN_MODES }, immutable: true, kernelDefault: 'vepa' },
+  { key: 'promiscuous', yaml: 'promiscuous', value: { kind: 'bool' }, immutable: true, kernelDefault: true },
 ]
 
-const macvlanKeyHint: KeyHint = (k, field) => (k === 'promiscuous' || k === 'accept-all-mac' ? notSupported(`${field}.${k} is not supported`) : undefined)
+const macvlanKeyHint: KeyHint = (k, field) => (k === 'accept-all-mac' ? notSupported(`${field}.${k} is not supported`) : undefined)
 
 export const macVlan = defineType({
   type: 'mac-vlan',
