@@ -96,8 +96,6 @@ export const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
 export const NOT_YET: Readonly<Record<string, RegExp>> = {
   'linuxbrige_eth1_up_port_vlan.yml': /unknown key 'vlan' in bridge\.port/,
   'bond_port_up.yml': /ports-config/,
-  'ipvlan_create.yml': /unknown interface type 'ipvlan'/,
-  'ipvlan_absent.yml': /unknown interface type 'ipvlan'/,
   // top-level ovs-db is refused before the dpdk key is reached
   'ovsbridge_dpdk_create.yml': /ovs-db is not supported/,
 }

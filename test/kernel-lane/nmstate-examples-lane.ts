@@ -1,7 +1,7 @@
 /**
  * Runs INSIDE the User-Mode Linux guest (see nmstate-examples.test.ts beside it): nmstate's examples that need
- * bonding, 802.1q, VRF, ipvlan or bridge VLAN filtering, each sequence in its own sandbox (NICs eth0..eth3) on the
- * guest's tmpfs, through the engine. Prints one JSON line `{"kernel": "uml"|"host", "sequences": [[outcome...]...]}`.
+ * bonding, 802.1q, VRF, ipvlan or bridge VLAN filtering, in order in one sandbox (NICs eth0..eth3) with its store on
+ * the guest's tmpfs, through the engine. Prints one JSON line `{"kernel": "uml"|"host", "sequences": [[outcome...]...]}`.
  */
 import { applyState, diffState } from '../../src/txn/index.js'
 import { withE2e } from '../host-e2e/env.js'
@@ -9,26 +9,28 @@ import { FULL_KERNEL_SEQUENCES, runSequence, type ExampleOutcome, type ExampleTa
 
 async function main(): Promise<void> {
   const sequences: ExampleOutcome[][] = []
-  for (const seq of FULL_KERNEL_SEQUENCES) {
-    try {
-      sequences.push(
-        await withE2e(
-          async (env) => {
-            const t: ExampleTarget = {
-              apply: (desired) => applyState({ backend: env.backend, store: env.store, target: env.target, caps: env.caps, desired }),
-              plan: async (desired) => (await diffState({ backend: env.backend, target: env.target, caps: env.caps, desired })).change.ops,
-              query: () => env.query(),
-            }
-            return runSequence(t, seq)
-          },
-          { sandbox: true, ...(process.env['UML_LANE'] === '1' ? { tmpBase: '/run' } : {}) },
-        ),
-      )
-    } catch (e) {
-      sequences.push([{ file: seq[0]!, ok: false, error: `the environment failed: ${(e as Error).message}` }])
-    }
+  const ms: number[] = []
+  // one sandbox for every sequence, as a user would run them: each sequence ends by removing what it made
+  try {
+    await withE2e(
+      async (env) => {
+        const t: ExampleTarget = {
+          apply: (desired) => applyState({ backend: env.backend, store: env.store, target: env.target, caps: env.caps, desired }),
+          plan: async (desired) => (await diffState({ backend: env.backend, target: env.target, caps: env.caps, desired })).change.ops,
+          query: () => env.query(),
+        }
+        for (const seq of FULL_KERNEL_SEQUENCES) {
+          const t0 = performance.now()
+          sequences.push(await runSequence(t, seq))
+          ms.push(Math.round(performance.now() - t0))
+        }
+      },
+      { sandbox: true, ...(process.env['UML_LANE'] === '1' ? { tmpBase: '/run' } : {}) },
+    )
+  } catch (e) {
+    sequences.push([{ file: '(environment)', ok: false, error: `the environment failed: ${(e as Error).message}` }])
   }
-  process.stdout.write(`${JSON.stringify({ kernel: process.env['UML_LANE'] === '1' ? 'uml' : 'host', sequences })}\n`)
+  process.stdout.write(`${JSON.stringify({ kernel: process.env['UML_LANE'] === '1' ? 'uml' : 'host', sequences, ms })}\n`)
 }
 
 await main()

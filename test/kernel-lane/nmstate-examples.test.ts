@@ -18,9 +18,10 @@ let sequences: ExampleOutcome[][] = []
 before(async () => {
   if (skip !== false) return
   run = await runUnderUml(script, { timeoutMs: 300_000 })
-  const out = lastJsonLine(run.stdout) as { kernel?: string; sequences?: ExampleOutcome[][] }
+  const out = lastJsonLine(run.stdout) as { kernel?: string; sequences?: ExampleOutcome[][]; ms?: number[] }
   assert.equal(out.kernel, 'uml', `the examples ran under the UML kernel\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`)
   sequences = out.sequences ?? []
+  process.stdout.write(`# nmstate examples in UML: ${JSON.stringify(out.ms)} ms per sequence\n`)
 })
 
 test('the full-kernel lane ran every sequence', { skip }, () => {

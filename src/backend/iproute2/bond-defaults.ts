@@ -15,7 +15,7 @@ export const BOND_KERNEL_DEFAULTS: Readonly<Record<string, string | number>> = {
   miimon: 0,
   updelay: 0,
   downdelay: 0,
-  peer_notify_delay: 0,
+  peer_notif_delay: 0,
   use_carrier: 1,
   arp_interval: 0,
   arp_missed_max: 2,

@@ -39,9 +39,12 @@ export const BOND_OPTION_NAMES: ReadonlySet<string> = new Set([
   'active_slave', 'ad_actor_sys_prio', 'ad_actor_system', 'ad_select', 'ad_user_port_key', 'all_slaves_active',
   'arp_all_targets', 'arp_interval', 'arp_ip_target', 'arp_missed_max', 'arp_validate', 'downdelay', 'fail_over_mac',
   'lacp_active', 'lacp_rate', 'lp_interval', 'miimon', 'min_links', 'mode', 'num_grat_arp', 'num_unsol_na',
-  'packets_per_slave', 'peer_notify_delay', 'primary', 'primary_reselect', 'resend_igmp', 'tlb_dynamic_lb',
+  'packets_per_slave', 'peer_notif_delay', 'primary', 'primary_reselect', 'resend_igmp', 'tlb_dynamic_lb',
   'updelay', 'use_carrier', 'xmit_hash_policy',
 ])
+
+/** Option names (sysfs's, nmstate's) that `ip link ... type bond` spells otherwise. */
+const IP_BOND_KEYWORD: Readonly<Record<string, string>> = { peer_notif_delay: 'peer_notify_delay' }
 
 /** `mode` first (the kernel validates other options against the mode), then the rest in a stable order. */
 export function bondOptionArgs(options: Readonly<Record<string, string | number>>, name: string): string[] {
@@ -51,7 +54,7 @@ export function bondOptionArgs(options: Readonly<Record<string, string | number>
     if (!BOND_OPTION_NAMES.has(key)) {
       throw new ValidationError(`unknown option '${key}' of bond '${name}'`, { value: key, object: `interface '${name}'` })
     }
-    out.push(key, valueToken(options[key]!, `value of option '${key}' of bond '${name}'`))
+    out.push(IP_BOND_KEYWORD[key] ?? key, valueToken(options[key]!, `value of option '${key}' of bond '${name}'`))
   }
   return out
 }

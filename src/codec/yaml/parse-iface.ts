@@ -24,7 +24,7 @@ const BASE_KEYS = ['name', 'type', 'state', 'mtu', 'mac-address', 'controller', 
 const UNSUPPORTED_KEYS = new Set([
   'description', 'profile-name', 'identifier', 'ethernet', 'ethtool', 'lldp', '802.1x', 'mptcp', 'wait-ip',
   'accept-all-mac-addresses', 'copy-mac-from', 'dispatch', 'permanent-mac-address', 'min-mtu', 'max-mtu',
-  'driver', 'dpdk', 'infiniband', 'macsec', 'ipvlan', 'hsr', 'libreswan',
+  'driver', 'dpdk', 'infiniband', 'macsec', 'hsr', 'libreswan',
 ])
 
 function readType(v: unknown, ctx: Ctx): IfaceType {

@@ -15,10 +15,11 @@ const BOND_KEY_TO_OPTION: Readonly<Record<string, string>> = {
   ad_lacp_rate: 'lacp_rate',
   ad_lacp_active: 'lacp_active',
   num_peer_notif: 'num_grat_arp',
+  peer_notify_delay: 'peer_notif_delay',
 }
 
-/** Bond keys that are runtime facts, not options. */
-const BOND_NON_OPTIONS: ReadonlySet<string> = new Set(['mode', 'ad_info'])
+/** Bond keys that are runtime facts, not options (the active port is chosen by the driver, documents cannot give it). */
+const BOND_NON_OPTIONS: ReadonlySet<string> = new Set(['mode', 'ad_info', 'active_slave'])
 
 function bondMode(d: JsonObject | undefined): BondMode | undefined {
   const m = str(d, 'mode')

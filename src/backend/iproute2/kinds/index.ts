@@ -6,6 +6,7 @@
 import type { IfaceType } from '../../../model/host/iface.js'
 import { bondKind } from './bond.js'
 import { dummyKind } from './dummy.js'
+import { ipvlanKind } from './ipvlan.js'
 import type { LinkKind } from './kind.js'
 import { linuxBridgeKind } from './linux-bridge.js'
 import { macVlanKind, macVtapKind } from './mac-vlan.js'
@@ -15,7 +16,7 @@ import { vlanKind } from './vlan.js'
 import { vrfKind } from './vrf.js'
 import { vxlanKind } from './vxlan.js'
 
-export const LINK_KINDS: readonly LinkKind[] = [vethKind, linuxBridgeKind, bondKind, vlanKind, dummyKind, vrfKind, macVlanKind, macVtapKind, vxlanKind, tapKind]
+export const LINK_KINDS: readonly LinkKind[] = [vethKind, linuxBridgeKind, bondKind, vlanKind, dummyKind, vrfKind, macVlanKind, macVtapKind, ipvlanKind, vxlanKind, tapKind]
 
 const BY_TYPE: ReadonlyMap<IfaceType, LinkKind> = new Map(LINK_KINDS.map((k) => [k.type, k] as const))
 

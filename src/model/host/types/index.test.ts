@@ -42,7 +42,7 @@ test('base, peer, port list and required fields are fields of the section; immut
 })
 
 test('derived lookups: children are the types with a base, document paths spell the YAML keys', () => {
-  assert.deepEqual([...CHILD_TYPES].sort(), ['mac-vlan', 'mac-vtap', 'vlan', 'vxlan'])
+  assert.deepEqual([...CHILD_TYPES].sort(), ['ipvlan', 'mac-vlan', 'mac-vtap', 'vlan', 'vxlan'])
   assert.equal(fieldPath(typeDescriptor('vlan').section!, 'baseIface'), 'vlan/base-iface')
   assert.equal(fieldPath(typeDescriptor('mac-vtap').section!, 'baseIface'), 'mac-vtap/base-iface')
   assert.equal(fieldPath(typeDescriptor('linux-bridge').section!, 'forwardDelaySec'), 'bridge/options/stp/forward-delay')

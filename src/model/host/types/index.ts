@@ -9,6 +9,7 @@ import { isGroup, type ControllerSpec, type Field, type IfaceTypeDescriptor, typ
 import { dummy } from './dummy.js'
 import { hsr } from './hsr.js'
 import { infiniband } from './infiniband.js'
+import { ipvlan } from './ipvlan.js'
 import { ipsec } from './ipsec.js'
 import { macsec } from './macsec.js'
 import { ethernet } from './ethernet.js'
@@ -37,6 +38,7 @@ export const IFACE_TYPE_DESCRIPTORS: { readonly [T in IfaceType]: IfaceTypeDescr
   veth,
   'mac-vlan': macVlan,
   'mac-vtap': macVtap,
+  ipvlan,
   vxlan,
   dummy,
   vrf,
