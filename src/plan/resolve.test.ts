@@ -58,3 +58,15 @@ test('a document without ethernet or down entries is passed on as it is', () => 
   const doc = parseDesiredState('interfaces: [{name: br0, mtu: 1400}, {name: gone0, state: absent}]')
   assert.equal(resolveDesired(CURRENT, doc), doc)
 })
+
+test('copy-mac-from takes the current MAC of the named interface; a missing one is refused', () => {
+  const state = hostStateFromYaml(`
+interfaces:
+  - {name: eth1, type: ethernet, state: up, mtu: 1500, mac-address: "52:54:00:00:00:11", controller: ""}
+  - {name: br0, type: linux-bridge, state: up, mtu: 1500, mac-address: "52:54:00:00:00:30", controller: ""}
+`)
+  const r = resolveDesired(state, parseDesiredState('interfaces: [{name: br0, copy-mac-from: eth1}]'))
+  assert.deepEqual(r.interfaces, [{ name: 'br0', type: 'unknown', mac: '52:54:00:00:00:11' }])
+  assert.throws(() => resolveDesired(state, parseDesiredState('interfaces: [{name: br0, copy-mac-from: eth7}]')), (e: unknown) => e instanceof ValidationError && e.path === '/interfaces/0/copy-mac-from')
+  assert.throws(() => parseDesiredState('interfaces: [{name: br0, copy-mac-from: eth1, mac-address: "02:00:00:00:00:01"}]'), /either mac-address or copy-mac-from/)
+})

@@ -28,7 +28,23 @@ function isVirtual(i: Iface): boolean {
   return CREATABLE_TYPES.has(i.type) && !isNicVeth(i)
 }
 
-function resolveEntry(i: Iface, index: number, current: Iface | undefined, peers: ReadonlySet<string>): Iface {
+/** Whether `state: down` on the named interface only sets it down (never removes it). */
+type KeepsDown = (name: string) => boolean
+
+function resolveEntry(i: Iface, index: number, current: ReadonlyMap<string, Iface>, keepsDown: KeepsDown): Iface {
+  const out = i.copyMacFrom === undefined ? i : copiedMac(i, index, current)
+  return resolveState(out, index, current.get(i.name), keepsDown)
+}
+
+/** `copy-mac-from`: the MAC the named interface has now. */
+function copiedMac(i: Iface, index: number, current: ReadonlyMap<string, Iface>): Iface {
+  const { copyMacFrom: from, ...rest } = i
+  const mac = from === undefined ? undefined : current.get(from)?.mac
+  if (mac === undefined) invalid(ifacePath(index, 'copy-mac-from'), i.name, `copy-mac-from '${from}': no such interface with a MAC address`, from)
+  return { ...rest, mac }
+}
+
+function resolveState(i: Iface, index: number, current: Iface | undefined, keepsDown: KeepsDown): Iface {
   let out = i
   if (i.type === 'ethernet' && current?.type === 'veth') {
     if (i.state === 'absent' && isNicVeth(current)) {
@@ -37,7 +53,7 @@ function resolveEntry(i: Iface, index: number, current: Iface | undefined, peers
     out = { ...out, type: 'veth' }
   }
   // a veth end that another entry wants (as its peer) is only set down, or created down with it
-  if (out.state !== 'down' || peers.has(out.name)) return out
+  if (out.state !== 'down' || keepsDown(out.name)) return out
   const gone = current === undefined ? out.type === 'unknown' || CREATABLE_TYPES.has(out.type) : isVirtual(current) && (out.type === 'unknown' || out.type === current.type)
   return gone ? { name: out.name, type: out.type, state: 'absent' } : out
 }
@@ -48,11 +64,12 @@ export function resolveDesired(current: HostState, desired: DesiredState): Desir
   let peers: Set<string> | undefined
   let changed: Iface[] | undefined
   desired.interfaces.forEach((i, index) => {
-    if (i.type !== 'ethernet' && (i.state !== 'down' || desired.downKeepsLinks === true)) return
+    if (i.type !== 'ethernet' && i.copyMacFrom === undefined && i.state !== 'down') return
     if (i.type === 'ovs-bridge' || i.type === 'ovs-interface') return
     byName ??= kernelIfaces(current)
     peers ??= keptPeers(desired, byName)
-    const r = resolveEntry(i, index, byName.get(i.name), peers)
+    const keep = peers
+    const r = resolveEntry(i, index, byName, (n) => desired.downKeepsLinks === true || keep.has(n))
     if (r === i) return
     changed ??= [...desired.interfaces]
     changed[index] = r

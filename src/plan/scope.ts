@@ -36,6 +36,7 @@ export function scopeSeeds(desired: DesiredState): string[] {
     for (const p of listedPortNames(i) ?? []) out.add(p)
     if (typeof i.controller === 'string' && i.controller !== '') out.add(i.controller)
     for (const r of referencedNames(i)) out.add(r)
+    if (i.copyMacFrom !== undefined) out.add(i.copyMacFrom)
   }
   return [...out]
 }

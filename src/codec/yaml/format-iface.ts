@@ -80,6 +80,7 @@ export function ifaceToPlain(i: Iface): Obj {
     state: i.state,
     mtu: i.mtu,
     'mac-address': i.mac,
+    'copy-mac-from': i.copyMacFrom,
     controller: i.controller === null ? '' : i.controller,
     ...section(i),
     ipv4: i.ipv4 && ipConfig(i.ipv4),

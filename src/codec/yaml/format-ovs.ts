@@ -16,7 +16,8 @@ export function ovsDbToPlain(d: OvsDbConfig): Obj {
 }
 
 function options(o: OvsBridgeOptions): Obj {
-  return clean({ stp: o.stp, rstp: o.rstp, 'mcast-snooping-enable': o.mcastSnoopingEnable, 'fail-mode': o.failMode, datapath: o.datapath })
+  // nmstate's form: stp: {enabled: ...} (a plain boolean is read too)
+  return clean({ stp: o.stp === undefined ? undefined : { enabled: o.stp }, rstp: o.rstp, 'mcast-snooping-enable': o.mcastSnoopingEnable, 'fail-mode': o.failMode, datapath: o.datapath })
 }
 
 function vlan(v: OvsPortVlan): Obj {

@@ -18,12 +18,12 @@ const CUSTOM_READERS: Readonly<Record<string, (v: unknown, ctx: Ctx) => unknown>
   ovsInterface: readOvsPatch,
 }
 
-const BASE_KEYS = ['name', 'type', 'state', 'mtu', 'mac-address', 'controller', 'ipv4', 'ipv6', ...PORT_OPTION_SPECS.map((p) => p.key), 'ovs-db', 'info']
+const BASE_KEYS = ['name', 'type', 'state', 'mtu', 'mac-address', 'copy-mac-from', 'controller', 'ipv4', 'ipv6', ...PORT_OPTION_SPECS.map((p) => p.key), 'ovs-db', 'info']
 
 /** nmstate keys hostnet knows but does not implement: refused with a clearer message than "unknown key". */
 const UNSUPPORTED_KEYS = new Set([
   'description', 'profile-name', 'identifier', 'ethernet', 'ethtool', 'lldp', '802.1x', 'mptcp', 'wait-ip',
-  'accept-all-mac-addresses', 'copy-mac-from', 'dispatch', 'permanent-mac-address', 'min-mtu', 'max-mtu',
+  'accept-all-mac-addresses', 'dispatch', 'permanent-mac-address', 'min-mtu', 'max-mtu',
   'driver', 'dpdk', 'infiniband', 'macsec', 'hsr', 'libreswan',
 ])
 
@@ -176,10 +176,12 @@ export function readIface(v: unknown, index: number): Iface | undefined {
   const rest = defined<Omit<Iface, 'name' | 'type'>>({
     mtu: opt(o, 'mtu', ctx, readMtu),
     mac: opt(o, 'mac-address', ctx, readMac),
+    copyMacFrom: opt(o, 'copy-mac-from', ctx, readIfName),
     controller: o['controller'] === undefined ? undefined : readController(o['controller'], sub(ctx, 'controller')),
     ipv4: opt(o, 'ipv4', ctx, (x, c) => readIpConfig(x, c, 'ipv4')),
     ipv6: opt(o, 'ipv6', ctx, (x, c) => readIpConfig(x, c, 'ipv6')),
   })
+  if (rest.mac !== undefined && rest.copyMacFrom !== undefined) fail(sub(ctx, 'copy-mac-from'), 'give either mac-address or copy-mac-from, not both')
   Object.assign(
     rest,
     readPortOptions(o, ctx),

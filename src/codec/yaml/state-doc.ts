@@ -7,14 +7,17 @@
 import type { DesiredState, HostState } from '../../model/host/state.js'
 import { emitYaml } from './emit.js'
 import { ifaceToPlain, routeToPlain } from './format-iface.js'
+import { showShape } from './show-shape.js'
 
 function isHostState(s: HostState | DesiredState): s is HostState {
   return Array.isArray((s as HostState).routes)
 }
 
+/** The plain document of a state; a current state (HostState) in nmstate's shape (./show-shape.ts). */
 export function stateDocument(state: HostState | DesiredState): Record<string, unknown> {
   const routes = isHostState(state) ? state.routes : state.routes?.config
-  const doc: Record<string, unknown> = { interfaces: state.interfaces.map(ifaceToPlain) }
+  const interfaces = isHostState(state) ? showShape(state).interfaces : state.interfaces
+  const doc: Record<string, unknown> = { interfaces: interfaces.map(ifaceToPlain) }
   if (routes !== undefined && (routes.length > 0 || !isHostState(state))) doc['routes'] = { config: routes.map(routeToPlain) }
   return doc
 }

@@ -6,6 +6,7 @@ import type { HostState } from '../../model/host/state.js'
 import { desiredArb, HOST } from '../../../test/helpers/host-arbitraries.js'
 import { planHost } from '../../plan/host.js'
 import { applyOpsToState } from '../../backend/fake/simulate.js'
+import { showShape } from './show-shape.js'
 import { formatState, parseDesiredState } from './state.js'
 
 const NMSTATE_EXAMPLE = `
@@ -185,7 +186,7 @@ test('round trip: parse(format(x)) deep-equals x for random documents, in YAML a
   )
 })
 
-test('round trip of current states (both sides of membership, read-only info)', () => {
+test('round trip of current states in the shape show prints (port options on the bridge, dhcp: false), re-applied with no change', () => {
   fc.assert(
     fc.property(desiredArb, (doc) => {
       let state: HostState = HOST
@@ -196,8 +197,10 @@ test('round trip of current states (both sides of membership, read-only info)', 
       }
       state = { ...state, interfaces: state.interfaces.map((i, k) => ({ ...i, info: { index: k + 1, operState: 'up' } })) }
       const back = parseDesiredState(formatState(state))
-      assert.deepEqual(back.interfaces, state.interfaces)
+      assert.deepEqual(back.interfaces, showShape(state).interfaces)
       assert.deepEqual(back.routes?.config ?? [], state.routes)
+      assert.deepEqual(planHost(state, back).ops, [], 'show re-applies with no change')
+      assert.deepEqual(parseDesiredState(formatState(state, { format: 'json' }), { format: 'json' }), back, 'show --json says the same')
     }),
     { numRuns: 100 },
   )

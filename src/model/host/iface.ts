@@ -74,6 +74,11 @@ export interface Iface {
   mtu?: number
   /** Lower-case colon form. */
   mac?: string
+  /**
+   * Desired only: take the MAC address of this other interface (nmstate `copy-mac-from`, e.g. a bond taking its
+   * first port's). Resolved to `mac` against the current state before planning (plan/resolve.ts).
+   */
+  copyMacFrom?: string
   /** Name of the controller (bridge, bond, vrf, OVS bridge), or null for none. */
   controller?: string | null
   ipv4?: IpConfig
