@@ -40,7 +40,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./xml.js')).registerXmlCommands,
   },
   {
-    commands: [['show [options] [names...]', 'print the current interfaces and routes of a target (YAML, or JSON with --json)']],
+    commands: [['show [options] [names...]', 'print the current interfaces and routes of a target as a document apply accepts (YAML, or JSON with --json)']],
     load: async () => (await import('./show.js')).registerShowCommand,
   },
   {

@@ -16,6 +16,7 @@ import { createSandbox } from '../../src/lab/sandbox.js'
 import { destroySandboxAndOvs, startSandboxOvs } from '../../src/lab/sandbox-ovs.js'
 import { diffDocument, runApply, showState } from '../../src/service/host.js'
 import { openRuntime, type Runtime } from '../../src/service/runtime.js'
+import type { KernelCaps } from '../../src/plan/caps.js'
 import { canUseNetns, leakedNetns, uniqueNetnsName } from '../helpers/netns.js'
 import {
   DHCP_OWNED_EXAMPLES,
@@ -41,11 +42,13 @@ let name = ''
 let rt: Runtime | undefined
 let target: Target
 
+let caps: KernelCaps | undefined
+
 function exampleTarget(runtime: Runtime): ExampleTarget {
   return {
     apply: (desired) => runApply(runtime, target, desired),
-    plan: async (desired) => (await diffDocument(runtime, target, desired)).ops,
     query: () => showState(runtime, target),
+    ...(caps === undefined ? {} : { caps }),
   }
 }
 
@@ -57,6 +60,7 @@ before(async () => {
   await createSandbox({ name })
   await startSandboxOvs(dir, name)
   rt = await openRuntime({ stateDir: dir }, { networks: false })
+  caps = await rt.caps(target)
 })
 
 after(async () => {

@@ -3,7 +3,7 @@
  * bonding, 802.1q, VRF, ipvlan or bridge VLAN filtering, in order in one sandbox (NICs eth0..eth3) with its store on
  * the guest's tmpfs, through the engine. Prints one JSON line `{"kernel": "uml"|"host", "sequences": [[outcome...]...]}`.
  */
-import { applyState, diffState } from '../../src/txn/index.js'
+import { applyState } from '../../src/txn/index.js'
 import { withE2e } from '../host-e2e/env.js'
 import { FULL_KERNEL_SEQUENCES, runSequence, type ExampleOutcome, type ExampleTarget } from '../host-e2e/nmstate-examples.js'
 
@@ -16,8 +16,8 @@ async function main(): Promise<void> {
       async (env) => {
         const t: ExampleTarget = {
           apply: (desired) => applyState({ backend: env.backend, store: env.store, target: env.target, caps: env.caps, desired }),
-          plan: async (desired) => (await diffState({ backend: env.backend, target: env.target, caps: env.caps, desired })).change.ops,
           query: () => env.query(),
+          caps: env.caps,
         }
         for (const seq of FULL_KERNEL_SEQUENCES) {
           const t0 = performance.now()

@@ -17,7 +17,7 @@ let sequences: ExampleOutcome[][] = []
 
 before(async () => {
   if (skip !== false) return
-  run = await runUnderUml(script, { timeoutMs: 300_000 })
+  run = await runUnderUml(script, { timeoutMs: 480_000 })
   const out = lastJsonLine(run.stdout) as { kernel?: string; sequences?: ExampleOutcome[][]; ms?: number[] }
   assert.equal(out.kernel, 'uml', `the examples ran under the UML kernel\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`)
   sequences = out.sequences ?? []
