@@ -87,6 +87,8 @@ const CASES: Case[] = [
   { name: 'missing port', doc: 'interfaces: [{name: br0, bridge: {port: [{name: eth9}]}}]', message: /interface 'eth9': port of 'br0' neither exists nor is in the document/, path: '/interfaces/0/bridge/port/0' },
   { name: 'creating an ethernet', doc: 'interfaces: [{name: eth7, type: ethernet}]', message: /interface 'eth7': does not exist, and interfaces of type ethernet cannot be created/, path: '/interfaces/0/type' },
   { name: 'creating without a type', doc: 'interfaces: [{name: new0, mtu: 1400}]', message: /interface 'new0': does not exist; give its type to create it/, path: '/interfaces/0/type' },
+  { name: 'nopromisc outside passthru', doc: 'interfaces: [{name: mv9, type: mac-vlan, mac-vlan: {base-iface: eth1, mode: bridge, promiscuous: false}}]', message: /interface 'mv9': promiscuous: false applies only in mode passthru \(the mode is bridge\)/, path: '/interfaces/0/mac-vlan/promiscuous' },
+  { name: 'creating an unsupported type', doc: 'interfaces: [{name: hsr0, type: hsr}]', kind: 'not-supported', message: /interface 'hsr0': does not exist, and interfaces of type hsr are not supported by hostnet/, path: '/interfaces/0/type' },
   { name: 'changing a type', doc: 'interfaces: [{name: br0, type: bond}]', message: /interface 'br0': is a linux-bridge; changing its type to bond is not supported/, path: '/interfaces/0/type' },
   { name: 'removing an ethernet', doc: 'interfaces: [{name: eth1, state: absent}]', message: /interface 'eth1': is a ethernet and cannot be removed \(set state: down instead\)/, path: '/interfaces/0/state' },
   // issue 14: DHCP runs (dhcpcd); what dhcpcd cannot do is refused

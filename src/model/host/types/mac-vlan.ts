@@ -7,7 +7,7 @@
  * ```
  * @module
  */
-import { defineType, notSupported, type Field, type KeyHint } from './descriptor.js'
+import { defineType, notSupported, type Field, type KeyHint, type SectionProblem } from './descriptor.js'
 
 export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source'
 export const MACVLAN_MODES: readonly MacvlanMode[] = ['private', 'vepa', 'bridge', 'passthru', 'source']
@@ -41,12 +41,18 @@ const MACVLAN_FIELDS: readonly Field[] = [
 
 const macvlanKeyHint: KeyHint = (k, field) => (k === 'accept-all-mac' ? notSupported(`${field}.${k} is not supported`) : undefined)
 
+/** The kernel takes `nopromisc` only in passthru mode (the only mode that makes the base promiscuous). */
+function nopromiscNeedsPassthru(target: MacvlanConfig): SectionProblem | undefined {
+  if (target.promiscuous !== false || target.mode === 'passthru') return undefined
+  return { field: 'promiscuous', message: `promiscuous: false applies only in mode passthru (the mode is ${target.mode ?? 'vepa'})`, value: false }
+}
+
 export const macVlan = defineType({
   type: 'mac-vlan',
   aliases: ['macvlan'],
   kernelKind: 'macvlan',
   creatable: true,
-  section: { prop: 'macvlan', key: 'mac-vlan', fields: MACVLAN_FIELDS, keyHint: macvlanKeyHint },
+  section: { prop: 'macvlan', key: 'mac-vlan', fields: MACVLAN_FIELDS, keyHint: macvlanKeyHint, checkTarget: nopromiscNeedsPassthru },
   baseField: 'baseIface',
   mtu: { onCreate: (baseMtu) => baseMtu, boundedByBase: true },
 })
