@@ -174,8 +174,15 @@ export async function runExample(t: ExampleTarget, file: string, text: string, o
   }
 }
 
+/**
+ * Every sequence starts with nmstate's test NICs up, as each of nmstate's own tests does (a sequence may leave them
+ * down: bond_linuxbridge_vlan_absent sets eth1 and eth2 down).
+ */
+export const NICS_UP = 'interfaces: [{name: eth1, type: ethernet, state: up}, {name: eth2, type: ethernet, state: up}]\n'
+
 /** Run a sequence in order; a failed document does not stop the ones after it (their outcomes show it). */
 export async function runSequence(t: ExampleTarget, files: readonly string[]): Promise<ExampleOutcome[]> {
+  await t.apply(parseDesiredState(NICS_UP))
   const out: ExampleOutcome[] = []
   for (const f of files) out.push(await runExample(t, f, readExample(f)))
   return out

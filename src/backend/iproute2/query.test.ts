@@ -48,7 +48,7 @@ test('query of the captured namespace: types, units, membership, addresses, rout
   assert.equal(v0.controller, 'br0')
   assert.deepEqual(v0.bridgePort, { hairpin: true, isolated: true, stpPathCost: 42, stpPriority: 32, learning: true, unicastFlood: true })
   assert.equal(v0.veth?.peer, 'v0p')
-  assert.deepEqual(by.get('mt0')?.macvlan, { baseIface: 'v0p', mode: 'vepa', promiscuous: true }, 'no nopromisc flag: promiscuous')
+  assert.deepEqual(by.get('mt0')?.macvlan, { baseIface: 'v0p', mode: 'vepa' }, 'promiscuous is read in passthru mode only')
   assert.equal(by.get('mt0')?.type, 'mac-vtap')
   assert.deepEqual(by.get('vx1')?.vxlan, { id: 43, group: '239.1.1.1', destinationPort: 4789, baseIface: 'v0p', learning: true })
   assert.deepEqual(by.get('tun0')?.tap, { mode: 'tun', owner: 1000, multiQueue: true })

@@ -26,5 +26,6 @@ export const ipvlanKind: LinkKind = {
     return { lower, args: [...mode, ...flag] }
   },
   read: (d, link) => ipvlanConfig(d, linkName(link)),
-  probe: 'link add link hnc-veth name hnc-ipvl type ipvlan mode l2',
+  // on the veth's peer: a device takes macvlans or ipvlans, not both (the macvlan probes use hnc-veth)
+  probe: 'link add link hnc-veth-p name hnc-ipvl type ipvlan mode l2',
 }

@@ -20,7 +20,7 @@ export interface LinkKind {
   readonly read?: (data: JsonObject | undefined, link: JsonObject, ids: IdResolver) => object
   /** The options of a port of this kind of controller, from `linkinfo.info_slave_data` (a bridge port's). */
   readonly readPort?: (data: JsonObject | undefined) => object
-  /** One `ip -batch` line creating a throw-away link of this type (it may use `hnc-veth` and `hnc-br` as base). */
+  /** One `ip -batch` line creating a throw-away link of this type (it may use `hnc-veth`, its peer `hnc-veth-p` and `hnc-br` as base). */
   readonly probe?: string
 }
 

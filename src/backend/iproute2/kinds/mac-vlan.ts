@@ -10,7 +10,9 @@ import { linkName, required, type LinkKind } from './kind.js'
 
 export function macvlanConfig(d: JsonObject | undefined, base: string | undefined): MacvlanConfig {
   const m = str(d, 'mode')
-  return defined<MacvlanConfig>({ baseIface: base, mode: MACVLAN_MODES.find((x) => x === m), promiscuous: d === undefined ? undefined : bool(d, 'nopromisc') !== true })
+  // nopromisc means something (and is allowed) in passthru mode only
+  const promiscuous = m === 'passthru' ? bool(d, 'nopromisc') !== true : undefined
+  return defined<MacvlanConfig>({ baseIface: base, mode: MACVLAN_MODES.find((x) => x === m), promiscuous })
 }
 
 function create(i: Parameters<NonNullable<LinkKind['create']>>[0]): { lower: string; args: string[] } {

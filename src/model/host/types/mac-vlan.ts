@@ -36,15 +36,20 @@ declare module '../iface.js' {
 const MACVLAN_FIELDS: readonly Field[] = [
   { key: 'baseIface', yaml: 'base-iface', value: { kind: 'ifname' }, immutable: true, requiredToCreate: true },
   { key: 'mode', yaml: 'mode', value: { kind: 'enum', values: MACVLAN_MODES }, immutable: true, kernelDefault: 'vepa' },
-  { key: 'promiscuous', yaml: 'promiscuous', value: { kind: 'bool' }, immutable: true, kernelDefault: true },
+  // no kernel default: read (and meaningful) in passthru mode only, where the kernel reports it always
+  { key: 'promiscuous', yaml: 'promiscuous', value: { kind: 'bool' }, immutable: true },
 ]
 
 const macvlanKeyHint: KeyHint = (k, field) => (k === 'accept-all-mac' ? notSupported(`${field}.${k} is not supported`) : undefined)
 
-/** The kernel takes `nopromisc` only in passthru mode (the only mode that makes the base promiscuous). */
-function nopromiscNeedsPassthru(target: MacvlanConfig): SectionProblem | undefined {
-  if (target.promiscuous !== false || target.mode === 'passthru') return undefined
-  return { field: 'promiscuous', message: `promiscuous: false applies only in mode passthru (the mode is ${target.mode ?? 'vepa'})`, value: false }
+/**
+ * `promiscuous` is about passthru mode only (the one mode that makes the base promiscuous; the kernel takes
+ * `nopromisc` there only, and reads it back there only).
+ */
+function nopromiscNeedsPassthru(target: MacvlanConfig, desired: MacvlanConfig | undefined): SectionProblem | undefined {
+  const asked = desired?.promiscuous
+  if (asked === undefined || target.mode === 'passthru') return undefined
+  return { field: 'promiscuous', message: `promiscuous applies only in mode passthru (the mode is ${target.mode ?? 'vepa'})`, value: asked }
 }
 
 export const macVlan = defineType({
