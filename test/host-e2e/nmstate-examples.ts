@@ -87,9 +87,9 @@ export const DHCP_OWNED_EXAMPLES: Readonly<Record<string, string>> = {
   'eth1_del_all_route_rules.yml': 'route-rules',
 }
 
-/** Documents tested elsewhere, with where. */
+/** Documents not run here, with why. */
 export const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
-  'eth1_with_sriov.yml': 'SR-IOV: needs a NIC with virtual functions; applied against a fake sysfs (test/host-e2e/sriov.test.ts)',
+  'eth1_with_sriov.yml': 'SR-IOV needs a NIC with virtual functions; ethernet.sr-iov (through sysfs, tested on a fake sysfs root) is not done yet',
 }
 
 /**
