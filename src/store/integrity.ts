@@ -83,10 +83,25 @@ export function quickCheck(db: Database.Database, path: string): void {
   if (result !== 'ok') throw corruptStore(path, `SQLite's quick_check says: ${String(result).replace(/\s+/g, ' ').slice(0, 200)}`)
 }
 
-/** The store's error for an SQLite error that says the file is malformed; undefined for any other error. */
+/** The error of a write to a store opened read-only (its state directory is not writable): exit 7. */
+export function readOnlyStore(path: string, cause?: unknown): HostnetError {
+  return new HostnetError(
+    'permission',
+    `store '${path}' is read-only (its state directory cannot be written): this command changes the store, nothing was changed; ` +
+      `read commands work, run writing ones where the state directory is writable`,
+    { details: { store: path }, ...(cause === undefined ? {} : { cause }) },
+  )
+}
+
+/**
+ * The store's error for an SQLite error that says the file is malformed, or that a read-only store was written
+ * to; undefined for any other error.
+ */
 export function storeErrorOf(e: unknown, path: string | undefined): HostnetError | undefined {
   const code = (e as { code?: unknown } | null)?.code
-  if (typeof code !== 'string' || !(code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) return undefined
+  if (typeof code !== 'string') return undefined
+  if (code.startsWith('SQLITE_READONLY')) return readOnlyStore(path ?? 'hostnet.db', e)
+  if (!(code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) return undefined
   return corruptStore(path ?? 'hostnet.db', `${(e as Error).message} (${code})`, e)
 }
 

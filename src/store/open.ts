@@ -1,10 +1,15 @@
 /**
  * Opening the store: `<stateDir>/hostnet.db`, WAL mode, a busy timeout, its integrity checked (integrity.ts),
  * schema migrations (the last good copy written first).
+ * A state directory that cannot be written (a read-only mount, no write permission) gives a read-only store: read
+ * commands work, a write fails before changing anything with the `permission` error (exit 7). SQLite cannot open a
+ * WAL-mode file read-only when it cannot create the `-shm` file next to it, so the read-only store is an in-memory
+ * copy of the file (whose header is switched to the rollback journal there); when a `-wal` with commits not yet
+ * copied into the file exists (a killed writer), SQLite's own read-only open is used, which reads it.
  * @module
  */
 import Database from 'better-sqlite3'
-import { existsSync, linkSync, rmSync } from 'node:fs'
+import { accessSync, constants, existsSync, linkSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { HostnetError } from '../errors.js'
@@ -38,6 +43,8 @@ export interface Store {
   readonly stateDir: string
   readonly path: string
   readonly db: Database.Database
+  /** The state directory cannot be written: every write fails with the `permission` error (exit 7). */
+  readonly readOnly: boolean
   readonly journal: Journal
   readonly ifaceDefs: IfaceDefinitions
   readonly daemons: DaemonLocks
@@ -77,6 +84,62 @@ function openDatabase(path: string): Database.Database {
     return new Database(path, { timeout: STORE_BUSY_TIMEOUT_MS, ...(addon === undefined ? {} : { nativeBinding: addon }) })
   } catch (e) {
     throw storeErrorOf(e, path) ?? new HostnetError('backend-failure', `cannot open store '${path}': ${(e as Error).message}`, { cause: e })
+  }
+}
+
+/** Whether `dir` can be written (not on a read-only mount, write permission). */
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK)
+    return true
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return false
+    throw new HostnetError('backend-failure', `cannot access state directory '${dir}': ${(e as Error).message}`, { cause: e })
+  }
+}
+
+/** SQLite file header offsets of the write and read format versions (2: WAL, 1: rollback journal). */
+const HEADER_WRITE_VERSION = 18
+const HEADER_READ_VERSION = 19
+
+/** The store of a state directory that cannot be written, opened read-only (see the module's note). */
+function openReadOnly(path: string): Database.Database {
+  const addon = nativeBinding()
+  const native = addon === undefined ? {} : { nativeBinding: addon }
+  let walBytes = 0
+  try {
+    walBytes = statSync(`${path}-wal`).size
+  } catch {
+    // no -wal: every commit is in the file
+  }
+  try {
+    if (walBytes > 0) return new Database(path, { readonly: true, fileMustExist: true, timeout: STORE_BUSY_TIMEOUT_MS, ...native })
+    const image = readFileSync(path)
+    image[HEADER_WRITE_VERSION] = 1
+    image[HEADER_READ_VERSION] = 1
+    return new Database(image, { readonly: true, ...native })
+  } catch (e) {
+    const err = storeErrorOf(e, path)
+    if (err !== undefined && err.kind !== 'permission') throw err
+    throw new HostnetError(
+      'permission',
+      `cannot open store '${path}' read-only: ${(e as Error).message}` +
+        (walBytes > 0 ? ` (its write-ahead log '${path}-wal' holds commits and '${path}-shm' cannot be made in the read-only state directory)` : ''),
+      { details: { store: path }, cause: e },
+    )
+  }
+}
+
+/** A read-only store must have this build's schema: it cannot be migrated. */
+function checkSchemaReadOnly(db: Database.Database, path: string): void {
+  const latest = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0)
+  const current = schemaVersion(db)
+  if (current > latest) throw new HostnetError('not-supported', `store schema version ${current} is newer than this hostnet supports (${latest})`)
+  if (current < latest) {
+    throw new HostnetError('permission', `store '${path}' has schema version ${current} and needs migrating to ${latest}, but its state directory is read-only; nothing was changed`, {
+      details: { store: path },
+    })
   }
 }
 
@@ -124,22 +187,33 @@ function migrationPending(db: Database.Database): boolean {
 export function openStore(stateDir: string, opts: StoreOptions = {}): Store {
   ensureStateDir(stateDir)
   const path = join(stateDir, STORE_FILE_NAME)
+  const readOnly = !writable(stateDir)
   try {
-    if (!checkStoreFile(path)) createStore(path)
+    if (!checkStoreFile(path)) {
+      if (readOnly) throw new HostnetError('permission', `there is no store '${path}' and the state directory is read-only: it cannot be made`, { details: { store: path } })
+      createStore(path)
+    }
   } catch (e) {
     throw e instanceof HostnetError ? e : new HostnetError('backend-failure', `cannot open store '${path}': ${(e as Error).message}`, { cause: e })
   }
-  const db = openDatabase(path)
+  const db = readOnly ? openReadOnly(path) : openDatabase(path)
   try {
-    prepare(db)
-    quickCheck(db, path)
-    if (migrationPending(db)) backupStore(db, path)
-    migrate(db)
+    if (readOnly) {
+      db.pragma('foreign_keys = ON')
+      quickCheck(db, path)
+      checkSchemaReadOnly(db, path)
+    } else {
+      prepare(db)
+      quickCheck(db, path)
+      if (migrationPending(db)) backupStore(db, path)
+      migrate(db)
+    }
   } catch (e) {
     db.close()
     throw e instanceof HostnetError ? e : (storeErrorOf(e, path) ?? new HostnetError('backend-failure', `cannot prepare store '${path}': ${(e as Error).message}`, { cause: e }))
   }
-  if (backupDue(path, Date.now())) {
+  // no copy from a read-only state directory: there is nowhere to write it
+  if (!readOnly && backupDue(path, Date.now())) {
     try {
       backupStore(db, path)
     } catch {
@@ -153,6 +227,7 @@ export function openStore(stateDir: string, opts: StoreOptions = {}): Store {
     stateDir,
     path,
     db,
+    readOnly,
     journal: new Journal(db, nowMs, changes),
     ifaceDefs: new IfaceDefinitions(db, nowMs, changes, actor),
     daemons: new DaemonLocks(db, nowMs),

@@ -34,7 +34,7 @@ export function ensureStateDir(dir: string): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    const kind = code === 'EACCES' || code === 'EPERM' ? 'permission' : 'backend-failure'
+    const kind = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission' : 'backend-failure'
     throw new HostnetError(kind, `cannot create state directory '${dir}': ${(e as Error).message}`, { cause: e })
   }
 }
