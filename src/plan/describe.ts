@@ -2,6 +2,7 @@
  * One readable line per operation, for `diff`, `apply`, the demo and the web console (pure: runs in the browser too).
  * @module
  */
+import { describeRule } from '../model/host/route-rule.js'
 import { assertNever } from '../errors.js'
 import type { Iface } from '../model/host/iface.js'
 import { baseOf, peerOf } from '../model/host/relations.js'
@@ -71,6 +72,10 @@ export function describeOp(op: HostOp): string {
       return `add route ${describeRoute(op.route)}`
     case 'route.del':
       return `remove route ${describeRoute(op.route)}`
+    case 'rule.add':
+      return `add ${describeRule(op.rule)}`
+    case 'rule.del':
+      return `remove ${describeRule(op.rule)}`
     case 'ovs.transact':
       return describeOvsTransact(op.changes)
     case 'vxlan.set-remotes':
@@ -90,11 +95,13 @@ export function opMark(op: HostOp): '+' | '-' | '~' {
     case 'link.create':
     case 'addr.add':
     case 'route.add':
+    case 'rule.add':
     case 'dhcp.start':
       return '+'
     case 'link.delete':
     case 'addr.del':
     case 'route.del':
+    case 'rule.del':
     case 'dhcp.stop':
       return '-'
     case 'link.set-state':

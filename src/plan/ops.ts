@@ -5,6 +5,7 @@
  */
 import type { BridgeOptions, BridgePortOptions, Iface, IpAddress } from '../model/host/iface.js'
 import type { Route } from '../model/host/route.js'
+import type { RouteRule } from '../model/host/route-rule.js'
 import type { DhcpClientConfig, DhcpFamily } from '../model/host/dhcp.js'
 import type { OvsChange } from './ovs/ops.js'
 
@@ -27,6 +28,9 @@ export type HostOp =
   /** Head-end replication entries of a VXLAN (all-zero-MAC FDB entries): `del` removed, then `add` added. */
   | { kind: 'vxlan.set-remotes'; name: string; add: string[]; del: string[] }
   | { kind: 'route.del'; route: Route }
+  /** Policy routing rules (IPv4). A deleted rule is given whole, as the query read it. */
+  | { kind: 'rule.add'; rule: RouteRule }
+  | { kind: 'rule.del'; rule: RouteRule }
   /**
    * Start a DHCP client for one family of an interface (the backend owns and supervises it; the client configures
    * the lease's address, routes and name servers as `client` asks).

@@ -43,7 +43,7 @@ export function scopeSeeds(desired: DesiredState): string[] {
 
 /** Whether a document can be planned against a scoped read at all: not with routes. */
 export function scopable(desired: DesiredState): boolean {
-  return desired.routes === undefined
+  return desired.routes === undefined && desired.routeRules === undefined
 }
 
 export interface Scope {

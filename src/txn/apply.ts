@@ -119,7 +119,7 @@ async function readAndPlan(eng: Engine, target: Target, desired: DesiredState): 
   const laterRoutes = eng.backend.queryRoutes?.bind(eng.backend)
   const removes = desired.interfaces.some((i) => i.state === 'absent' || i.state === 'down')
   const small = desired.interfaces.length <= SMALL_DOCUMENT_IFACES
-  const routesFirst = laterRoutes === undefined || desired.routes !== undefined || removes || small
+  const routesFirst = laterRoutes === undefined || desired.routes !== undefined || desired.routeRules !== undefined || removes || small
   const first = await eng.backend.query(target, { routes: routesFirst })
   const change = eng.planner.plan(first, desired, caps)
   if (laterRoutes === undefined || routesFirst || change.ops.length === 0) return { snapshot: first, change }

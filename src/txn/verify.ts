@@ -27,7 +27,7 @@ export const NAMED_VERIFY_MAX = 32
 
 /** A read that shows everything `expected` asks about: the named interfaces alone when that is cheaper. */
 function readFor(eng: Engine, target: Target, expected: DesiredState): Promise<HostState> {
-  const routes = (expected.routes?.config.length ?? 0) > 0
+  const routes = (expected.routes?.config.length ?? 0) > 0 || (expected.routeRules?.config.length ?? 0) > 0
   const named = eng.backend.queryInterfaces?.bind(eng.backend)
   if (named !== undefined && !routes && expected.interfaces.length <= NAMED_VERIFY_MAX) {
     return named(target, expected.interfaces.map((i) => i.name))

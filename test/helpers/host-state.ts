@@ -2,6 +2,7 @@
  * Host-state fixtures for planner tests: current states written in the desired-state YAML schema, golden case
  * folders, and a comparable projection of interfaces (for "back to the snapshot" assertions).
  */
+import { describeRule } from '../../src/model/host/route-rule.js'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseDesiredState } from '../../src/codec/yaml/state.js'
@@ -17,7 +18,9 @@ export const UPDATE_GOLDEN = process.env['UPDATE_GOLDEN'] === '1'
 /** A current state written as a desired-state document (routes.config = the current routes). */
 export function hostStateFromYaml(text: string): HostState {
   const d = parseDesiredState(text)
-  return { interfaces: d.interfaces, routes: d.routes?.config ?? [] }
+  const state: HostState = { interfaces: d.interfaces, routes: d.routes?.config ?? [] }
+  if (d.routeRules !== undefined) state.routeRules = d.routeRules.config
+  return state
 }
 
 /** Case folders under `src/<rel>` (sorted), read from the source tree. */
@@ -82,7 +85,8 @@ export function projectState(state: HostState, names: readonly string[]): Record
     ifaces[n] = i === undefined ? 'absent' : projectIface(i)
   }
   const routes = state.routes.filter((r) => r.nextHopInterface !== undefined && set.has(r.nextHopInterface)).map(routeText).sort()
-  return { ifaces, routes }
+  const rules = state.routeRules?.map(describeRule).sort()
+  return rules === undefined ? { ifaces, routes } : { ifaces, routes, rules }
 }
 
 /**

@@ -4,6 +4,7 @@
  * causes (IPv6 addresses, routes). Mutable on purpose; simulate.ts works on a private copy.
  * @module
  */
+import type { RouteRule } from '../../model/host/route-rule.js'
 import { HostnetError } from '../../errors.js'
 import type { BridgeOptions, Iface, IfaceType } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
@@ -31,11 +32,14 @@ function newMac(name: string, serial: number): string {
 export class SimKernel {
   readonly links: Map<string, Iface>
   routes: Route[]
+  /** Policy rules (undefined: the state had none read). */
+  rules: RouteRule[] | undefined
   private serial = 0
 
   constructor(links: Map<string, Iface>, routes: Route[]) {
     this.links = links
     this.routes = routes
+    this.rules = undefined
   }
 
   get(name: string, what = 'link'): Iface {

@@ -10,6 +10,7 @@ import { dhcpClientOf, dhcpSettings } from '../../model/host/dhcp.js'
 import { BOND_MODES } from '../../model/host/iface.js'
 import type { BondMode, Iface, IpAddress, IpConfig } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
+import { describeRule, ruleMatches, type RouteRule } from '../../model/host/route-rule.js'
 import type { HostState } from '../../model/host/state.js'
 import { inSubnet, isLinkLocalIpv6, parseIpAddr } from '../../model/values/ip.js'
 import { afterDelete } from '../../plan/kernel/addresses.js'
@@ -36,7 +37,9 @@ function load(state: HostState): SimKernel {
     l.ipv6 = { ...l.ipv6, addresses: l.ipv6?.addresses ?? [] }
     links.set(name, l)
   }
-  return new SimKernel(links, clone(view.routes))
+  const k = new SimKernel(links, clone(view.routes))
+  if (state.routeRules !== undefined) k.rules = clone(state.routeRules)
+  return k
 }
 
 function ipOut(c: IpConfig | undefined, family: 'ipv4' | 'ipv6'): IpConfig {
@@ -56,7 +59,7 @@ function unload(k: SimKernel): HostState {
     setPortList(out, ports.get(l.name) ?? [])
     return out
   })
-  return { interfaces, routes: k.routes }
+  return k.rules === undefined ? { interfaces, routes: k.routes } : { interfaces, routes: k.routes, routeRules: k.rules }
 }
 
 function listOf(l: Iface, ip: string): IpAddress[] {
@@ -163,6 +166,17 @@ function applyOne(k: SimKernel, op: HostOp): void {
     case 'addr.del': return delAddress(k, op.name, op.address)
     case 'route.add': return addRoute(k, op.route)
     case 'route.del': return delRoute(k, op.route)
+    case 'rule.add': {
+      k.rules = [...(k.rules ?? []), { ...op.rule, priority: op.rule.priority ?? nextRulePriority(k.rules ?? []) }]
+      return
+    }
+    case 'rule.del': {
+      const rules = k.rules ?? []
+      const at = rules.findIndex((x) => ruleMatches(op.rule, x))
+      if (at < 0) throw simError(`${describeRule(op.rule)}: No such file or directory`)
+      k.rules = rules.filter((_, i) => i !== at)
+      return
+    }
     case 'vxlan.set-remotes': {
       const l = k.get(op.name)
       if (l.type !== 'vxlan') throw simError(`'${op.name}' is not a vxlan (fdb: Operation not supported)`)
@@ -215,4 +229,10 @@ function applyKernelOps(state: HostState, ops: readonly HostOp[]): HostState {
     }
   })
   return unload(k)
+}
+
+/** The priority the kernel gives a rule added without one: one less than the lowest non-zero priority in use. */
+function nextRulePriority(rules: readonly RouteRule[]): number {
+  const used = rules.map((r) => r.priority ?? 0).filter((p) => p > 0)
+  return used.length === 0 ? 32765 : Math.max(1, Math.min(...used) - 1)
 }

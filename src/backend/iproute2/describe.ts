@@ -1,4 +1,5 @@
 /** Short descriptions of ops for error messages, naming the interface (or route) an op acts on. */
+import { describeRule } from '../../model/host/route-rule.js'
 import { assertNever } from '../../errors.js'
 import type { HostOp } from '../../plan/ops.js'
 import { describeOvsTransact } from '../../plan/ovs/describe.js'
@@ -23,6 +24,8 @@ export function describeHostOp(op: HostOp): string {
     case 'addr.del': return `remove address ${op.address.ip}/${op.address.prefixLength} from '${op.name}'`
     case 'route.add': return `add route ${op.route.destination}${op.route.nextHopInterface ? ` via '${op.route.nextHopInterface}'` : ''}`
     case 'route.del': return `remove route ${op.route.destination}${op.route.nextHopInterface ? ` via '${op.route.nextHopInterface}'` : ''}`
+    case 'rule.add': return `add ${describeRule(op.rule)}`
+    case 'rule.del': return `remove ${describeRule(op.rule)}`
     case 'ovs.transact': return describeOvsTransact(op.changes)
     case 'vxlan.set-remotes': return `set the head-end replication remotes of '${op.name}' (+${op.add.join(', +')}${op.del.length > 0 ? ` -${op.del.join(', -')}` : ''})`
     case 'dhcp.start': return `start the DHCP client (${op.client.family}) of '${op.name}'`

@@ -10,7 +10,7 @@ import { parseLink } from './query-link.js'
 import { parseRoute } from './query-routes.js'
 import type { IdResolver } from './query-sections.js'
 import { buildHostState } from './query-state.js'
-import { LINKS_ARGS, queryHostState, ROUTE_PROTOCOLS, ROUTES_ARGS, ROUTES_BATCH } from './query.js'
+import { LINKS_ARGS, queryHostState, ROUTE_PROTOCOLS, ROUTES_AND_RULES_BATCH, ROUTES_ARGS, ROUTES_BATCH } from './query.js'
 
 const dir = join(repoRoot(), 'src/backend/iproute2/testdata')
 const ids: IdResolver = { userId: (n) => (n === 'cloudsdk' ? 1000 : undefined), groupId: () => undefined }
@@ -152,7 +152,8 @@ test('query runs one address dump (+1 route batch) with -n for a namespace, none
   assert.equal(runner.calls.length, 3)
   assert.deepEqual(runner.calls[1]?.argv, ['ip', ...LINKS_ARGS])
   assert.deepEqual(runner.calls[2]?.argv, ['ip', ...ROUTES_ARGS])
-  assert.equal(runner.calls[2]?.opts.input, ROUTES_BATCH)
+  assert.equal(runner.calls[2]?.opts.input, ROUTES_AND_RULES_BATCH)
+  assert.equal(ROUTES_AND_RULES_BATCH, `${ROUTES_BATCH}rule show\n`)
   assert.match(ROUTES_BATCH, /^route show table all proto 3 root 0\.0\.0\.0\/0\nroute show table all proto 3 root ::\/0\n/)
   assert.deepEqual(s.routes, [
     { destination: '0.0.0.0/0', nextHopAddress: '192.0.2.1', nextHopInterface: 'eth0' },

@@ -17,6 +17,7 @@ import { nameToken } from './render-tokens.js'
 import { fileIdResolver } from './ids.js'
 import type { IdResolver } from './query-sections.js'
 import { parseRoutes } from './query-routes.js'
+import { parseRules, RULES_LINE } from './query-rules.js'
 import { addPortLists, buildHostState, linksToIfaces } from './query-state.js'
 import { isStreamingRunner } from './launcher.js'
 import { LinkStream } from './link-stream.js'
@@ -63,6 +64,11 @@ export const ROUTES_BATCH: string = ROUTE_PROTOCOLS.flatMap((p) => [
 ])
   .map((l) => `${l}\n`)
   .join('')
+
+const ROUTE_DUMPS = ROUTE_PROTOCOLS.length * 2
+
+/** The route dumps, then the IPv4 policy rules (one more JSON array): what a whole-state query reads in one ip. */
+export const ROUTES_AND_RULES_BATCH = `${ROUTES_BATCH}${RULES_LINE}\n`
 
 /** The batch prints one JSON array per line; split them back into the IPv4 and IPv6 lists. */
 function splitRouteDumps(text: string, target: Target): { routes4: unknown[]; routes6: unknown[] } {
@@ -175,7 +181,9 @@ export async function queryHostState(
   ids: IdResolver = fileIdResolver(),
 ): Promise<HostState> {
   if (opts.routes === false) return { interfaces: await readIfaces(runner, target, ids), routes: [] }
-  const [interfaces, routes] = await Promise.all([readIfaces(runner, target, ids), readText(runner, target, ROUTES_ARGS, ROUTES_BATCH)])
-  const { routes4, routes6 } = splitRouteDumps(routes, target)
-  return { interfaces, routes: [...parseRoutes(routes4, 'ipv4'), ...parseRoutes(routes6, 'ipv6')] }
+  const [interfaces, text] = await Promise.all([readIfaces(runner, target, ids), readText(runner, target, ROUTES_ARGS, ROUTES_AND_RULES_BATCH)])
+  const lines = text.split('\n').filter((l) => l.trim() !== '')
+  const { routes4, routes6 } = splitRouteDumps(lines.slice(0, ROUTE_DUMPS).join('\n'), target)
+  const rules = lines.length > ROUTE_DUMPS ? parseRules(parseJson(lines[ROUTE_DUMPS] ?? '', 'rule show', target)) : []
+  return { interfaces, routes: [...parseRoutes(routes4, 'ipv4'), ...parseRoutes(routes6, 'ipv6')], routeRules: rules }
 }

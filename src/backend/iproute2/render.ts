@@ -9,6 +9,7 @@ import { ANY_DESTINATION, MAIN_TABLE_ID, type Route } from '../../model/host/rou
 import { parseCidr, formatCidr, type IpAddr } from '../../model/values/ip.js'
 import type { IpAddress } from '../../model/host/iface.js'
 import type { HostOp } from '../../plan/ops.js'
+import { describeRule, RULE_MAIN_TABLE, type RouteRule } from '../../model/host/route-rule.js'
 import { renderCreate } from './render-create.js'
 import { bondOptionArgs, bridgeOptionArgs, bridgePortOptionArgs } from './render-options.js'
 import { ipToken, macToken, nameToken, uintToken } from './render-tokens.js'
@@ -73,6 +74,26 @@ export function renderRoute(verb: 'add' | 'del', r: Route): string {
   return line(...args)
 }
 
+/** `rule add|del ...`: IPv4 only (a batch line cannot carry -6); a deleted rule is matched on every field given. */
+export function renderRule(verb: 'add' | 'del', r: RouteRule): string {
+  const what = describeRule(r)
+  const args = ['rule', verb]
+  const prefix = (cidr: string, role: string): string => {
+    const p = parseCidr(cidr, `${role} of ${what}`)
+    if (p.addr.family !== 'ipv4') throw new HostnetError('not-supported', `${what}: IPv6 route rules are not supported`)
+    return formatCidr(p)
+  }
+  if (r.ipFrom !== undefined) args.push('from', prefix(r.ipFrom, 'source'))
+  if (r.ipTo !== undefined) args.push('to', prefix(r.ipTo, 'destination'))
+  if (r.priority !== undefined) args.push('priority', uintToken(r.priority, `priority of ${what}`))
+  if (r.fwmark !== undefined) args.push('fwmark', `${uintToken(r.fwmark, `fwmark of ${what}`)}${r.fwmask === undefined ? '' : `/${uintToken(r.fwmask, `fwmask of ${what}`)}`}`)
+  if (r.iif !== undefined) args.push('iif', nameToken(r.iif, `iif of ${what}`))
+  if (r.action !== undefined) args.push(r.action)
+  else args.push('table', uintToken(r.routeTable ?? RULE_MAIN_TABLE, `route-table of ${what}`))
+  if (verb === 'add') args.push('proto', 'static')
+  return line(...args)
+}
+
 export function renderOp(op: HostOp, opts: RenderOptions = {}): string[] {
   switch (op.kind) {
     case 'link.create': return renderCreate(op.iface)
@@ -91,6 +112,8 @@ export function renderOp(op: HostOp, opts: RenderOptions = {}): string[] {
     case 'addr.del': return [renderAddr('del', op.name, op.address)]
     case 'route.add': return [renderRoute('add', op.route)]
     case 'route.del': return [renderRoute('del', op.route)]
+    case 'rule.add': return [renderRule('add', op.rule)]
+    case 'rule.del': return [renderRule('del', op.rule)]
     case 'ovs.transact':
       throw new HostnetError('not-supported', 'the iproute2 backend cannot apply Open vSwitch changes (use the OVS-aware backend)')
     case 'vxlan.set-remotes':

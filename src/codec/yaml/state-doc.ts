@@ -6,6 +6,7 @@
  */
 import type { DesiredState, HostState } from '../../model/host/state.js'
 import { emitYaml } from './emit.js'
+import { routeRuleToPlain } from './parse-route-rules.js'
 import { ifaceToPlain, routeToPlain } from './format-iface.js'
 import { showShape } from './show-shape.js'
 
@@ -19,6 +20,8 @@ export function stateDocument(state: HostState | DesiredState): Record<string, u
   const interfaces = isHostState(state) ? showShape(state).interfaces : state.interfaces
   const doc: Record<string, unknown> = { interfaces: interfaces.map(ifaceToPlain) }
   if (routes !== undefined && (routes.length > 0 || !isHostState(state))) doc['routes'] = { config: routes.map(routeToPlain) }
+  const rules = isHostState(state) ? state.routeRules : state.routeRules?.config
+  if (rules !== undefined && (rules.length > 0 || !isHostState(state))) doc['route-rules'] = { config: rules.map(routeRuleToPlain) }
   return doc
 }
 

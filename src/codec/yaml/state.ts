@@ -29,6 +29,7 @@ import { emitYaml } from './emit.js'
 import { stateDocument } from './state-doc.js'
 import { readIface } from './parse-iface.js'
 import { readRoutes } from './parse-routes.js'
+import { readRouteRules } from './parse-route-rules.js'
 
 export type StateFormat = 'yaml' | 'json'
 
@@ -70,7 +71,7 @@ function decode(text: string, format: StateFormat): unknown {
   }
 }
 
-const NMSTATE_TOP_KEYS = new Set(['dns-resolver', 'route-rules', 'hostname', 'ovs-db', 'ovn', 'description'])
+const NMSTATE_TOP_KEYS = new Set(['dns-resolver', 'hostname', 'ovs-db', 'ovn', 'description'])
 
 export type { SkippedKey }
 
@@ -99,10 +100,11 @@ function readDocument(text: string, format: StateFormat): DesiredState {
   const ctx: Ctx = { path: '', field: '', object: 'desired state' }
   if (raw === null || raw === undefined) return { interfaces: [] }
   const o = readObj(raw, ctx)
-  checkKeys(o, ['interfaces', 'routes'], ctx, (k) => (NMSTATE_TOP_KEYS.has(k) ? notSupported(`${k} is not supported by hostnet`) : undefined))
+  checkKeys(o, ['interfaces', 'routes', 'route-rules'], ctx, (k) => (NMSTATE_TOP_KEYS.has(k) ? notSupported(`${k} is not supported by hostnet`) : undefined))
   const list = o['interfaces'] === undefined || o['interfaces'] === null ? [] : readList(o['interfaces'], { ...ctx, path: '/interfaces', field: 'interfaces' })
   const state: DesiredState = { interfaces: list.flatMap((v, i) => readIface(v, i) ?? []) }
   if (o['routes'] !== undefined && o['routes'] !== null) state.routes = { config: readRoutes(o['routes']) }
+  if (o['route-rules'] !== undefined && o['route-rules'] !== null) state.routeRules = { config: readRouteRules(o['route-rules']) }
   return state
 }
 

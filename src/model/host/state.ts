@@ -4,11 +4,14 @@
  */
 import type { Iface } from './iface.js'
 import type { Route } from './route.js'
+import type { RouteRule } from './route-rule.js'
 
 /** The current state of a network namespace. Interfaces in kernel index order. */
 export interface HostState {
   interfaces: Iface[]
   routes: Route[]
+  /** IPv4 policy routing rules other than the kernel's defaults (absent: not read). */
+  routeRules?: RouteRule[]
   /** Whether the query could read Open vSwitch (absent: the backend does not know about OVS). */
   ovs?: OvsAvailability
 }
@@ -26,6 +29,9 @@ export interface DesiredState {
   interfaces: Iface[]
   routes?: {
     config: Route[]
+  }
+  routeRules?: {
+    config: RouteRule[]
   }
   /**
    * A document hostnet writes itself (a rollback's, iface-destroy's): `state: down` sets a link down and never

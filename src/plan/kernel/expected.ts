@@ -3,6 +3,7 @@
  * document entry with port claims and defaults for new links, or the implied change), and the routes.
  * @module
  */
+import type { RouteRule } from '../../model/host/route-rule.js'
 import type { Iface } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
 import type { DesiredState } from '../../model/host/state.js'
@@ -29,7 +30,7 @@ function expectedIface(m: Merged): Iface | undefined {
   return e
 }
 
-export function buildExpected(merged: ReadonlyMap<string, Merged>, routes: readonly Route[]): DesiredState {
+export function buildExpected(merged: ReadonlyMap<string, Merged>, routes: readonly Route[], rules: readonly RouteRule[] = []): DesiredState {
   const interfaces: Iface[] = []
   for (const m of merged.values()) {
     const e = expectedIface(m)
@@ -37,5 +38,6 @@ export function buildExpected(merged: ReadonlyMap<string, Merged>, routes: reado
   }
   const out: DesiredState = { interfaces }
   if (routes.length > 0) out.routes = { config: [...routes] }
+  if (rules.length > 0) out.routeRules = { config: [...rules] }
   return out
 }

@@ -16,6 +16,7 @@ import { orderOps } from './order.js'
 import type { Staged } from './order.js'
 import type { HostPlan, PlanOptions } from '../planner.js'
 import { planRoutes, validateRoutes } from './route-plan.js'
+import { planRules } from './rule-plan.js'
 import { buildTargetGraph, validateTargets } from './validate-target.js'
 
 export function planKernel(current: HostState, desired: DesiredState, opts: PlanOptions): HostPlan {
@@ -27,16 +28,20 @@ export function planKernel(current: HostState, desired: DesiredState, opts: Plan
   validateRoutes(norm.routes, merged, cur)
   const diff = diffInterfaces(graph)
   const routes = planRoutes(cur, norm.routes, merged, diff.facts)
+  const wantedRules = desired.routeRules?.config ?? []
+  const rules = planRules(current.routeRules, wantedRules)
   const routeOps: Staged[] = [
     ...routes.dels.map((route): Staged => ({ phase: 'route-del', key: 0, op: { kind: 'route.del', route } })),
     ...routes.adds.map((route): Staged => ({ phase: 'route-add', key: 0, op: { kind: 'route.add', route: withoutState(route) } })),
+    ...rules.dels.map((rule): Staged => ({ phase: 'route-del', key: 0, op: { kind: 'rule.del', rule } })),
+    ...rules.adds.map((rule): Staged => ({ phase: 'route-add', key: 0, op: { kind: 'rule.add', rule: withoutState(rule) } })),
     ...planDhcp(merged),
   ]
   const touched = new Set<string>(merged.keys())
   for (const n of routes.touched) touched.add(n)
   return {
     ops: orderOps(diff.deletes, [...diff.staged, ...routeOps]),
-    expected: buildExpected(merged, routes.expected),
+    expected: buildExpected(merged, routes.expected, wantedRules),
     touched: [...touched],
   }
 }

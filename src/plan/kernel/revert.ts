@@ -11,6 +11,7 @@ import { ANY_DESTINATION } from '../../model/host/route.js'
 import type { Route } from '../../model/host/route.js'
 import type { DesiredState, HostState } from '../../model/host/state.js'
 import { viewCurrent } from './current.js'
+import { revertRules } from './rule-plan.js'
 import type { CurrentView } from './current.js'
 import { peerOf } from '../../model/host/relations.js'
 import { PORT_OPTION_SPECS, typeDescriptor } from '../../model/host/types/index.js'
@@ -66,5 +67,7 @@ export function revertKernel(snapshot: HostState, touched: readonly string[]): D
     const dev = r.nextHopInterface
     if (dev !== undefined && set.has(dev) && view.ifaces.get(dev)?.state === 'up') routes.push({ ...r })
   }
-  return { interfaces, routes: { config: routes } }
+  const out: DesiredState = { interfaces, routes: { config: routes } }
+  if (snapshot.routeRules !== undefined) out.routeRules = { config: revertRules(snapshot.routeRules) }
+  return out
 }

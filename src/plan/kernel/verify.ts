@@ -4,6 +4,7 @@
  * `bridge.options.stp.forward-delay`, `ipv4.address`). Link-local IPv6 addresses are ignored.
  * @module
  */
+import { describeRule, ruleMatches, type RouteRule } from '../../model/host/route-rule.js'
 import type { Iface, IpConfig } from '../../model/host/iface.js'
 import type { Route } from '../../model/host/route.js'
 import type { DesiredState, HostState } from '../../model/host/state.js'
@@ -172,11 +173,25 @@ function verifyRoutes(out: Out, want: readonly Route[], have: readonly Route[]):
   }
 }
 
+function verifyRules(out: Out, want: readonly RouteRule[], have: readonly RouteRule[]): void {
+  const present = want.filter((r) => r.state !== 'absent')
+  for (const r of present) {
+    if (!have.some((h) => ruleMatches(r, h))) out.push({ iface: '', field: 'route-rules', expected: describeRule(r), observed: 'missing' })
+  }
+  for (const s of want.filter((r) => r.state === 'absent')) {
+    for (const h of have) {
+      if (!ruleMatches(s, h) || present.some((r) => ruleMatches(r, h))) continue
+      out.push({ iface: '', field: 'route-rules', expected: 'absent', observed: describeRule(h) })
+    }
+  }
+}
+
 /** Differences between what `expected` asks and what `current` shows (kernel links and routes); empty when verified. */
 export function verifyKernel(expected: DesiredState, current: HostState): Mismatch[] {
   const view = viewCurrent(current)
   const out: Mismatch[] = []
   for (const e of expected.interfaces) verifyIface(out, e, view)
   verifyRoutes(out, expected.routes?.config ?? [], current.routes)
+  verifyRules(out, expected.routeRules?.config ?? [], current.routeRules ?? [])
   return out
 }

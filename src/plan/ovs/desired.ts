@@ -258,5 +258,6 @@ export function splitDesired(desired: DesiredState, v: OvsView): OvsDesired {
   kernel.push(...impliedInternal(d, v))
   const kernelDoc: DesiredState = { interfaces: kernel }
   if (desired.routes !== undefined) kernelDoc.routes = desired.routes
+  if (desired.routeRules !== undefined) kernelDoc.routeRules = desired.routeRules
   return { ...d, kernelDoc }
 }

@@ -90,7 +90,7 @@ export function kernelState(state: HostState): HostState {
     if (ovsPort) k.controller = null
     interfaces.push(k)
   }
-  return { interfaces, routes: state.routes }
+  return state.routeRules === undefined ? { interfaces, routes: state.routes } : { interfaces, routes: state.routes, routeRules: state.routeRules }
 }
 
 function hasOvsIface(ifaces: readonly Iface[]): boolean {
