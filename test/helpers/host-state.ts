@@ -86,7 +86,8 @@ export function projectState(state: HostState, names: readonly string[]): Record
   }
   const routes = state.routes.filter((r) => r.nextHopInterface !== undefined && set.has(r.nextHopInterface)).map(routeText).sort()
   const rules = state.routeRules?.map(describeRule).sort()
-  return rules === undefined ? { ifaces, routes } : { ifaces, routes, rules }
+  // policy rules are not per interface: shown when there are some (a scoped read has none)
+  return rules === undefined || rules.length === 0 ? { ifaces, routes } : { ifaces, routes, rules }
 }
 
 /**
