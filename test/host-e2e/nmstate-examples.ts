@@ -44,6 +44,7 @@ export const SANDBOX_SEQUENCES: readonly (readonly string[])[] = [
   ['mac_vtap_create.yml', 'mac_vtap_absent.yml'],
   ['veth1_up.yml', 'veth1_absent.yml'],
   ['eth1_add_route.yml', 'eth1_del_all_routes.yml'],
+  ['eth1_add_route_rule.yml', 'eth1_del_all_route_rules.yml'],
   ['ovsbridge_create.yml', 'ovsbridge_delete.yml'],
   ['ovsbridge_bond_create.yml', 'ovsbridge_delete.yml'],
   ['ovsbridge_patch_create.yml', 'ovsbridge_patch_delete.yml'],
@@ -77,14 +78,12 @@ export const HARDWARE_EXAMPLES: Readonly<Record<string, { key: RegExp; why: stri
   'macsec0_up.yml': { key: /macsec/, why: 'MACsec with MKA needs wpa_supplicant as key agreement daemon', rest: false },
 }
 
-/** Documents of the DHCP/DNS/hostname/route-rule work (engineer dhcp, issue 14 items 2 and 3): not run here. */
+/** Documents of the DNS/hostname work (issue 14 item 3): not run here. */
 export const DHCP_OWNED_EXAMPLES: Readonly<Record<string, string>> = {
   'dns_edit_eth1.yml': 'dns-resolver',
   'dns_remove.yml': 'dns-resolver',
   'dynamic_hostname.yml': 'hostname',
   'static_hostname.yml': 'hostname',
-  'eth1_add_route_rule.yml': 'route-rules',
-  'eth1_del_all_route_rules.yml': 'route-rules',
 }
 
 /** Documents not run here, with why. */
