@@ -35,6 +35,12 @@ function values(d: IfaceTypeDescriptor, f: LeafField): [unknown, unknown] | unde
 function sectionWith(d: IfaceTypeDescriptor, all: readonly Leaf[], leaf: Leaf, value: unknown): Rec {
   const rec: Rec = {}
   for (const l of all) if (l.field.requiredToCreate === true || l.field.key === d.baseField) setAt(rec, l.recordPath, values(d, l.field)![0])
+  // what the field needs beside it (promiscuous: mode passthru)
+  for (const [key, v] of Object.entries(leaf.field.onlyWith ?? {})) {
+    const other = all.find((l) => l.field.key === key)
+    assert.ok(other !== undefined, `${d.type}: ${leaf.field.key} needs '${key}', which the section does not have`)
+    setAt(rec, other.recordPath, v)
+  }
   setAt(rec, leaf.recordPath, value)
   return rec
 }

@@ -20,8 +20,11 @@ import { canUseNetns, leakedNetns, withNetns } from '../helpers/netns.js'
 
 const skip = canUseNetns() ? false : 'needs root and ip netns'
 
-const BASE = 'ul0'
-const OTHER_BASE = 'ul1'
+/**
+ * Each type gets bases of its own: a device takes macvlans or ipvlans, not both (EBUSY), so types sharing a base
+ * would test the kernel's exclusions, not the descriptors.
+ */
+const basesOf = (i: number): { base: string; otherBase: string } => ({ base: `ua${i}`, otherBase: `ub${i}` })
 
 /** A document entry of type `d` named `name` with `rec` as its section. */
 function entry(d: IfaceTypeDescriptor<IfaceType>, name: string, rec: Rec): Rec {
@@ -44,9 +47,10 @@ function accepted(current: HostState, doc: Rec, caps: KernelCaps): DesiredState 
  * set to the candidate at `pick` (or the next one) that the codec and the planner accept with the rest; with
  * `from` (the section to change), every field changed that way, one at a time.
  */
-function build(current: HostState, caps: KernelCaps, d: IfaceTypeDescriptor<IfaceType>, name: string, pick: number, from?: Rec): Rec {
+function build(current: HostState, caps: KernelCaps, d: IfaceTypeDescriptor<IfaceType>, i: number, pick: number, from?: Rec): Rec {
   const all = leaves(d.section!.fields)
-  const names = { name, base: BASE, otherBase: OTHER_BASE }
+  const name = `d${i}`
+  const names = { name, ...basesOf(i) }
   // option maps (a bond's sysfs options) are valid or not by mode, which only the kernel knows: the lane's bond case
   const valuesOf = (l: Leaf): unknown[] => (l.field.value.kind === 'kernel-options' ? [] : (candidates(d, l.field, names) ?? []).filter((v) => v !== l.field.kernelDefault || pick > 0))
   const needed = all.filter((l) => l.field.requiredToCreate === true || l.field.key === d.baseField)
@@ -78,7 +82,8 @@ test('every field of every type this kernel has: created, read back and verified
     const types = TABLE_TYPES.filter((d) => caps.creatableKinds?.has(d.type) !== false)
     assert.ok(types.length >= 4, types.map((d) => d.type).join(','))
     t.diagnostic(`types: ${types.map((d) => d.type).join(', ')}`)
-    const bases = parseDesiredState(JSON.stringify({ interfaces: [BASE, OTHER_BASE].map((n) => ({ name: n, type: 'veth', state: 'up', mtu: 9000, veth: { peer: `${n}p` } })) }), { format: 'json' })
+    const baseNames = types.flatMap((_d, i) => Object.values(basesOf(i)))
+    const bases = parseDesiredState(JSON.stringify({ interfaces: baseNames.map((n) => ({ name: n, type: 'veth', state: 'up', mtu: 9000, veth: { peer: `${n}p` } })) }), { format: 'json' })
     await backend.apply(target, planHost(await backend.query(target), bases, { caps }).ops)
 
     const sections = new Map<string, Rec>()
@@ -86,7 +91,7 @@ test('every field of every type this kernel has: created, read back and verified
       const current = await backend.query(target)
       const interfaces = types.map((d, i) => {
         const name = `d${i}`
-        const rec = build(current, caps, d, name, pick, sections.get(name))
+        const rec = build(current, caps, d, i, pick, sections.get(name))
         sections.set(name, rec)
         return entry(d, name, rec)
       })

@@ -67,6 +67,11 @@ export interface LeafField {
   readonly kernelDefault?: string | number | boolean
   /** A new link of the type cannot be created without it. */
   readonly requiredToCreate?: boolean
+  /**
+   * The field means something only when other fields of the section have these values (a mac-vlan's
+   * `promiscuous` in mode passthru); the section's `checkTarget` refuses it otherwise.
+   */
+  readonly onlyWith?: Readonly<Record<string, string | number | boolean>>
   /** A check of the value beyond its kind (`field` is the dotted YAML name): the message, or undefined when fine. */
   readonly check?: (value: never, field: string) => string | undefined
 }

@@ -37,7 +37,7 @@ const MACVLAN_FIELDS: readonly Field[] = [
   { key: 'baseIface', yaml: 'base-iface', value: { kind: 'ifname' }, immutable: true, requiredToCreate: true },
   { key: 'mode', yaml: 'mode', value: { kind: 'enum', values: MACVLAN_MODES }, immutable: true, kernelDefault: 'vepa' },
   // no kernel default: read (and meaningful) in passthru mode only, where the kernel reports it always
-  { key: 'promiscuous', yaml: 'promiscuous', value: { kind: 'bool' }, immutable: true },
+  { key: 'promiscuous', yaml: 'promiscuous', value: { kind: 'bool' }, immutable: true, onlyWith: { mode: 'passthru' } },
 ]
 
 const macvlanKeyHint: KeyHint = (k, field) => (k === 'accept-all-mac' ? notSupported(`${field}.${k} is not supported`) : undefined)
