@@ -97,7 +97,7 @@ async function portMemory(): Promise<MemoryReport> {
   const ns = await freshNetns('pmem')
   try {
     const networks = 100
-    ipBatch(ns, Array.from({ length: networks }, (_, i) => [`link add hnpm${i} type bridge`, `link set hnpm${i} up`]).flat())
+    ipBatch(ns, Array.from({ length: networks }, (_, i) => [`link add pmbr${i} type bridge`, `link set pmbr${i} up`]).flat())
     const child = fileURLToPath(new URL('./lib/port-memory-child.js', import.meta.url))
     const r = spawnSync(process.execPath, [child, ns, String(networks), '100'], { encoding: 'utf8', maxBuffer: 1 << 20 })
     assert.equal(r.status, 0, r.stderr)

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const o: Array<{ plugMs: number; unplugMs: number }> = []
   const b: Array<{ plugMs: number; unplugMs: number }> = []
   try {
-    const pool = Array.from({ length: poolSize }, (_, i) => `hnpl${i}`)
+    const pool = Array.from({ length: poolSize }, (_, i) => `pplp${i}`)
     ipBatch(ns, pool.flatMap((d) => [`link add ${d} type veth peer name ${d}p`, `link set ${d} up`, `link set ${d}p up`]))
     env = openDriverEnv(ns)
     await env.driver.define(env.target, vepaNetworkXml(pool))

@@ -1,6 +1,6 @@
 /**
  * Child process of the port-memory measurement (bench/port-churn.ts): argv NS NETWORKS PORTS. Namespace NS holds
- * bridges hnpm0..hnpm{NETWORKS-1}; the child defines and starts one `<forward mode='bridge'>` network on each,
+ * bridges pmbr0..pmbr{NETWORKS-1}; the child defines and starts one `<forward mode='bridge'>` network on each,
  * allocates PORTS ports on every network (createMany, no plug) and keeps them all, then prints one JSON line:
  * ports created, ports in the store, and its VmHWM (MB) after start-up, before allocating and at the end.
  * The store (and the ports) are removed when it exits.
@@ -26,8 +26,8 @@ async function main(): Promise<void> {
   const env = openDriverEnv(ns)
   try {
     for (let n = 0; n < networks; n++) {
-      await env.driver.define(env.target, bridgeNetworkXml(`hnpm${n}`, `hnpm${n}`))
-      await env.driver.start(env.target, `hnpm${n}`)
+      await env.driver.define(env.target, bridgeNetworkXml(`pmbr${n}`, `pmbr${n}`))
+      await env.driver.start(env.target, `pmbr${n}`)
     }
     const beforeMb = vmHwmMb()
     let ports = 0
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
         const port: NetworkPortDef = { uuid: portUuid(2, i) as Uuid, owner, mac: portMac(i) as MacAddr }
         return { port }
       })
-      ports += (await env.driver.ports.createMany(env.target, `hnpm${n}`, reqs, { plug: false })).length
+      ports += (await env.driver.ports.createMany(env.target, `pmbr${n}`, reqs, { plug: false })).length
     }
     const storedPorts = (env.store.db.prepare('SELECT COUNT(*) AS n FROM network_ports').get() as { n: number }).n
     process.stdout.write(`${JSON.stringify({ ports, storedPorts, startMb, beforeMb, vmHwmMb: vmHwmMb() })}\n`)
